@@ -1,0 +1,33 @@
+"""Slack listeners: parse the payload, call `core`, render blocks.
+
+`register_handlers(app, deps)` calls one `register(reg, router, deps)` per area, in order;
+the catch-all listeners come last because Bolt runs the first listener that matches.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from slack_bolt import App
+
+from handlers import events, help
+from handlers.commands import CommandRouter
+from handlers.deps import Deps
+from handlers.errors import make_error_handler
+from handlers.registry import Registrar
+
+AreaRegister = Callable[[Registrar, CommandRouter, Deps], None]
+
+# Areas add their `register` here; `events.register` stays last.
+AREAS: tuple[AreaRegister, ...] = (help.register, events.register)
+
+
+def register_handlers(app: App, deps: Deps) -> Registrar:
+    reg = Registrar(app)
+    router = CommandRouter()
+    for register in AREAS:
+        register(reg, router, deps)
+    reg.command("/rackbeat", router.listener)
+    # Late-bound: an area may replace `router.language_for` after this point.
+    app.error(make_error_handler(lambda team, channel: router.language_for(team, channel)))  # noqa: PLW0108
+    return reg

@@ -71,3 +71,11 @@ def ping(engine: Engine) -> bool:
     except Exception:
         return False
     return True
+
+
+def current_revisions(engine: Engine) -> list[str]:
+    """The Alembic revisions the database is at (one per branch head)."""
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as connection:
+        return sorted(MigrationContext.configure(connection).get_current_heads())

@@ -1,0 +1,121 @@
+"""Settings from the environment (and `.env`), checked once at start.
+
+A wrong value stops the process with one line per variable that names it and says what is
+wrong; tokens are `SecretStr`, so they never show in `repr()`, logs or error messages.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+    )
+
+    slack_bot_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+    slack_app_token: SecretStr | None = None
+    slack_api_url: str = "https://slack.com/api/"
+    slack_file_hosts: Annotated[tuple[str, ...], NoDecode] = ("files.slack.com",)
+    database_url: str = "sqlite:///data/onboarding.db"
+    host: str = "127.0.0.1"
+    port: int = Field(default=3000, ge=1, le=65535)
+    secret_key: SecretStr | None = None
+    rackbeat_api_url: str = "https://app.rackbeat.com/api/"
+    netvisor_api_url: str = "https://isvapi.netvisor.fi/"
+    numbering_check_minutes: int = Field(default=60, ge=1, le=7 * 24 * 60)
+    max_upload_mb: int = Field(default=50, ge=1, le=1024)
+    log_level: LogLevel = "INFO"
+
+    @field_validator("slack_bot_token", "slack_signing_secret", "slack_app_token", "secret_key")
+    @classmethod
+    def _empty_is_unset(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value().strip():
+            return None
+        return value
+
+    @field_validator("slack_bot_token")
+    @classmethod
+    def _bot_token_kind(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value().startswith("xoxb-"):
+            raise ValueError("must be a bot token starting with 'xoxb-'")
+        return value
+
+    @field_validator("slack_app_token")
+    @classmethod
+    def _app_token_kind(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value().startswith("xapp-"):
+            raise ValueError("must be an app-level token starting with 'xapp-'")
+        return value
+
+    @field_validator("slack_api_url", "rackbeat_api_url", "netvisor_api_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http(s) URL")
+        return value if value.endswith("/") else value + "/"
+
+    @field_validator("slack_file_hosts", mode="before")
+    @classmethod
+    def _split_hosts(cls, value: object) -> object:
+        if isinstance(value, str):
+            hosts = tuple(host.strip().lower() for host in value.split(",") if host.strip())
+            if not hosts:
+                raise ValueError("must name at least one host")
+            return hosts
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        try:
+            url = make_url(value)
+        except ArgumentError:
+            raise ValueError(
+                "is not a SQLAlchemy URL (e.g. sqlite:///data/onboarding.db)"
+            ) from None
+        if url.get_backend_name() not in {"sqlite", "postgresql"}:
+            raise ValueError("must be a sqlite:// or postgresql+psycopg:// URL")
+        return value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+
+class ConfigError(Exception):
+    """Raised with one line per invalid variable, ready to print."""
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the settings, turning pydantic's report into lines that name the variables."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        raise ConfigError(describe_errors(exc)) from None
+
+
+def describe_errors(exc: ValidationError) -> str:
+    lines = []
+    for error in exc.errors(include_url=False, include_input=False):
+        variable = str(error["loc"][0]).upper() if error["loc"] else "configuration"
+        message = str(error["msg"]).removeprefix("Value error, ")
+        lines.append(f"configuration error: {variable} {_as_clause(message)}")
+    return "\n".join(lines)
+
+
+def _as_clause(message: str) -> str:
+    lowered = message[:1].lower() + message[1:]
+    if lowered.startswith(("must", "is ")):
+        return lowered
+    return f"is invalid: {lowered}"

@@ -1,0 +1,81 @@
+"""The long-running modes: HTTP (`serve`) and Socket Mode (`socket`)."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from bot.app import build_app
+from bot.config import Settings
+from bot.server import make_server, wsgi_app
+from bot.wiring import Runtime, build_runtime
+
+log = logging.getLogger("bot")
+
+
+def start_background_jobs(runtime: Runtime) -> list[object]:
+    """Jobs that run beside the listeners in `serve` and `socket` (the numbering scheduler)."""
+    return []
+
+
+def run_serve(settings: Settings) -> int:
+    if settings.slack_bot_token is None or settings.slack_signing_secret is None:
+        print(
+            "configuration error: serve needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET",
+            file=sys.stderr,
+        )
+        return 2
+    from bot.__main__ import install_sigterm
+
+    runtime = build_runtime(settings)
+    app = build_app(settings, runtime.deps)
+    server = make_server(wsgi_app(app, runtime.engine), settings.host, settings.port)
+    jobs = start_background_jobs(runtime)
+    install_sigterm()
+    log.info(
+        "serving on http://%s:%s (POST /slack/events, GET /healthz)",
+        settings.host,
+        server.effective_port,
+    )
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        log.info("stopping")
+    finally:
+        server.close()
+        _stop(jobs)
+        runtime.close()
+    return 0
+
+
+def run_socket(settings: Settings) -> int:
+    if settings.slack_bot_token is None or settings.slack_app_token is None:
+        print(
+            "configuration error: socket needs SLACK_APP_TOKEN and SLACK_BOT_TOKEN", file=sys.stderr
+        )
+        return 2
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    from bot.__main__ import install_sigterm
+
+    runtime = build_runtime(settings)
+    app = build_app(settings, runtime.deps, socket_mode=True)
+    handler = SocketModeHandler(app, settings.slack_app_token.get_secret_value())
+    jobs = start_background_jobs(runtime)
+    install_sigterm()
+    try:
+        handler.start()
+    except KeyboardInterrupt:
+        log.info("stopping")
+    finally:
+        handler.close()
+        _stop(jobs)
+        runtime.close()
+    return 0
+
+
+def _stop(jobs: list[object]) -> None:
+    for job in jobs:
+        stop = getattr(job, "shutdown", None)
+        if callable(stop):
+            stop()

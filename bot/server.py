@@ -1,0 +1,65 @@
+"""HTTP mode: a WSGI app served by waitress.
+
+waitress is a production WSGI server with a thread pool, pure Python (nothing to compile,
+runs the same on every platform), and keeps the scheduler in the same process; for more
+throughput run several processes behind a load balancer on one PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from slack_bolt import App
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+from sqlalchemy import Engine
+from waitress.server import create_server
+
+from core.store.database import ping
+
+StartResponse = Callable[..., Any]
+WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
+
+EVENTS_PATH = "/slack/events"
+HEALTH_PATH = "/healthz"
+
+
+def wsgi_app(app: App, engine: Engine) -> WsgiApp:
+    slack = SlackRequestHandler(app, path=EVENTS_PATH)
+
+    def application(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "GET")
+        if path == HEALTH_PATH and method in {"GET", "HEAD"}:
+            healthy = ping(engine)
+            body = (
+                {"status": "ok", "database": "ok"}
+                if healthy
+                else {
+                    "status": "degraded",
+                    "database": "unreachable",
+                }
+            )
+            return _json(start_response, 200 if healthy else 503, body)
+        if path == EVENTS_PATH:
+            if method != "POST":
+                return _json(start_response, 405, {"error": "POST only"})
+            return slack(environ, start_response)
+        return _json(start_response, 404, {"error": "not found"})
+
+    return application
+
+
+def _json(start_response: StartResponse, status: int, body: dict[str, str]) -> list[bytes]:
+    data = json.dumps(body).encode()
+    reason = {200: "OK", 404: "Not Found", 405: "Method Not Allowed", 503: "Service Unavailable"}
+    start_response(
+        f"{status} {reason[status]}",
+        [("Content-Type", "application/json"), ("Content-Length", str(len(data)))],
+    )
+    return [data]
+
+
+def make_server(application: WsgiApp, host: str, port: int, threads: int = 16) -> Any:
+    """A waitress server (not yet running); ``.run()`` serves, ``.close()`` stops."""
+    return create_server(application, host=host, port=port, threads=threads, ident="rackbeat-bot")

@@ -1,0 +1,51 @@
+"""Builds the process's dependencies once: engine, schema, unit of work, executor."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+
+from bot.config import Settings
+from core.store.database import create_database_engine, migrate
+from core.store.uow import unit_of_work_factory
+from handlers.background import TrackingExecutor
+from handlers.deps import Deps, RuntimeConfig
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    engine: Engine
+    deps: Deps
+
+    def close(self) -> None:
+        self.deps.executor.shutdown(wait=True, cancel_futures=False)
+        self.engine.dispose()
+
+
+def runtime_config(settings: Settings) -> RuntimeConfig:
+    if settings.slack_bot_token is None:
+        raise ValueError("SLACK_BOT_TOKEN is needed")
+    return RuntimeConfig(
+        bot_token=settings.slack_bot_token,
+        file_hosts=settings.slack_file_hosts,
+        max_upload_mb=settings.max_upload_mb,
+        numbering_check_minutes=settings.numbering_check_minutes,
+        rackbeat_api_url=settings.rackbeat_api_url,
+        netvisor_api_url=settings.netvisor_api_url,
+        secret_key=settings.secret_key,
+    )
+
+
+def build_runtime(settings: Settings, *, run_migrations: bool = True) -> Runtime:
+    """Open the database (migrating it) and assemble what listeners and jobs share."""
+    engine = create_database_engine(settings.database_url)
+    if run_migrations:
+        migrate(engine)
+    deps = Deps(
+        config=runtime_config(settings),
+        uow=unit_of_work_factory(engine),
+        executor=TrackingExecutor(max_workers=16),
+    )
+    return Runtime(settings, engine, deps)

@@ -1,0 +1,56 @@
+"""A thread pool that knows when it is idle.
+
+Bolt runs listeners on it after `ack()`, and handlers submit slow work (downloads, validation,
+upstream calls) to it. The terminal workspace and the tests wait for `wait_idle()` instead of
+sleeping, so their output is complete and deterministic.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any, ParamSpec, TypeVar
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+log = logging.getLogger(__name__)
+
+
+class TrackingExecutor(ThreadPoolExecutor):
+    def __init__(self, max_workers: int = 16, thread_name_prefix: str = "bot") -> None:
+        super().__init__(max_workers=max_workers, thread_name_prefix=thread_name_prefix)
+        self._pending = 0
+        self._idle = threading.Condition()
+
+    def submit(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> Future[T]:
+        with self._idle:
+            self._pending += 1
+        try:
+            future = super().submit(fn, *args, **kwargs)
+        except BaseException:
+            self._done(None)
+            raise
+        future.add_done_callback(self._done)
+        return future
+
+    def _done(self, future: Future[Any] | None) -> None:
+        if future is not None and not future.cancelled() and future.exception() is not None:
+            # Listeners log their own errors through Bolt; background jobs might not.
+            log.error("background task failed", exc_info=future.exception())
+        with self._idle:
+            self._pending -= 1
+            if self._pending == 0:
+                self._idle.notify_all()
+
+    @property
+    def pending(self) -> int:
+        with self._idle:
+            return self._pending
+
+    def wait_idle(self, timeout: float = 30.0) -> bool:
+        """Block until nothing is queued or running; False if `timeout` passed first."""
+        with self._idle:
+            return self._idle.wait_for(lambda: self._pending == 0, timeout=timeout)

@@ -1,0 +1,41 @@
+"""What the listeners need, built once by `bot/` and handed to `register_handlers`.
+
+Listeners get these by closure (Bolt fills listener parameters by name only, so services
+cannot be injected as extra arguments).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from pydantic import SecretStr
+
+from core.store.uow import UnitOfWorkFactory
+from handlers.background import TrackingExecutor
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class RuntimeConfig:
+    """The part of the settings that listeners use."""
+
+    bot_token: SecretStr
+    file_hosts: tuple[str, ...] = ("files.slack.com",)
+    max_upload_mb: int = 50
+    numbering_check_minutes: int = 60
+    rackbeat_api_url: str = "https://app.rackbeat.com/api/"
+    netvisor_api_url: str = "https://isvapi.netvisor.fi/"
+    secret_key: SecretStr | None = None
+
+
+@dataclass
+class Deps:
+    config: RuntimeConfig
+    uow: UnitOfWorkFactory
+    executor: TrackingExecutor = field(default_factory=TrackingExecutor)
+    clock: Callable[[], datetime] = utc_now

@@ -1,0 +1,83 @@
+"""The one error hook: refusals are answered, bugs are logged and apologised for.
+
+A `DomainError` carries a reason the user can act on and is shown to the user who acted,
+ephemerally. Anything else is a bug: it is logged with its traceback and the user gets a
+short apology, never the stack trace. A database outage gets its own calm message.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import Respond
+from slack_sdk import WebClient
+from sqlalchemy.exc import OperationalError
+
+from core.errors import DomainError
+from handlers.messages import Language, t
+
+
+def user_message(error: Exception, language: Language) -> str:
+    if isinstance(error, DomainError):
+        return t("error.refused", language, reason=error.reason)
+    if isinstance(error, OperationalError):
+        return t("error.database", language)
+    return t("error.apology", language)
+
+
+def make_error_handler(language_for: Any) -> Any:
+    """Build the Bolt error handler; ``language_for(team, channel)`` picks the language."""
+
+    def handle_error(
+        error: Exception,
+        body: dict[str, Any],
+        client: WebClient,
+        respond: Respond | None,
+        logger: logging.Logger,
+    ) -> None:
+        if isinstance(error, DomainError):
+            logger.info("refused: %s", error.reason)
+        else:
+            logger.error("unhandled error in a listener", exc_info=error)
+        team, channel, user = _who_and_where(body)
+        language: Language = "en"
+        if team and channel:
+            try:
+                language = language_for(team, channel)
+            except Exception:  # the database may be the thing that failed
+                language = "en"
+        _tell_user(user_message(error, language), body, client, respond, channel, user, logger)
+
+    return handle_error
+
+
+def _who_and_where(body: dict[str, Any]) -> tuple[str | None, str | None, str | None]:
+    team = body.get("team_id") or (body.get("team") or {}).get("id")
+    channel = body.get("channel_id") or (body.get("channel") or {}).get("id")
+    user = body.get("user_id") or (body.get("user") or {}).get("id")
+    event = body.get("event") or {}
+    channel = channel or event.get("channel")
+    user = user or event.get("user")
+    return team, channel, user
+
+
+def _tell_user(
+    text: str,
+    body: dict[str, Any],
+    client: WebClient,
+    respond: Respond | None,
+    channel: str | None,
+    user: str | None,
+    logger: logging.Logger,
+) -> None:
+    try:
+        if respond is not None and (
+            body.get("response_url") or body.get("response_urls") or body.get("container")
+        ):
+            respond(text=text, response_type="ephemeral", replace_original=False)
+        elif channel and user:
+            client.chat_postEphemeral(channel=channel, user=user, text=text)
+    except Exception:
+        # Telling the user failed too (Slack down?): the log has the original error.
+        logger.warning("could not tell the user about an error", exc_info=True)

@@ -1,0 +1,48 @@
+"""Every user-facing string, in English and Finnish.
+
+Each area keeps its strings in a module of this package (``MESSAGES = {key: {"en": …,
+"fi": …}}``); this module merges them, and refuses at import a key that is missing a language
+or defined twice. Code and tests refer to keys, never to copied literals::
+
+    t("help.unknown", "fi", sub="foo")
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Literal
+
+from handlers.messages import common, help_topics
+
+Language = Literal["en", "fi"]
+LANGUAGES: tuple[Language, ...] = ("en", "fi")
+DEFAULT_LANGUAGE: Language = "en"
+
+# Areas add their module here.
+_AREAS: tuple[Mapping[str, Mapping[str, str]], ...] = (common.MESSAGES, help_topics.MESSAGES)
+
+
+def _merge(areas: tuple[Mapping[str, Mapping[str, str]], ...]) -> dict[str, Mapping[str, str]]:
+    merged: dict[str, Mapping[str, str]] = {}
+    for area in areas:
+        for key, texts in area.items():
+            if key in merged:
+                raise ValueError(f"message key {key!r} is defined twice")
+            missing = [lang for lang in LANGUAGES if not texts.get(lang)]
+            if missing:
+                raise ValueError(f"message key {key!r} lacks {', '.join(missing)}")
+            merged[key] = texts
+    return merged
+
+
+CATALOG: Mapping[str, Mapping[str, str]] = _merge(_AREAS)
+
+
+def language_or_default(value: str | None) -> Language:
+    return "fi" if value == "fi" else "en"
+
+
+def t(key: str, lang: str | None = DEFAULT_LANGUAGE, /, **params: object) -> str:
+    """The text for ``key`` in ``lang`` with ``params`` filled in (str.format syntax)."""
+    text = CATALOG[key][language_or_default(lang)]
+    return text.format(**params) if params else text

@@ -1,0 +1,31 @@
+"""Strings shared by every area: the command surface, refusals and apologies."""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "error.apology": {
+        "en": ":warning: Something went wrong on our side and nothing was changed. "
+        "Please try again in a moment; if it keeps happening, tell your bot admin.",
+        "fi": ":warning: Meillä meni jotain vikaan, eikä mitään muutettu. "
+        "Yritä hetken päästä uudelleen; jos vika toistuu, kerro botin ylläpitäjälle.",
+    },
+    "error.refused": {
+        "en": ":no_entry: {reason}",
+        "fi": ":no_entry: {reason}",
+    },
+    "error.database": {
+        "en": ":hourglass: The bot cannot reach its database right now, so nothing was changed. "
+        "Please try again in a minute.",
+        "fi": ":hourglass: Botti ei juuri nyt tavoita tietokantaansa, joten mitään ei muutettu. "
+        "Yritä minuutin päästä uudelleen.",
+    },
+    "command.unknown": {
+        "en": "I don't know `{sub}`. Here is what I can do:",
+        "fi": "En tunne komentoa `{sub}`. Tässä mitä osaan:",
+    },
+    "command.wrong_place": {
+        "en": "Use `/rackbeat` in the channel of the company's onboarding, "
+        "not in a direct message.",
+        "fi": "Käytä `/rackbeat`-komentoa yrityksen käyttöönottokanavalla, ei yksityisviestissä.",
+    },
+}
