@@ -1,0 +1,81 @@
+"""Fixtures shared by every layer: databases (SQLite always, PostgreSQL when
+`TEST_DATABASE_URL` is set), the Slack emulator and the bot under test."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+
+from bot.localslack import LocalSlack
+from core.store.database import create_database_engine, migrate
+from core.store.uow import UnitOfWorkFactory, unit_of_work_factory
+from tests.harness import BotUnderTest
+
+# Slack settings from a developer's shell must never leak into tests (an OAuth client id
+# would silently switch Bolt into OAuth mode).
+for _name in list(os.environ):
+    if _name.startswith("SLACK_"):
+        del os.environ[_name]
+
+PG_URL = os.environ.get("TEST_DATABASE_URL")
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'data' / 'onboarding.db'}"
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A PostgreSQL URL on a schema of its own, dropped afterwards (parallel runs are safe)."""
+    if not PG_URL:
+        pytest.skip("TEST_DATABASE_URL is not set")
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    separator = "&" if "?" in PG_URL else "?"
+    try:
+        yield f"{PG_URL}{separator}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest) -> str:
+    """Runs the test on SQLite and, when configured, on PostgreSQL."""
+    name = "sqlite_url" if request.param == "sqlite" else "pg_url"
+    return str(request.getfixturevalue(name))
+
+
+@pytest.fixture
+def engine(sqlite_url: str) -> Iterator[Engine]:
+    engine = create_database_engine(sqlite_url)
+    migrate(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def uow(engine: Engine) -> UnitOfWorkFactory:
+    return unit_of_work_factory(engine)
+
+
+@pytest.fixture
+def slack() -> Iterator[LocalSlack]:
+    with LocalSlack() as emulator:
+        yield emulator
+
+
+@pytest.fixture
+def bot(slack: LocalSlack, sqlite_url: str) -> Iterator[BotUnderTest]:
+    under_test = BotUnderTest(slack, sqlite_url)
+    yield under_test
+    under_test.stop()
