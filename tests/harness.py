@@ -19,7 +19,7 @@ from bot.localslack.driver import SlackDriver, http_transport
 from bot.server import make_server, wsgi_app
 from bot.wiring import Runtime, build_runtime
 
-SIGNING_SECRET = "test-signing-secret-0123456789"  # noqa: S105 - test value
+SIGNING_SECRET = "test-signing-secret-0123456789"
 
 
 def test_settings(database_url: str, slack: LocalSlack, **overrides: Any) -> Settings:

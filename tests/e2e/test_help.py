@@ -17,11 +17,23 @@ def test_signed_help_command_is_answered_through_the_response_url(
     call = slack.wait_for("response_url")
     assert call.params["response_type"] == "ephemeral"
     assert t("help.intro") in call.params["text"]
-    for subcommand in ("start", "status", "next", "done", "skip", "reopen", "numbering",
-                       "connect", "members", "history", "language"):
-        assert f"`/rackbeat {subcommand}" in call.params["text"] or f"`{subcommand}" in call.params[
-            "text"
-        ], subcommand
+    for subcommand in (
+        "start",
+        "status",
+        "next",
+        "done",
+        "skip",
+        "reopen",
+        "numbering",
+        "connect",
+        "members",
+        "history",
+        "language",
+    ):
+        assert (
+            f"`/rackbeat {subcommand}" in call.params["text"]
+            or f"`{subcommand}" in call.params["text"]
+        ), subcommand
 
 
 def test_unknown_subcommand_gets_help_not_silence(bot: BotUnderTest, slack: LocalSlack) -> None:
