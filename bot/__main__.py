@@ -5,9 +5,10 @@ A thin entry point: read the settings, build the dependencies, start the chosen 
 
 from __future__ import annotations
 
+import importlib
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
 from bot.config import ConfigError, Settings, load_settings
@@ -51,9 +52,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     if mode == "validate":
         # Offline and fast: no settings, no database, no Slack imports.
-        from bot.cli_validate import main as validate
-
-        return validate(args)
+        return _entry_point("bot.cli_validate")(args)
     try:
         settings = load_settings()
     except ConfigError as error:
@@ -76,9 +75,7 @@ def _run(mode: str, settings: Settings, args: list[str]) -> int:
     if mode == "migrate":
         return _migrate(settings)
     if mode == "check-numbering":
-        from bot.cli_numbering import main as check_numbering
-
-        return check_numbering(args, settings)
+        return _entry_point("bot.cli_numbering")(args, settings)
     if mode == "socket":
         from bot.modes import run_socket
 
@@ -86,6 +83,12 @@ def _run(mode: str, settings: Settings, args: list[str]) -> int:
     from bot.modes import run_serve
 
     return run_serve(settings)
+
+
+def _entry_point(module: str) -> Callable[..., int]:
+    """The `main` of a sub-command module, imported only when that command runs."""
+    entry: Callable[..., int] = importlib.import_module(module).main
+    return entry
 
 
 def _migrate(settings: Settings) -> int:

@@ -220,7 +220,7 @@ class Console:
         word = word.lower()
         if word in {"quit", "exit"}:
             return False
-        action = {
+        actions: dict[str, Callable[[], object]] = {
             "help": lambda: self.say(HELP),
             "click": lambda: self.click(rest),
             "fill": lambda: self.fill(rest),
@@ -230,13 +230,14 @@ class Console:
             "home": lambda: self.check(self.driver.open_home(user=self.user)),
             "as": lambda: self.act_as(rest),
             "channel": lambda: self.switch_channel(rest),
-        }.get(word)
+        }
         if word.startswith("/"):
-            action = lambda: self.command(line)  # noqa: E731
-        if action is None:
+            self.command(line)
+        elif word in actions:
+            actions[word]()
+        else:
             self.say(f"  ? unknown input {word!r}; type `help`")
             return True
-        action()
         self.settle()
         return True
 
@@ -381,7 +382,7 @@ def run_console(
     try:
         app = build_app(local, runtime.deps)
         driver = SlackDriver(slack, signing_secret, app_transport(app))
-        slack.event_sink = lambda body: driver.send_event(body) and None
+        slack.event_sink = driver.send_event_quietly
         console = Console(slack, driver, runtime, out)
         interactive = stdin.isatty()
         console.say(

@@ -64,11 +64,11 @@ def run_socket(settings: Settings) -> int:
     jobs = start_background_jobs(runtime)
     install_sigterm()
     try:
-        handler.start()
+        handler.start()  # type: ignore[no-untyped-call]
     except KeyboardInterrupt:
         log.info("stopping")
     finally:
-        handler.close()
+        handler.close()  # type: ignore[no-untyped-call]
         _stop(jobs)
         runtime.close()
     return 0

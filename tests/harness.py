@@ -65,7 +65,7 @@ class BotUnderTest:
         self._thread.start()
         self.url = f"http://127.0.0.1:{self.port}"
         self.driver = SlackDriver(self.slack, SIGNING_SECRET, http_transport(self.events_url))
-        self.slack.event_sink = lambda body: self.driver.send_event(body) and None
+        self.slack.event_sink = self.driver.send_event_quietly
 
     @property
     def events_url(self) -> str:
