@@ -1,0 +1,177 @@
+"""The vocabulary of the numbering watch: series, strategies, levels, readings and observations.
+
+Numbers are Python ``int``: Netvisor invoice numbers are strings of digits that can be long,
+and ``int`` has no upper bound, so nothing is lost by parsing them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+
+class Series(StrEnum):
+    """The two document series whose numbers Rackbeat and Netvisor share."""
+
+    ORDER = "order"
+    INVOICE = "invoice"
+
+
+class Strategy(StrEnum):
+    """How documents of a series are numbered from go-live on (see domain.md, "Numbering").
+
+    ``rackbeat-only``: every document is made in Rackbeat; Rackbeat's next number must stay
+    above everything used in Netvisor. ``mixed``: Netvisor still makes some documents, from its
+    own block far above Rackbeat's numbers.
+    """
+
+    RACKBEAT_ONLY = "rackbeat-only"
+    MIXED = "mixed"
+
+
+class InputField(StrEnum):
+    """The inputs of one series, as typed in ``numbering set SERIES FIELD NUMBER``."""
+
+    RACKBEAT_NEXT = "rackbeat-next"
+    NETVISOR_MAX = "netvisor-max"
+    NETVISOR_BLOCK_START = "netvisor-block-start"
+
+
+class Source(StrEnum):
+    """Where a value came from."""
+
+    MANUAL = "manual"
+    RACKBEAT = "rackbeat"
+    NETVISOR = "netvisor"
+
+
+class Level(StrEnum):
+    """How close a series is to a collision.
+
+    ``unknown`` ranks between ``warning`` and ``critical``: not knowing is worse than a known
+    warning (the user must act to restore the data), but better than a known critical state.
+
+    >>> Level.CRITICAL.is_worse_than(Level.WARNING)
+    True
+    >>> Level.OK.is_worse_than(Level.UNKNOWN)
+    False
+    >>> max([Level.OK, Level.COLLISION, Level.UNKNOWN], key=lambda level: level.rank)
+    <Level.COLLISION: 'collision'>
+    """
+
+    OK = "ok"
+    WARNING = "warning"
+    UNKNOWN = "unknown"
+    CRITICAL = "critical"
+    COLLISION = "collision"
+
+    @property
+    def rank(self) -> int:
+        return _RANK[self]
+
+    def is_worse_than(self, other: Level) -> bool:
+        return self.rank > other.rank
+
+
+_RANK = {level: index for index, level in enumerate(Level)}
+
+
+def worst(levels: list[Level] | tuple[Level, ...]) -> Level:
+    """The most severe of ``levels`` (``ok`` for none).
+
+    >>> worst([Level.OK, Level.WARNING])
+    <Level.WARNING: 'warning'>
+    >>> worst([])
+    <Level.OK: 'ok'>
+    """
+    return max(levels, key=lambda level: level.rank, default=Level.OK)
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """One input value with its provenance: where it came from and when it was true."""
+
+    value: int
+    source: Source
+    observed_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Observation:
+    """One point of a value's history."""
+
+    at: datetime
+    value: int
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesInputs:
+    """The current inputs of one series; ``None`` when nobody has told us yet."""
+
+    rackbeat_next: Reading | None = None
+    netvisor_max: Reading | None = None
+    netvisor_block_start: Reading | None = None
+
+    def get(self, field: InputField) -> Reading | None:
+        return {
+            InputField.RACKBEAT_NEXT: self.rackbeat_next,
+            InputField.NETVISOR_MAX: self.netvisor_max,
+            InputField.NETVISOR_BLOCK_START: self.netvisor_block_start,
+        }[field]
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesHistory:
+    """Observed values of one series over time, oldest first or in any order."""
+
+    rackbeat_next: tuple[Observation, ...] = ()
+    netvisor_max: tuple[Observation, ...] = ()
+
+
+MAX_DIGITS = 30
+"""Longest number accepted: far above any real series, short enough to store as text."""
+
+
+def parse_number(text: str) -> int:
+    """A document number from text: digits only (spaces and leading zeros tolerated).
+
+    Raises ``ValueError`` (with the offending text) for anything else.
+
+    >>> parse_number("1000024")
+    1000024
+    >>> parse_number(" 00042 ")
+    42
+    >>> parse_number("1 000 024")
+    1000024
+    >>> parse_number("INV-12")
+    Traceback (most recent call last):
+    ...
+    ValueError: not a document number: 'INV-12'
+    """
+    compact = "".join(text.split())
+    if not compact.isascii() or not compact.isdigit() or len(compact) > MAX_DIGITS:
+        raise ValueError(f"not a document number: {text!r}")
+    return int(compact)
+
+
+def effective_rackbeat_next(api: Reading | None, manual: Reading | None) -> Reading | None:
+    """Rackbeat's next number from what its API says and what a user typed.
+
+    The API only shows the highest number used (next = highest + 1); a user can also tell us the
+    next number configured under Company settings → Numbers, which may be higher when the series
+    was moved up and no document has used it yet. Both are lower bounds of the real next number,
+    so the larger one is the better estimate.
+
+    >>> from datetime import UTC, datetime
+    >>> t = datetime(2025, 1, 6, tzinfo=UTC)
+    >>> api = Reading(10501, Source.RACKBEAT, t)
+    >>> effective_rackbeat_next(api, Reading(20000, Source.MANUAL, t)).value
+    20000
+    >>> effective_rackbeat_next(api, Reading(10000, Source.MANUAL, t)).source
+    <Source.RACKBEAT: 'rackbeat'>
+    >>> effective_rackbeat_next(None, None) is None
+    True
+    """
+    candidates = [reading for reading in (api, manual) if reading is not None]
+    return max(candidates, key=lambda reading: reading.value, default=None)

@@ -1,0 +1,1 @@
+"""Local HTTP fakes of Rackbeat and Netvisor, shared by client, benchmark and end-to-end tests."""

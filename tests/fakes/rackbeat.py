@@ -1,0 +1,111 @@
+"""A local Rackbeat REST API: accounts by bearer token, the two list resources and ``self``.
+
+Lists answer 206 with the envelope domain.md describes; ``order_by=number`` with
+``order_direction=DESC`` is honoured (anything else is a 422, so a client that forgets it is
+caught). Failures are scripted with ``fail_next`` (see the ``reply_*`` helpers).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+from urllib.parse import parse_qs, urlsplit
+
+from tests.fakes.server import FakeHandler, FakeUpstream, Reply
+
+LISTS = {"customer-invoices": "customer_invoices", "orders": "orders"}
+SERIES_PATH = {"invoice": "customer-invoices", "order": "orders"}
+
+
+@dataclass
+class RackbeatAccount:
+    token: str
+    company_name: str
+    numbers: dict[str, list[int]] = field(default_factory=lambda: {p: [] for p in LISTS})
+
+
+def json_reply(status: int, body: Any, headers: dict[str, str] | None = None) -> Reply:
+    return Reply(status, json.dumps(body).encode(), headers=headers or {})
+
+
+def reply_unauthorized() -> Reply:
+    return json_reply(401, {"message": "Unauthenticated."})
+
+
+def reply_rate_limited(retry_after: str | None = "1") -> Reply:
+    headers = {"Retry-After": retry_after} if retry_after is not None else {}
+    return json_reply(429, {"message": "Too Many Attempts."}, headers)
+
+
+def reply_server_error(status: int = 500) -> Reply:
+    return Reply(status, b"<html>Server Error</html>", content_type="text/html")
+
+
+def reply_malformed() -> Reply:
+    return Reply(206, b'{"customer_invoices": [{"number": 1', content_type="application/json")
+
+
+class FakeRackbeat(FakeUpstream):
+    base_path: ClassVar[str] = "/api/"
+
+    def __init__(self, latency: float = 0.0) -> None:
+        super().__init__(latency)
+        self._accounts: dict[str, RackbeatAccount] = {}
+        self._data_lock = threading.Lock()
+
+    def add_account(
+        self,
+        token: str,
+        company_name: str = "Testi Oy",
+        *,
+        invoice: int | None = None,
+        order: int | None = None,
+    ) -> RackbeatAccount:
+        account = RackbeatAccount(token, company_name)
+        with self._data_lock:
+            self._accounts[token] = account
+        if invoice is not None:
+            self.add_document(token, "invoice", invoice)
+        if order is not None:
+            self.add_document(token, "order", order)
+        return account
+
+    def add_document(self, token: str, series: str, number: int) -> None:
+        with self._data_lock:
+            self._accounts[token].numbers[SERIES_PATH[series]].append(number)
+
+    def respond(self, handler: FakeHandler) -> Reply:
+        url = urlsplit(handler.path)
+        if not url.path.startswith(self.base_path):
+            return json_reply(404, {"message": "Not Found"})
+        resource = url.path[len(self.base_path) :]
+        auth = handler.headers.get("Authorization", "")
+        with self._data_lock:
+            account = self._accounts.get(auth.removeprefix("Bearer ")) if auth else None
+            if account is None or not auth.startswith("Bearer "):
+                return reply_unauthorized()
+            if resource == "self":
+                return json_reply(200, {"user_account": {"company_name": account.company_name}})
+            if resource not in LISTS:
+                return json_reply(404, {"message": "Not Found"})
+            return self._list(account, resource, parse_qs(url.query))
+
+    def _list(self, account: RackbeatAccount, resource: str, query: dict[str, list[str]]) -> Reply:
+        order_by = query.get("order_by", [""])[0]
+        direction = query.get("order_direction", ["ASC"])[0].upper()
+        limit = int(query.get("limit", ["20"])[0])
+        if order_by != "number" or direction not in ("ASC", "DESC") or not 1 <= limit <= 1000:
+            return json_reply(422, {"message": "The given data was invalid."})
+        rows = sorted(account.numbers[resource], reverse=direction == "DESC")
+        page = [{"number": number} for number in rows[:limit]]
+        total = len(rows)
+        envelope = {
+            LISTS[resource]: page,
+            "total": total,
+            "pages": max(1, -(-total // limit)),
+            "limit": limit,
+            "page": 1,
+        }
+        return json_reply(206, envelope)
