@@ -1,0 +1,459 @@
+"""The onboarding state machine, declared as data and checked when the module loads.
+
+Four actions move a step between four states (``TRANSITIONS``); named guards (``GUARDS``)
+attached by ``RULES`` refuse an action the guide forbids. Deciding is a pure function of a
+``Situation`` (a snapshot of every step's state, the valuation method and the numbering
+verdict): it returns the new state or raises ``StepRefused`` whose reason names the step, its
+state and what to do instead::
+
+    >>> situation = Situation.initial()
+    >>> decide(situation, StepId.LOGIN, Action.DONE)
+    <StepState.DONE: 'done'>
+    >>> decide(situation, StepId.SETTINGS, Action.SKIP)
+    Traceback (most recent call last):
+    ...
+    core.onboarding.machine.StepRefused: *Company settings* can't be skipped (now to do): ...
+
+The onboarding itself is ``live`` when every step is settled (required steps done, optional
+ones done or skipped) and ``active`` otherwise, so reopening any step makes it active again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from enum import StrEnum
+from types import MappingProxyType
+
+from core.errors import TransitionRefused
+from core.onboarding.numbering_gate import UNKNOWN, NumberingGate, Verdict
+from core.onboarding.steps import (
+    CATALOGUE,
+    OPEN,
+    SETTLED,
+    STEPS,
+    StepId,
+    StepState,
+    Valuation,
+)
+from core.onboarding.texts import Language, format_when, mention, text
+
+
+class Action(StrEnum):
+    BEGIN = "begin"  # start progress: todo → in_progress
+    DONE = "done"
+    SKIP = "skip"
+    REOPEN = "reopen"
+
+
+class OnboardingState(StrEnum):
+    ACTIVE = "active"
+    LIVE = "live"
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: Action
+    sources: frozenset[StepState]
+    target: StepState
+
+
+TRANSITIONS: Mapping[Action, Transition] = MappingProxyType(
+    {
+        Action.BEGIN: Transition(Action.BEGIN, frozenset({StepState.TODO}), StepState.IN_PROGRESS),
+        Action.DONE: Transition(Action.DONE, OPEN, StepState.DONE),
+        Action.SKIP: Transition(Action.SKIP, OPEN, StepState.SKIPPED),
+        # A reopened step was worked on before: it goes back to "in progress", not "to do",
+        # so "initial balances have started" stays true for the valuation lock.
+        Action.REOPEN: Transition(Action.REOPEN, SETTLED, StepState.IN_PROGRESS),
+    }
+)
+
+
+# --- the snapshot a decision is made on --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StepRecord:
+    state: StepState = StepState.TODO
+    changed_by: str | None = None
+    changed_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Situation:
+    """Everything the rules look at; built by the service from the database."""
+
+    steps: Mapping[StepId, StepRecord] = field(default_factory=dict)
+    valuation: Valuation | None = None
+    numbering: NumberingGate = UNKNOWN
+
+    @classmethod
+    def initial(cls) -> Situation:
+        return cls(steps={step_id: StepRecord() for step_id in StepId})
+
+    @classmethod
+    def of_states(
+        cls,
+        states: Mapping[StepId, StepState],
+        *,
+        valuation: Valuation | None = None,
+        numbering: NumberingGate = UNKNOWN,
+    ) -> Situation:
+        records = {step_id: StepRecord(states.get(step_id, StepState.TODO)) for step_id in StepId}
+        return cls(steps=records, valuation=valuation, numbering=numbering)
+
+    def record(self, step_id: StepId) -> StepRecord:
+        return self.steps.get(step_id, StepRecord())
+
+    def state(self, step_id: StepId) -> StepState:
+        return self.record(step_id).state
+
+    def with_state(self, step_id: StepId, state: StepState) -> Situation:
+        steps = dict(self.steps)
+        steps[step_id] = replace(self.record(step_id), state=state)
+        return replace(self, steps=steps)
+
+
+# --- refusals ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why one action is refused: ``code`` names the rule; ``about`` the step it looks at."""
+
+    code: str
+    step: StepId
+    about: StepId | None = None
+
+    def render(self, situation: Situation, language: Language | str) -> str:
+        params: dict[str, object] = {"id": self.step.value}
+        record = situation.record(self.step)
+        params["state"] = state_word(record.state, language)
+        params["by"] = _by(record, language)
+        if self.about is not None:
+            about = situation.record(self.about)
+            params["dep"] = CATALOGUE[self.about].title_in(_lang(language))
+            params["dep_state"] = state_word(about.state, language)
+            params["by"] = _by(about, language)
+        if self.code == "numbering_not_ok":
+            params["detail"] = numbering_detail(situation.numbering, language)
+        return text(f"onb.rule.{self.code}", language, **params)
+
+
+def state_word(state: StepState, language: Language | str) -> str:
+    return text(f"onb.state.{state.value}", language)
+
+
+def numbering_detail(gate: NumberingGate, language: Language | str) -> str:
+    return ", ".join(
+        f"{text(f'onb.series.{series}', language)}: {text(f'onb.level.{level}', language)}"
+        for series, level in gate.levels
+    )
+
+
+def _lang(language: Language | str) -> Language:
+    return Language.FI if str(language) == "fi" else Language.EN
+
+
+def _by(record: StepRecord, language: Language | str) -> str:
+    who = mention(record.changed_by) if record.changed_by else "?"
+    when = format_when(record.changed_at, language) if record.changed_at else "?"
+    return text("onb.by", language, who=who, when=when)
+
+
+class StepRefused(TransitionRefused):
+    """A step action the rules refuse; ``refusals`` says every reason (one or more)."""
+
+    def __init__(
+        self,
+        step: StepId,
+        action: Action,
+        situation: Situation,
+        refusals: tuple[Refusal, ...],
+        language: Language | str = Language.EN,
+    ) -> None:
+        self.step = step
+        self.action = action
+        self.state = situation.state(step)
+        self.situation = situation
+        self.refusals = refusals
+        super().__init__(self.in_language(language))
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(refusal.code for refusal in self.refusals)
+
+    def in_language(self, language: Language | str) -> str:
+        headline = text(
+            f"onb.refused.{self.action.value}",
+            language,
+            step=CATALOGUE[self.step].title_in(_lang(language)),
+            state=state_word(self.state, language),
+        )
+        reasons = [refusal.render(self.situation, language) for refusal in self.refusals]
+        if len(reasons) == 1:
+            return f"{headline} {reasons[0]}"
+        return headline + "".join(f"\n• {reason}" for reason in reasons)
+
+
+# --- guards ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Guard:
+    """A named condition; ``reads`` lists the steps it looks at (checked against the catalogue)."""
+
+    name: str
+    check: Callable[[Situation, StepId], Iterable[Refusal]]
+    reads: tuple[StepId, ...] = ()
+
+
+def _step_is_optional(situation: Situation, step_id: StepId) -> Iterable[Refusal]:
+    del situation
+    if not CATALOGUE[step_id].optional:
+        yield Refusal("not_optional", step_id)
+
+
+def _initial_balances_prerequisites(situation: Situation, step_id: StepId) -> Iterable[Refusal]:
+    if situation.state(StepId.SETTINGS) is not StepState.DONE:
+        yield Refusal("settings_not_done", step_id, StepId.SETTINGS)
+    if situation.valuation is None:
+        yield Refusal("valuation_missing", step_id)
+    if situation.state(StepId.PRODUCTS) not in SETTLED:
+        yield Refusal("products_open", step_id, StepId.PRODUCTS)
+    if situation.state(StepId.BATCH_SERIAL) not in SETTLED:
+        yield Refusal("batch_serial_open", step_id, StepId.BATCH_SERIAL)
+
+
+def _initial_balances_not_done(situation: Situation, step_id: StepId) -> Iterable[Refusal]:
+    if situation.state(StepId.INITIAL_BALANCES) is StepState.DONE:
+        yield Refusal("batch_serial_locked", step_id, StepId.INITIAL_BALANCES)
+
+
+def _numbering_ok(situation: Situation, step_id: StepId) -> Iterable[Refusal]:
+    if situation.numbering.verdict is Verdict.UNKNOWN:
+        yield Refusal("numbering_unknown", step_id)
+    elif situation.numbering.verdict is Verdict.NOT_OK:
+        yield Refusal("numbering_not_ok", step_id)
+
+
+GUARDS: Mapping[str, Guard] = MappingProxyType(
+    {
+        guard.name: guard
+        for guard in (
+            Guard("step_is_optional", _step_is_optional),
+            Guard(
+                "initial_balances_prerequisites",
+                _initial_balances_prerequisites,
+                reads=(StepId.SETTINGS, StepId.PRODUCTS, StepId.BATCH_SERIAL),
+            ),
+            Guard(
+                "initial_balances_not_done",
+                _initial_balances_not_done,
+                reads=(StepId.INITIAL_BALANCES,),
+            ),
+            Guard("numbering_ok", _numbering_ok),
+        )
+    }
+)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Guard ``guard`` applies to ``action`` on ``step`` (``None``: on every step)."""
+
+    action: Action
+    step: StepId | None
+    guard: str
+
+
+RULES: tuple[Rule, ...] = (
+    # Only optional steps can be skipped.
+    Rule(Action.SKIP, None, "step_is_optional"),
+    # Opening balances need the settings (with the valuation method), the products and the
+    # batch/serial decision settled: tracking can't be switched on once stock has moved.
+    Rule(Action.DONE, StepId.INITIAL_BALANCES, "initial_balances_prerequisites"),
+    # ... and once balances are in, the batch/serial decision is final (the guide's
+    # irreversible rule).
+    Rule(Action.DONE, StepId.BATCH_SERIAL, "initial_balances_not_done"),
+    Rule(Action.REOPEN, StepId.BATCH_SERIAL, "initial_balances_not_done"),
+    # Numbers of the two systems must not overlap before numbering counts as done.
+    Rule(Action.DONE, StepId.NUMBERING, "numbering_ok"),
+)
+
+
+def guards_for(action: Action, step_id: StepId) -> tuple[Guard, ...]:
+    return tuple(
+        GUARDS[rule.guard]
+        for rule in RULES
+        if rule.action is action and rule.step in (None, step_id)
+    )
+
+
+# --- deciding ----------------------------------------------------------------------------
+
+
+def _state_refusal(action: Action, record: StepRecord, step_id: StepId) -> Refusal:
+    if action is Action.REOPEN:
+        return Refusal("nothing_to_reopen", step_id)
+    if action is Action.BEGIN:
+        return Refusal("already_started", step_id)
+    target = TRANSITIONS[action].target
+    if record.state is target:
+        return Refusal(f"already_{target.value}", step_id)
+    return Refusal("settled_reopen_first", step_id)
+
+
+def check(situation: Situation, step_id: StepId, action: Action) -> tuple[Refusal, ...]:
+    """Every reason ``action`` on ``step_id`` is refused now; empty when it is allowed."""
+    record = situation.record(step_id)
+    if record.state not in TRANSITIONS[action].sources:
+        return (_state_refusal(action, record, step_id),)
+    return tuple(
+        refusal
+        for guard in guards_for(action, step_id)
+        for refusal in guard.check(situation, step_id)
+    )
+
+
+def decide(
+    situation: Situation,
+    step_id: StepId,
+    action: Action,
+    language: Language | str = Language.EN,
+) -> StepState:
+    """The state ``step_id`` moves to under ``action``, or ``StepRefused`` with every reason."""
+    refusals = check(situation, step_id, action)
+    if refusals:
+        raise StepRefused(step_id, action, situation, refusals, language)
+    return TRANSITIONS[action].target
+
+
+def allowed(situation: Situation, step_id: StepId, action: Action) -> bool:
+    return not check(situation, step_id, action)
+
+
+def is_live(situation: Situation) -> bool:
+    """Every step settled: required steps done (they can't be skipped), optional ones done or
+    skipped."""
+    return all(situation.state(step.id) in SETTLED for step in STEPS)
+
+
+def onboarding_state(situation: Situation) -> OnboardingState:
+    return OnboardingState.LIVE if is_live(situation) else OnboardingState.ACTIVE
+
+
+def progress(situation: Situation) -> tuple[int, int]:
+    """(settled steps, all steps), for "4/10"."""
+    return sum(situation.state(step.id) in SETTLED for step in STEPS), len(STEPS)
+
+
+def next_step(situation: Situation) -> StepId | None:
+    """The first step, in the guide's order, that is not settled and whose dependencies are.
+
+    The guide's order respects the dependencies, so this is the first open step; ``None``
+    when everything is settled.
+    """
+    for entry in STEPS:
+        if situation.state(entry.id) in SETTLED:
+            continue
+        if all(situation.state(dep) in SETTLED for dep in entry.depends_on):
+            return entry.id
+    return None
+
+
+# --- the valuation method ----------------------------------------------------------------
+
+VALUATION_LOCKED_BY: frozenset[StepState] = frozenset({StepState.IN_PROGRESS, StepState.DONE})
+
+
+def decide_valuation(
+    situation: Situation, method: Valuation, language: Language | str = Language.EN
+) -> Valuation:
+    """``method`` if the valuation may still change; refused once initial balances started
+    (setting the method already recorded is always allowed: it changes nothing)."""
+    balances = situation.state(StepId.INITIAL_BALANCES)
+    if method is situation.valuation or balances not in VALUATION_LOCKED_BY:
+        return method
+    current = (
+        text(f"onb.valuation.{situation.valuation.value}", language)
+        if situation.valuation
+        else text("onb.valuation.none", language)
+    )
+    raise TransitionRefused(
+        text(
+            "onb.valuation.locked",
+            language,
+            dep=CATALOGUE[StepId.INITIAL_BALANCES].title_in(_lang(language)),
+            dep_state=state_word(balances, language),
+            current=current,
+        )
+    )
+
+
+# --- the checks made when the module loads -------------------------------------------------
+
+
+def _reachable_states() -> set[StepState]:
+    reached = {StepState.TODO}
+    frontier = [StepState.TODO]
+    while frontier:
+        state = frontier.pop()
+        for transition in TRANSITIONS.values():
+            if state in transition.sources and transition.target not in reached:
+                reached.add(transition.target)
+                frontier.append(transition.target)
+    return reached
+
+
+def _dependants(step_id: StepId) -> set[StepId]:
+    return {entry.id for entry in STEPS if step_id in entry.depends_on}
+
+
+def _validate() -> None:
+    """Refuse at import a machine that contradicts itself."""
+    if set(TRANSITIONS) != set(Action):
+        raise AssertionError("every action needs exactly one transition")
+    for action, transition in TRANSITIONS.items():
+        if transition.action is not action or not transition.sources:
+            raise AssertionError(f"transition of {action} is malformed")
+        if transition.target in transition.sources:
+            raise AssertionError(f"{action} must change the state")
+    if _reachable_states() != set(StepState):
+        raise AssertionError("every step state must be reachable from 'todo'")
+    for state in StepState:
+        if not any(state in t.sources for t in TRANSITIONS.values()):
+            raise AssertionError(f"state {state} has no way out")
+    used = {rule.guard for rule in RULES}
+    if used != set(GUARDS):
+        raise AssertionError(f"unknown or unused guards: {used ^ set(GUARDS)}")
+    for rule in RULES:
+        if rule.step is None:
+            continue
+        neighbours = set(CATALOGUE[rule.step].depends_on) | _dependants(rule.step)
+        if not set(GUARDS[rule.guard].reads) <= neighbours:
+            raise AssertionError(f"{rule.guard} reads steps {rule.step} is not related to")
+    _validate_guide_walk()
+
+
+def _validate_guide_walk() -> None:
+    """Working through the guide in order must reach "live", with and without the skips."""
+    numbering_ok = NumberingGate.from_levels({"order": "ok", "invoice": "ok"})
+    for skip_optional in (False, True):
+        situation = Situation.of_states({}, valuation=Valuation.FIFO, numbering=numbering_ok)
+        for entry in STEPS:
+            action = Action.SKIP if skip_optional and entry.optional else Action.DONE
+            if next_step(situation) is not entry.id:
+                raise AssertionError(f"next step should be {entry.id}")
+            try:
+                target = decide(situation, entry.id, action)
+            except StepRefused as refused:
+                raise AssertionError(f"the guide's order is blocked: {refused.codes}") from None
+            situation = situation.with_state(entry.id, target)
+        if not is_live(situation) or next_step(situation) is not None:
+            raise AssertionError("the guide's order must end live")
+
+
+_validate()

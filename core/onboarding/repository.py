@@ -1,0 +1,69 @@
+"""Database access of the onboarding area, over the unit of work's session."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from core.onboarding.snapshot import Channel
+from core.store.models import AuditEvent, Member, Onboarding, Workspace
+
+
+class OnboardingRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def for_channel(self, where: Channel, *, lock: bool = False) -> Onboarding | None:
+        """The onboarding of a channel with its steps and members.
+
+        ``lock`` takes the row lock (``SELECT … FOR UPDATE``) where the backend has one, so
+        concurrent writers on PostgreSQL queue instead of racing; SQLite already serialises
+        writers (``BEGIN IMMEDIATE``). The version column catches anything that slips past.
+        """
+        query = (
+            select(Onboarding)
+            .where(Onboarding.team_id == where.team_id, Onboarding.channel_id == where.channel_id)
+            .options(selectinload(Onboarding.steps), selectinload(Onboarding.members))
+        )
+        if lock:
+            query = query.with_for_update(of=Onboarding)
+        return self.session.scalars(query).one_or_none()
+
+    def for_user(self, team_id: str, user_id: str) -> Sequence[Onboarding]:
+        """Onboardings of one team that ``user_id`` owns or is a member of, latest first."""
+        member_of = select(Member.onboarding_id).where(Member.user_id == user_id)
+        query = (
+            select(Onboarding)
+            .where(
+                Onboarding.team_id == team_id,
+                or_(Onboarding.owner_id == user_id, Onboarding.id.in_(member_of)),
+            )
+            .options(selectinload(Onboarding.steps), selectinload(Onboarding.members))
+            .order_by(Onboarding.updated_at.desc(), Onboarding.id.desc())
+        )
+        return self.session.scalars(query).all()
+
+    def ensure_workspace(self, team_id: str, now: datetime) -> None:
+        if self.session.get(Workspace, team_id) is None:
+            self.session.add(Workspace(team_id=team_id, created_at=now))
+            self.session.flush()
+
+    def add_audit(self, event: AuditEvent) -> None:
+        self.session.add(event)
+
+    def count_audit(self, onboarding_id: int) -> int:
+        query = select(func.count()).select_from(AuditEvent)
+        return self.session.scalar(query.where(AuditEvent.onboarding_id == onboarding_id)) or 0
+
+    def audit_page(self, onboarding_id: int, offset: int, limit: int) -> Sequence[AuditEvent]:
+        query = (
+            select(AuditEvent)
+            .where(AuditEvent.onboarding_id == onboarding_id)
+            .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+            .offset(offset)
+            .limit(limit)
+        )
+        return self.session.scalars(query).all()

@@ -1,0 +1,642 @@
+"""The onboarding application service: every read and change of an onboarding goes through it.
+
+Each change runs in one unit of work: load the channel's onboarding (row lock where the backend
+has one), check the actor's permission, let the state machine decide, write the new state and
+one audit row per change, commit. A refused attempt (rules or permissions) is written as an
+audit row too, in a transaction of its own, and then re-raised for the caller to show.
+
+Two people clicking at once: writers are serialised by the database (``BEGIN IMMEDIATE`` on
+SQLite, ``FOR UPDATE`` on PostgreSQL), and the ``version`` column catches anything else — a
+``StaleDataError`` makes the service reload and decide again, so the second click is judged
+on the state the first one left (typically "already done by …").
+
+The service returns plain snapshots; it knows nothing of Slack. Whether a user is a workspace
+admin comes in with the ``Actor``.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
+from sqlalchemy.orm.exc import StaleDataError
+
+from core.errors import DomainError, InvalidArgument, NotFound, PermissionDenied, TransitionRefused
+from core.onboarding.machine import (
+    TRANSITIONS,
+    Action,
+    OnboardingState,
+    Situation,
+    StepRecord,
+    decide,
+    decide_valuation,
+    onboarding_state,
+)
+from core.onboarding.numbering_gate import NumberingStatusProvider, numbering_status_ok
+from core.onboarding.permissions import Actor, Capability, Role, require, role_of
+from core.onboarding.repository import OnboardingRepository
+from core.onboarding.snapshot import (
+    STEP_AUDIT_ACTIONS,
+    AuditAction,
+    AuditEntry,
+    Change,
+    ChangeResult,
+    Channel,
+    HistoryPage,
+    MemberView,
+    NextStep,
+    OnboardingSnapshot,
+    Outcome,
+    step_views,
+)
+from core.onboarding.steps import STEPS, StepId, StepState, Valuation
+from core.onboarding.texts import Language, format_when, language_of, mention, text
+from core.store.models import AuditEvent, Member, Onboarding
+from core.store.models import StepState as StepRow
+from core.store.uow import UnitOfWorkFactory
+
+log = logging.getLogger(__name__)
+
+HISTORY_PAGE_SIZE = 20
+MAX_NOTE_CHARS = 2000
+OWNER_ROLE = "owner"
+MEMBER_ROLE = "member"
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class AlreadyStarted(TransitionRefused):
+    """``start`` in a channel that already has an onboarding."""
+
+
+@dataclass
+class _Attempt:
+    """What a change attempt is about, filled in as it proceeds, for the refusal's audit row."""
+
+    action: AuditAction
+    subject: str | None
+    language: Language
+    onboarding_id: int | None = None
+    old: str | None = None
+    new: str | None = None
+    note: str | None = None
+    read_old: Callable[[Onboarding], str | None] | None = None
+    """Reads ``old`` from the loaded row before the permission check, so a denied attempt's
+    audit row still says what it would have changed."""
+
+
+@dataclass
+class _Work:
+    """One attempt's loaded state, handed to the function that applies the change."""
+
+    session: Session
+    row: Onboarding
+    actor: Actor
+    now: datetime
+    attempt: _Attempt
+    changes: list[Change] = field(default_factory=list)
+    announce_live: bool = False
+
+
+_Apply = Callable[[_Work], None]
+
+
+class OnboardingService:
+    """Start, read and change the onboarding of a channel.
+
+    >>> service = OnboardingService(uow_factory)                        # doctest: +SKIP
+    >>> where, ann = Channel("T1", "C1"), Actor("U_ANN")                # doctest: +SKIP
+    >>> service.start(where, ann, "Acme Oy")                             # doctest: +SKIP
+    >>> service.done(where, ann, StepId.LOGIN).snapshot.progress         # doctest: +SKIP
+    (1, 10)
+    """
+
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        *,
+        numbering: NumberingStatusProvider | None = None,
+        clock: Callable[[], datetime] = _utc_now,
+        max_attempts: int = 5,
+    ) -> None:
+        self._uow = uow
+        self._numbering = numbering
+        self._clock = clock
+        self._max_attempts = max_attempts
+
+    # --- reading ---------------------------------------------------------------------------
+
+    def find(self, where: Channel) -> OnboardingSnapshot | None:
+        with self._uow() as uow:
+            row = OnboardingRepository(uow.session).for_channel(where)
+            return None if row is None else self._snapshot(uow.session, row)
+
+    def snapshot(self, where: Channel, actor: Actor | None = None) -> OnboardingSnapshot:
+        """The channel's onboarding, or ``NotFound`` telling how to start one."""
+        found = self.find(where)
+        if found is None:
+            raise NotFound(text("onb.not_found", _language_hint(actor)))
+        return found
+
+    def next(self, where: Channel, actor: Actor | None = None) -> NextStep:
+        current = self.snapshot(where, actor)
+        return NextStep(snapshot=current, step=current.next_step)
+
+    def role(self, where: Channel, actor: Actor) -> Role:
+        current = self.snapshot(where, actor)
+        return role_of(actor, current.owner_id, current.member_ids)
+
+    def history(
+        self,
+        where: Channel,
+        page: int = 1,
+        actor: Actor | None = None,
+        page_size: int = HISTORY_PAGE_SIZE,
+    ) -> HistoryPage:
+        """Audit rows, newest first, ``page_size`` a page (page 1 is the latest)."""
+        with self._uow() as uow:
+            repo = OnboardingRepository(uow.session)
+            row = repo.for_channel(where)
+            if row is None:
+                raise NotFound(text("onb.not_found", _language_hint(actor)))
+            total = repo.count_audit(row.id)
+            pages = max(1, math.ceil(total / page_size))
+            if page < 1 or page > pages:
+                raise InvalidArgument(
+                    text("onb.history.page_out_of_range", row.language, page=page, pages=pages)
+                )
+            events = repo.audit_page(row.id, (page - 1) * page_size, page_size)
+            return HistoryPage(
+                entries=tuple(_entry(event) for event in events),
+                page=page,
+                pages=pages,
+                total=total,
+                page_size=page_size,
+            )
+
+    def for_user(self, team_id: str, user_id: str) -> tuple[OnboardingSnapshot, ...]:
+        """The onboardings of a team that the user owns or is a member of (App Home)."""
+        with self._uow() as uow:
+            rows = OnboardingRepository(uow.session).for_user(team_id, user_id)
+            return tuple(self._snapshot(uow.session, row) for row in rows)
+
+    # --- starting --------------------------------------------------------------------------
+
+    def start(
+        self,
+        where: Channel,
+        actor: Actor,
+        company_name: str | None,
+        language: Language | None = None,
+    ) -> ChangeResult:
+        """Start the channel's onboarding; ``AlreadyStarted`` (with its status) if one exists.
+
+        Anyone in the channel may start; the starter becomes the owner.
+        """
+        chosen = language or _language_hint(actor)
+        name = " ".join((company_name or "").split())[:255] or where.channel_id
+        attempt = _Attempt(AuditAction.START, None, chosen, new=name)
+        for attempt_no in range(1, self._max_attempts + 1):
+            try:
+                return self._start_once(where, actor, name, chosen, attempt)
+            except (StaleDataError, IntegrityError):
+                # Someone started the same channel (or created the workspace row) a moment
+                # before us: the next attempt sees their onboarding and refuses.
+                if attempt_no == self._max_attempts:
+                    raise
+            except DomainError as refusal:
+                self._record_refusal(where, actor, attempt, refusal)
+                raise
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _start_once(
+        self, where: Channel, actor: Actor, name: str, language: Language, attempt: _Attempt
+    ) -> ChangeResult:
+        with self._uow() as uow:
+            repo = OnboardingRepository(uow.session)
+            existing = repo.for_channel(where, lock=True)
+            if existing is not None:
+                attempt.onboarding_id = existing.id
+                attempt.language = language_of(existing.language)
+                raise AlreadyStarted(self._exists_reason(uow.session, existing))
+            now = self._clock()
+            repo.ensure_workspace(where.team_id, now)
+            row = Onboarding(
+                team_id=where.team_id,
+                channel_id=where.channel_id,
+                company_name=name,
+                state=OnboardingState.ACTIVE.value,
+                language=language.value,
+                owner_id=actor.user_id,
+                created_at=now,
+                updated_at=now,
+            )
+            row.steps = [
+                StepRow(step=entry.id.value, position=entry.position, state=StepState.TODO.value)
+                for entry in STEPS
+            ]
+            row.members = [
+                Member(user_id=actor.user_id, role=OWNER_ROLE, added_by=actor.user_id, added_at=now)
+            ]
+            uow.session.add(row)
+            uow.session.flush()
+            change = Change(AuditAction.START, None, None, name)
+            repo.add_audit(self._event(where, actor, row.id, now, change, Outcome.APPLIED))
+            uow.session.flush()
+            result = ChangeResult(self._snapshot(uow.session, row), (change,))
+            uow.commit()
+            return result
+
+    def _exists_reason(self, session: Session, row: Onboarding) -> str:
+        current = self._snapshot(session, row)
+        settled, total = current.progress
+        return text(
+            "onb.start.exists",
+            current.language,
+            company=current.company_name,
+            state=text(f"onb.onboarding.{current.state.value}", current.language),
+            done=settled,
+            total=total,
+            owner=mention(current.owner_id),
+            when=format_when(current.created_at, current.language),
+        )
+
+    # --- steps -----------------------------------------------------------------------------
+
+    def done(
+        self, where: Channel, actor: Actor, step_id: StepId, note: str | None = None
+    ) -> ChangeResult:
+        return self.change_step(where, actor, step_id, Action.DONE, note)
+
+    def skip(
+        self, where: Channel, actor: Actor, step_id: StepId, reason: str | None = None
+    ) -> ChangeResult:
+        return self.change_step(where, actor, step_id, Action.SKIP, reason)
+
+    def reopen(
+        self, where: Channel, actor: Actor, step_id: StepId, reason: str | None = None
+    ) -> ChangeResult:
+        return self.change_step(where, actor, step_id, Action.REOPEN, reason)
+
+    def begin(
+        self, where: Channel, actor: Actor, step_id: StepId, note: str | None = None
+    ) -> ChangeResult:
+        """Start progress on a step (to do → in progress), for example when its CSV arrives."""
+        return self.change_step(where, actor, step_id, Action.BEGIN, note)
+
+    def change_step(
+        self,
+        where: Channel,
+        actor: Actor,
+        step_id: StepId,
+        action: Action,
+        note: str | None = None,
+    ) -> ChangeResult:
+        """Apply ``action`` to ``step_id``; ``StepRefused`` says why not and what to do."""
+        clean_note = _clean_note(note)
+        attempt = _Attempt(
+            STEP_AUDIT_ACTIONS[action],
+            step_id.value,
+            _language_hint(actor),
+            new=TRANSITIONS[action].target.value,
+            note=clean_note,
+            read_old=lambda row: _step_state_of(row, step_id),
+        )
+
+        def apply(work: _Work) -> None:
+            before = self._situation(work.session, work.row)
+            target = decide(before, step_id, action, work.attempt.language)
+            step_row = _step_row(work.row, step_id)
+            step_row.state = target.value
+            step_row.changed_by = work.actor.user_id
+            step_row.changed_at = work.now
+            step_row.note = clean_note
+            work.changes.append(
+                Change(
+                    STEP_AUDIT_ACTIONS[action],
+                    step_id.value,
+                    before.state(step_id),
+                    target,
+                    clean_note,
+                )
+            )
+            after = before.with_state(step_id, target)
+            self._follow_onboarding_state(work, after)
+
+        return self._change(where, actor, Capability.CHANGE, attempt, apply)
+
+    def _follow_onboarding_state(self, work: _Work, after: Situation) -> None:
+        """Live when every step is settled, active again when one is reopened; the first
+        time it goes live the caller is told to announce it (once, ever)."""
+        old = work.row.state
+        new = onboarding_state(after).value
+        if old == new:
+            return
+        work.row.state = new
+        work.changes.append(Change(AuditAction.STATE, None, old, new))
+        if new == OnboardingState.LIVE and work.row.live_announced_at is None:
+            work.row.live_announced_at = work.now
+            work.announce_live = True
+
+    # --- settings of the onboarding ------------------------------------------------------
+
+    def set_valuation(self, where: Channel, actor: Actor, method: Valuation) -> ChangeResult:
+        """Record the valuation method; refused once initial balances have started."""
+        attempt = _Attempt(
+            AuditAction.VALUATION,
+            None,
+            _language_hint(actor),
+            new=method.value,
+            read_old=lambda row: row.valuation_method,
+        )
+
+        def apply(work: _Work) -> None:
+            before = self._situation(work.session, work.row)
+            chosen = decide_valuation(before, method, work.attempt.language)
+            if work.row.valuation_method == chosen.value:
+                return
+            work.changes.append(
+                Change(AuditAction.VALUATION, None, work.row.valuation_method, chosen.value)
+            )
+            work.row.valuation_method = chosen.value
+
+        return self._change(where, actor, Capability.CHANGE, attempt, apply)
+
+    def set_language(self, where: Channel, actor: Actor, language: Language) -> ChangeResult:
+        attempt = _Attempt(
+            AuditAction.LANGUAGE,
+            None,
+            _language_hint(actor),
+            new=language.value,
+            read_old=lambda row: row.language,
+        )
+
+        def apply(work: _Work) -> None:
+            if work.row.language == language.value:
+                return
+            work.changes.append(Change(AuditAction.LANGUAGE, None, work.row.language, language))
+            work.row.language = language.value
+
+        return self._change(where, actor, Capability.CHANGE, attempt, apply)
+
+    # --- members ---------------------------------------------------------------------------
+
+    def add_members(self, where: Channel, actor: Actor, user_ids: Iterable[str]) -> ChangeResult:
+        """Add members (owner or workspace admin only); those already in are left as they are."""
+        users = tuple(dict.fromkeys(user_ids))
+        attempt = _Attempt(AuditAction.MEMBER_ADD, " ".join(users), _language_hint(actor))
+
+        def apply(work: _Work) -> None:
+            present = {member.user_id for member in work.row.members}
+            for user_id in users:
+                if user_id in present or user_id == work.row.owner_id:
+                    continue
+                work.row.members.append(
+                    Member(
+                        user_id=user_id,
+                        role=MEMBER_ROLE,
+                        added_by=work.actor.user_id,
+                        added_at=work.now,
+                    )
+                )
+                work.changes.append(Change(AuditAction.MEMBER_ADD, user_id, None, MEMBER_ROLE))
+
+        return self._change(where, actor, Capability.MANAGE_MEMBERS, attempt, apply)
+
+    def remove_members(self, where: Channel, actor: Actor, user_ids: Iterable[str]) -> ChangeResult:
+        """Remove members (owner or workspace admin only); all or nothing."""
+        users = tuple(dict.fromkeys(user_ids))
+        attempt = _Attempt(AuditAction.MEMBER_REMOVE, " ".join(users), _language_hint(actor))
+
+        def apply(work: _Work) -> None:
+            lang = work.attempt.language
+            by_user = {member.user_id: member for member in work.row.members}
+            for user_id in users:
+                if user_id == work.row.owner_id:
+                    raise TransitionRefused(
+                        text("onb.members.owner_stays", lang, user=mention(user_id))
+                    )
+                member = by_user.get(user_id)
+                if member is None:
+                    listed = ", ".join(mention(u) for u in by_user) or "–"
+                    raise InvalidArgument(
+                        text("onb.members.not_member", lang, user=mention(user_id), members=listed)
+                    )
+                work.row.members.remove(member)
+                work.changes.append(Change(AuditAction.MEMBER_REMOVE, user_id, member.role, None))
+
+        return self._change(where, actor, Capability.MANAGE_MEMBERS, attempt, apply)
+
+    # --- the checklist message -------------------------------------------------------------
+
+    def remember_checklist(self, where: Channel, ts: str | None) -> None:
+        """Store the ts of the channel's checklist message (not a user change: no audit)."""
+        for attempt_no in range(1, self._max_attempts + 1):
+            try:
+                with self._uow() as uow:
+                    row = OnboardingRepository(uow.session).for_channel(where, lock=True)
+                    if row is None:
+                        raise NotFound(text("onb.not_found", Language.EN))
+                    if row.checklist_ts != ts:
+                        row.checklist_ts = ts
+                        uow.commit()
+                    return
+            except StaleDataError:
+                if attempt_no == self._max_attempts:
+                    raise
+
+    # --- the machinery of a change ------------------------------------------------------
+
+    def _change(
+        self,
+        where: Channel,
+        actor: Actor,
+        capability: Capability,
+        attempt: _Attempt,
+        apply: _Apply,
+    ) -> ChangeResult:
+        for attempt_no in range(1, self._max_attempts + 1):
+            try:
+                return self._change_once(where, actor, capability, attempt, apply)
+            except StaleDataError:
+                # Another writer committed between our read and our write: decide again on
+                # what they left.
+                log.info("onboarding %s changed concurrently; deciding again", where)
+                if attempt_no == self._max_attempts:
+                    raise
+            except DomainError as refusal:
+                self._record_refusal(where, actor, attempt, refusal)
+                raise
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _change_once(
+        self,
+        where: Channel,
+        actor: Actor,
+        capability: Capability,
+        attempt: _Attempt,
+        apply: _Apply,
+    ) -> ChangeResult:
+        with self._uow() as uow:
+            repo = OnboardingRepository(uow.session)
+            row = repo.for_channel(where, lock=True)
+            if row is None:
+                raise NotFound(text("onb.not_found", attempt.language))
+            attempt.onboarding_id = row.id
+            attempt.language = language_of(row.language)
+            if attempt.read_old is not None:
+                attempt.old = attempt.read_old(row)
+            require(
+                actor,
+                capability,
+                owner_id=row.owner_id,
+                member_ids={member.user_id for member in row.members},
+                language=attempt.language,
+            )
+            work = _Work(uow.session, row, actor, self._clock(), attempt)
+            apply(work)
+            if not work.changes:
+                return ChangeResult(self._snapshot(uow.session, row), ())
+            row.updated_at = work.now
+            # Always write the onboarding row, so its version moves even when only child rows
+            # (steps, members) changed: that is what makes a concurrent writer stale.
+            flag_modified(row, "updated_at")
+            for change in work.changes:
+                repo.add_audit(self._event(where, actor, row.id, work.now, change, Outcome.APPLIED))
+            uow.session.flush()
+            result = ChangeResult(
+                self._snapshot(uow.session, row), tuple(work.changes), work.announce_live
+            )
+            uow.commit()
+            return result
+
+    def _record_refusal(
+        self, where: Channel, actor: Actor, attempt: _Attempt, refusal: DomainError
+    ) -> None:
+        outcome = Outcome.DENIED if isinstance(refusal, PermissionDenied) else Outcome.REFUSED
+        change = Change(attempt.action, attempt.subject, attempt.old, attempt.new, attempt.note)
+        event = self._event(where, actor, attempt.onboarding_id, self._clock(), change, outcome)
+        event.note = _join_notes(attempt.note, refusal.reason)
+        try:
+            with self._uow() as uow:
+                uow.session.add(event)
+                uow.commit()
+        except SQLAlchemyError:
+            # The refusal itself must still reach the user; losing its audit row is logged.
+            log.exception("could not record a refused attempt on %s", where)
+
+    @staticmethod
+    def _event(
+        where: Channel,
+        actor: Actor,
+        onboarding_id: int | None,
+        at: datetime,
+        change: Change,
+        outcome: Outcome,
+    ) -> AuditEvent:
+        return AuditEvent(
+            onboarding_id=onboarding_id,
+            team_id=where.team_id,
+            channel_id=where.channel_id,
+            actor=actor.user_id,
+            at=at,
+            action=change.action.value,
+            subject=change.subject,
+            old_value=None if change.old is None else str(change.old),
+            new_value=None if change.new is None else str(change.new),
+            note=change.note,
+            outcome=outcome.value,
+        )
+
+    # --- building snapshots ------------------------------------------------------------------
+
+    def _situation(self, session: Session, row: Onboarding) -> Situation:
+        known = {step_id.value for step_id in StepId}
+        records = {
+            StepId(step_row.step): StepRecord(
+                StepState(step_row.state), step_row.changed_by, step_row.changed_at
+            )
+            for step_row in row.steps
+            if step_row.step in known
+        }
+        valuation_values = {method.value for method in Valuation}
+        valuation = (
+            Valuation(row.valuation_method) if row.valuation_method in valuation_values else None
+        )
+        numbering = numbering_status_ok(session, row.id, self._numbering)
+        return Situation(steps=records, valuation=valuation, numbering=numbering)
+
+    def _snapshot(self, session: Session, row: Onboarding) -> OnboardingSnapshot:
+        situation = self._situation(session, row)
+        notes = {StepId(s.step): s.note for s in row.steps if s.step in set(StepId)}
+        members = sorted(row.members, key=lambda m: (m.role != OWNER_ROLE, m.added_at, m.user_id))
+        return OnboardingSnapshot(
+            id=row.id,
+            channel=Channel(row.team_id, row.channel_id),
+            company_name=row.company_name,
+            state=OnboardingState(row.state),
+            language=language_of(row.language),
+            valuation=situation.valuation,
+            owner_id=row.owner_id,
+            members=tuple(MemberView(m.user_id, m.role, m.added_by, m.added_at) for m in members),
+            checklist_ts=row.checklist_ts,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+            live_announced_at=row.live_announced_at,
+            version=row.version,
+            steps=step_views(situation, notes),
+            situation=situation,
+            numbering=situation.numbering,
+        )
+
+
+def _language_hint(actor: Actor | None) -> Language:
+    return language_of(actor.locale if actor else None)
+
+
+def _clean_note(note: str | None) -> str | None:
+    cleaned = (note or "").strip()
+    return cleaned[:MAX_NOTE_CHARS] or None
+
+
+def _join_notes(*notes: str | None) -> str | None:
+    joined = " — ".join(note for note in notes if note)
+    return joined or None
+
+
+def _step_state_of(row: Onboarding, step_id: StepId) -> str:
+    found = (s.state for s in row.steps if s.step == step_id.value)
+    return next(found, StepState.TODO.value)
+
+
+def _step_row(row: Onboarding, step_id: StepId) -> StepRow:
+    for step_row in row.steps:
+        if step_row.step == step_id.value:
+            return step_row
+    # A step added to the catalogue after this onboarding started: create its row now.
+    position = next(entry.position for entry in STEPS if entry.id is step_id)
+    created = StepRow(step=step_id.value, position=position, state=StepState.TODO.value)
+    row.steps.append(created)
+    return created
+
+
+def _entry(event: AuditEvent) -> AuditEntry:
+    return AuditEntry(
+        id=event.id,
+        at=event.at,
+        actor=event.actor,
+        action=event.action,
+        subject=event.subject,
+        old_value=event.old_value,
+        new_value=event.new_value,
+        note=event.note,
+        outcome=Outcome(event.outcome),
+    )

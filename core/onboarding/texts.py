@@ -1,0 +1,281 @@
+"""The onboarding domain's own user-facing texts, in English and Finnish.
+
+Refusals raised by ``core`` must already speak the onboarding's language (the one error hook
+shows ``DomainError.reason`` as is), so their templates live here, beside the steps they talk
+about. ``MESSAGES`` has the same shape as ``handlers.messages`` areas (``{key: {"en", "fi"}}``)
+and is merged into that catalogue, so every string is still found in one place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Final
+
+
+class Language(StrEnum):
+    EN = "en"
+    FI = "fi"
+
+
+DEFAULT_LANGUAGE: Final = Language.EN
+
+
+def language_of(value: str | None) -> Language:
+    """The language for a stored code or a locale (``fi``, ``fi-FI``); anything else is English."""
+    code = (value or "").strip().lower().replace("_", "-")
+    return Language.FI if code == "fi" or code.startswith("fi-") else Language.EN
+
+
+@dataclass(frozen=True)
+class LocalText:
+    """One text in both languages."""
+
+    en: str
+    fi: str
+
+    def get(self, language: Language | str) -> str:
+        return self.fi if language_of(str(language)) is Language.FI else self.en
+
+
+def format_when(moment: datetime, language: Language | str) -> str:
+    """A timestamp for people: ``30 Nov 2026 12:24 UTC`` / ``30.11.2026 klo 12.24 UTC``."""
+    utc = moment.astimezone(UTC)
+    if language_of(str(language)) is Language.FI:
+        return f"{utc.day}.{utc.month}.{utc.year} klo {utc.hour}.{utc.minute:02d} UTC"
+    return utc.strftime("%-d %b %Y %H:%M UTC")
+
+
+def mention(user_id: str) -> str:
+    """A Slack user mention; the terminal workspace renders it as a name too."""
+    return f"<@{user_id}>"
+
+
+MESSAGES: dict[str, dict[str, str]] = {
+    # States and actions, as words.
+    "onb.state.todo": {"en": "to do", "fi": "tekemättä"},
+    "onb.state.in_progress": {"en": "in progress", "fi": "kesken"},
+    "onb.state.done": {"en": "done", "fi": "tehty"},
+    "onb.state.skipped": {"en": "skipped", "fi": "ohitettu"},
+    "onb.onboarding.active": {"en": "active", "fi": "käynnissä"},
+    "onb.onboarding.live": {"en": "live", "fi": "tuotannossa"},
+    "onb.valuation.fifo": {"en": "FIFO", "fi": "FIFO"},
+    "onb.valuation.average": {"en": "average cost", "fi": "keskihinta"},
+    "onb.by": {"en": "{who}, {when}", "fi": "{who}, {when}"},
+    # Headline of a refused step action: what was attempted, on which step, in which state.
+    "onb.refused.done": {
+        "en": "*{step}* can't be marked done (now {state}):",
+        "fi": "Vaihetta *{step}* ei voi merkitä tehdyksi (tila: {state}):",
+    },
+    "onb.refused.skip": {
+        "en": "*{step}* can't be skipped (now {state}):",
+        "fi": "Vaihetta *{step}* ei voi ohittaa (tila: {state}):",
+    },
+    "onb.refused.reopen": {
+        "en": "*{step}* can't be reopened (now {state}):",
+        "fi": "Vaihetta *{step}* ei voi avata uudelleen (tila: {state}):",
+    },
+    "onb.refused.begin": {
+        "en": "*{step}* can't be started (now {state}):",
+        "fi": "Vaihetta *{step}* ei voi aloittaa (tila: {state}):",
+    },
+    # Refusals from the state of the step itself.
+    "onb.rule.already_done": {
+        "en": "it was already marked done by {by}. Nothing to change.",
+        "fi": "sen merkitsi tehdyksi jo {by}. Muutettavaa ei ole.",
+    },
+    "onb.rule.already_skipped": {
+        "en": "it was already skipped by {by}. Nothing to change.",
+        "fi": "sen ohitti jo {by}. Muutettavaa ei ole.",
+    },
+    "onb.rule.settled_reopen_first": {
+        "en": "it is already {state} ({by}). Reopen it first if that was wrong: "
+        "`/rackbeat reopen {id}`.",
+        "fi": "se on jo {state} ({by}). Avaa se ensin uudelleen, jos se meni väärin: "
+        "`/rackbeat reopen {id}`.",
+    },
+    "onb.rule.nothing_to_reopen": {
+        "en": "only a done or skipped step can be reopened. Mark it done with "
+        "`/rackbeat done {id}` when it is finished.",
+        "fi": "vain tehdyn tai ohitetun vaiheen voi avata uudelleen. Merkitse se tehdyksi "
+        "komennolla `/rackbeat done {id}`, kun se on valmis.",
+    },
+    "onb.rule.already_started": {
+        "en": "it has already been started or finished.",
+        "fi": "se on jo aloitettu tai valmis.",
+    },
+    # Guards.
+    "onb.rule.not_optional": {
+        "en": "this step is required, so it can't be skipped. Mark it done when it is "
+        "finished: `/rackbeat done {id}`.",
+        "fi": "vaihe on pakollinen, joten sitä ei voi ohittaa. Merkitse se tehdyksi, kun se on "
+        "valmis: `/rackbeat done {id}`.",
+    },
+    "onb.rule.settings_not_done": {
+        "en": "*{dep}* is {dep_state}: check the company settings and mark them done first "
+        "(`/rackbeat done settings`).",
+        "fi": "*{dep}* on tilassa {dep_state}: tarkista yrityksen asetukset ja merkitse ne "
+        "ensin tehdyiksi (`/rackbeat done settings`).",
+    },
+    "onb.rule.valuation_missing": {
+        "en": "the inventory valuation method is not recorded: "
+        "`/rackbeat set valuation fifo` or `/rackbeat set valuation average`.",
+        "fi": "varaston arvostusmenetelmää ei ole kirjattu: "
+        "`/rackbeat set valuation fifo` tai `/rackbeat set valuation average`.",
+    },
+    "onb.rule.products_open": {
+        "en": "*{dep}* is {dep_state}: import the products first, or skip the step if products "
+        "are created as needed (`/rackbeat skip products`).",
+        "fi": "*{dep}* on tilassa {dep_state}: tuo tuotteet ensin tai ohita vaihe, jos "
+        "tuotteet perustetaan tarpeen mukaan (`/rackbeat skip products`).",
+    },
+    "onb.rule.batch_serial_open": {
+        "en": "*{dep}* is {dep_state}: decide it first — mark it done once tracking is "
+        "switched on for the products that need it, or `/rackbeat skip batch_serial` if "
+        "nothing needs it. Tracking can't be switched on once stock has moved.",
+        "fi": "*{dep}* on tilassa {dep_state}: päätä se ensin — merkitse tehdyksi, kun "
+        "seuranta on kytketty sitä tarvitseville tuotteille, tai `/rackbeat skip batch_serial`, "
+        "jos mikään ei tarvitse sitä. Seurantaa ei voi kytkeä, kun varasto on jo liikkunut.",
+    },
+    "onb.rule.batch_serial_locked": {
+        "en": "*{dep}* are already done ({by}), and Rackbeat cannot switch batch tracking or "
+        "serial numbers on for a product that already has inventory transactions, so this "
+        "decision is final. What Rackbeat still allows: switching them on for products that "
+        "have no inventory transactions yet, such as new product cards.",
+        "fi": "*{dep}* on jo tehty ({by}), eikä Rackbeat voi kytkeä eräseurantaa tai "
+        "sarjanumeroita tuotteelle, jolla on jo varastotapahtumia, joten päätös on lopullinen. "
+        "Rackbeat sallii edelleen: seurannan kytkemisen tuotteille, joilla ei vielä ole "
+        "varastotapahtumia, esimerkiksi uusille tuotekorteille.",
+    },
+    "onb.rule.numbering_unknown": {
+        "en": "the numbering status of the order and invoice series is not known yet. Run "
+        "`/rackbeat numbering check` (connect Rackbeat and Netvisor first, or enter the "
+        "numbers with `/rackbeat numbering set`).",
+        "fi": "tilaus- ja laskusarjan numeroinnin tilaa ei vielä tiedetä. Aja "
+        "`/rackbeat numbering check` (yhdistä ensin Rackbeat ja Netvisor tai syötä numerot "
+        "komennolla `/rackbeat numbering set`).",
+    },
+    "onb.rule.numbering_not_ok": {
+        "en": "the numbering is not OK yet ({detail}). `/rackbeat numbering` shows what to fix; "
+        "the step can be done when both series are OK.",
+        "fi": "numerointi ei ole vielä kunnossa ({detail}). `/rackbeat numbering` näyttää, mitä "
+        "korjata; vaiheen voi merkitä tehdyksi, kun molemmat sarjat ovat kunnossa.",
+    },
+    "onb.series.order": {"en": "orders", "fi": "tilaukset"},
+    "onb.series.invoice": {"en": "invoices", "fi": "laskut"},
+    "onb.level.ok": {"en": "OK", "fi": "kunnossa"},
+    "onb.level.warning": {"en": "warning", "fi": "varoitus"},
+    "onb.level.critical": {"en": "critical", "fi": "kriittinen"},
+    "onb.level.collision": {"en": "overlap", "fi": "päällekkäisyys"},
+    "onb.level.unknown": {"en": "unknown", "fi": "tuntematon"},
+    # Valuation.
+    "onb.valuation.locked": {
+        "en": "The valuation method can't be changed any more: *{dep}* is {dep_state}, and "
+        "Rackbeat fixes the method at the first inventory transaction. It stays {current}.",
+        "fi": "Arvostusmenetelmää ei voi enää muuttaa: *{dep}* on tilassa {dep_state}, ja "
+        "Rackbeat lukitsee menetelmän ensimmäisessä varastotapahtumassa. Se pysyy: {current}.",
+    },
+    "onb.valuation.none": {"en": "not recorded", "fi": "ei kirjattu"},
+    # Onboarding lifecycle.
+    "onb.not_found": {
+        "en": "There is no onboarding in this channel yet. Start one with "
+        "`/rackbeat start [company name]`.",
+        "fi": "Tällä kanavalla ei ole vielä käyttöönottoa. Aloita se komennolla "
+        "`/rackbeat start [yrityksen nimi]`.",
+    },
+    "onb.start.exists": {
+        "en": "This channel already has an onboarding: *{company}*, {state}, {done}/{total} "
+        "steps settled, started by {owner} on {when}. `/rackbeat status` shows its checklist.",
+        "fi": "Tällä kanavalla on jo käyttöönotto: *{company}*, {state}, {done}/{total} "
+        "vaihetta valmiina, aloittanut {owner} {when}. `/rackbeat status` näyttää "
+        "tarkistuslistan.",
+    },
+    # Permissions.
+    "onb.permission.change": {
+        "en": "Only this onboarding's members can change it. Ask the owner {owner} or a "
+        "workspace admin to add you with `/rackbeat members add @you`. Meanwhile you can read "
+        "(`status`, `next`, `history`, `help`) and drop CSV files for checking.",
+        "fi": "Vain käyttöönoton jäsenet voivat muuttaa sitä. Pyydä omistajaa {owner} tai "
+        "työtilan ylläpitäjää lisäämään sinut komennolla `/rackbeat members add @sinä`. Sillä "
+        "välin voit lukea (`status`, `next`, `history`, `help`) ja pudottaa CSV-tiedostoja "
+        "tarkistettaviksi.",
+    },
+    "onb.permission.members": {
+        "en": "Only the owner {owner} or a workspace admin can add or remove members.",
+        "fi": "Vain omistaja {owner} tai työtilan ylläpitäjä voi lisätä tai poistaa jäseniä.",
+    },
+    "onb.members.owner_stays": {
+        "en": "{user} owns this onboarding and stays a member.",
+        "fi": "{user} omistaa tämän käyttöönoton ja pysyy jäsenenä.",
+    },
+    "onb.members.not_member": {
+        "en": "{user} is not a member. Members: {members}.",
+        "fi": "{user} ei ole jäsen. Jäsenet: {members}.",
+    },
+    # Arguments that could not be understood: each lists what is valid.
+    "onb.invalid.step": {
+        "en": "`{value}` is not a step I know.{hint} Steps: {valid}.",
+        "fi": "En tunne vaihetta `{value}`.{hint} Vaiheet: {valid}.",
+    },
+    "onb.invalid.step_missing": {
+        "en": "Which step? Steps: {valid}.",
+        "fi": "Mikä vaihe? Vaiheet: {valid}.",
+    },
+    "onb.invalid.did_you_mean": {
+        "en": " Did you mean `{suggestion}`?",
+        "fi": " Tarkoititko `{suggestion}`?",
+    },
+    "onb.invalid.valuation": {
+        "en": "`{value}` is not a valuation method. Use `/rackbeat set valuation fifo` or "
+        "`/rackbeat set valuation average`.",
+        "fi": "`{value}` ei ole arvostusmenetelmä. Käytä `/rackbeat set valuation fifo` tai "
+        "`/rackbeat set valuation average` (keskihinta).",
+    },
+    "onb.invalid.set": {
+        "en": "I can set `valuation`: `/rackbeat set valuation fifo|average`.",
+        "fi": "Voin asettaa arvon `valuation`: `/rackbeat set valuation fifo|average`.",
+    },
+    "onb.invalid.language": {
+        "en": "`{value}` is not a language I speak. Use `/rackbeat language en` or "
+        "`/rackbeat language fi`.",
+        "fi": "En puhu kieltä `{value}`. Käytä `/rackbeat language fi` tai "
+        "`/rackbeat language en`.",
+    },
+    "onb.invalid.members": {
+        "en": "Use `/rackbeat members` to list, `/rackbeat members add @user` or "
+        "`/rackbeat members remove @user`.",
+        "fi": "Käytä `/rackbeat members` (luettelo), `/rackbeat members add @käyttäjä` tai "
+        "`/rackbeat members remove @käyttäjä`.",
+    },
+    "onb.invalid.user": {
+        "en": "`{value}` is not a user mention. Type `@` and pick the person, so Slack turns "
+        "the name into a link.",
+        "fi": "`{value}` ei ole käyttäjämaininta. Kirjoita `@` ja valitse henkilö, jotta "
+        "Slack muuttaa nimen linkiksi.",
+    },
+    "onb.invalid.page": {
+        "en": "`{value}` is not a page number. Use `/rackbeat history` or `/rackbeat history 2`.",
+        "fi": "`{value}` ei ole sivunumero. Käytä `/rackbeat history` tai `/rackbeat history 2`.",
+    },
+    "onb.history.page_out_of_range": {
+        "en": "There is no page {page}: the history has {pages} page(s).",
+        "fi": "Sivua {page} ei ole: historiassa on {pages} sivu(a).",
+    },
+}
+
+
+def text(key: str, language: Language | str, /, **params: object) -> str:
+    """``MESSAGES[key]`` in ``language`` with ``params`` filled in (``str.format``)."""
+    template = MESSAGES[key][language_of(str(language)).value]
+    return template.format(**params) if params else template
+
+
+def _validate() -> None:
+    for key, texts in MESSAGES.items():
+        missing = [lang.value for lang in Language if not texts.get(lang.value)]
+        if missing:
+            raise AssertionError(f"onboarding text {key!r} lacks {missing}")
+
+
+_validate()
