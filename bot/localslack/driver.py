@@ -119,6 +119,20 @@ class SlackDriver:
             "trigger_id": self.slack.new_trigger_id(user),
         }
 
+    def socket_command(self, text: str, *, user: str, channel: str) -> dict[str, Any]:
+        """``/rackbeat <text>`` delivered over Socket Mode; returns the app's acknowledgement."""
+        session = self.slack.wait_socket()
+        envelope_id = self.slack.new_id("env")
+        session.send_json(
+            {
+                "envelope_id": envelope_id,
+                "type": "slash_commands",
+                "accepts_response_payload": True,
+                "payload": self.command_fields(text, user=user, channel=channel),
+            }
+        )
+        return session.wait_ack(envelope_id)
+
     def command(self, text: str, *, user: str, channel: str, **kwargs: Any) -> Reply:
         """``/rackbeat <text>`` typed by ``user`` in ``channel``."""
         return self.send_form(self.command_fields(text, user=user, channel=channel), **kwargs)

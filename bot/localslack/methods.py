@@ -251,7 +251,12 @@ def respond_via_url(slack: LocalSlack, target: dict[str, Any], payload: dict[str
     return {"ok": True, "ephemeral_ts": ephemeral.ts}
 
 
+def apps_connections_open(slack: LocalSlack, params: dict[str, Any]) -> Result:
+    return {"ok": True, "url": f"ws://127.0.0.1:{slack.port}/socket?ticket=local"}
+
+
 METHODS: dict[str, Method] = {
+    "apps.connections.open": apps_connections_open,
     "auth.test": auth_test,
     "chat.postMessage": chat_post_message,
     "chat.postEphemeral": chat_post_ephemeral,

@@ -19,6 +19,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from bot.localslack.state import Call, Ephemeral, Failure, Message, SlackFile, User, View
+from bot.localslack.websocket import SocketSession, accept_key
 
 LOGIN_PAGE = (
     b"<!DOCTYPE html><html><head><title>Slack</title></head>"
@@ -38,11 +39,14 @@ class LocalSlack:
         bot_token: str = "xoxb-local-token",  # noqa: S107 - the emulator's own fake token
         team_id: str = "T0LOCAL",
         team_name: str = "Local workspace",
+        app_token: str = "xapp-local-token",  # noqa: S107 - the emulator's own fake token
         bot_user_id: str = "U0BOT",
         bot_id: str = "B0BOT",
         file_host: str = "127.0.0.1",
     ) -> None:
         self.bot_token = bot_token
+        self.app_token = app_token
+        self.sockets: list[SocketSession] = []
         self.team_id = team_id
         self.team_name = team_name
         self.bot_user_id = bot_user_id
@@ -275,6 +279,19 @@ class LocalSlack:
                 if len(self.calls) == count:
                     return
 
+    def wait_socket(self, timeout: float = 10.0) -> SocketSession:
+        """The newest open Socket Mode connection, once the app has made one."""
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while True:
+                live = [s for s in self.sockets if s.open]
+                if live:
+                    return live[-1]
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise AssertionError("the app opened no Socket Mode connection")
+                self._changed.wait(remaining)
+
     @property
     def last_seq(self) -> int:
         with self._lock:
@@ -369,6 +386,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _route(self) -> None:
         url = urlsplit(self.path)
+        if url.path == "/socket" and self.headers.get("Upgrade", "").lower() == "websocket":
+            self._websocket()
+            return
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
         if url.path.startswith("/api/"):
@@ -407,7 +427,10 @@ class _Handler(BaseHTTPRequestHandler):
             self._fail(method, params, failure)
             return
         token = self.headers.get("Authorization", "").removeprefix("Bearer ") or params.get("token")
-        if token != self.slack.bot_token:
+        expected = (
+            self.slack.app_token if method == "apps.connections.open" else self.slack.bot_token
+        )
+        if token != expected:
             result = {"ok": False, "error": "not_authed" if not token else "invalid_auth"}
         else:
             result = self.slack.call_api(method, params)
@@ -423,6 +446,21 @@ class _Handler(BaseHTTPRequestHandler):
         headers = {"Retry-After": str(failure.retry_after)} if failure.retry_after else {}
         self.slack.record(method, params, failure.status, {"ok": False, "injected": True})
         self._send(failure.status, body, failure.content_type, headers)
+
+    def _websocket(self) -> None:
+        self.send_response(101, "Switching Protocols")
+        self.send_header("Upgrade", "websocket")
+        self.send_header("Connection", "Upgrade")
+        self.send_header("Sec-WebSocket-Accept", accept_key(self.headers["Sec-WebSocket-Key"]))
+        self.end_headers()
+        self.wfile.flush()
+        session = SocketSession(self.connection)
+        with self.slack._changed:
+            self.slack.sockets.append(session)
+            self.slack._changed.notify_all()
+        self.slack.record("socket.connect", {}, 101, {"ok": True})
+        session.serve()
+        self.close_connection = True
 
     def _download(self, path: str) -> None:
         file_id = path.removeprefix("/files-pri/").split("/")[0].split("-", 1)[-1]
