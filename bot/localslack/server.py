@@ -43,7 +43,10 @@ class LocalSlack:
         bot_user_id: str = "U0BOT",
         bot_id: str = "B0BOT",
         file_host: str = "127.0.0.1",
+        keep_calls: bool = True,
     ) -> None:
+        # A long benchmark would otherwise keep every call in memory.
+        self.keep_calls = keep_calls
         self.bot_token = bot_token
         self.app_token = app_token
         self.sockets: list[SocketSession] = []
@@ -68,6 +71,7 @@ class LocalSlack:
         self._triggers: dict[str, str] = {}
         self._counter = itertools.count(1)
         self._pending_emits = 0
+        self._seq = 0
         self._lock = threading.RLock()
         self._changed = threading.Condition(self._lock)
         self._server: ThreadingHTTPServer | None = None
@@ -303,8 +307,10 @@ class LocalSlack:
         self, method: str, params: dict[str, Any], status: int, response: dict[str, Any]
     ) -> None:
         with self._changed:
-            call = Call(method, params, status, response, len(self.calls) + 1)
-            self.calls.append(call)
+            self._seq += 1
+            call = Call(method, params, status, response, self._seq)
+            if self.keep_calls:
+                self.calls.append(call)
             self._changed.notify_all()
         for listener in list(self.listeners):
             listener(call)
@@ -397,6 +403,10 @@ class _Handler(BaseHTTPRequestHandler):
             self._download(url.path)
         elif url.path.startswith("/upload/"):
             self._upload(url.path.removeprefix("/upload/"), raw)
+        elif url.path == "/_local/messages":
+            channel = parse_qs(url.query).get("channel", [""])[0]
+            found = [m.as_api() for m in self.slack.channel_messages(channel)]
+            self._send(200, json.dumps(found).encode(), "application/json")
         elif url.path.startswith("/respond/"):
             payload = json.loads(raw or b"{}")
             result = self.slack.respond(url.path.removeprefix("/respond/"), payload)
