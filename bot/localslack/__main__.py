@@ -1,7 +1,9 @@
 """`python -m bot.localslack [--port N]`: run the emulator on its own, for benchmarks and demos.
 
 Prints the API URL, then serves until stdin closes or the process is stopped. Besides the Web
-API it answers ``GET /_local/messages?channel=C`` with the channel's messages as JSON.
+API it answers ``GET /_local/messages?channel=C`` with the channel's messages as JSON and
+``POST /_local/share`` (``{"name", "content", "user", "channel"}``) with the `file_share` event
+body of a newly shared file.
 """
 
 from __future__ import annotations

@@ -407,6 +407,8 @@ class _Handler(BaseHTTPRequestHandler):
             channel = parse_qs(url.query).get("channel", [""])[0]
             found = [m.as_api() for m in self.slack.channel_messages(channel)]
             self._send(200, json.dumps(found).encode(), "application/json")
+        elif url.path == "/_local/share":
+            self._share(json.loads(raw or b"{}"))
         elif url.path.startswith("/respond/"):
             payload = json.loads(raw or b"{}")
             result = self.slack.respond(url.path.removeprefix("/respond/"), payload)
@@ -456,6 +458,19 @@ class _Handler(BaseHTTPRequestHandler):
         headers = {"Retry-After": str(failure.retry_after)} if failure.retry_after else {}
         self.slack.record(method, params, failure.status, {"ok": False, "injected": True})
         self._send(failure.status, body, failure.content_type, headers)
+
+    def _share(self, request: dict[str, Any]) -> None:
+        """A person drops a file: store it, post it, answer with the event Slack would send."""
+        from bot.localslack.methods import message_event
+
+        slack_file = self.slack.add_file(
+            name=str(request["name"]),
+            content=str(request["content"]).encode("utf-8"),
+            user=str(request["user"]),
+        )
+        message = self.slack.share_file(str(request["channel"]), str(request["user"]), slack_file)
+        body = json.dumps(message_event(self.slack, message)).encode()
+        self._send(200, body, "application/json")
 
     def _websocket(self) -> None:
         self.send_response(101, "Switching Protocols")

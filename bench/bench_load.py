@@ -1,0 +1,332 @@
+"""Load: acknowledgement latency and throughput of `serve` under concurrent signed requests
+(slash commands, button clicks, file shares), beside a bare Bolt app on the same server kind.
+
+    .venv/bin/python bench/bench_load.py [--clients 50] [--requests 3000] [--database-url URL]
+
+Every process is real: the Slack emulator (`python -m bot.localslack`), the bot
+(`python -m bot serve`), the peer (`bench/bare_bolt_app.py`), and this load generator,
+all on this machine. The targets are measured one after the other with the same requests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bot.localslack.driver import sign  # noqa: E402
+
+TOKEN = "xoxb-bench-token"
+SECRET = "bench-signing-secret"
+TEAM, CHANNEL, OWNER = "T0LOCAL", "CBENCH", "UBENCH"
+PRODUCTS = "number;name;group;cost_price;sales_price\n" + "".join(
+    f"{1000 + i};Tuote {i};1;{i},50;{i * 2},00\n" for i in range(50)
+)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def wait_port(port: int, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"nothing listens on {port}")
+
+
+@dataclass
+class Request:
+    kind: str
+    body: bytes
+    content_type: str
+
+
+@dataclass
+class Result:
+    target: str
+    latencies: list[float] = field(default_factory=list)
+    errors: int = 0
+    seconds: float = 0.0
+    by_kind: dict[str, list[float]] = field(default_factory=dict)
+
+    def row(self) -> str:
+        ms = sorted(x * 1000 for x in self.latencies)
+        q = statistics.quantiles(ms, n=100) if len(ms) > 1 else ms * 99
+        over = sum(1 for x in ms if x > 3000)
+        rate = len(ms) / self.seconds if self.seconds else 0
+        return (
+            f"| {self.target} | {len(ms)} | {rate:.0f} | {q[49]:.1f} | {q[94]:.1f} | "
+            f"{q[98]:.1f} | {max(ms):.1f} | {self.errors} | {over} |"
+        )
+
+
+class Emulator:
+    def __init__(self) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "bot.localslack", "--bot-token", TOKEN, "--quiet-calls"],
+            cwd=ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert self.process.stdout is not None
+        self.api_url = self.process.stdout.readline().strip()
+        self.base = self.api_url.removesuffix("api/")
+
+    def messages(self, channel: str) -> list[dict[str, Any]]:
+        with urllib.request.urlopen(f"{self.base}_local/messages?channel={channel}") as r:  # noqa: S310
+            data: list[dict[str, Any]] = json.load(r)
+            return data
+
+    def share(self, name: str, content: str, user: str, channel: str) -> dict[str, Any]:
+        body = json.dumps({"name": name, "content": content, "user": user, "channel": channel})
+        request = urllib.request.Request(
+            f"{self.base}_local/share",
+            data=body.encode(),
+            method="POST",
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request) as r:  # noqa: S310
+            data: dict[str, Any] = json.load(r)
+            return data
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+def command_body(text: str, user: str, base: str) -> bytes:
+    return urlencode(
+        {
+            "team_id": TEAM,
+            "channel_id": CHANNEL,
+            "user_id": user,
+            "command": "/rackbeat",
+            "text": text,
+            "response_url": f"{base}respond/none",
+            "trigger_id": "1.bench",
+        }
+    ).encode()
+
+
+def click_body(button: dict[str, Any], block_id: str, ts: str, user: str, base: str) -> bytes:
+    payload = {
+        "type": "block_actions",
+        "team": {"id": TEAM},
+        "user": {"id": user, "team_id": TEAM},
+        "api_app_id": "A0LOCAL",
+        "trigger_id": "1.bench",
+        "channel": {"id": CHANNEL},
+        "container": {"type": "message", "message_ts": ts, "channel_id": CHANNEL},
+        "response_url": f"{base}respond/none",
+        "actions": [
+            {
+                "type": "button",
+                "action_id": button["action_id"],
+                "block_id": block_id,
+                "value": button.get("value"),
+                "action_ts": "1",
+            }
+        ],
+    }
+    return urlencode({"payload": json.dumps(payload)}).encode()
+
+
+def find_button(messages: list[dict[str, Any]], word: str) -> tuple[dict[str, Any], str, str]:
+    for message in reversed(messages):
+        for block in message.get("blocks", []):
+            elements = block.get("elements", []) if block.get("type") == "actions" else []
+            if block.get("accessory", {}).get("type") == "button":
+                elements = [block["accessory"]]
+            for element in elements:
+                if element.get("type") == "button" and word in str(element.get("action_id")):
+                    return element, str(block.get("block_id", "")), str(message["ts"])
+    raise RuntimeError(f"no {word!r} button on the checklist")
+
+
+def build_requests(emulator: Emulator, count: int, seed: int = 7) -> list[Request]:
+    base = emulator.base
+    button, block_id, ts = find_button(emulator.messages(CHANNEL), "guide")
+    rng = random.Random(seed)
+    requests: list[Request] = []
+    for index in range(count):
+        roll = rng.random()
+        if roll < 0.5:
+            requests.append(
+                Request(
+                    "command",
+                    command_body("status", OWNER, base),
+                    "application/x-www-form-urlencoded",
+                )
+            )
+        elif roll < 0.8:
+            requests.append(
+                Request(
+                    "click",
+                    click_body(button, block_id, ts, OWNER, base),
+                    "application/x-www-form-urlencoded",
+                )
+            )
+        else:
+            event = emulator.share(f"products-{index}.csv", PRODUCTS, OWNER, CHANNEL)
+            requests.append(Request("file_share", json.dumps(event).encode(), "application/json"))
+    return requests
+
+
+def run_load(target: str, port: int, requests: list[Request], clients: int) -> Result:
+    result = Result(target)
+    lock = threading.Lock()
+    queue = iter(requests)
+    take = threading.Lock()
+
+    def client() -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        while True:
+            with take:
+                request = next(queue, None)
+            if request is None:
+                break
+            headers = {"Content-Type": request.content_type, **sign(SECRET, request.body)}
+            started = time.perf_counter()
+            try:
+                connection.request("POST", "/slack/events", body=request.body, headers=headers)
+                response = connection.getresponse()
+                response.read()
+                ok = response.status == 200
+            except OSError:
+                ok = False
+                connection.close()
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            elapsed = time.perf_counter() - started
+            with lock:
+                result.latencies.append(elapsed)
+                result.by_kind.setdefault(request.kind, []).append(elapsed)
+                result.errors += 0 if ok else 1
+        connection.close()
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(clients) as pool:
+        for _ in range(clients):
+            pool.submit(client)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def start(args: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        args,
+        cwd=ROOT,
+        env={**os.environ, **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--requests", type=int, default=3000)
+    parser.add_argument("--database-url", default=None)
+    parser.add_argument("--write", type=Path, default=None, help="write the table to this file")
+    options = parser.parse_args()
+    emulator = Emulator()
+    workdir = Path(tempfile.mkdtemp(prefix="bench-load-"))
+    database_url = options.database_url or f"sqlite:///{workdir / 'bench.db'}"
+    bot_port, bare_port = free_port(), free_port()
+    env = {
+        "SLACK_BOT_TOKEN": TOKEN,
+        "SLACK_SIGNING_SECRET": SECRET,
+        "SLACK_API_URL": emulator.api_url,
+        "SLACK_FILE_HOSTS": "127.0.0.1",
+        "DATABASE_URL": database_url,
+        "PORT": str(bot_port),
+        "LOG_LEVEL": "WARNING",
+    }
+    processes = [
+        start([sys.executable, "-m", "bot", "serve"], env),
+        start(
+            [
+                sys.executable,
+                str(ROOT / "bench" / "bare_bolt_app.py"),
+                "--port",
+                str(bare_port),
+                "--api-url",
+                emulator.api_url,
+                "--token",
+                TOKEN,
+                "--signing-secret",
+                SECRET,
+            ],
+            {},
+        ),
+    ]
+    try:
+        wait_port(bot_port)
+        wait_port(bare_port)
+        setup = http.client.HTTPConnection("127.0.0.1", bot_port, timeout=30)
+        body = command_body("start Bench Oy", OWNER, emulator.base)
+        setup.request(
+            "POST",
+            "/slack/events",
+            body=body,
+            headers={"Content-Type": "application/x-www-form-urlencoded", **sign(SECRET, body)},
+        )
+        setup.getresponse().read()
+        time.sleep(2)
+        requests = build_requests(emulator, options.requests)
+        warm = requests[: min(100, len(requests))]
+        run_load("warm-up", bare_port, warm, 10)
+        bare = run_load("bare Bolt app (no-op)", bare_port, requests, options.clients)
+        warm_bot = build_requests(emulator, min(100, len(requests)), seed=1)
+        run_load("warm-up", bot_port, warm_bot, 10)
+        ours = run_load("rackbeat-bot serve", bot_port, requests, options.clients)
+    finally:
+        for process in processes:
+            process.terminate()
+            process.wait(timeout=20)
+        emulator.stop()
+    header = (
+        f"{options.requests} signed requests (50% `/rackbeat status`, 30% checklist button "
+        f"clicks, 20% `file_share` events), {options.clients} concurrent clients, "
+        f"waitress, {os.cpu_count()} cores, database {database_url.split(':')[0]}\n\n"
+        "| target | requests | req/s | p50 ms | p95 ms | p99 ms | max ms | errors | > 3 s |\n"
+        "|---|---|---|---|---|---|---|---|---|"
+    )
+    lines = [header, bare.row(), ours.row()]
+    bare_p99 = statistics.quantiles(bare.latencies, n=100)[98]
+    ours_p99 = statistics.quantiles(ours.latencies, n=100)[98]
+    lines.append(f"\np99 ratio (bot / bare): {ours_p99 / bare_p99:.2f}")
+    table = "\n".join(lines)
+    print(table)
+    if options.write:
+        options.write.write_text(table + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
