@@ -23,7 +23,6 @@ import tempfile
 import threading
 import time
 import urllib.request
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -100,7 +99,7 @@ class Emulator:
         self.base = self.api_url.removesuffix("api/")
 
     def messages(self, channel: str) -> list[dict[str, Any]]:
-        with urllib.request.urlopen(f"{self.base}_local/messages?channel={channel}") as r:  # noqa: S310
+        with urllib.request.urlopen(f"{self.base}_local/messages?channel={channel}") as r:
             data: list[dict[str, Any]] = json.load(r)
             return data
 
@@ -112,7 +111,7 @@ class Emulator:
             method="POST",
             headers={"Content-Type": "application/json"},
         )
-        with urllib.request.urlopen(request) as r:  # noqa: S310
+        with urllib.request.urlopen(request) as r:
             data: dict[str, Any] = json.load(r)
             return data
 
