@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 
 from pydantic import SecretStr
 
+from core.onboarding.numbering_gate import NumberingStatusProvider
 from core.store.uow import UnitOfWorkFactory
 from handlers.background import TrackingExecutor
 
@@ -39,3 +40,5 @@ class Deps:
     uow: UnitOfWorkFactory
     executor: TrackingExecutor = field(default_factory=TrackingExecutor)
     clock: Callable[[], datetime] = utc_now
+    # The numbering area's reader of both series' levels (gate of the `numbering` step).
+    numbering_status: NumberingStatusProvider | None = None

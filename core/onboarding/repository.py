@@ -32,6 +32,13 @@ class OnboardingRepository:
             query = query.with_for_update(of=Onboarding)
         return self.session.scalars(query).one_or_none()
 
+    def language_for(self, where: Channel) -> str | None:
+        return self.session.scalar(
+            select(Onboarding.language).where(
+                Onboarding.team_id == where.team_id, Onboarding.channel_id == where.channel_id
+            )
+        )
+
     def for_user(self, team_id: str, user_id: str) -> Sequence[Onboarding]:
         """Onboardings of one team that ``user_id`` owns or is a member of, latest first."""
         member_of = select(Member.onboarding_id).where(Member.user_id == user_id)

@@ -134,6 +134,12 @@ class OnboardingService:
 
     # --- reading ---------------------------------------------------------------------------
 
+    def language(self, where: Channel) -> Language | None:
+        """The channel's onboarding language, or ``None`` without an onboarding (cheap)."""
+        with self._uow() as uow:
+            stored = OnboardingRepository(uow.session).language_for(where)
+            return None if stored is None else language_of(stored)
+
     def find(self, where: Channel) -> OnboardingSnapshot | None:
         with self._uow() as uow:
             row = OnboardingRepository(uow.session).for_channel(where)

@@ -12,14 +12,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Literal
 
-from handlers.messages import common, help_topics
+from handlers.messages import common, help_topics, onboarding
 
 Language = Literal["en", "fi"]
 LANGUAGES: tuple[Language, ...] = ("en", "fi")
 DEFAULT_LANGUAGE: Language = "en"
 
 # Areas add their module here.
-_AREAS: tuple[Mapping[str, Mapping[str, str]], ...] = (common.MESSAGES, help_topics.MESSAGES)
+_AREAS: tuple[Mapping[str, Mapping[str, str]], ...] = (
+    common.MESSAGES,
+    help_topics.MESSAGES,
+    onboarding.MESSAGES,
+)
 
 
 def _merge(areas: tuple[Mapping[str, Mapping[str, str]], ...]) -> dict[str, Mapping[str, str]]:

@@ -1,0 +1,57 @@
+"""The App Home tab: the user's onboardings across channels, with progress and next step."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from core.onboarding.permissions import Actor
+from core.onboarding.snapshot import OnboardingSnapshot
+from handlers.blocks.checklist import context, section
+from handlers.messages import t
+
+
+def home_view(
+    user_id: str, onboardings: tuple[OnboardingSnapshot, ...], language: str
+) -> dict[str, Any]:
+    """``views.publish`` body for ``user_id``; each onboarding in its own language."""
+    blocks: list[dict[str, Any]] = [
+        {
+            "type": "header",
+            "text": {"type": "plain_text", "text": t("onboarding.home.title", language)},
+        },
+        context(t("onboarding.home.intro", language)),
+        {"type": "divider"},
+    ]
+    if not onboardings:
+        blocks.append(section(t("onboarding.home.empty", language)))
+    for snapshot in onboardings:
+        blocks.append(section(home_item(user_id, snapshot), f"home:{snapshot.id}"))
+    return {"type": "home", "blocks": blocks[:100]}
+
+
+def home_item(user_id: str, snapshot: OnboardingSnapshot) -> str:
+    language = snapshot.language.value
+    done, total = snapshot.progress
+    next_view = snapshot.next_step
+    next_text = (
+        t(
+            "onboarding.home.next",
+            language,
+            position=next_view.position,
+            title=next_view.step.title.get(language),
+        )
+        if next_view
+        else t("onboarding.home.done", language)
+    )
+    role = snapshot.role_of(Actor(user_id))
+    return t(
+        "onboarding.home.item",
+        language,
+        company=snapshot.company_name,
+        channel=snapshot.channel.channel_id,
+        done=done,
+        total=total,
+        state=t(f"onb.onboarding.{snapshot.state.value}", language),
+        role=t(f"onboarding.role.{role.value}", language),
+        next=next_text,
+    )

@@ -1,0 +1,151 @@
+"""Answers to the onboarding commands and the App Home, rendered without Slack."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from core.onboarding.numbering_gate import NumberingGate
+from core.onboarding.snapshot import (
+    AuditAction,
+    AuditEntry,
+    Change,
+    ChangeResult,
+    HistoryPage,
+    NextStep,
+    Outcome,
+)
+from core.onboarding.steps import STEPS, StepId, StepState
+from core.onboarding.texts import Language
+from handlers.blocks.home import home_view
+from handlers.blocks.onboarding import (
+    change_text,
+    history_message,
+    live_announcement,
+    members_message,
+    next_message,
+)
+from handlers.messages import t
+from tests.handlers.onboarding_snapshots import make_snapshot
+
+D, S = StepState.DONE, StepState.SKIPPED
+AT = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+
+
+def entry(n: int, **overrides: object) -> AuditEntry:
+    values: dict[str, object] = {
+        "id": n,
+        "at": AT + timedelta(minutes=n),
+        "actor": "U_ANN",
+        "action": "step.done",
+        "subject": "login",
+        "old_value": "todo",
+        "new_value": "done",
+        "note": None,
+        "outcome": Outcome.APPLIED,
+    }
+    values.update(overrides)
+    return AuditEntry(**values)  # type: ignore[arg-type]
+
+
+def test_next_shows_the_step_its_guide_what_blocks_it_and_its_buttons() -> None:
+    snapshot = make_snapshot(
+        {s.id: (S if s.optional else D) for s in STEPS if s.id is not StepId.NUMBERING}
+    )
+    message = next_message(NextStep(snapshot, snapshot.next_step))
+    assert "10. Order and invoice numbering" in message.text
+    assert "`/rackbeat numbering check`" in message.text
+    assert message.blocks[-1]["type"] == "actions"
+
+
+def test_next_when_everything_is_settled() -> None:
+    snapshot = make_snapshot({s.id: (S if s.optional else D) for s in STEPS})
+    assert next_message(NextStep(snapshot, None)).text == t("onboarding.next.none", "en")
+
+
+def test_change_confirmations() -> None:
+    snapshot = make_snapshot({StepId.LOGIN: D})
+    done = ChangeResult(snapshot, (Change(AuditAction.STEP_DONE, "login", "todo", "done"),))
+    assert change_text(done) == t("onboarding.changed.done", "en", step="1. Log in to Rackbeat")
+    reopened = ChangeResult(
+        snapshot,
+        (
+            Change(AuditAction.STEP_REOPEN, "customers", "skipped", "in_progress"),
+            Change(AuditAction.STATE, None, "live", "active"),
+        ),
+    )
+    assert t("onboarding.changed.reactivated", "en") in change_text(reopened)
+    added = ChangeResult(snapshot, (Change(AuditAction.MEMBER_ADD, "U_BOB", None, "member"),))
+    assert change_text(added) == t("onboarding.members.added", "en", users="<@U_BOB>")
+
+
+def test_history_shows_twenty_and_how_to_see_more() -> None:
+    entries = tuple(entry(n) for n in range(20, 0, -1))
+    message = history_message(
+        HistoryPage(entries=entries, page=1, pages=2, total=27, page_size=20), "en"
+    )
+    assert t("onboarding.history.more", "en", first=1, last=20, total=27, next=2) in message.text
+    assert message.text.count("*1. Log in to Rackbeat* to do → done") == 20
+    last = history_message(
+        HistoryPage(entries=entries[:7], page=2, pages=2, total=27, page_size=20), "en"
+    )
+    assert t("onboarding.history.end", "en", first=21, last=27, total=27) in last.text
+
+
+def test_history_marks_refused_and_denied_attempts() -> None:
+    refused = entry(1, outcome=Outcome.REFUSED, note="*Initial balances* can't…\n• more")
+    denied = entry(2, outcome=Outcome.DENIED, actor="U_EVE", note="Only this onboarding's …")
+    message = history_message(
+        HistoryPage(entries=(denied, refused), page=1, pages=1, total=2, page_size=20), "fi"
+    )
+    assert ":no_entry:" in message.text and t("onboarding.history.refused", "fi") in message.text
+    assert ":lock:" in message.text and t("onboarding.history.denied", "fi") in message.text
+    assert "• more" not in message.text
+    assert "Only this onboarding" not in message.text
+
+
+def test_history_renders_every_kind_of_entry() -> None:
+    entries = (
+        entry(1, action="onboarding.start", subject=None, old_value=None, new_value="Acme Oy"),
+        entry(2, action="onboarding.state", subject=None, old_value="active", new_value="live"),
+        entry(3, action="valuation.set", subject=None, old_value=None, new_value="fifo"),
+        entry(4, action="language.set", subject=None, old_value="en", new_value="fi"),
+        entry(5, action="member.add", subject="U_BOB", old_value=None, new_value="member"),
+        entry(6, action="member.remove", subject="U_BOB", old_value="member", new_value=None),
+    )
+    text = history_message(
+        HistoryPage(entries=entries, page=1, pages=1, total=6, page_size=20), "en"
+    ).text
+    assert "started the onboarding of *Acme Oy*" in text
+    assert "onboarding active → live" in text
+    assert "valuation method not recorded → FIFO" in text
+    assert "added <@U_BOB> as a member" in text
+    assert "removed <@U_BOB> from the members" in text
+
+
+def test_members_and_live_announcement() -> None:
+    snapshot = make_snapshot(members=("U_BOB",))
+    text = members_message(snapshot, already=("U_BOB",)).text
+    assert "<@U_ANN>, <@U_BOB>" in text
+    assert t("onboarding.members.already", "en", users="<@U_BOB>") in text
+    assert "Acme Oy" in live_announcement(snapshot).text
+
+
+def test_home_lists_each_onboarding_with_progress_next_step_and_role() -> None:
+    first = make_snapshot({StepId.LOGIN: D}, members=("U_BOB",))
+    second = make_snapshot(
+        company="Beta Oy",
+        language=Language.FI,
+        numbering=NumberingGate.from_levels({}),
+    )
+    view = home_view("U_BOB", (first, second), "en")
+    assert view["type"] == "home"
+    text = str(view["blocks"])
+    assert "*Acme Oy* in <#C1> — 1/10 steps settled" in text
+    assert "Next: 2. Company settings" in text
+    assert t("onboarding.role.member", "en") in text
+    assert "*Beta Oy* kanavalla <#C1> — 0/10 vaihetta valmiina" in text
+
+
+def test_home_without_onboardings_says_how_to_start() -> None:
+    view = home_view("U_NEW", (), "fi")
+    assert t("onboarding.home.empty", "fi") in str(view["blocks"])
