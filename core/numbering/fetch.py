@@ -1,0 +1,144 @@
+"""Reading the current numbers of one onboarding from Rackbeat and Netvisor.
+
+One ``Upstreams`` per process: it owns the pooled HTTP clients and the per-company locks that
+keep Netvisor's rule of one call at a time per company while different companies are read in
+parallel. Failures are captured per source (code and user-safe reason), never raised: a
+failing Netvisor must not stop us from recording what Rackbeat said.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import httpx
+
+from core.numbering.model import Series, Source
+from core.sources.credentials import NetvisorCredentials, RackbeatCredentials
+from core.sources.errors import SourceRejected, SourceUnavailable
+from core.sources.http import RetryPolicy
+from core.sources.netvisor import NetvisorClient, NetvisorScan
+from core.sources.rackbeat import RackbeatClient
+
+
+@dataclass(frozen=True)
+class SourceFailure:
+    code: str
+    reason: str
+    rejected: bool
+
+
+@dataclass
+class FetchResult:
+    rackbeat_highest: dict[Series, int | None] = field(default_factory=dict)
+    netvisor_scans: dict[Series, NetvisorScan] = field(default_factory=dict)
+    failures: dict[Source, SourceFailure] = field(default_factory=dict)
+
+
+class RackbeatApi(Protocol):
+    def company_name(self) -> str: ...
+    def highest_number(self, series: Series) -> int | None: ...
+
+
+class NetvisorApi(Protocol):
+    def test_connection(self) -> str: ...
+    def scan(self, series: Series, above_key: int | None = None) -> NetvisorScan: ...
+
+
+@dataclass
+class Upstreams:
+    """Factory of clients sharing connection pools, plus Netvisor's per-company locks."""
+
+    rackbeat_url: str
+    netvisor_url: str
+    max_connections: int = 64
+    rackbeat_retry: RetryPolicy = field(default_factory=RetryPolicy)
+    netvisor_retry: RetryPolicy = field(default_factory=lambda: RetryPolicy(attempts=3))
+    rackbeat_timeout: httpx.Timeout = field(
+        default_factory=lambda: httpx.Timeout(30.0, connect=10.0)
+    )
+    netvisor_timeout: httpx.Timeout = field(
+        default_factory=lambda: httpx.Timeout(120.0, connect=10.0)
+    )
+    sleep: Callable[[float], None] = time.sleep
+    _http: httpx.Client | None = field(default=None, init=False, repr=False)
+    _locks: dict[tuple[str, str], threading.Lock] = field(default_factory=dict, init=False)
+    _guard: threading.Lock = field(default_factory=threading.Lock, init=False)
+
+    def http(self) -> httpx.Client:
+        with self._guard:
+            if self._http is None:
+                limits = httpx.Limits(
+                    max_connections=self.max_connections,
+                    max_keepalive_connections=self.max_connections,
+                )
+                self._http = httpx.Client(limits=limits)
+            return self._http
+
+    def close(self) -> None:
+        with self._guard:
+            if self._http is not None:
+                self._http.close()
+                self._http = None
+
+    def rackbeat(self, credentials: RackbeatCredentials) -> RackbeatApi:
+        return RackbeatClient(
+            self.rackbeat_url, credentials, http=self.http(), timeout=self.rackbeat_timeout,
+            retry=self.rackbeat_retry, sleep=self.sleep,
+        )  # fmt: skip
+
+    def netvisor(self, credentials: NetvisorCredentials) -> NetvisorApi:
+        return NetvisorClient(
+            self.netvisor_url, credentials, http=self.http(), timeout=self.netvisor_timeout,
+            retry=self.netvisor_retry, sleep=self.sleep,
+        )  # fmt: skip
+
+    def netvisor_lock(self, credentials: NetvisorCredentials) -> threading.Lock:
+        """One lock per Netvisor company: Netvisor wants one call at a time per company."""
+        key = (credentials.customer_id, credentials.organisation_id)
+        with self._guard:
+            return self._locks.setdefault(key, threading.Lock())
+
+    def fetch(
+        self,
+        rackbeat: RackbeatCredentials | None,
+        netvisor: NetvisorCredentials | None,
+        cursors: dict[Series, int | None],
+    ) -> FetchResult:
+        """Everything the connected sources say now (Netvisor incrementally from ``cursors``)."""
+        result = FetchResult()
+        if rackbeat is not None:
+            _capture(result, Source.RACKBEAT, lambda: self._read_rackbeat(rackbeat, result))
+        if netvisor is not None:
+            _capture(
+                result, Source.NETVISOR, lambda: self._read_netvisor(netvisor, cursors, result)
+            )
+        return result
+
+    def _read_rackbeat(self, credentials: RackbeatCredentials, result: FetchResult) -> None:
+        client = self.rackbeat(credentials)
+        for series in Series:
+            result.rackbeat_highest[series] = client.highest_number(series)
+
+    def _read_netvisor(
+        self,
+        credentials: NetvisorCredentials,
+        cursors: dict[Series, int | None],
+        result: FetchResult,
+    ) -> None:
+        client = self.netvisor(credentials)
+        with self.netvisor_lock(credentials):
+            for series in Series:
+                result.netvisor_scans[series] = client.scan(series, cursors.get(series))
+
+
+def _capture(result: FetchResult, source: Source, read: Callable[[], None]) -> None:
+    try:
+        read()
+    except SourceRejected as error:
+        result.failures[source] = SourceFailure(error.code, error.reason, rejected=True)
+    except SourceUnavailable as error:
+        result.failures[source] = SourceFailure(error.code, error.reason, rejected=False)

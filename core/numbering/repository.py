@@ -1,0 +1,320 @@
+"""Database access of the numbering watch, over the unit of work's session."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import ColumnElement, delete, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from core.numbering.alerts import AlertState
+from core.numbering.calendar import finnish_time
+from core.numbering.model import InputField, Level, Observation, Series, Source, Strategy
+from core.numbering.thresholds import Thresholds
+from core.store.numbering_models import (
+    NumberingAlert,
+    NumberingCredentials,
+    NumberingLease,
+    NumberingObservation,
+    NumberingSettings,
+    NumberingStatus,
+    NumberingValue,
+)
+
+HISTORY_KEPT = timedelta(days=90)
+
+
+@dataclass(frozen=True)
+class NumberingConfig:
+    strategies: dict[Series, Strategy]
+    thresholds: Thresholds
+
+    @classmethod
+    def default(cls) -> NumberingConfig:
+        return cls({series: Strategy.RACKBEAT_ONLY for series in Series}, Thresholds())
+
+
+class NumberingRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    # --- settings --------------------------------------------------------------------------
+
+    def config(self, onboarding_id: int) -> NumberingConfig:
+        row = self.session.get(NumberingSettings, onboarding_id)
+        if row is None:
+            return NumberingConfig.default()
+        return NumberingConfig(
+            {
+                Series.ORDER: Strategy(row.order_strategy),
+                Series.INVOICE: Strategy(row.invoice_strategy),
+            },
+            Thresholds(
+                row.warning_days, row.warning_numbers, row.critical_days, row.critical_numbers
+            ),
+        )
+
+    def save_config(self, onboarding_id: int, config: NumberingConfig, now: datetime) -> None:
+        row = self.session.get(NumberingSettings, onboarding_id)
+        if row is None:
+            row = NumberingSettings(onboarding_id=onboarding_id)
+            self.session.add(row)
+        row.order_strategy = config.strategies[Series.ORDER].value
+        row.invoice_strategy = config.strategies[Series.INVOICE].value
+        row.warning_days = config.thresholds.warning_days
+        row.warning_numbers = config.thresholds.warning_numbers
+        row.critical_days = config.thresholds.critical_days
+        row.critical_numbers = config.thresholds.critical_numbers
+        row.updated_at = now
+        self.ensure_lease(onboarding_id, now)
+
+    # --- values and history -----------------------------------------------------------------
+
+    def values(self, onboarding_id: int) -> Sequence[NumberingValue]:
+        query = select(NumberingValue).where(NumberingValue.onboarding_id == onboarding_id)
+        return self.session.scalars(query).all()
+
+    def record_value(
+        self,
+        onboarding_id: int,
+        series: Series,
+        field: InputField,
+        source: Source,
+        value: int,
+        at: datetime,
+        *,
+        set_by: str | None = None,
+        cursor: int | None = None,
+    ) -> int | None:
+        """Store the latest value (and the history point); returns the value it replaced."""
+        key = (onboarding_id, series.value, field.value, source.value)
+        row = self.session.get(NumberingValue, key)
+        previous = int(row.value) if row is not None else None
+        if row is None:
+            row = NumberingValue(
+                onboarding_id=onboarding_id, series=series.value, field=field.value,
+                source=source.value,
+            )  # fmt: skip
+            self.session.add(row)
+        previous_at = row.observed_at if previous is not None else None
+        row.value, row.observed_at, row.set_by = str(value), at, set_by
+        if cursor is not None:
+            row.cursor = str(cursor)
+        if _worth_a_point(previous, previous_at, value, at, source):
+            self.session.add(
+                NumberingObservation(
+                    onboarding_id=onboarding_id,
+                    series=series.value,
+                    field=field.value,
+                    source=source.value,
+                    at=at,
+                    value=str(value),
+                )
+            )
+        self.ensure_lease(onboarding_id, at)
+        return previous
+
+    def forget_value(
+        self, onboarding_id: int, series: Series, field: InputField, source: Source
+    ) -> None:
+        key = (onboarding_id, series.value, field.value, source.value)
+        row = self.session.get(NumberingValue, key)
+        if row is not None:
+            self.session.delete(row)
+
+    def history(
+        self, onboarding_id: int, since: datetime
+    ) -> dict[tuple[Series, InputField], list[Observation]]:
+        query = (
+            select(NumberingObservation)
+            .where(
+                NumberingObservation.onboarding_id == onboarding_id,
+                NumberingObservation.at >= since,
+            )
+            .order_by(NumberingObservation.at, NumberingObservation.id)
+        )
+        found: dict[tuple[Series, InputField], list[Observation]] = defaultdict(list)
+        for row in self.session.scalars(query):
+            found[(Series(row.series), InputField(row.field))].append(
+                Observation(row.at, int(row.value))
+            )
+        return found
+
+    def prune_history(self, onboarding_id: int, now: datetime) -> None:
+        self.session.execute(
+            delete(NumberingObservation).where(
+                NumberingObservation.onboarding_id == onboarding_id,
+                NumberingObservation.at < now - HISTORY_KEPT,
+            )
+        )
+
+    # --- credentials ------------------------------------------------------------------------
+
+    def credentials(self, onboarding_id: int) -> dict[Source, NumberingCredentials]:
+        query = select(NumberingCredentials).where(
+            NumberingCredentials.onboarding_id == onboarding_id
+        )
+        return {Source(row.source): row for row in self.session.scalars(query)}
+
+    def save_credentials(
+        self, onboarding_id: int, source: Source, sealed: str, company: str, by: str, now: datetime
+    ) -> None:
+        row = self.session.get(NumberingCredentials, (onboarding_id, source.value))
+        if row is None:
+            row = NumberingCredentials(onboarding_id=onboarding_id, source=source.value)
+            self.session.add(row)
+        row.sealed, row.company, row.connected_by, row.connected_at = sealed, company, by, now
+        row.consecutive_failures, row.failing_since, row.last_error = 0, None, None
+        row.last_success_at = now
+        self.ensure_lease(onboarding_id, now)
+
+    def delete_credentials(self, onboarding_id: int, source: Source) -> bool:
+        row = self.session.get(NumberingCredentials, (onboarding_id, source.value))
+        if row is None:
+            return False
+        self.session.delete(row)
+        return True
+
+    # --- status and alert state -------------------------------------------------------------
+
+    def statuses(self, onboarding_id: int) -> dict[Series, NumberingStatus]:
+        query = select(NumberingStatus).where(NumberingStatus.onboarding_id == onboarding_id)
+        return {Series(row.series): row for row in self.session.scalars(query)}
+
+    def status_row(self, onboarding_id: int, series: Series, now: datetime) -> NumberingStatus:
+        row = self.session.get(NumberingStatus, (onboarding_id, series.value))
+        if row is None:
+            row = NumberingStatus(
+                onboarding_id=onboarding_id, series=series.value, level=Level.UNKNOWN.value,
+                notes=[], checked_at=now, alert_level=Level.OK.value, episode=1,
+                alerted_levels="",
+            )  # fmt: skip
+            self.session.add(row)
+        return row
+
+    def levels(self, onboarding_id: int) -> dict[Series, tuple[Level, datetime]]:
+        return {
+            series: (Level(row.level), row.checked_at)
+            for series, row in self.statuses(onboarding_id).items()
+        }
+
+    # --- leases -----------------------------------------------------------------------------
+
+    def ensure_lease(self, onboarding_id: int, now: datetime) -> None:
+        """Make the onboarding part of the scheduled checks (due at once)."""
+        if self.session.get(NumberingLease, onboarding_id) is None:
+            self.session.add(NumberingLease(onboarding_id=onboarding_id, due_at=now))
+            self.session.flush()
+
+    def claim_due(
+        self, holder: str, now: datetime, ttl: timedelta, interval: timedelta, limit: int
+    ) -> list[int]:
+        """Claim up to ``limit`` due checks nobody holds; moves each one's next due time.
+
+        On PostgreSQL ``FOR UPDATE SKIP LOCKED`` lets concurrent claimers pass each other's
+        rows; SQLite serialises writers (``BEGIN IMMEDIATE``), so the same query is safe there.
+        """
+        query = (
+            select(NumberingLease)
+            .where(NumberingLease.due_at <= now, _free(now))
+            .order_by(NumberingLease.due_at, NumberingLease.onboarding_id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        claimed = []
+        for lease in self.session.scalars(query):
+            following = lease.due_at + interval
+            # Missed runs coalesce into one: the next one is a full interval from now.
+            lease.due_at = following if following > now else now + interval
+            lease.holder, lease.expires_at, lease.last_started_at = holder, now + ttl, now
+            claimed.append(lease.onboarding_id)
+        return claimed
+
+    def claim(self, onboarding_id: int, holder: str, now: datetime, ttl: timedelta) -> bool:
+        """Claim one onboarding's check now (a user asked); ``False`` if someone holds it."""
+        self.ensure_lease(onboarding_id, now)
+        result = self.session.execute(
+            update(NumberingLease)
+            .where(NumberingLease.onboarding_id == onboarding_id, _free(now))
+            .values(holder=holder, expires_at=now + ttl, last_started_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        return bool(getattr(result, "rowcount", 0))
+
+    def release(self, onboarding_id: int, holder: str, now: datetime) -> None:
+        self.session.execute(
+            update(NumberingLease)
+            .where(NumberingLease.onboarding_id == onboarding_id, NumberingLease.holder == holder)
+            .values(holder=None, expires_at=None, last_finished_at=now)
+            .execution_options(synchronize_session=False)
+        )
+
+    # --- alerts -----------------------------------------------------------------------------
+
+    def add_alert(self, alert: NumberingAlert) -> bool:
+        """Insert ``alert``; ``False`` if its key exists (someone already made this notice)."""
+        try:
+            with self.session.begin_nested():
+                self.session.add(alert)
+        except IntegrityError:
+            return False
+        return True
+
+    def undelivered(self, onboarding_id: int, stale_before: datetime) -> Sequence[NumberingAlert]:
+        """Alerts whose delivery failed, or was left pending by a process that died."""
+        query = (
+            select(NumberingAlert)
+            .where(
+                NumberingAlert.onboarding_id == onboarding_id,
+                or_(
+                    NumberingAlert.status == "failed",
+                    (NumberingAlert.status == "pending")
+                    & (NumberingAlert.created_at < stale_before),
+                ),
+            )
+            .order_by(NumberingAlert.id)
+        )
+        return self.session.scalars(query).all()
+
+    def alert(self, alert_id: int) -> NumberingAlert | None:
+        return self.session.get(NumberingAlert, alert_id)
+
+
+def _free(now: datetime) -> ColumnElement[bool]:
+    return or_(NumberingLease.expires_at.is_(None), NumberingLease.expires_at < now)
+
+
+def _worth_a_point(
+    previous: int | None, previous_at: datetime | None, value: int, at: datetime, source: Source
+) -> bool:
+    """A history point when the value changed, a user typed it, or once a (local) day."""
+    if previous is None or previous_at is None or previous != value or source is Source.MANUAL:
+        return True
+    zone = finnish_time()
+    return previous_at.astimezone(zone).date() != at.astimezone(zone).date()
+
+
+def alert_state(row: NumberingStatus) -> AlertState:
+    return AlertState(
+        level=Level(row.alert_level),
+        episode=row.episode,
+        alerted=frozenset(Level(v) for v in row.alerted_levels.split(",") if v),
+        alerted_at=row.alerted_at,
+        acknowledged=Level(row.acknowledged_level) if row.acknowledged_level else None,
+        snoozed_until=row.snoozed_until,
+        last_notice_at=row.last_notice_at,
+    )
+
+
+def store_alert_state(row: NumberingStatus, state: AlertState) -> None:
+    row.alert_level = state.level.value
+    row.episode = state.episode
+    row.alerted_levels = ",".join(sorted(level.value for level in state.alerted))
+    row.alerted_at = state.alerted_at
+    row.acknowledged_level = state.acknowledged.value if state.acknowledged else None
+    row.snoozed_until = state.snoozed_until
+    row.last_notice_at = state.last_notice_at

@@ -1,0 +1,374 @@
+"""What users do with the numbering watch: read it, set values and strategy, connect sources,
+acknowledge or snooze alerts, check now. Pure of Slack.
+
+Every change goes through the onboarding's permissions (members and admins change; everyone
+reads) and leaves an audit row (``numbering.*`` actions, secrets never in them); a denied
+attempt is audited too. Refusals specific to numbering are ``NumberingRefusal`` with a message
+key, which the handlers put in the user's language.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from pydantic import SecretStr
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from core.errors import ConfigurationError, DomainError, NotFound, PermissionDenied
+from core.numbering.alerts import acknowledge, snooze
+from core.numbering.checker import CheckReport, Notifier, NumberingChecker
+from core.numbering.fetch import Upstreams
+from core.numbering.model import InputField, Level, Series, Source, Strategy
+from core.numbering.repository import (
+    NumberingConfig,
+    NumberingRepository,
+    alert_state,
+    store_alert_state,
+)
+from core.numbering.thresholds import Thresholds
+from core.numbering.view import STALE_INTERVALS, NumberingView, build_view
+from core.onboarding.permissions import Actor, Capability, require
+from core.onboarding.repository import OnboardingRepository
+from core.onboarding.snapshot import Channel
+from core.onboarding.texts import Language, language_of, text
+from core.sources.credentials import NetvisorCredentials, RackbeatCredentials, SecretBox
+from core.sources.errors import SourceRejected, SourceUnavailable
+from core.store.models import AuditEvent, Onboarding
+from core.store.uow import UnitOfWorkFactory
+
+log = logging.getLogger(__name__)
+
+
+class NumberingRefusal(DomainError):
+    """A refusal whose text lives in ``handlers/messages/numbering.py`` under ``key``."""
+
+    def __init__(self, key: str, fallback: str, **params: object) -> None:
+        super().__init__(fallback)
+        self.key = key
+        self.params = params
+
+
+@dataclass(frozen=True)
+class Setup:
+    """What the setup modal submits; ``None`` leaves a value as it is."""
+
+    strategies: Mapping[Series, Strategy] = field(default_factory=dict)
+    values: Mapping[tuple[Series, InputField], int] = field(default_factory=dict)
+    thresholds: Thresholds | None = None
+
+
+class NumberingService:
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        checker: NumberingChecker,
+        upstreams: Upstreams,
+        box: SecretBox | None,
+        *,
+        clock: Callable[[], datetime],
+        interval: timedelta,
+    ) -> None:
+        self._uow = uow
+        self.checker = checker
+        self.upstreams = upstreams
+        self.box = box
+        self.clock = clock
+        self.interval = interval
+
+    # --- reading ------------------------------------------------------------------------------
+
+    def view(self, where: Channel) -> NumberingView:
+        with self._uow() as uow:
+            row = _onboarding(uow.session, where)
+            return build_view(NumberingRepository(uow.session), row, self.clock(), self.interval)
+
+    def levels(self, session: Session, onboarding_id: int) -> dict[str, str]:
+        """The step guard's question: the level of each series, ``unknown`` when too old.
+
+        Plugs into ``OnboardingService(numbering=service.levels)``.
+        """
+        oldest = self.clock() - STALE_INTERVALS * self.interval
+        return {
+            series.value: level.value if checked_at >= oldest else Level.UNKNOWN.value
+            for series, (level, checked_at) in NumberingRepository(session)
+            .levels(onboarding_id)
+            .items()
+        }
+
+    # --- changes ------------------------------------------------------------------------------
+
+    def set_value(
+        self, where: Channel, actor: Actor, series: Series, field_: InputField, value: int
+    ) -> NumberingView:
+        def apply(repo: NumberingRepository, row: Onboarding, now: datetime) -> list[Audit]:
+            old = repo.record_value(
+                row.id, series, field_, Source.MANUAL, value, now, set_by=actor.user_id
+            )
+            subject = f"{series.value}.{field_.value}"
+            return [Audit("numbering.value", subject, _text(old), str(value))]
+
+        return self._change(where, actor, apply)
+
+    def set_strategy(
+        self, where: Channel, actor: Actor, strategy: Strategy, series: Series | None = None
+    ) -> NumberingView:
+        return self.save_setup(
+            where, actor, Setup(strategies=dict.fromkeys([series] if series else Series, strategy))
+        )
+
+    def save_setup(self, where: Channel, actor: Actor, setup: Setup) -> NumberingView:
+        def apply(repo: NumberingRepository, row: Onboarding, now: datetime) -> list[Audit]:
+            before = repo.config(row.id)
+            strategies = {**before.strategies, **setup.strategies}
+            after = NumberingConfig(strategies, setup.thresholds or before.thresholds)
+            audits = [
+                Audit("numbering.strategy", s.value, before.strategies[s].value, strategy.value)
+                for s, strategy in strategies.items()
+                if strategy is not before.strategies[s]
+            ]
+            if after.thresholds != before.thresholds:
+                audits.append(
+                    Audit(
+                        "numbering.thresholds",
+                        None,
+                        _thresholds(before.thresholds),
+                        _thresholds(after.thresholds),
+                    )
+                )
+            repo.save_config(row.id, after, now)
+            for (series, field_), value in setup.values.items():
+                old = repo.record_value(
+                    row.id, series, field_, Source.MANUAL, value, now, set_by=actor.user_id
+                )
+                if old != value:
+                    subject = f"{series.value}.{field_.value}"
+                    audits.append(Audit("numbering.value", subject, _text(old), str(value)))
+            return audits
+
+        return self._change(where, actor, apply)
+
+    def connect(
+        self,
+        where: Channel,
+        actor: Actor,
+        credentials: RackbeatCredentials | NetvisorCredentials,
+    ) -> str:
+        """Test the credentials live, then store them encrypted; returns the company name."""
+        box = self.box
+        if box is None:
+            raise NumberingRefusal(
+                "numbering.connect.no_secret_key",
+                "SECRET_KEY is not set, so credentials cannot be stored.",
+            )
+        source = (
+            Source.RACKBEAT if isinstance(credentials, RackbeatCredentials) else Source.NETVISOR
+        )
+        self._require(where, actor, f"numbering.connect.{source.value}")
+        company = self._test(credentials)
+
+        def apply(repo: NumberingRepository, row: Onboarding, now: datetime) -> list[Audit]:
+            repo.save_credentials(
+                row.id, source, box.seal(credentials), company, actor.user_id, now
+            )
+            return [Audit(f"numbering.connect.{source.value}", source.value, None, company)]
+
+        self._change(where, actor, apply)
+        return company
+
+    def disconnect(self, where: Channel, actor: Actor, source: Source) -> bool:
+        """Forget the stored credentials; ``False`` if there were none."""
+        forgotten: list[bool] = []
+
+        def apply(repo: NumberingRepository, row: Onboarding, now: datetime) -> list[Audit]:
+            if not repo.delete_credentials(row.id, source):
+                return []
+            forgotten.append(True)
+            return [Audit(f"numbering.disconnect.{source.value}", source.value, "connected", None)]
+
+        self._change(where, actor, apply)
+        return bool(forgotten)
+
+    def acknowledge(self, where: Channel, actor: Actor, series: Series) -> NumberingView:
+        def apply(repo: NumberingRepository, row: Onboarding, now: datetime) -> list[Audit]:
+            status = repo.status_row(row.id, series, now)
+            state = acknowledge(alert_state(status))
+            store_alert_state(status, state)
+            status.acknowledged_by = actor.user_id
+            level = state.acknowledged.value if state.acknowledged else None
+            return [Audit("numbering.acknowledge", series.value, None, level)]
+
+        return self._change(where, actor, apply)
+
+    def snooze(self, where: Channel, actor: Actor, series: Series) -> NumberingView:
+        def apply(repo: NumberingRepository, row: Onboarding, now: datetime) -> list[Audit]:
+            status = repo.status_row(row.id, series, now)
+            state = snooze(alert_state(status), now)
+            store_alert_state(status, state)
+            status.snoozed_by = actor.user_id
+            until = state.snoozed_until.isoformat() if state.snoozed_until else None
+            return [Audit("numbering.snooze", series.value, None, until)]
+
+        return self._change(where, actor, apply)
+
+    def check(self, where: Channel, notifier: Notifier) -> CheckReport:
+        """Check the channel's onboarding now (anyone may: it changes no setting)."""
+        with self._uow() as uow:
+            onboarding_id = _onboarding(uow.session, where).id
+        return self.checker.check_now(onboarding_id, notifier)
+
+    # --- machinery ----------------------------------------------------------------------------
+
+    def _test(self, credentials: RackbeatCredentials | NetvisorCredentials) -> str:
+        try:
+            if isinstance(credentials, RackbeatCredentials):
+                return self.upstreams.rackbeat(credentials).company_name()
+            with self.upstreams.netvisor_lock(credentials):
+                return self.upstreams.netvisor(credentials).test_connection()
+        except (SourceRejected, SourceUnavailable) as error:
+            raise NumberingRefusal(
+                "numbering.connect.failed", error.reason, reason=error.reason, code=error.code
+            ) from error
+
+    def require_change(self, where: Channel, actor: Actor, action: str) -> None:
+        """Refuse early (before a modal is even shown) someone who may not change settings."""
+        self._require(where, actor, action)
+
+    def close(self) -> None:
+        self.upstreams.close()
+
+    def _require(self, where: Channel, actor: Actor, action: str) -> None:
+        self._guarded(where, actor, action, lambda repo, row, now: None)
+
+    def _change(
+        self,
+        where: Channel,
+        actor: Actor,
+        apply: Callable[[NumberingRepository, Onboarding, datetime], list[Audit]],
+        action: str = "numbering.change",
+    ) -> NumberingView:
+        def changed(repo: NumberingRepository, row: Onboarding, now: datetime) -> NumberingView:
+            for audit in apply(repo, row, now):
+                repo.session.add(audit.event(row, actor, now))
+            repo.session.flush()
+            return build_view(repo, row, now, self.interval)
+
+        view = self._guarded(where, actor, action, changed)
+        assert view is not None
+        return view
+
+    def _guarded(
+        self,
+        where: Channel,
+        actor: Actor,
+        action: str,
+        work: Callable[[NumberingRepository, Onboarding, datetime], NumberingView | None],
+    ) -> NumberingView | None:
+        """Run ``work`` in one transaction if ``actor`` may change the onboarding; a denied
+        attempt is audited in a transaction of its own, after this one has ended."""
+        denied: tuple[int, PermissionDenied] | None = None
+        with self._uow() as uow:
+            row = _onboarding(uow.session, where, lock=True)
+            try:
+                require(
+                    actor,
+                    Capability.CHANGE,
+                    owner_id=row.owner_id,
+                    member_ids={member.user_id for member in row.members},
+                    language=language_of(row.language),
+                )
+            except PermissionDenied as error:
+                denied = (row.id, error)
+            else:
+                result = work(NumberingRepository(uow.session), row, self.clock())
+                uow.commit()
+                return result
+        assert denied is not None
+        onboarding_id, refusal = denied
+        self._audit_denied(where, onboarding_id, actor, action, refusal)
+        raise refusal
+
+    def _audit_denied(
+        self,
+        where: Channel,
+        onboarding_id: int,
+        actor: Actor,
+        action: str,
+        denied: PermissionDenied,
+    ) -> None:
+        event = AuditEvent(
+            onboarding_id=onboarding_id, team_id=where.team_id, channel_id=where.channel_id,
+            actor=actor.user_id, at=self.clock(), action=action, note=denied.reason,
+            outcome="denied",
+        )  # fmt: skip
+        try:
+            with self._uow() as uow:
+                uow.session.add(event)
+                uow.commit()
+        except SQLAlchemyError:
+            log.exception("could not record a denied numbering change")
+
+
+@dataclass(frozen=True)
+class Audit:
+    action: str
+    subject: str | None
+    old: str | None
+    new: str | None
+    note: str | None = None
+
+    def event(
+        self, row: Onboarding, actor: Actor, at: datetime, outcome: str = "applied"
+    ) -> AuditEvent:
+        return AuditEvent(
+            onboarding_id=row.id, team_id=row.team_id, channel_id=row.channel_id,
+            actor=actor.user_id, at=at, action=self.action, subject=self.subject,
+            old_value=self.old, new_value=self.new, note=self.note, outcome=outcome,
+        )  # fmt: skip
+
+
+def _onboarding(session: Session, where: Channel, *, lock: bool = False) -> Onboarding:
+    row = OnboardingRepository(session).for_channel(where, lock=lock)
+    if row is None:
+        raise NotFound(text("onb.not_found", Language.EN))
+    return row
+
+
+def _text(value: int | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _thresholds(value: Thresholds) -> str:
+    return (
+        f"warning {value.warning_days} d / {value.warning_numbers}, "
+        f"critical {value.critical_days} d / {value.critical_numbers}"
+    )
+
+
+def build_numbering(
+    uow: UnitOfWorkFactory,
+    clock: Callable[[], datetime],
+    *,
+    rackbeat_url: str,
+    netvisor_url: str,
+    secret_key: SecretStr | None,
+    interval: timedelta,
+    max_connections: int = 64,
+) -> NumberingService:
+    """The process's numbering service (its checker and pooled upstream clients inside).
+
+    A ``SECRET_KEY`` too weak to use is logged and treated as missing: the rest of the bot
+    keeps working, ``connect`` refuses, stored credentials report the cause.
+    """
+    box: SecretBox | None = None
+    if secret_key is not None:
+        try:
+            box = SecretBox(secret_key)
+        except ConfigurationError as error:
+            log.error("numbering credentials disabled: %s", error.reason)
+    upstreams = Upstreams(rackbeat_url, netvisor_url, max_connections=max_connections)
+    checker = NumberingChecker(uow, upstreams, box, interval=interval, clock=clock)
+    return NumberingService(uow, checker, upstreams, box, clock=clock, interval=interval)
