@@ -1,0 +1,198 @@
+"""Benchmark: `python -m bot validate` against frictionless-py on the same products file.
+
+Generates products files (10 columns, `;`, decimal commas, about one error per thousand rows of
+ten different kinds), then runs each validator as a separate process and reports wall time,
+rows per second and peak RSS (``os.wait4`` of the child). Prints a markdown table.
+
+    .venv/bin/python bench/bench_validate.py                 # 100k and 1M rows
+    .venv/bin/python bench/bench_validate.py --rows 100000   # one size
+    .venv/bin/python bench/bench_validate.py --skip-frictionless
+
+Needs the bench extra for the peer: `.venv/bin/pip install -e '.[bench]'`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+HEADER = [
+    "number",
+    "name",
+    "group",
+    "cost_price",
+    "sales_price",
+    "unit",
+    "barcode",
+    "location",
+    "batch_tracking",
+    "serial_numbers",
+]
+
+
+def ean13(body: str) -> str:
+    total = sum(int(c) * (3 if i % 2 else 1) for i, c in enumerate(body))
+    return body + str((10 - total % 10) % 10)
+
+
+def _row(i: int) -> list[str]:
+    price = f"{(i % 9000) + 1},{i % 100:02d}"
+    sales = f"{(i % 900) + 1} {i % 1000:03d},50" if i % 7 == 0 else f"{(i % 500) + 2},90"
+    return [
+        str(100000 + i),
+        f"Tuote {i} ääkkönen" if i % 3 == 0 else f"Product {i}",
+        str(i % 40 + 1),
+        price,
+        sales,
+        "kpl",
+        ean13(f"641{i:09d}"),
+        str(i % 5 + 1),
+        "1" if i % 11 == 0 else "0",
+        "kyllä" if i % 13 == 0 else "ei",
+    ]
+
+
+# One of these per thousand rows, in turn: (kind, how it breaks the row).
+def _break(kind: int, row: list[str], i: int) -> None:
+    if kind == 0:
+        row[6] = row[6][:-1] + str((int(row[6][-1]) + 1) % 10)  # EAN check digit
+    elif kind == 1:
+        row[3] = "-" + row[3]  # negative price
+    elif kind == 2:
+        row[2] = "Työkalut"  # group name instead of number
+    elif kind == 3:
+        row[1] = ""  # name missing
+    elif kind == 4:
+        row[0] = str(100000 + i - 1)  # duplicate number
+    elif kind == 5:
+        row[8] = "maybe"  # not a boolean
+    elif kind == 6:
+        row[4] = "12,50 €"  # not a number
+    elif kind == 7:
+        row[0] = "X" * 30  # too long
+    elif kind == 8:
+        row[3] = ""  # cost price missing
+    else:
+        row[6] = "12345"  # not an EAN
+
+
+def generate(rows: int) -> Path:
+    OUT.mkdir(parents=True, exist_ok=True)
+    path = OUT / f"products-{rows}.csv"
+    if path.exists():
+        return path
+    tmp = path.with_suffix(".tmp")
+    with tmp.open("w", encoding="utf-8", newline="") as fh:
+        fh.write(";".join(HEADER) + "\r\n")
+        for i in range(rows):
+            row = _row(i)
+            if i % 1000 == 500:
+                _break((i // 1000) % 10, row, i)
+            fh.write(";".join(row) + "\r\n")
+    tmp.rename(path)
+    return path
+
+
+FRICTIONLESS = r"""
+import sys
+from frictionless import Resource, Schema, formats, Checklist
+schema = Schema.from_descriptor({"fields": [
+    {"name": "number", "type": "string",
+     "constraints": {"required": True, "unique": True, "maxLength": 25}},
+    {"name": "name", "type": "string", "constraints": {"required": True, "maxLength": 255}},
+    {"name": "group", "type": "integer", "constraints": {"required": True}},
+    {"name": "cost_price", "type": "number", "decimalChar": ",", "groupChar": " ",
+     "constraints": {"required": True, "minimum": 0}},
+    {"name": "sales_price", "type": "number", "decimalChar": ",", "groupChar": " ",
+     "constraints": {"required": True, "minimum": 0}},
+    {"name": "unit", "type": "string"},
+    {"name": "barcode", "type": "string", "constraints": {"pattern": "[0-9]{8}|[0-9]{12,14}"}},
+    {"name": "location", "type": "integer"},
+    {"name": "batch_tracking", "type": "boolean", "trueValues": ["1", "kyllä", "x"],
+     "falseValues": ["0", "ei", ""]},
+    {"name": "serial_numbers", "type": "boolean", "trueValues": ["1", "kyllä", "x"],
+     "falseValues": ["0", "ei", ""]},
+]})
+resource = Resource(path=sys.argv[1], schema=schema, control=formats.CsvControl(delimiter=";"))
+report = resource.validate(limit_errors=10_000_000)
+task = report.tasks[0]
+print(task.stats["rows"], task.stats["errors"])
+"""
+
+
+def bot_command(path: Path) -> list[str]:
+    """`python -m bot validate` once the entry point has the subcommand, else the same main()."""
+    main_py = ROOT / "bot" / "__main__.py"
+    if main_py.exists() and "cli_validate" in main_py.read_text(encoding="utf-8"):
+        return [sys.executable, "-m", "bot", "validate", str(path), "--json"]
+    return [
+        sys.executable,
+        "-c",
+        "import sys; from bot.cli_validate import main; sys.exit(main(sys.argv[1:]))",
+        str(path),
+        "--json",
+    ]
+
+
+def measure(cmd: list[str]) -> tuple[float, float, str]:
+    """(wall seconds, peak RSS in MB, stdout) of one child process, via GNU time."""
+    start = time.perf_counter()
+    proc = subprocess.run(
+        ["/usr/bin/time", "-v", *cmd], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    wall = time.perf_counter() - start
+    peak_kb = next(
+        int(line.split(":")[1])
+        for line in proc.stderr.splitlines()
+        if "Maximum resident set size" in line
+    )
+    if proc.returncode not in (0, 1):
+        raise RuntimeError(f"{cmd[:3]} failed: {proc.stderr[-2000:]}")
+    return wall, peak_kb / 1024, proc.stdout
+
+
+def _line(rows: int, tool: str, errors: int, wall: float, peak: float) -> str:
+    rate = rows / wall
+    return f"| {rows:,} | {tool} | {errors:,} | {wall:.2f} | {rate:,.0f} | {peak:.0f} |"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, action="append")
+    parser.add_argument("--skip-frictionless", action="store_true")
+    args = parser.parse_args()
+    sizes = args.rows or [100_000, 1_000_000]
+    lines = [
+        f"Machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}",
+        "",
+        "| rows | tool | errors found | wall s | rows/s | peak RSS MB |",
+        "|---:|---|---:|---:|---:|---:|",
+    ]
+    for rows in sizes:
+        path = generate(rows)
+        wall, peak, out = measure(bot_command(path))
+        doc = json.loads(out)
+        errors = doc["files"][0]["error_count"]
+        lines.append(_line(rows, "bot validate", errors, wall, peak))
+        print(lines[-1], file=sys.stderr)
+        if not args.skip_frictionless:
+            fwall, fpeak, fout = measure([sys.executable, "-c", FRICTIONLESS, str(path)])
+            ferrors = fout.split()[1]
+            lines.append(_line(rows, "frictionless", int(ferrors), fwall, fpeak))
+            lines.append(f"| {rows:,} | **speed-up** | | | **{fwall / wall:.1f}×** | |")
+            print(lines[-2], file=sys.stderr)
+    print("\n".join(lines))
+    print(f"\nCommand: {' '.join(bot_command(Path('FILE')))}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,183 @@
+"""Renders docs/csv-formats.md from the column and code tables, so the page cannot drift.
+
+    python -m core.registers.docgen > docs/csv-formats.md
+
+A test compares the committed page with this output.
+"""
+
+from __future__ import annotations
+
+from core.registers.codes import CODES, Code
+from core.registers.columns import SCHEMAS, Column, Kind
+from core.registers.model import ISSUE_CAP, Register
+
+_KIND_CODES: dict[Kind, tuple[str, ...]] = {
+    Kind.TEXT: ("too_long", "formula_like_text"),
+    Kind.CODE: ("too_long",),
+    Kind.REF: ("reference_not_number",),
+    Kind.DECIMAL: ("decimal_invalid", "decimal_ambiguous", "negative_value"),
+    Kind.BOOL: ("boolean_invalid",),
+    Kind.DATE: ("date_invalid", "date_in_future"),
+}
+
+_COLUMN_CODES: dict[tuple[Register, str], tuple[str, ...]] = {
+    (Register.PRODUCTS, "number"): (
+        "duplicate_number",
+        "product_number_not_numeric",
+        "product_number_leading_zeros",
+    ),
+    (Register.PRODUCTS, "barcode"): ("ean_invalid", "ean_checksum"),
+    (Register.PRODUCTS, "supplier"): ("unknown_supplier", "suppliers_not_known"),
+    (Register.PRODUCTS, "batch_tracking"): ("tracking_changed_after_balances",),
+    (Register.PRODUCTS, "serial_numbers"): ("tracking_changed_after_balances",),
+    (Register.CUSTOMERS, "number"): (
+        "duplicate_number",
+        "customer_number_not_numeric",
+        "customer_number_leading_zero",
+    ),
+    (Register.SUPPLIERS, "number"): (
+        "duplicate_number",
+        "supplier_number_not_numeric",
+        "supplier_number_leading_zero",
+    ),
+    (Register.INVENTORY, "product"): ("unknown_product", "products_not_known"),
+    (Register.INVENTORY, "quantity"): ("serial_quantity_not_one",),
+    (Register.INVENTORY, "cost_price"): (
+        "cost_price_missing",
+        "fifo_cost_price_missing",
+        "average_quantity_and_cost_price",
+        "valuation_unknown",
+    ),
+    (Register.INVENTORY, "serial"): ("serial_missing", "serial_duplicate", "serial_not_tracked"),
+    (Register.INVENTORY, "batch"): ("batch_missing", "batch_not_tracked"),
+}
+for _reg in (Register.CUSTOMERS, Register.SUPPLIERS):
+    _COLUMN_CODES.update(
+        {
+            (_reg, "payment_terms"): ("payment_terms_missing",),
+            (_reg, "vat_zone"): ("vat_zone_invalid",),
+            (_reg, "business_id"): ("business_id_invalid", "business_id_checksum"),
+            (_reg, "vat_number"): ("vat_number_invalid", "vat_number_mismatch"),
+            (_reg, "zip"): ("zip_invalid",),
+            (_reg, "country"): ("country_invalid", "country_name"),
+            (_reg, "email"): ("email_invalid",),
+            (_reg, "currency"): ("currency_invalid",),
+        }
+    )
+_COLUMN_CODES[(Register.SUPPLIERS, "iban")] = ("iban_invalid", "iban_checksum")
+_COLUMN_CODES[(Register.SUPPLIERS, "bic")] = ("bic_invalid",)
+
+FILE_CODES = (
+    "missing_column",
+    "duplicate_column",
+    "unknown_column",
+    "extra_fields",
+    "encoding_replaced",
+)
+
+_INTRO = f"""# Register CSV formats
+
+What `python -m bot validate` and the bot's thread replies accept, and every issue code they
+report. Generated from `core/registers/columns.py` and `codes.py` by
+`python -m core.registers.docgen`: edit those, not this page.
+
+## Reading
+
+- **Encodings**: UTF-8 with or without BOM, UTF-16 with BOM (Excel's "Unicode text"),
+  Windows-1252 and ISO-8859-15 (decided by the bytes 0x80–0x9F and charset-normalizer). Files
+  that are empty, header-only, binary, images, zip/Excel workbooks or HTML pages are refused.
+- **Delimiters**: `;`, `,`, tab and `|`, recognised from the first lines. Quoting as Excel
+  writes it (`"a ""b"" c"`, line breaks inside quotes); CRLF, LF and old-Mac CR line ends.
+- **Rows**: the header is row 1, the first data row is row 2, as a spreadsheet shows them: a
+  quoted value with line breaks is still one row, and blank rows keep their number (they are
+  skipped, not reported). Trailing blank lines are ignored.
+- **Cells**: spaces around values are trimmed; Excel's leading apostrophe (`'00123`,
+  `'10.04.2024`) is dropped from every column except free text.
+- **Decimals**: `12,50`, `12.50`, `1 234,50` (space, no-break space, narrow no-break space or
+  thin space between thousands). Each column has one decimal mark, taken from the first rows
+  that show one (a tie goes to `,`); a value like `1.234` in a column of `12,50` is
+  ambiguous (1234 or 1,234?) and is an error.
+- **Yes/no**: `1`/`0`, `yes`/`no`, `kyllä`/`ei`, `true`/`false`, `ja`/`nej`, `x`/empty.
+
+## Recognising the register
+
+The register is the one whose required columns the header names best; the file name breaks
+a tie (`asiakkaat.csv`, `suppliers.csv`…), else name it (`--register`). Header names are
+compared ignoring case, spaces, `_`, `-`, `.` and `:`. A missing required column is a
+file-level error that names the closest header present ("did you mean"); unknown columns are
+warnings and are left out of the normalized file.
+
+## Across files
+
+Files checked together (several files to `validate`, or uploads in one onboarding) are read
+suppliers → customers → products → inventory: `products.supplier` must be a supplier number,
+`inventory.product` a product number, and the products' `batch_tracking` / `serial_numbers`
+decide the inventory's batch and serial rules. In an onboarding the bot remembers, per
+register, the keys and flags of the latest error-free file; a products file that changes the
+tracking of a product that already has a balance is an error. Inventory rules depend on the
+valuation method (`/rackbeat set valuation`, `--valuation`).
+
+## Reports
+
+- Counts per code are always complete; messages show up to {ISSUE_CAP} issues (`truncated`).
+- The error report CSV has every issue: `row;column;value;code;severity;message` (UTF-8 with
+  BOM, `;`).
+- Every cell that echoes a value and starts with `=`, `+`, `-`, `@`, tab or CR gets a leading
+  `'` (CSV injection).
+
+## The normalized, import-ready file
+
+Written only for a file without errors:
+
+- UTF-8 **with BOM**: Rackbeat's importer wants UTF-8, and Excel needs the BOM to show ä/ö/å.
+- `;` between fields and **`,` as decimal mark**, no thousands separators (`1234,50`): the
+  people who open it use Excel with a Finnish locale, where `12.50` turns into a date or text
+  and `,` would clash with the delimiter; Rackbeat is Danish and uses the same conventions.
+- Canonical headers (the names below) in the order below, only the columns the file had.
+- Dates `DD.MM.YYYY`, yes/no as `1`/`0`, country names replaced by ISO codes, IBAN / VAT
+  number / BIC / currency compact and upper-case, texts trimmed.
+- A text that starts like a formula gets a leading `'` (see above); numbers never do.
+"""
+
+
+def _code_line(code: Code) -> str:
+    example = f" Example: {code.example}." if code.example else ""
+    return f"| `{code.code}` | {code.severity.value} | {code.title}. {code.fix}{example} |"
+
+
+def _column_line(register: Register, column: Column) -> str:
+    aliases = ", ".join(f"`{a}`" for a in column.aliases if a != column.name)
+    rules = column.doc
+    if column.max_len:
+        rules += f" At most {column.max_len} characters."
+    codes = [*(["required_missing"] if column.required else []), *_KIND_CODES[column.kind]]
+    if column.max_len is None:
+        codes = [c for c in codes if c != "too_long"]
+    codes += list(_COLUMN_CODES.get((register, column.name), ()))
+    if register in (Register.CUSTOMERS, Register.SUPPLIERS) and column.name == "payment_terms":
+        codes.remove("required_missing")
+    listed = ", ".join(f"`{c}`" for c in dict.fromkeys(codes))
+    required = "**yes**" if column.required else "no"
+    return (
+        f"| `{column.name}` | {required} | {column.kind.value} | {aliases} | {rules} | {listed} |"
+    )
+
+
+def render() -> str:
+    parts = [_INTRO]
+    for register, columns in SCHEMAS.items():
+        parts.append(f"## `{register.value}`\n")
+        parts.append("| column | required | kind | also accepted as | rules | issue codes |")
+        parts.append("|---|---|---|---|---|---|")
+        parts.extend(_column_line(register, c) for c in columns)
+        parts.append("")
+    parts.append("## Issue codes\n")
+    parts.append("File-level codes (row empty): " + ", ".join(f"`{c}`" for c in FILE_CODES) + ".\n")
+    parts.append("| code | severity | meaning, fix and example |")
+    parts.append("|---|---|---|")
+    parts.extend(_code_line(c) for c in CODES.values())
+    return "\n".join(parts) + "\n"
+
+
+if __name__ == "__main__":
+    print(render(), end="")

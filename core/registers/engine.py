@@ -1,0 +1,247 @@
+"""Checking files: one at a time (``validate_file``) or together (``validate_files``)."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Sequence
+from datetime import date
+
+import polars as pl
+
+from core.registers.codes import CODES
+from core.registers.columns import HeaderMap, closest_header, detect_register, map_header
+from core.registers.errors import UnreadableFile
+from core.registers.known import KnownRegisters, Snapshot
+from core.registers.model import (
+    ISSUE_CAP,
+    FileInput,
+    FileResult,
+    Issue,
+    Register,
+    Severity,
+    ValidationRun,
+    Valuation,
+)
+from core.registers.reading import Dialect, iter_batches, sniff_dialect
+from core.registers.rules import Context, rules_for
+from core.registers.rules.base import ISSUE_SCHEMA, empty_issues, issue_frame
+from core.registers.source import Utf8Stats
+
+Progress = Callable[[int], None]
+
+# References point this way: a file is checked after the registers it refers to.
+_ORDER = {Register.SUPPLIERS: 0, Register.CUSTOMERS: 1, Register.PRODUCTS: 2, Register.INVENTORY: 3}
+
+
+def validate_files(
+    files: Sequence[FileInput],
+    *,
+    known: KnownRegisters | None = None,
+    valuation: Valuation | None = None,
+    register_override: Register | str | None = None,
+    today: date | None = None,
+    progress: Progress | None = None,
+) -> ValidationRun:
+    """Check several files together; results come back in the order of ``files``.
+
+    Suppliers are read before products and products before inventory, so references are
+    checked against the files of the same run, or else against ``known`` (the latest
+    error-free registers of the onboarding). An unreadable file becomes a result with
+    ``unreadable=True`` and one error; the others are still checked.
+
+    >>> data = b"number;name;group;cost_price;sales_price\\n1;A;1;0;0\\n"
+    >>> run = validate_files([FileInput("p.csv", data=data)])
+    >>> run.valid, run.files[0].register.value
+    (True, 'products')
+    """
+    override = Register(register_override) if register_override else None
+    today = today or date.today()
+    state = known or KnownRegisters()
+    results: dict[int, FileResult] = {}
+    readable: list[tuple[int, FileInput, Dialect, Register]] = []
+    for index, file in enumerate(files):
+        try:
+            dialect = sniff_dialect(file)
+            register = override or detect_register(dialect.header, file.name)
+        except UnreadableFile as exc:
+            results[index] = unreadable_result(file.name, exc)
+            continue
+        readable.append((index, file, dialect, register))
+    ordered = sorted(readable, key=lambda p: _ORDER[p[3]])
+    for position, (index, file, dialect, register) in enumerate(ordered):
+        later = position < len(ordered) - 1
+        try:
+            result, run_snapshot = _validate(
+                file, dialect, register, state, valuation, today, progress, for_run=later
+            )
+        except UnreadableFile as exc:
+            results[index] = unreadable_result(file.name, exc)
+            continue
+        results[index] = result
+        # Later files of this run are checked against this one even if it has errors: that
+        # is the file the user is about to import. Only error-free ones are kept (snapshot).
+        if run_snapshot is not None:
+            state = state.with_snapshot(run_snapshot)
+    return ValidationRun([results[i] for i in range(len(files))])
+
+
+def validate_file(
+    file: FileInput,
+    *,
+    known: KnownRegisters | None = None,
+    valuation: Valuation | None = None,
+    register_override: Register | str | None = None,
+    today: date | None = None,
+    progress: Progress | None = None,
+) -> FileResult:
+    """Check one file; raises ``UnreadableFile`` (a ``CsvUnreadable``) if it is not a CSV."""
+    dialect = sniff_dialect(file)
+    register = (
+        Register(register_override)
+        if register_override
+        else detect_register(dialect.header, file.name)
+    )
+    result, _ = _validate(
+        file,
+        dialect,
+        register,
+        known or KnownRegisters(),
+        valuation,
+        today or date.today(),
+        progress,
+    )
+    return result
+
+
+def unreadable_result(name: str, error: UnreadableFile) -> FileResult:
+    issue = Issue(Severity.ERROR, None, None, error.code, None, error.reason)
+    return FileResult(
+        file=name, error_count=1, counts={error.code: 1}, issues=[issue], unreadable=True
+    )
+
+
+def _validate(
+    file: FileInput,
+    dialect: Dialect,
+    register: Register,
+    known: KnownRegisters,
+    valuation: Valuation | None,
+    today: date,
+    progress: Progress | None,
+    *,
+    for_run: bool = False,
+) -> tuple[FileResult, Snapshot | None]:
+    """Check one file; the snapshot is built when the file is valid or ``for_run`` needs it."""
+    header = map_header(register, dialect.header)
+    rules = rules_for(header, Context(known, valuation, today))
+    frames = [_header_issues(header, dialect.header)]
+    stats = Utf8Stats()
+    rows = 0
+    try:
+        for batch in iter_batches(file, dialect, stats):
+            if batch.extra:
+                frames.append(_extra_fields(batch.extra))
+            prepared = rules.prepare(batch.frame)
+            del batch  # the raw batch is not needed any more: keep the peak low
+            rows += prepared.height
+            if header.missing:
+                continue  # without the required columns, row rules would only add noise
+            frames.extend(rules.check_batch(prepared))
+            if progress is not None:
+                progress(rows)
+    except csv.Error as exc:
+        raise UnreadableFile("not_text", f"The file cannot be read as CSV ({exc}).") from exc
+    if rows == 0:
+        raise UnreadableFile("header_only", "The file has a header row but no data rows.")
+    if not header.missing:
+        frames.extend(rules.finish())
+    if stats.replaced:
+        frames.append(
+            issue_frame(
+                [None],
+                None,
+                "encoding_replaced",
+                [None],
+                [f"{stats.replaced} characters could not be decoded as {dialect.encoding}"],
+            )
+        )
+    result = _result(file.name, register, dialect.encoding, dialect.delimiter, rows, frames)
+    result.dialect = dialect
+    result.decimal_marks = rules.decimal_marks
+    if not (result.valid or for_run):
+        return result, None
+    snapshot = rules.snapshot()
+    if result.valid:
+        result.snapshot = snapshot
+    return result, snapshot
+
+
+def _header_issues(header: HeaderMap, cells: tuple[str, ...]) -> pl.DataFrame:
+    unmatched = [cell for _, cell in header.unknown]
+    rows: list[tuple[str, str | None, str]] = []
+    for column in header.missing:
+        guess = closest_header(column, header.register, unmatched)
+        hint = f" (did you mean '{guess}'?)" if guess else ""
+        rows.append(("missing_column", None, f"required column '{column}' is missing{hint}"))
+    for cell, name in header.duplicates:
+        rows.append(("duplicate_column", cell, f"'{cell}' is a second '{name}' column; ignored"))
+    for _, cell in header.unknown:
+        rows.append(("unknown_column", cell, f"unknown column '{cell}' is ignored"))
+    if not rows:
+        return empty_issues()
+    return pl.DataFrame(
+        {
+            "row": [None] * len(rows),
+            "column": [None] * len(rows),
+            "code": [r[0] for r in rows],
+            "value": [r[1] for r in rows],
+            "message": [r[2] for r in rows],
+        },
+        schema=ISSUE_SCHEMA,
+    )
+
+
+def _extra_fields(extra: list[tuple[int, str]]) -> pl.DataFrame:
+    return issue_frame(
+        [row for row, _ in extra],
+        None,
+        "extra_fields",
+        [surplus for _, surplus in extra],
+        ["the row has more fields than the header: quote values that contain the delimiter"]
+        * len(extra),
+    )
+
+
+def _result(
+    name: str,
+    register: Register,
+    encoding: str,
+    delimiter: str,
+    rows: int,
+    frames: list[pl.DataFrame],
+) -> FileResult:
+    issues = (
+        pl.concat([f for f in frames if f.height], how="vertical")
+        if any(f.height for f in frames)
+        else empty_issues()
+    )
+    issues = issues.sort("row", nulls_last=False, maintain_order=True)
+    counts = dict(issues.group_by("code").len().sort("code").iter_rows())
+    errors = sum(v for k, v in counts.items() if CODES[k].severity == Severity.ERROR)
+    capped = [
+        Issue(CODES[code].severity, row, column, code, value, message)
+        for row, column, code, value, message in issues.head(ISSUE_CAP).iter_rows()
+    ]
+    return FileResult(
+        file=name,
+        register=register,
+        encoding=encoding,
+        delimiter=delimiter,
+        rows=rows,
+        error_count=errors,
+        warning_count=issues.height - errors,
+        counts=counts,
+        issues=capped,
+        truncated=issues.height > ISSUE_CAP,
+        all_issues=issues,
+    )

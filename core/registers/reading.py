@@ -1,0 +1,196 @@
+"""Reading a register CSV: sniffing, the header row, and batches of rows as polars frames.
+
+Batches come from polars' CSV reader (fast, multi-threaded) on record-aligned blocks. A block
+that polars cannot read the way a spreadsheet would (extra fields, stray quotes, a row count
+that differs from the record count) is read with Python's csv module instead, so row numbers
+stay the spreadsheet's whatever the engine: the header is row 1, every record after it (blank
+ones and ones with quoted line breaks included) is one row.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from itertools import chain
+
+import polars as pl
+
+from core.registers import sniff
+from core.registers.errors import UnreadableFile
+from core.registers.model import FileInput
+from core.registers.records import Block, record_blocks, split_first_record
+from core.registers.source import HEAD, ByteSource, Utf8Stats, utf8_blocks
+
+ROW = "__row"
+_PY_BATCH = 50_000
+
+_ENCODING_NAMES = {"utf-8-sig": "utf-8-sig", "utf-8": "utf-8"}
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """How a file is written: everything needed to read it again (for the normalized copy)."""
+
+    encoding: str
+    bom_len: int
+    delimiter: str
+    header: tuple[str, ...]
+    header_row: int
+    cr_only: bool
+
+
+@dataclass
+class Batch:
+    """Rows of a file: column ``f<i>`` is the i-th field, ``__row`` the spreadsheet row."""
+
+    frame: pl.DataFrame
+    extra: list[tuple[int, str]] = field(default_factory=list)  # (row, surplus fields)
+    next_row: int = 0  # the row number after this batch
+
+
+def sniff_dialect(file: FileInput) -> Dialect:
+    """Encoding, delimiter and header of ``file``; raises ``UnreadableFile`` for non-CSV."""
+    source = ByteSource(file)
+    head = source.head(HEAD)
+    sniff.refuse_non_csv(head)
+    encoding, bom_len = sniff.bom_of(head)
+    if encoding is None:
+        encoding = sniff.utf16_without_bom(head)
+    if encoding is None:
+        utf8 = sniff.is_utf8(source.blocks())
+        encoding = "utf-8" if utf8 else sniff.legacy_encoding(head)
+    text_head = head[bom_len:].decode(encoding, errors="replace")
+    if sniff.looks_binary(text_head[:4096]):
+        raise UnreadableFile("binary", "It is a binary file, not a CSV file.")
+    cr_only = "\n" not in text_head and "\r" in text_head
+    if cr_only:
+        text_head = text_head.replace("\r", "\n")
+    delimiter = sniff.sniff_delimiter(text_head)
+    header, header_row = _header(text_head, delimiter)
+    return Dialect(encoding, bom_len, delimiter, header, header_row, cr_only)
+
+
+def _header(text_head: str, delimiter: str) -> tuple[tuple[str, ...], int]:
+    reader = csv.reader(io.StringIO(text_head, newline=""), delimiter=delimiter)
+    for index, row in enumerate(reader, start=1):
+        if any(cell.strip() for cell in row):
+            return tuple(row), index
+    raise UnreadableFile("empty", "The file is empty.")
+
+
+def iter_batches(file: FileInput, dialect: Dialect, stats: Utf8Stats) -> Iterator[Batch]:
+    """The data rows after the header, in batches, every row numbered as a spreadsheet would."""
+    source = ByteSource(file)
+    chunks = utf8_blocks(
+        source, dialect.encoding, dialect.bom_len, cr_only=dialect.cr_only, stats=stats
+    )
+    rest = _skip_header(chunks, dialect.header_row)
+    width = len(dialect.header)
+    next_row = dialect.header_row + 1
+    blocks = record_blocks(rest, dialect.delimiter)
+    for block in blocks:
+        if not block.regular:
+            # Stray quotes: only the csv module reads the rest as a spreadsheet does.
+            tail = chain([block.data], (b.data for b in blocks))
+            yield from _python_batches(tail, dialect.delimiter, width, next_row)
+            return
+        batch = _polars_batch(block, dialect.delimiter, width, next_row)
+        if batch is not None:
+            yield batch
+            next_row += block.records
+            continue
+        for batch in _python_batches(iter([block.data]), dialect.delimiter, width, next_row):
+            yield batch
+            next_row = batch.next_row
+
+
+def _skip_header(chunks: Iterator[bytes], header_row: int) -> Iterator[bytes]:
+    buf = b""
+    skipped = 0
+    for chunk in chunks:
+        buf += chunk
+        while skipped < header_row:
+            end = split_first_record(buf)
+            if end == len(buf) and not buf.endswith(b"\n"):
+                break
+            buf = buf[end:]
+            skipped += 1
+        if skipped == header_row:
+            break
+    if skipped < header_row:
+        return  # header only, without a line end
+    if buf:
+        yield buf
+    yield from chunks
+
+
+def _names(width: int) -> list[str]:
+    return [f"f{i}" for i in range(width)]
+
+
+def _polars_batch(block: Block, delimiter: str, width: int, first_row: int) -> Batch | None:
+    names = _names(width)
+    try:
+        frame = pl.read_csv(
+            block.data,
+            has_header=False,
+            new_columns=names,
+            schema=dict.fromkeys(names, pl.String),
+            separator=delimiter,
+            quote_char='"',
+            encoding="utf8-lossy",
+            raise_if_empty=False,
+        )
+    except (pl.exceptions.PolarsError, OSError):
+        return None
+    if frame.height != block.records:
+        return None
+    frame = frame.with_columns(pl.int_range(first_row, first_row + frame.height).alias(ROW))
+    return Batch(frame, next_row=first_row + frame.height)
+
+
+def _python_batches(
+    chunks: Iterator[bytes], delimiter: str, width: int, first_row: int
+) -> Iterator[Batch]:
+    lines = _text_lines(chunks)
+    reader = csv.reader(lines, delimiter=delimiter, quotechar='"', doublequote=True)
+    columns: list[list[str | None]] = [[] for _ in range(width)]
+    rows: list[int] = []
+    extra: list[tuple[int, str]] = []
+    row = first_row
+    for record in reader:
+        if len(record) > width:
+            surplus = record[width:]
+            if any(cell.strip() for cell in surplus):
+                extra.append((row, delimiter.join(surplus)))
+        for i in range(width):
+            columns[i].append(record[i] if i < len(record) and record[i] != "" else None)
+        rows.append(row)
+        row += 1
+        if len(rows) >= _PY_BATCH:
+            yield _frame(columns, rows, extra, row)
+            columns, rows, extra = [[] for _ in range(width)], [], []
+    if rows or extra:
+        yield _frame(columns, rows, extra, row)
+
+
+def _frame(
+    columns: list[list[str | None]], rows: list[int], extra: list[tuple[int, str]], next_row: int
+) -> Batch:
+    data: dict[str, pl.Series] = {
+        name: pl.Series(name, col, dtype=pl.String)
+        for name, col in zip(_names(len(columns)), columns, strict=True)
+    }
+    data[ROW] = pl.Series(ROW, rows, dtype=pl.Int64)
+    return Batch(pl.DataFrame(data), extra, next_row)
+
+
+def _text_lines(chunks: Iterator[bytes]) -> Iterator[str]:
+    """Lines as the csv module wants them (``newline=""``): CR, LF and CRLF kept at the end.
+
+    Chunks end after an LF, so a CRLF pair is never split between two of them.
+    """
+    for chunk in chunks:
+        yield from io.StringIO(chunk.decode("utf-8", errors="replace"), newline="")

@@ -1,0 +1,236 @@
+"""Customers and suppliers: numbers, VAT zone, payment terms, Finnish ids, addresses, IBAN."""
+
+from __future__ import annotations
+
+import re
+from typing import ClassVar
+
+import polars as pl
+from stdnum import bic, iban
+from stdnum.eu import vat as eu_vat
+from stdnum.exceptions import InvalidChecksum, ValidationError
+from stdnum.fi import alv, ytunnus
+
+from core.registers.columns import HeaderMap
+from core.registers.countries import country_code
+from core.registers.model import Register
+from core.registers.rules.base import Check, Context, RegisterRules, python_lookup
+
+_EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s.]+$"
+
+
+def business_id_verdict(value: str) -> str | None:
+    try:
+        ytunnus.validate(value)
+    except InvalidChecksum:
+        return "business_id_checksum"
+    except ValidationError:
+        return "business_id_invalid"
+    return None
+
+
+def vat_number_verdict(value: str) -> str | None:
+    compact = re.sub(r"[\s\-.]", "", value).upper()
+    if compact.startswith("FI"):
+        return None if alv.is_valid(compact) else "vat_number_invalid"
+    if compact[:2] in eu_vat.MEMBER_STATES or compact[:2] == "EL":
+        return None if eu_vat.is_valid(compact) else "vat_number_invalid"
+    return None  # outside the EU: no check we can trust
+
+
+def iban_verdict(value: str) -> str | None:
+    compact = iban.compact(value)
+    if compact.startswith("FI") and len(compact) != 18:
+        return "iban_invalid"  # stdnum checks the digits first; the length says more here
+    try:
+        iban.validate(value)
+    except InvalidChecksum:
+        return "iban_checksum"
+    except ValidationError:
+        return "iban_invalid"
+    return None
+
+
+def bic_verdict(value: str) -> str | None:
+    return None if bic.is_valid(value) else "bic_invalid"
+
+
+def country_verdict(value: str) -> str | None:
+    code, by_name = country_code(value)
+    if code is None:
+        return "country_invalid"
+    return f"name:{code}" if by_name else f"code:{code}"
+
+
+_VERDICTS = {
+    "business_id": business_id_verdict,
+    "vat_number": vat_number_verdict,
+    "iban": iban_verdict,
+    "bic": bic_verdict,
+    "country": country_verdict,
+}
+
+
+def _v(column: str) -> str:
+    return f"{column}__v"
+
+
+class PartyRules(RegisterRules):
+    """Shared by customers and suppliers; subclasses set the number rules' codes."""
+
+    number_codes: tuple[str, str] = ("", "")
+    required_codes: ClassVar[dict[str, str]] = {"payment_terms": "payment_terms_missing"}
+
+    def __init__(self, header: HeaderMap, context: Context) -> None:
+        super().__init__(header, context)
+        self._caches: dict[str, dict[str, str | None]] = {c: {} for c in _VERDICTS}
+
+    def prepare(self, raw: pl.DataFrame) -> pl.DataFrame:
+        frame = super().prepare(raw)
+        verdicts = [
+            python_lookup(frame, column, verdict, self._caches[column]).alias(_v(column))
+            for column, verdict in _VERDICTS.items()
+            if column in self.present
+        ]
+        return frame.with_columns(verdicts) if verdicts else frame
+
+    def checks(self) -> list[Check]:
+        number = pl.col("number")
+        not_numeric, leading_zero = self.number_codes
+        checks = [
+            *self.kind_checks(),
+            Check(
+                not_numeric,
+                "number",
+                number.is_not_null() & ~number.str.contains(r"^\d+$"),
+                "the Netvisor integration needs a numeric number",
+            ),
+            Check(
+                leading_zero,
+                "number",
+                number.str.contains(r"^0\d*$"),
+                "the Netvisor integration refuses numbers starting with 0",
+            ),
+        ]
+        if "vat_zone" in self.present:
+            checks.append(
+                Check(
+                    "vat_zone_invalid",
+                    "vat_zone",
+                    pl.col("vat_zone").is_not_null()
+                    & ~pl.col("vat_zone").is_in(["1", "2", "3", "4"]),
+                    "1 domestic, 2 EU, 3 outside EU, 4 domestic VAT-exempt",
+                )
+            )
+        checks.extend(self._library_checks())
+        checks.extend(self._contact_checks())
+        return checks
+
+    def _finnish(self) -> pl.Expr:
+        """Rows whose country is Finland (an empty country means FI in Netvisor)."""
+        if "country" not in self.present:
+            return pl.lit(True)
+        v = pl.col(_v("country"))
+        return pl.col("country").is_null() | v.str.ends_with(":FI")
+
+    def _library_checks(self) -> list[Check]:
+        checks: list[Check] = []
+        finnish = self._finnish()
+        messages = {
+            "business_id_invalid": "not a Y-tunnus of the form 1234567-8",
+            "business_id_checksum": "the check digit of the Y-tunnus does not match",
+            "vat_number_invalid": "not a valid VAT number",
+            "iban_invalid": "not a valid IBAN (a Finnish IBAN has 18 characters)",
+            "iban_checksum": "the IBAN check digits do not match",
+            "bic_invalid": "not a valid BIC",
+        }
+        for column in ("business_id", "vat_number", "iban", "bic"):
+            if column not in self.present:
+                continue
+            v = pl.col(_v(column))
+            for code, message in messages.items():
+                if code.startswith(column.split("_")[0]):
+                    scope = finnish if column == "business_id" else pl.lit(True)
+                    checks.append(Check(code, column, scope & (v == code), message))
+        if "business_id" in self.present and "vat_number" in self.present:
+            checks.append(self._vat_mismatch(finnish))
+        if "country" in self.present:
+            v = pl.col(_v("country"))
+            checks.append(
+                Check(
+                    "country_invalid",
+                    "country",
+                    v == "country_invalid",
+                    "not an ISO 3166 country code",
+                )
+            )
+            checks.append(
+                Check(
+                    "country_name",
+                    "country",
+                    v.str.starts_with("name:"),
+                    pl.format("use the code {}", v.str.strip_prefix("name:")),
+                )
+            )
+        return checks
+
+    def _vat_mismatch(self, finnish: pl.Expr) -> Check:
+        vat = pl.col("vat_number").str.to_uppercase().str.replace_all(r"[\s\-.]", "")
+        bid = pl.col("business_id").str.replace_all(r"\D", "")
+        both_valid = pl.col(_v("business_id")).is_null() & pl.col(_v("vat_number")).is_null()
+        return Check(
+            "vat_number_mismatch",
+            "vat_number",
+            finnish
+            & pl.col("business_id").is_not_null()
+            & both_valid
+            & vat.str.starts_with("FI")
+            & (vat.str.strip_prefix("FI") != bid.str.zfill(8)),
+            pl.format("should be FI{} for business id {}", bid.str.zfill(8), pl.col("business_id")),
+        )
+
+    def _contact_checks(self) -> list[Check]:
+        checks: list[Check] = []
+        if "zip" in self.present:
+            zip_ = pl.col("zip")
+            checks.append(
+                Check(
+                    "zip_invalid",
+                    "zip",
+                    self._finnish() & zip_.is_not_null() & ~zip_.str.contains(r"^\d{5}$"),
+                    pl.when(zip_.str.contains(r"^\d{1,4}$"))
+                    .then(pl.format("five digits in Finland: was it {}?", zip_.str.zfill(5)))
+                    .otherwise(pl.lit("five digits in Finland")),
+                )
+            )
+        if "email" in self.present:
+            email = pl.col("email")
+            checks.append(
+                Check(
+                    "email_invalid",
+                    "email",
+                    email.is_not_null() & ~email.str.contains(_EMAIL),
+                    "not an email address",
+                )
+            )
+        if "currency" in self.present:
+            cur = pl.col("currency")
+            checks.append(
+                Check(
+                    "currency_invalid",
+                    "currency",
+                    cur.is_not_null() & ~cur.str.contains(r"^[A-Za-z]{3}$"),
+                    "not an ISO 4217 currency code",
+                )
+            )
+        return checks
+
+
+class CustomerRules(PartyRules):
+    register = Register.CUSTOMERS
+    number_codes = ("customer_number_not_numeric", "customer_number_leading_zero")
+
+
+class SupplierRules(PartyRules):
+    register = Register.SUPPLIERS
+    number_codes = ("supplier_number_not_numeric", "supplier_number_leading_zero")

@@ -1,0 +1,185 @@
+"""Products: numbers, prices, barcodes, tracking flags, supplier references."""
+
+from __future__ import annotations
+
+import polars as pl
+from stdnum import ean
+
+from core.registers import values
+from core.registers.columns import HeaderMap
+from core.registers.known import Snapshot
+from core.registers.model import Register
+from core.registers.reading import ROW
+from core.registers.rules.base import (
+    Check,
+    Context,
+    RegisterRules,
+    b,
+    issue_frame,
+    run_checks,
+)
+
+# A file "has" zero-padded numbers when at least this many numeric ones start with 0.
+_PADDED_EVIDENCE = 2
+
+
+def _confirm_checksums(issues: pl.DataFrame) -> pl.DataFrame:
+    """python-stdnum has the last word on every barcode reported, and names the digit."""
+    confirmed = issues.filter(
+        pl.col("value").map_batches(
+            lambda s: pl.Series([not ean.is_valid(v) for v in s.to_list()], dtype=pl.Boolean),
+            return_dtype=pl.Boolean,
+        )
+    )
+    expected = [f"check digit should be {ean.calc_check_digit(v[:-1])}" for v in confirmed["value"]]
+    return confirmed.with_columns(message=pl.Series(expected, dtype=pl.String))
+
+
+class ProductRules(RegisterRules):
+    register = Register.PRODUCTS
+
+    def __init__(self, header: HeaderMap, context: Context) -> None:
+        super().__init__(header, context)
+        self._supplier_warned = False
+
+    def checks(self) -> list[Check]:
+        number = pl.col("number")
+        checks = [
+            *self.kind_checks(),
+            Check(
+                "product_number_not_numeric",
+                "number",
+                number.is_not_null() & ~number.str.contains(r"^\d+$"),
+                "Netvisor matches products by number: a purely numeric one is safest",
+            ),
+        ]
+        if "barcode" in self.present:
+            code = pl.col("barcode")
+            checks.append(
+                Check(
+                    "ean_invalid",
+                    "barcode",
+                    code.is_not_null() & ~values.ean_shape_valid(code),
+                    "a barcode has 8, 12, 13 or 14 digits",
+                )
+            )
+            checks.append(
+                Check(
+                    "ean_checksum",
+                    "barcode",
+                    values.ean_shape_valid(code) & ~values.ean_check_valid(code),
+                    "wrong check digit",
+                    refine=_confirm_checksums,
+                )
+            )
+        checks.extend(self._supplier_checks())
+        return checks
+
+    def _supplier_checks(self) -> list[Check]:
+        suppliers = self.context.known.get(Register.SUPPLIERS)
+        if "supplier" not in self.present or suppliers is None:
+            return []
+        col = pl.col("supplier")
+        return [
+            Check(
+                "unknown_supplier",
+                "supplier",
+                col.is_not_null() & ~col.is_in(suppliers.keys.implode()),
+                pl.format("supplier {} is not in the suppliers register", col),
+            )
+        ]
+
+    def check_batch(self, frame: pl.DataFrame) -> list[pl.DataFrame]:
+        out = super().check_batch(frame)
+        out.extend(self._tracking_changes(frame))
+        if (
+            not self._supplier_warned
+            and "supplier" in self.present
+            and self.context.known.get(Register.SUPPLIERS) is None
+            and frame.get_column("supplier").is_not_null().any()
+        ):
+            self._supplier_warned = True
+            out.append(
+                issue_frame(
+                    [None],
+                    None,
+                    "suppliers_not_known",
+                    [None],
+                    ["supplier numbers were not checked: no suppliers register is known"],
+                )
+            )
+        return out
+
+    def _tracking_changes(self, frame: pl.DataFrame) -> list[pl.DataFrame]:
+        balances = self.context.known.get(Register.INVENTORY)
+        before = self.context.known.get(Register.PRODUCTS)
+        flags = [c for c in ("batch_tracking", "serial_numbers") if c in self.present]
+        if balances is None or before is None or not flags:
+            return []
+        old = before.flags().filter(pl.col("number").is_in(balances.keys.implode()))
+        joined = frame.join(old, on="number", how="inner")
+        checks = []
+        for column, old_flag in (("batch_tracking", "batch"), ("serial_numbers", "serial")):
+            if column in flags:
+                changed = pl.col(b(column)).fill_null(False) != pl.col(old_flag)
+                checks.append(
+                    Check(
+                        "tracking_changed_after_balances",
+                        column,
+                        changed,
+                        "the product already has a balance: its tracking cannot change",
+                    )
+                )
+        return run_checks(joined, checks)
+
+    def remember(self, frame: pl.DataFrame) -> None:
+        """Keys with their tracking flags: for uniqueness, and for the snapshot."""
+        flags = [
+            pl.col(b(c)).fill_null(False).alias(c)
+            for c in ("batch_tracking", "serial_numbers")
+            if c in self.present
+        ]
+        self._keys.append(
+            frame.filter(pl.col("number").is_not_null()).select(
+                pl.col(ROW).cast(pl.Int32), pl.col("number"), *flags
+            )
+        )
+
+    def finish(self) -> list[pl.DataFrame]:
+        return [*super().finish(), self._lost_zeros()]
+
+    def _lost_zeros(self) -> pl.DataFrame:
+        """Numbers shorter than the file's zero-padded ones: Excel ate their leading zeros."""
+        keys = self.keys().filter(pl.col("number").str.contains(r"^\d+$"))
+        padded = keys.filter(pl.col("number").str.starts_with("0"))
+        if padded.height < _PADDED_EVIDENCE:
+            return issue_frame([], "number", "product_number_leading_zeros", [], [])
+        width = int(padded.get_column("number").str.len_chars().mode().max())  # type: ignore[arg-type]
+        short = keys.filter(
+            ~pl.col("number").str.starts_with("0") & (pl.col("number").str.len_chars() < width)
+        ).sort(ROW)
+        return short.select(
+            row=pl.col(ROW).cast(pl.Int64),
+            column=pl.lit("number"),
+            code=pl.lit("product_number_leading_zeros"),
+            value=pl.col("number"),
+            message=pl.format(
+                f"other numbers have {width} digits with leading zeros: was it {{}}?",
+                pl.col("number").str.zfill(width),
+            ),
+        )
+
+    def snapshot(self) -> Snapshot:
+        keys = self.keys()
+
+        def flagged(column: str) -> pl.Series:
+            if column not in keys.columns:
+                return pl.Series("number", [], dtype=pl.String)
+            return keys.filter(column).get_column("number").unique().sort()
+
+        return Snapshot(
+            Register.PRODUCTS,
+            keys.get_column("number").unique().sort(),
+            flagged("batch_tracking"),
+            flagged("serial_numbers"),
+        )

@@ -1,0 +1,130 @@
+"""Looking at the first bytes: refusals, encoding and delimiter.
+
+Excel with a Finnish locale writes `;`-separated files in Windows-1252 ("CSV (semicolon)"),
+UTF-8 with a BOM ("CSV UTF-8") or UTF-16 LE with a BOM and tabs ("Unicode text").
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from collections.abc import Iterable
+
+from core.registers.errors import UnreadableFile
+
+DELIMITERS = (";", ",", "\t", "|")
+
+_MAGIC: list[tuple[bytes, str, str]] = [
+    (b"PK\x03\x04", "spreadsheet", "It is a zip archive or an Excel workbook, not a CSV file."),
+    (b"\xd0\xcf\x11\xe0", "spreadsheet", "It is an old Excel workbook (.xls), not a CSV file."),
+    (b"%PDF", "binary", "It is a PDF document, not a CSV file."),
+    (b"\x89PNG", "binary", "It is an image, not a CSV file."),
+    (b"\xff\xd8\xff", "binary", "It is an image, not a CSV file."),
+    (b"GIF8", "binary", "It is an image, not a CSV file."),
+    (b"\x1f\x8b", "binary", "It is a compressed archive, not a CSV file."),
+]
+
+_BOMS: list[tuple[bytes, str]] = [
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+]
+
+
+def bom_of(head: bytes) -> tuple[str | None, int]:
+    """The encoding a byte-order mark announces and the mark's length."""
+    for bom, name in _BOMS:
+        if head.startswith(bom):
+            return name, len(bom)
+    return None, 0
+
+
+def refuse_non_csv(head: bytes) -> None:
+    """Raise ``UnreadableFile`` for empty, binary and HTML content (checked on the first bytes)."""
+    if not head.strip(b" \t\r\n\x00" + codecs.BOM_UTF8):
+        raise UnreadableFile("empty", "The file is empty.")
+    for magic, code, reason in _MAGIC:
+        if head.startswith(magic):
+            raise UnreadableFile(code, reason)
+    probe = head.lstrip(codecs.BOM_UTF8 + b" \t\r\n").lower()
+    if probe.startswith((b"<!doctype html", b"<html", b"<?xml", b"<head")):
+        # Slack answers a download without the files:read scope with a login page (200, HTML).
+        raise UnreadableFile("html", "It is a web page (HTML), not the CSV file.")
+
+
+def utf16_without_bom(head: bytes) -> str | None:
+    """Guess UTF-16 without a BOM from the NUL bytes of ASCII text."""
+    sample = head[:4096]
+    if len(sample) < 4:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    if odd.count(0) > 0.4 * len(odd) and even.count(0) < 0.05 * len(even):
+        return "utf-16-le"
+    if even.count(0) > 0.4 * len(even) and odd.count(0) < 0.05 * len(odd):
+        return "utf-16-be"
+    return None
+
+
+def looks_binary(text_head: str) -> bool:
+    """Control characters other than tab/CR/LF in the decoded start of the file."""
+    bad = sum(1 for ch in text_head if ord(ch) < 32 and ch not in "\t\r\n")
+    return bad > 0
+
+
+def is_utf8(blocks: Iterable[bytes]) -> bool:
+    """Whether the whole byte stream decodes as UTF-8 (checked block by block)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        for block in blocks:
+            decoder.decode(block)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def legacy_encoding(sample: bytes) -> str:
+    """Windows-1252 or ISO-8859-15 for a file that is not UTF-8.
+
+    They agree on ä, ö and å. Bytes 0x80–0x9F are printable only in Windows-1252 (€, quotes,
+    dashes), so they decide; otherwise charset-normalizer chooses between the two, and
+    Windows-1252 (what Excel writes on Finnish Windows) is the default.
+    """
+    if any(0x80 <= b <= 0x9F for b in sample):
+        return "cp1252"
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(sample, cp_isolation=["cp1252", "iso8859_15"]).best()
+    if best is not None and best.encoding in ("iso8859_15", "latin_9"):
+        return "iso-8859-15"
+    return "cp1252"
+
+
+def sniff_delimiter(text_head: str) -> str:
+    """The delimiter that splits the first lines into the same number (>1) of fields.
+
+    Decimal commas in data rows make `,` frequent; the header and the consistency of field
+    counts decide, not raw frequency.
+    """
+    lines = text_head.splitlines(keepends=True)[:50]
+    if len(text_head) >= 60_000 and len(lines) > 1:
+        lines = lines[:-1]  # the last line of a cut sample may be partial
+    best, best_score = ";", (-1.0, 0)
+    for delim in DELIMITERS:
+        try:
+            rows = [r for r in csv.reader(io.StringIO("".join(lines), newline=""), delimiter=delim)]
+        except csv.Error:
+            continue
+        rows = [r for r in rows if any(cell.strip() for cell in r)]
+        if not rows or len(rows[0]) < 2:
+            continue
+        width = len(rows[0])
+        data = rows[1:] or rows
+        agree = sum(1 for r in data if len(r) == width) / len(data)
+        score = (agree, width)
+        if score > best_score:
+            best, best_score = delim, score
+    return best

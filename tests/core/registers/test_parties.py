@@ -1,0 +1,123 @@
+"""Customers and suppliers: numbers, business ids, VAT numbers, addresses, IBAN, BIC."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.core.registers.conftest import CUSTOMERS_HEADER, found, run_check
+
+SUPPLIERS_HEADER = "number;name;group;vat_zone;payment_terms"
+
+
+def customer(extra_header: str, row: str) -> set[tuple[int | None, str | None, str]]:
+    return found(run_check(f"{CUSTOMERS_HEADER}{extra_header}\n{row}\n", "customers.csv"))
+
+
+def supplier(extra_header: str, row: str) -> set[tuple[int | None, str | None, str]]:
+    return found(run_check(f"{SUPPLIERS_HEADER}{extra_header}\n{row}\n", "suppliers.csv"))
+
+
+def test_customer_number_starting_with_zero_is_refused() -> None:
+    assert customer("", "0100;A;1;1;14") == {(2, "number", "customer_number_leading_zero")}
+
+
+def test_non_numeric_customer_number_is_refused() -> None:
+    assert customer("", "C-100;A;1;1;14") == {(2, "number", "customer_number_not_numeric")}
+
+
+def test_customer_number_longer_than_nine_characters_is_refused() -> None:
+    assert customer("", "1234567890;A;1;1;14") == {(2, "number", "too_long")}
+
+
+def test_supplier_number_rules_are_warnings() -> None:
+    result = run_check(f"{SUPPLIERS_HEADER}\nS-1;A;1;1;14\n", "suppliers.csv")
+    assert result.valid and "supplier_number_not_numeric" in result.counts
+
+
+def test_missing_payment_terms_has_its_own_code() -> None:
+    assert customer("", "100;A;1;1;") == {(2, "payment_terms", "payment_terms_missing")}
+
+
+@pytest.mark.parametrize("zone", ["0", "5", "EU"])
+def test_vat_zone_must_be_one_to_four(zone: str) -> None:
+    assert customer("", f"100;A;1;{zone};14") == {(2, "vat_zone", "vat_zone_invalid")}
+
+
+@pytest.mark.parametrize(
+    "business_id",
+    [
+        "0737546-2",  # weighted sum mod 11 = 9 → check digit 2
+        "1572860-0",  # weighted sum mod 11 = 0 → check digit 0
+        "'0737546-2",
+    ],
+)
+def test_valid_business_ids(business_id: str) -> None:
+    assert customer(";business_id", f"100;A;1;1;14;{business_id}") == set()
+
+
+def test_business_id_with_remainder_one_has_no_valid_check_digit() -> None:
+    # 1000008: 1·7 + 8·2 = 23, 23 mod 11 = 1: no check digit can be valid.
+    for digit in "0123456789":
+        assert customer(";business_id", f"100;A;1;1;14;1000008-{digit}") == {
+            (2, "business_id", "business_id_checksum")
+        }
+
+
+def test_business_id_with_wrong_check_digit_or_shape() -> None:
+    assert customer(";business_id", "100;A;1;1;14;0737546-3") == {
+        (2, "business_id", "business_id_checksum")
+    }
+    assert customer(";business_id", "100;A;1;1;14;737546") == {
+        (2, "business_id", "business_id_invalid")
+    }
+
+
+def test_foreign_business_id_is_not_checked_as_a_y_tunnus() -> None:
+    assert customer(";business_id;country", "100;A;1;2;14;556677-8899;SE") == set()
+
+
+def test_vat_number_disagreeing_with_the_business_id() -> None:
+    assert customer(";business_id;vat_number", "100;A;1;1;14;0737546-2;FI15728600") == {
+        (2, "vat_number", "vat_number_mismatch")
+    }
+    assert customer(";business_id;vat_number", "100;A;1;1;14;0737546-2;FI07375462") == set()
+
+
+def test_malformed_vat_numbers() -> None:
+    assert customer(";vat_number", "100;A;1;1;14;FI0737546") == {
+        (2, "vat_number", "vat_number_invalid")
+    }
+    assert customer(";vat_number", "100;A;1;2;14;SE556677889901") == set()
+
+
+def test_finnish_zip_has_five_digits_and_keeps_its_leading_zeros() -> None:
+    assert customer(";zip", "100;A;1;1;14;00100") == set()
+    result = run_check(f"{CUSTOMERS_HEADER};zip\n100;A;1;1;14;100\n", "customers.csv")
+    assert found(result) == {(2, "zip", "zip_invalid")}
+    assert "00100" in result.issues[0].message
+    assert customer(";zip;country", "100;A;1;2;14;SE-11122;SE") == set()
+
+
+def test_country_names_are_warnings_with_the_code_to_use() -> None:
+    result = run_check(f"{CUSTOMERS_HEADER};country\n100;A;1;1;14;Suomi\n", "customers.csv")
+    assert found(result) == {(2, "country", "country_name")}
+    assert result.valid and "FI" in result.issues[0].message
+    assert customer(";country", "100;A;1;1;14;Atlantis") == {(2, "country", "country_invalid")}
+    assert customer(";country", "100;A;1;1;14;fi") == set()
+
+
+def test_email_and_currency() -> None:
+    assert customer(";email", "100;A;1;1;14;matti@") == {(2, "email", "email_invalid")}
+    assert customer(";email", "100;A;1;1;14;matti@firma.fi") == set()
+    assert customer(";currency", "100;A;1;1;14;euro") == {(2, "currency", "currency_invalid")}
+
+
+def test_iban_with_valid_and_invalid_check_digits() -> None:
+    assert supplier(";iban", "500;A;1;1;14;FI21 1234 5600 0007 85") == set()
+    assert supplier(";iban", "500;A;1;1;14;FI2112345600000786") == {(2, "iban", "iban_checksum")}
+    assert supplier(";iban", "500;A;1;1;14;FI21123456") == {(2, "iban", "iban_invalid")}
+
+
+def test_bic() -> None:
+    assert supplier(";bic", "500;A;1;1;14;NDEAFIHH") == set()
+    assert supplier(";bic", "500;A;1;1;14;NDEA") == {(2, "bic", "bic_invalid")}
