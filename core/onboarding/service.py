@@ -33,31 +33,37 @@ from core.onboarding.machine import (
     Action,
     OnboardingState,
     Situation,
-    StepRecord,
     decide,
     decide_valuation,
     onboarding_state,
 )
-from core.onboarding.numbering_gate import NumberingStatusProvider, numbering_status_ok
+from core.onboarding.numbering_gate import NumberingStatusProvider
 from core.onboarding.permissions import Actor, Capability, Role, require, role_of
 from core.onboarding.repository import OnboardingRepository
+from core.onboarding.rows import (
+    MEMBER_ROLE,
+    OWNER_ROLE,
+    audit_entry,
+    audit_event,
+    situation_of,
+    snapshot_of,
+    step_row,
+    step_state_of,
+)
 from core.onboarding.snapshot import (
     STEP_AUDIT_ACTIONS,
     AuditAction,
-    AuditEntry,
     Change,
     ChangeResult,
     Channel,
     HistoryPage,
-    MemberView,
     NextStep,
     OnboardingSnapshot,
     Outcome,
-    step_views,
 )
 from core.onboarding.steps import STEPS, StepId, StepState, Valuation
 from core.onboarding.texts import Language, format_when, language_of, mention, text
-from core.store.models import AuditEvent, Member, Onboarding
+from core.store.models import Member, Onboarding
 from core.store.models import StepState as StepRow
 from core.store.uow import UnitOfWorkFactory
 
@@ -65,8 +71,6 @@ log = logging.getLogger(__name__)
 
 HISTORY_PAGE_SIZE = 20
 MAX_NOTE_CHARS = 2000
-OWNER_ROLE = "owner"
-MEMBER_ROLE = "member"
 
 
 def _utc_now() -> datetime:
@@ -143,7 +147,7 @@ class OnboardingService:
     def find(self, where: Channel) -> OnboardingSnapshot | None:
         with self._uow() as uow:
             row = OnboardingRepository(uow.session).for_channel(where)
-            return None if row is None else self._snapshot(uow.session, row)
+            return None if row is None else snapshot_of(uow.session, row, self._numbering)
 
     def snapshot(self, where: Channel, actor: Actor | None = None) -> OnboardingSnapshot:
         """The channel's onboarding, or ``NotFound`` telling how to start one."""
@@ -181,7 +185,7 @@ class OnboardingService:
                 )
             events = repo.audit_page(row.id, (page - 1) * page_size, page_size)
             return HistoryPage(
-                entries=tuple(_entry(event) for event in events),
+                entries=tuple(audit_entry(event) for event in events),
                 page=page,
                 pages=pages,
                 total=total,
@@ -192,7 +196,7 @@ class OnboardingService:
         """The onboardings of a team that the user owns or is a member of (App Home)."""
         with self._uow() as uow:
             rows = OnboardingRepository(uow.session).for_user(team_id, user_id)
-            return tuple(self._snapshot(uow.session, row) for row in rows)
+            return tuple(snapshot_of(uow.session, row, self._numbering) for row in rows)
 
     # --- starting --------------------------------------------------------------------------
 
@@ -255,14 +259,14 @@ class OnboardingService:
             uow.session.add(row)
             uow.session.flush()
             change = Change(AuditAction.START, None, None, name)
-            repo.add_audit(self._event(where, actor, row.id, now, change, Outcome.APPLIED))
+            repo.add_audit(audit_event(where, actor, row.id, now, change, Outcome.APPLIED))
             uow.session.flush()
-            result = ChangeResult(self._snapshot(uow.session, row), (change,))
+            result = ChangeResult(snapshot_of(uow.session, row, self._numbering), (change,))
             uow.commit()
             return result
 
     def _exists_reason(self, session: Session, row: Onboarding) -> str:
-        current = self._snapshot(session, row)
+        current = snapshot_of(session, row, self._numbering)
         settled, total = current.progress
         return text(
             "onb.start.exists",
@@ -314,17 +318,17 @@ class OnboardingService:
             _language_hint(actor),
             new=TRANSITIONS[action].target.value,
             note=clean_note,
-            read_old=lambda row: _step_state_of(row, step_id),
+            read_old=lambda row: step_state_of(row, step_id),
         )
 
         def apply(work: _Work) -> None:
-            before = self._situation(work.session, work.row)
+            before = situation_of(work.session, work.row, self._numbering)
             target = decide(before, step_id, action, work.attempt.language)
-            step_row = _step_row(work.row, step_id)
-            step_row.state = target.value
-            step_row.changed_by = work.actor.user_id
-            step_row.changed_at = work.now
-            step_row.note = clean_note
+            row = step_row(work.row, step_id)
+            row.state = target.value
+            row.changed_by = work.actor.user_id
+            row.changed_at = work.now
+            row.note = clean_note
             work.changes.append(
                 Change(
                     STEP_AUDIT_ACTIONS[action],
@@ -365,7 +369,7 @@ class OnboardingService:
         )
 
         def apply(work: _Work) -> None:
-            before = self._situation(work.session, work.row)
+            before = situation_of(work.session, work.row, self._numbering)
             chosen = decide_valuation(before, method, work.attempt.language)
             if work.row.valuation_method == chosen.value:
                 return
@@ -510,16 +514,18 @@ class OnboardingService:
             work = _Work(uow.session, row, actor, self._clock(), attempt)
             apply(work)
             if not work.changes:
-                return ChangeResult(self._snapshot(uow.session, row), ())
+                return ChangeResult(snapshot_of(uow.session, row, self._numbering), ())
             row.updated_at = work.now
             # Always write the onboarding row, so its version moves even when only child rows
             # (steps, members) changed: that is what makes a concurrent writer stale.
             flag_modified(row, "updated_at")
             for change in work.changes:
-                repo.add_audit(self._event(where, actor, row.id, work.now, change, Outcome.APPLIED))
+                repo.add_audit(audit_event(where, actor, row.id, work.now, change, Outcome.APPLIED))
             uow.session.flush()
             result = ChangeResult(
-                self._snapshot(uow.session, row), tuple(work.changes), work.announce_live
+                snapshot_of(uow.session, row, self._numbering),
+                tuple(work.changes),
+                work.announce_live,
             )
             uow.commit()
             return result
@@ -529,7 +535,7 @@ class OnboardingService:
     ) -> None:
         outcome = Outcome.DENIED if isinstance(refusal, PermissionDenied) else Outcome.REFUSED
         change = Change(attempt.action, attempt.subject, attempt.old, attempt.new, attempt.note)
-        event = self._event(where, actor, attempt.onboarding_id, self._clock(), change, outcome)
+        event = audit_event(where, actor, attempt.onboarding_id, self._clock(), change, outcome)
         event.note = _join_notes(attempt.note, refusal.reason)
         try:
             with self._uow() as uow:
@@ -538,70 +544,6 @@ class OnboardingService:
         except SQLAlchemyError:
             # The refusal itself must still reach the user; losing its audit row is logged.
             log.exception("could not record a refused attempt on %s", where)
-
-    @staticmethod
-    def _event(
-        where: Channel,
-        actor: Actor,
-        onboarding_id: int | None,
-        at: datetime,
-        change: Change,
-        outcome: Outcome,
-    ) -> AuditEvent:
-        return AuditEvent(
-            onboarding_id=onboarding_id,
-            team_id=where.team_id,
-            channel_id=where.channel_id,
-            actor=actor.user_id,
-            at=at,
-            action=change.action.value,
-            subject=change.subject,
-            old_value=None if change.old is None else str(change.old),
-            new_value=None if change.new is None else str(change.new),
-            note=change.note,
-            outcome=outcome.value,
-        )
-
-    # --- building snapshots ------------------------------------------------------------------
-
-    def _situation(self, session: Session, row: Onboarding) -> Situation:
-        known = {step_id.value for step_id in StepId}
-        records = {
-            StepId(step_row.step): StepRecord(
-                StepState(step_row.state), step_row.changed_by, step_row.changed_at
-            )
-            for step_row in row.steps
-            if step_row.step in known
-        }
-        valuation_values = {method.value for method in Valuation}
-        valuation = (
-            Valuation(row.valuation_method) if row.valuation_method in valuation_values else None
-        )
-        numbering = numbering_status_ok(session, row.id, self._numbering)
-        return Situation(steps=records, valuation=valuation, numbering=numbering)
-
-    def _snapshot(self, session: Session, row: Onboarding) -> OnboardingSnapshot:
-        situation = self._situation(session, row)
-        notes = {StepId(s.step): s.note for s in row.steps if s.step in set(StepId)}
-        members = sorted(row.members, key=lambda m: (m.role != OWNER_ROLE, m.added_at, m.user_id))
-        return OnboardingSnapshot(
-            id=row.id,
-            channel=Channel(row.team_id, row.channel_id),
-            company_name=row.company_name,
-            state=OnboardingState(row.state),
-            language=language_of(row.language),
-            valuation=situation.valuation,
-            owner_id=row.owner_id,
-            members=tuple(MemberView(m.user_id, m.role, m.added_by, m.added_at) for m in members),
-            checklist_ts=row.checklist_ts,
-            created_at=row.created_at,
-            updated_at=row.updated_at,
-            live_announced_at=row.live_announced_at,
-            version=row.version,
-            steps=step_views(situation, notes),
-            situation=situation,
-            numbering=situation.numbering,
-        )
 
 
 def _language_hint(actor: Actor | None) -> Language:
@@ -616,33 +558,3 @@ def _clean_note(note: str | None) -> str | None:
 def _join_notes(*notes: str | None) -> str | None:
     joined = " — ".join(note for note in notes if note)
     return joined or None
-
-
-def _step_state_of(row: Onboarding, step_id: StepId) -> str:
-    found = (s.state for s in row.steps if s.step == step_id.value)
-    return next(found, StepState.TODO.value)
-
-
-def _step_row(row: Onboarding, step_id: StepId) -> StepRow:
-    for step_row in row.steps:
-        if step_row.step == step_id.value:
-            return step_row
-    # A step added to the catalogue after this onboarding started: create its row now.
-    position = next(entry.position for entry in STEPS if entry.id is step_id)
-    created = StepRow(step=step_id.value, position=position, state=StepState.TODO.value)
-    row.steps.append(created)
-    return created
-
-
-def _entry(event: AuditEvent) -> AuditEntry:
-    return AuditEntry(
-        id=event.id,
-        at=event.at,
-        actor=event.actor,
-        action=event.action,
-        subject=event.subject,
-        old_value=event.old_value,
-        new_value=event.new_value,
-        note=event.note,
-        outcome=Outcome(event.outcome),
-    )

@@ -434,3 +434,74 @@ def test_the_whole_flow_works_in_the_terminal_workspace(tmp_path: Path) -> None:
     assert "*Next: 3. Customer register*" in output
     assert "Only this onboarding's members can change it" in output
     assert "Your Rackbeat onboardings" in output
+
+
+def test_clicking_on_a_status_copy_updates_the_checklist_and_the_copy(
+    bot: BotUnderTest, slack: LocalSlack
+) -> None:
+    run(bot, "start Acme Oy")
+    run(bot, "status")
+    copy = slack.ephemerals_for(ANN)[-1]
+    as_message = Message(CHANNEL, copy.ts, copy.text, copy.blocks, ANN)
+    element, block_id = button(as_message, StepId.LOGIN, ACTION_DONE)
+    reply = bot.driver.click(
+        element, user=ANN, channel=CHANNEL, message_ts=copy.ts, block_id=block_id, ephemeral=True
+    )
+    assert reply.status == 200
+    bot.settle()
+    assert "1/10" in text_of(checklist(bot, slack))
+    assert copy.replaced == 1 and "1/10" in json.dumps(copy.blocks)
+
+
+# --- the hooks other areas call (docs/integration.md, "Onboarding hooks") ----------------------
+
+
+def test_mark_step_done_hook_checks_permissions_and_refreshes(
+    bot: BotUnderTest, slack: LocalSlack
+) -> None:
+    from core.errors import PermissionDenied
+    from handlers.checklist import mark_step_done
+
+    run(bot, "start Acme Oy")
+    client = bot.app.client
+    result = mark_step_done(
+        bot.deps,
+        client,
+        team_id=slack.team_id,
+        channel_id=CHANNEL,
+        user_id=ANN,
+        step="products",
+        note="products.csv imported",
+    )
+    assert result.snapshot.step(StepId.PRODUCTS).state is StepState.DONE
+    text = text_of(checklist(bot, slack))
+    assert "products.csv imported" in text and "1/10" in text
+    with pytest.raises(PermissionDenied):
+        mark_step_done(
+            bot.deps,
+            client,
+            team_id=slack.team_id,
+            channel_id=CHANNEL,
+            user_id=EVE,
+            step="suppliers",
+        )
+
+
+def test_begin_step_hook_starts_progress_once_and_locks_valuation(
+    bot: BotUnderTest, slack: LocalSlack
+) -> None:
+    from handlers.checklist import begin_step, refresh_checklist
+
+    run(bot, "start Acme Oy")
+    run(bot, "set valuation fifo")
+    client = bot.app.client
+    hook = {"team_id": slack.team_id, "channel_id": CHANNEL, "step": StepId.INITIAL_BALANCES}
+    assert begin_step(bot.deps, client, user_id=EVE, **hook) is None  # not a member: no change
+    assert begin_step(bot.deps, client, user_id=ANN, note="inventory.csv", **hook) is not None
+    assert begin_step(bot.deps, client, user_id=ANN, **hook) is None  # already in progress
+    assert "in progress by <@U0ANN>" in text_of(checklist(bot, slack))
+    run(bot, "set valuation average")
+    assert "can't be changed" in last_answer(slack, ANN)
+    seq = slack.last_seq
+    refresh_checklist(bot.deps, client, slack.team_id, "C0NOWHERE")  # no onboarding: nothing
+    assert [c for c in slack.calls if c.seq > seq] == []
