@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from slack_bolt import App
 
-from handlers import events, help, onboarding
+from handlers import events, files, help, onboarding
 from handlers.commands import CommandRouter
 from handlers.deps import Deps
 from handlers.errors import make_error_handler
@@ -19,7 +19,12 @@ from handlers.registry import Registrar
 AreaRegister = Callable[[Registrar, CommandRouter, Deps], None]
 
 # Areas add their `register` here; `events.register` stays last.
-AREAS: tuple[AreaRegister, ...] = (help.register, onboarding.register, events.register)
+AREAS: tuple[AreaRegister, ...] = (
+    help.register,
+    onboarding.register,
+    files.register,
+    events.register,
+)
 
 
 def register_handlers(app: App, deps: Deps) -> Registrar:

@@ -1,0 +1,113 @@
+"""Block Kit of CSV intake: the thread reply with the verdict, grouped issues and the button."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from core.registers.model import FileResult, Register, Severity
+from core.registers.report import IssueGroup, group_issues
+from handlers.messages import t
+
+ACTION_MARK_DONE = "registers:mark_done"
+SHOWN_GROUPS = 15
+
+# The onboarding step a clean register file completes.
+STEP_OF: dict[Register, str] = {
+    Register.PRODUCTS: "products",
+    Register.CUSTOMERS: "customers",
+    Register.SUPPLIERS: "suppliers",
+    Register.INVENTORY: "initial_balances",
+}
+
+Blocks = list[dict[str, Any]]
+
+
+def _section(text: str) -> dict[str, Any]:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text[:3000]}}
+
+
+def _context(text: str) -> dict[str, Any]:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text[:3000]}]}
+
+
+def verdict(result: FileResult, lang: str) -> str:
+    """The one-line verdict: ready to import, or how many errors and warnings."""
+    register = t(f"registers.name.{result.register}", lang) if result.register else "?"
+    params = {
+        "name": result.file,
+        "register": register,
+        "rows": f"{result.rows:,}".replace(",", "\u00a0"),
+        "errors": result.error_count,
+        "warnings": result.warning_count,
+    }
+    if result.valid:
+        line = t("registers.verdict.valid", lang, **params)
+        if result.warning_count:
+            line += t("registers.verdict.warnings", lang, **params)
+        return line
+    return t("registers.verdict.invalid", lang, **params)
+
+
+def issue_line(group: IssueGroup, lang: str) -> str:
+    """`• Wrong EAN check digit (barcode): rows 5, 9, 17–20 (6×), e.g. 6412345678901`."""
+    icon = ":x:" if group.severity == Severity.ERROR else ":warning:"
+    title = t(f"registers.code.{group.code}", lang)
+    column = f" (`{group.column}`)" if group.column else ""
+    if not group.rows:
+        return f"{icon} *{title}*: {group.message}"
+    where = t("registers.group.rows", lang, rows=group.rows)
+    count = f" ({group.count}×)" if group.count > 1 else ""
+    samples = ", ".join(f"`{s[:40]}`" for s in group.samples)
+    example = "; " + t("registers.group.samples", lang, samples=samples) if samples else ""
+    return f"{icon} *{title}*{column}: {where}{count}{example}"
+
+
+def result_message(
+    result: FileResult, lang: str, *, with_button: bool, no_onboarding: bool
+) -> tuple[str, Blocks]:
+    """The final thread reply for a checked file: (fallback text, blocks)."""
+    line = verdict(result, lang)
+    blocks: Blocks = [_section(line)]
+    groups, left = group_issues(result, SHOWN_GROUPS)
+    if groups:
+        blocks.append(_section("\n".join(issue_line(g, lang) for g in groups)))
+    if left:
+        blocks.append(_context(t("registers.more", lang, count=left)))
+    if no_onboarding:
+        blocks.append(_context(t("registers.hint.no_onboarding", lang)))
+    if with_button and result.valid and result.register is not None:
+        step = STEP_OF[result.register]
+        blocks.append(
+            {
+                "type": "actions",
+                "block_id": "registers_actions",
+                "elements": [
+                    {
+                        "type": "button",
+                        "style": "primary",
+                        "action_id": ACTION_MARK_DONE,
+                        "text": {
+                            "type": "plain_text",
+                            "text": t(
+                                "registers.mark_done",
+                                lang,
+                                step=t(f"registers.name.{result.register}", lang),
+                            ),
+                        },
+                        "value": json.dumps({"step": step}),
+                    }
+                ],
+            }
+        )
+    return line, blocks
+
+
+def simple_message(text: str) -> tuple[str, Blocks]:
+    return text, [_section(text)]
+
+
+def after_mark_done(blocks: Blocks, user_id: str, lang: str) -> Blocks:
+    """The result message once its step was marked done: the button becomes a note."""
+    kept = [b for b in blocks if b.get("type") != "actions"]
+    return [*kept, _context(t("registers.marked_done", lang, user=user_id))]

@@ -1,0 +1,416 @@
+"""CSV intake: a register file shared in a channel is checked and answered in its thread.
+
+Flow for each file of a ``file_share`` message, after ``ack()``:
+
+1. Claim (team, file id) in the database: a retried event finds it taken and does nothing.
+2. Post "checking name…" in the file's thread at once, edited with progress on long files.
+3. ``files.info`` (Slack Connect shares carry stubs): refuse too large or non-CSV files before
+   any download; download with the bot token only from ``SLACK_FILE_HOSTS``, no redirects;
+   Slack answers a missing ``files:read`` scope with an HTML sign-in page (slack.md).
+4. Check with ``core.registers`` against the onboarding's known registers and valuation;
+   edit the reply into the verdict with grouped issues, upload the error report and, for an
+   error-free file, the normalized copy; remember its keys for later files.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlparse
+
+import httpx
+from slack_bolt import Ack, BoltContext
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from core.errors import DomainError
+from core.onboarding.service import OnboardingService
+from core.onboarding.snapshot import Channel, OnboardingSnapshot
+from core.registers import (
+    FileInput,
+    FileResult,
+    KnownRegisters,
+    Register,
+    Valuation,
+    validate_files,
+    write_error_report,
+    write_normalized,
+)
+from core.store.registers_repo import RegistersRepository
+from handlers.blocks.registers import (
+    ACTION_MARK_DONE,
+    STEP_OF,
+    after_mark_done,
+    result_message,
+    simple_message,
+)
+from handlers.checklist import begin_step, mark_step_done
+from handlers.commands import CommandRouter
+from handlers.deps import Deps
+from handlers.messages import t
+from handlers.registry import Registrar
+
+log = logging.getLogger(__name__)
+
+PROGRESS_SECONDS = 3.0
+_NOT_TEXT_TYPES = frozenset(
+    [
+        "png",
+        "jpg",
+        "jpeg",
+        "gif",
+        "bmp",
+        "heic",
+        "webp",
+        "svg",
+        "pdf",
+        "zip",
+        "gzip",
+        "tar",
+        "rar",
+        "7z",
+        "xls",
+        "xlsx",
+        "xlsm",
+        "ods",
+        "docx",
+        "doc",
+        "pptx",
+        "mp4",
+        "mov",
+        "mp3",
+        "wav",
+        "binary",
+    ]
+)
+# Words in the sharing message that name the register explicitly.
+_REGISTER_WORDS = {
+    Register.PRODUCTS: ("products", "tuotteet", "varer"),
+    Register.CUSTOMERS: ("customers", "asiakkaat", "kunder"),
+    Register.SUPPLIERS: ("suppliers", "toimittajat", "leverandører"),
+    Register.INVENTORY: ("inventory", "saldot", "alkusaldot", "lager"),
+}
+
+
+class Refusal(Exception):
+    """A file we answer with one message instead of a check (key in handlers.messages)."""
+
+    def __init__(self, key: str, **params: object) -> None:
+        super().__init__(key)
+        self.key, self.params = key, params
+
+
+@dataclass(frozen=True)
+class Share:
+    team_id: str
+    channel_id: str
+    user_id: str
+    thread_ts: str
+    text: str
+
+
+def register_override(text: str) -> Register | None:
+    """A register named in the message the file was shared with (`suppliers`, `tuotteet`…)."""
+    words = set(re.findall(r"\w+", text.casefold()))
+    named = [reg for reg, names in _REGISTER_WORDS.items() if words & set(names)]
+    return named[0] if len(named) == 1 else None
+
+
+def download(url: str, token: str, hosts: tuple[str, ...], limit_bytes: int) -> bytes:
+    """The file's bytes; the token goes only to ``hosts`` and redirects are not followed."""
+    if urlparse(url).hostname not in hosts:
+        raise Refusal("registers.refused.download")
+    headers = {"Authorization": f"Bearer {token}"}
+    try:
+        with httpx.stream("GET", url, headers=headers, follow_redirects=False, timeout=30) as reply:
+            if reply.status_code != 200:
+                raise Refusal("registers.refused.download")
+            if "text/html" in reply.headers.get("content-type", ""):
+                raise Refusal("registers.refused.html")
+            buffer = io.BytesIO()
+            for chunk in reply.iter_bytes():
+                buffer.write(chunk)
+                if buffer.tell() > limit_bytes:
+                    raise Refusal("registers.refused.too_large")
+            return buffer.getvalue()
+    except httpx.HTTPError as error:
+        log.warning("download failed: %s", type(error).__name__)
+        raise Refusal("registers.refused.download") from error
+
+
+class Throttle:
+    """Calls ``update`` at most every ``seconds`` (progress edits must not spam Slack)."""
+
+    def __init__(
+        self,
+        update: Callable[[int], None],
+        seconds: float = PROGRESS_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._update, self._seconds, self._clock = update, seconds, clock
+        self._last = clock()
+
+    def __call__(self, rows: int) -> None:
+        now = self._clock()
+        if now - self._last >= self._seconds:
+            self._last = now
+            self._update(rows)
+
+
+class FileIntake:
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
+
+    def handle(self, client: WebClient, share: Share, stub: dict[str, Any]) -> None:
+        file_id = str(stub.get("id") or "")
+        name = str(stub.get("name") or stub.get("title") or file_id)
+        if not file_id:
+            return
+        with self.deps.uow() as uow:
+            processed = RegistersRepository(uow.session).claim_file(
+                share.team_id, file_id, share.channel_id, name, self.deps.clock()
+            )
+            uow.commit()
+        if processed is None:
+            log.info("file %s was already processed: retried event ignored", file_id)
+            return
+        onboarding = OnboardingService(self.deps.uow).find(Channel(share.team_id, share.channel_id))
+        lang = onboarding.language if onboarding else "en"
+        reply = client.chat_postMessage(
+            channel=share.channel_id,
+            thread_ts=share.thread_ts,
+            text=t("registers.checking", lang, name=name),
+        )
+        reply_ts = str(reply["ts"])
+        with self.deps.uow() as uow:
+            RegistersRepository(uow.session).set_reply(processed, reply_ts)
+            uow.commit()
+        status = "failed"
+        try:
+            status = self._check(
+                client, share, processed, file_id, name, onboarding, lang, reply_ts
+            )
+        except Refusal as refusal:
+            status = "refused"
+            params = {"name": name, **refusal.params}
+            self._edit(client, share, reply_ts, *simple_message(t(refusal.key, lang, **params)))
+        except Exception:
+            log.exception("checking %s failed", file_id)
+            self._edit(client, share, reply_ts, *simple_message(t("error.apology", lang)))
+        finally:
+            with self.deps.uow() as uow:
+                RegistersRepository(uow.session).finish(processed, status, self.deps.clock())
+                uow.commit()
+
+    def _check(
+        self,
+        client: WebClient,
+        share: Share,
+        processed: int,
+        file_id: str,
+        name: str,
+        onboarding: OnboardingSnapshot | None,
+        lang: str,
+        reply_ts: str,
+    ) -> str:
+        data = self._fetch(client, file_id, name)
+        known = KnownRegisters()
+        if onboarding is not None:
+            with self.deps.uow() as uow:
+                known = RegistersRepository(uow.session).known(onboarding.id)
+        valuation = onboarding.valuation if onboarding else None
+
+        def show_progress(rows: int) -> None:
+            text = t("registers.progress", lang, name=name, rows=f"{rows:,}")
+            self._edit(client, share, reply_ts, *simple_message(text))
+
+        file = FileInput(name, data=data)
+        result = validate_files(
+            [file],
+            known=known,
+            valuation=Valuation(valuation.value) if valuation else None,
+            register_override=register_override(share.text),
+            today=self.deps.clock().date(),
+            progress=Throttle(show_progress),
+        ).files[0]
+        if result.unreadable:
+            raise _refusal_for(result)
+        self._store(share, onboarding, result, processed)
+        text, blocks = result_message(
+            result, lang, with_button=onboarding is not None, no_onboarding=onboarding is None
+        )
+        self._edit(client, share, reply_ts, text, blocks)
+        self._upload_outputs(client, share, file, result, lang)
+        if onboarding is not None and result.register is not None:
+            begin_step(
+                self.deps,
+                client,
+                team_id=share.team_id,
+                channel_id=share.channel_id,
+                user_id=share.user_id,
+                step=STEP_OF[result.register],
+            )
+        return "checked"
+
+    def _fetch(self, client: WebClient, file_id: str, name: str) -> bytes:
+        info: dict[str, Any] = client.files_info(file=file_id)["file"]
+        limit_mb = self.deps.config.max_upload_mb
+        size = int(info.get("size") or 0)
+        if size > limit_mb * 1024 * 1024:
+            raise Refusal("registers.refused.too_large", size=round(size / 2**20), limit=limit_mb)
+        filetype = str(info.get("filetype") or "").lower()
+        mimetype = str(info.get("mimetype") or "").lower()
+        if filetype in _NOT_TEXT_TYPES or mimetype.startswith(("image/", "video/", "audio/")):
+            raise Refusal("registers.refused.not_csv")
+        url = str(info.get("url_private_download") or info.get("url_private") or "")
+        try:
+            return download(
+                url,
+                self.deps.config.bot_token.get_secret_value(),
+                self.deps.config.file_hosts,
+                limit_mb * 1024 * 1024,
+            )
+        except Refusal as refusal:
+            if refusal.key == "registers.refused.too_large":
+                raise Refusal(refusal.key, size=f">{limit_mb}", limit=limit_mb) from refusal
+            raise
+
+    def _store(
+        self,
+        share: Share,
+        onboarding: OnboardingSnapshot | None,
+        result: FileResult,
+        processed: int,
+    ) -> None:
+        now = self.deps.clock()
+        with self.deps.uow() as uow:
+            repo = RegistersRepository(uow.session)
+            repo.save_result(
+                processed,
+                onboarding.id if onboarding else None,
+                share.team_id,
+                share.channel_id,
+                result,
+                now,
+            )
+            if onboarding is not None and result.snapshot is not None:
+                repo.remember(onboarding.id, result.snapshot, result.file, result.rows, now)
+            uow.commit()
+
+    def _upload_outputs(
+        self, client: WebClient, share: Share, file: FileInput, result: FileResult, lang: str
+    ) -> None:
+        stem = file.name.rsplit(".", 1)[0] or "file"
+        if result.all_issues is not None and result.all_issues.height:
+            report = write_error_report(result)
+            assert report is not None
+            self._upload(
+                client,
+                share,
+                report,
+                f"{stem}-errors.csv",
+                t("registers.report.comment", lang, name=file.name),
+            )
+        if result.valid:
+            normalized = write_normalized(file, result)
+            assert normalized is not None
+            self._upload(
+                client,
+                share,
+                normalized,
+                f"{stem}-normalized.csv",
+                t("registers.normalized.comment", lang, name=file.name),
+            )
+
+    @staticmethod
+    def _upload(client: WebClient, share: Share, data: bytes, filename: str, comment: str) -> None:
+        client.files_upload_v2(
+            channel=share.channel_id,
+            thread_ts=share.thread_ts,
+            file=data,
+            filename=filename,
+            title=filename,
+            initial_comment=comment,
+        )
+
+    @staticmethod
+    def _edit(
+        client: WebClient, share: Share, ts: str, text: str, blocks: list[dict[str, Any]]
+    ) -> None:
+        client.chat_update(channel=share.channel_id, ts=ts, text=text, blocks=blocks)
+
+
+def _refusal_for(result: FileResult) -> Refusal:
+    code = result.issues[0].code if result.issues else "not_text"
+    if code in ("binary", "spreadsheet", "not_text"):
+        return Refusal("registers.refused.not_csv")
+    if code in ("html", "empty", "header_only"):
+        return Refusal(f"registers.refused.{code}")
+    if code in ("unknown_register", "ambiguous_register"):
+        return Refusal("registers.refused.unknown_register")
+    return Refusal("registers.refused.other", reason=result.issues[0].message)
+
+
+def register(reg: Registrar, router: CommandRouter, deps: Deps) -> None:
+    intake = FileIntake(deps)
+
+    def on_file_share(
+        ack: Ack,
+        body: dict[str, Any],
+        event: dict[str, Any],
+        client: WebClient,
+        context: BoltContext,
+    ) -> None:
+        ack()
+        if event.get("bot_id") and event.get("bot_id") == context.bot_id:
+            return  # our own uploads (report, normalized copy) are not checked again
+        if event.get("user") and event.get("user") == context.bot_user_id:
+            return
+        share = Share(
+            team_id=str(body.get("team_id") or context.team_id or ""),
+            channel_id=str(event.get("channel") or ""),
+            user_id=str(event.get("user") or ""),
+            thread_ts=str(event.get("thread_ts") or event.get("ts") or ""),
+            text=str(event.get("text") or ""),
+        )
+        for stub in event.get("files") or []:
+            intake.handle(client, share, stub)
+
+    def on_mark_done(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        action = (body.get("actions") or [{}])[0]
+        step = json.loads(action.get("value") or "{}").get("step", "")
+        team_id = str((body.get("team") or {}).get("id") or "")
+        channel_id = str((body.get("channel") or {}).get("id") or "")
+        user_id = str((body.get("user") or {}).get("id") or "")
+        message = body.get("message") or {}
+        lang = OnboardingService(deps.uow).language(Channel(team_id, channel_id)) or "en"
+        try:
+            mark_step_done(
+                deps, client, team_id=team_id, channel_id=channel_id, user_id=user_id, step=step
+            )
+        except DomainError as refusal:
+            client.chat_postEphemeral(
+                channel=channel_id,
+                user=user_id,
+                text=t("error.refused", lang, reason=refusal.reason),
+            )
+            return
+        try:
+            client.chat_update(
+                channel=channel_id,
+                ts=str(message.get("ts") or ""),
+                text=str(message.get("text") or ""),
+                blocks=after_mark_done(list(message.get("blocks") or []), user_id, lang),
+            )
+        except SlackApiError as error:
+            log.warning("could not update the result message: %s", error.response.get("error"))
+
+    reg.event({"type": "message", "subtype": "file_share"}, on_file_share)
+    reg.action(ACTION_MARK_DONE, on_mark_done)

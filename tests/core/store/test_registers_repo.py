@@ -1,0 +1,61 @@
+"""CSV intake's persistence: one claim per file, known registers per onboarding."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from core.registers import Register, Snapshot
+from core.store.models import Onboarding, Workspace
+from core.store.registers_repo import RegistersRepository
+from core.store.uow import UnitOfWorkFactory
+
+NOW = datetime(2024, 5, 1, tzinfo=UTC)
+
+
+def test_a_file_is_claimed_once(uow: UnitOfWorkFactory) -> None:
+    with uow() as unit:
+        repo = RegistersRepository(unit.session)
+        first = repo.claim_file("T1", "F1", "C1", "a.csv", NOW)
+        again = repo.claim_file("T1", "F1", "C1", "a.csv", NOW)
+        other_team = repo.claim_file("T2", "F1", "C1", "a.csv", NOW)
+        unit.commit()
+    assert first is not None and again is None and other_team is not None
+
+
+def _onboarding(unit: object) -> int:
+    session = unit.session  # type: ignore[attr-defined]
+    session.add(Workspace(team_id="T1", created_at=NOW))
+    session.flush()
+    onboarding = Onboarding(
+        team_id="T1",
+        channel_id="C1",
+        company_name="Acme",
+        owner_id="U1",
+        created_at=NOW,
+        updated_at=NOW,
+    )
+    session.add(onboarding)
+    session.flush()
+    return int(onboarding.id)
+
+
+def test_known_registers_keep_the_latest_snapshot(uow: UnitOfWorkFactory) -> None:
+    first = Snapshot.from_json({"register": "products", "keys": ["1", "2"], "serial": ["2"]})
+    second = Snapshot.from_json({"register": "products", "keys": ["7"]})
+    suppliers = Snapshot.from_json({"register": "suppliers", "keys": ["500"]})
+    with uow() as unit:
+        onboarding_id = _onboarding(unit)
+        repo = RegistersRepository(unit.session)
+        repo.remember(onboarding_id, first, "p.csv", 2, NOW)
+        repo.remember(onboarding_id, suppliers, "s.csv", 1, NOW)
+        unit.commit()
+    with uow() as unit:
+        known = RegistersRepository(unit.session).known(onboarding_id)
+        assert known.get(Register.PRODUCTS) is not None
+        assert known.get(Register.PRODUCTS).serial.to_list() == ["2"]  # type: ignore[union-attr]
+        RegistersRepository(unit.session).remember(onboarding_id, second, "p2.csv", 1, NOW)
+        unit.commit()
+    with uow() as unit:
+        known = RegistersRepository(unit.session).known(onboarding_id)
+    assert known.get(Register.PRODUCTS).keys.to_list() == ["7"]  # type: ignore[union-attr]
+    assert known.get(Register.SUPPLIERS).keys.to_list() == ["500"]  # type: ignore[union-attr]
