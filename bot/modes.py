@@ -15,7 +15,10 @@ log = logging.getLogger("bot")
 
 def start_background_jobs(runtime: Runtime) -> list[object]:
     """Jobs that run beside the listeners in `serve` and `socket` (the numbering scheduler)."""
-    return []
+    from bot.scheduler import start_numbering_scheduler
+
+    scheduler = start_numbering_scheduler(runtime)
+    return [] if scheduler is None else [scheduler]
 
 
 def run_serve(settings: Settings) -> int:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 
 from bot.config import Settings
+from bot.scheduler import attach_numbering
 from core.store.database import create_database_engine, migrate
 from core.store.uow import unit_of_work_factory
 from handlers.background import TrackingExecutor
@@ -21,6 +22,8 @@ class Runtime:
 
     def close(self) -> None:
         self.deps.executor.shutdown(wait=True, cancel_futures=False)
+        if self.deps.numbering is not None:
+            self.deps.numbering.close()
         self.engine.dispose()
 
 
@@ -48,4 +51,5 @@ def build_runtime(settings: Settings, *, run_migrations: bool = True) -> Runtime
         uow=unit_of_work_factory(engine),
         executor=TrackingExecutor(max_workers=16),
     )
+    attach_numbering(deps, settings)
     return Runtime(settings, engine, deps)

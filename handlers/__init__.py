@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from slack_bolt import App
 
-from handlers import events, files, help, onboarding
+from handlers import events, files, help, numbering, onboarding
 from handlers.commands import CommandRouter
 from handlers.deps import Deps
 from handlers.errors import make_error_handler
@@ -22,6 +22,7 @@ AreaRegister = Callable[[Registrar, CommandRouter, Deps], None]
 AREAS: tuple[AreaRegister, ...] = (
     help.register,
     onboarding.register,
+    numbering.register,
     files.register,
     events.register,
 )

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 
 from pydantic import SecretStr
 
+from core.numbering.service import NumberingService
 from core.onboarding.numbering_gate import NumberingStatusProvider
 from core.store.uow import UnitOfWorkFactory
 from handlers.background import TrackingExecutor
@@ -42,3 +43,5 @@ class Deps:
     clock: Callable[[], datetime] = utc_now
     # The numbering area's reader of both series' levels (gate of the `numbering` step).
     numbering_status: NumberingStatusProvider | None = None
+    # The numbering watch (service, checker, upstream clients), built in `bot/wiring.py`.
+    numbering: NumberingService | None = None

@@ -250,9 +250,13 @@ class NumberingChecker:
         for series, highest in fetched.rackbeat_highest.items():
             if highest is not None:
                 repo.record_value(
-                    onboarding_id, series, InputField.RACKBEAT_NEXT, Source.RACKBEAT,
-                    highest + 1, now,
-                )  # fmt: skip
+                    onboarding_id,
+                    series,
+                    InputField.RACKBEAT_NEXT,
+                    Source.RACKBEAT,
+                    highest + 1,
+                    now,
+                )
         earlier = {
             Series(v.series): int(v.value)
             for v in repo.values(onboarding_id)
@@ -261,9 +265,14 @@ class NumberingChecker:
         for series, scan in fetched.netvisor_scans.items():
             highest = scan.merged_with(earlier.get(series))
             repo.record_value(
-                onboarding_id, series, InputField.NETVISOR_MAX, Source.NETVISOR,
-                highest if highest is not None else 0, now, cursor=scan.last_key,
-            )  # fmt: skip
+                onboarding_id,
+                series,
+                InputField.NETVISOR_MAX,
+                Source.NETVISOR,
+                highest if highest is not None else 0,
+                now,
+                cursor=scan.last_key,
+            )
         _update_health(repo.credentials(onboarding_id), fetched, now)
 
     def _plan_alerts(
@@ -288,10 +297,16 @@ class NumberingChecker:
                 continue
             alert = NumberingAlert(
                 key=f"o{view.onboarding.id}:{series.value}:{notice.key}",
-                onboarding_id=view.onboarding.id, series=series.value, kind=notice.kind.value,
-                level=notice.level.value, episode=notice.episode, created_at=now,
-                status="pending", attempts=0, channel_id=view.onboarding.channel_id,
-            )  # fmt: skip
+                onboarding_id=view.onboarding.id,
+                series=series.value,
+                kind=notice.kind.value,
+                level=notice.level.value,
+                episode=notice.episode,
+                created_at=now,
+                status="pending",
+                attempts=0,
+                channel_id=view.onboarding.channel_id,
+            )
             if repo.add_alert(alert):
                 created.append(alert)
         return created

@@ -91,9 +91,11 @@ def _parse_set(words: list[str]) -> NumberingCommand:
     field = FIELD_WORDS.get(words[1].lower())
     if field is None:
         raise NumberingRefusal(
-            "numbering.set.bad_field", "Unknown field.", value=words[1],
+            "numbering.set.bad_field",
+            "Unknown field.",
+            value=words[1],
             valid=", ".join(FIELD_WORDS),
-        )  # fmt: skip
+        )
     text = " ".join(words[2:])
     try:
         value = parse_number(text)
@@ -109,9 +111,11 @@ def _parse_strategy(words: list[str]) -> NumberingCommand:
     strategy = STRATEGY_WORDS.get(words[-1].lower())
     if strategy is None:
         raise NumberingRefusal(
-            "numbering.strategy.bad", "Unknown strategy.", value=words[-1],
+            "numbering.strategy.bad",
+            "Unknown strategy.",
+            value=words[-1],
             valid=", ".join(s.value for s in Strategy),
-        )  # fmt: skip
+        )
     return NumberingCommand(Verb.STRATEGY, series=series, strategy=strategy)
 
 
@@ -119,9 +123,11 @@ def _series(word: str) -> Series:
     series = SERIES_WORDS.get(word.lower())
     if series is None:
         raise NumberingRefusal(
-            "numbering.bad_series", "Unknown series.", value=word,
+            "numbering.bad_series",
+            "Unknown series.",
+            value=word,
             valid=", ".join(s.value for s in Series),
-        )  # fmt: skip
+        )
     return series
 
 

@@ -124,9 +124,17 @@ def evaluate_series(
     )
     if problems:
         return SeriesEvaluation(
-            series, strategy, Level.UNKNOWN, None, None, None, None, Forecast(None, None),
-            tuple(problems), inputs,
-        )  # fmt: skip
+            series,
+            strategy,
+            Level.UNKNOWN,
+            None,
+            None,
+            None,
+            None,
+            Forecast(None, None),
+            tuple(problems),
+            inputs,
+        )
     if strategy is Strategy.MIXED:
         return _mixed(series, inputs, history, context)
     return _rackbeat_only(series, inputs, history, context)
@@ -157,9 +165,17 @@ def _mixed(
         floor_level = Level.WARNING
     rate = _rate(inputs.rackbeat_next, history.rackbeat_next, context, notes)
     return _finish(
-        series, Strategy.MIXED, inputs, ceiling, rackbeat_next, InputField.RACKBEAT_NEXT,
-        rate, notes, floor_level, context,
-    )  # fmt: skip
+        series,
+        Strategy.MIXED,
+        inputs,
+        ceiling,
+        rackbeat_next,
+        InputField.RACKBEAT_NEXT,
+        rate,
+        notes,
+        floor_level,
+        context,
+    )
 
 
 def _rackbeat_only(
@@ -177,14 +193,30 @@ def _rackbeat_only(
         headroom = rackbeat_next - netvisor_max
         level = Level.COLLISION if headroom <= 0 else Level.OK
         return SeriesEvaluation(
-            series, Strategy.RACKBEAT_ONLY, level, headroom, rackbeat_next,
-            InputField.NETVISOR_MAX, rackbeat_rate, Forecast(None, None), tuple(notes), inputs,
-        )  # fmt: skip
+            series,
+            Strategy.RACKBEAT_ONLY,
+            level,
+            headroom,
+            rackbeat_next,
+            InputField.NETVISOR_MAX,
+            rackbeat_rate,
+            Forecast(None, None),
+            tuple(notes),
+            inputs,
+        )
     rate = _rate(inputs.netvisor_max, history.netvisor_max, context, notes)
     return _finish(
-        series, Strategy.RACKBEAT_ONLY, inputs, rackbeat_next, netvisor_max,
-        InputField.NETVISOR_MAX, rate, notes, Level.OK, context,
-    )  # fmt: skip
+        series,
+        Strategy.RACKBEAT_ONLY,
+        inputs,
+        rackbeat_next,
+        netvisor_max,
+        InputField.NETVISOR_MAX,
+        rate,
+        notes,
+        Level.OK,
+        context,
+    )
 
 
 def _rate(

@@ -86,15 +86,23 @@ class Upstreams:
 
     def rackbeat(self, credentials: RackbeatCredentials) -> RackbeatApi:
         return RackbeatClient(
-            self.rackbeat_url, credentials, http=self.http(), timeout=self.rackbeat_timeout,
-            retry=self.rackbeat_retry, sleep=self.sleep,
-        )  # fmt: skip
+            self.rackbeat_url,
+            credentials,
+            http=self.http(),
+            timeout=self.rackbeat_timeout,
+            retry=self.rackbeat_retry,
+            sleep=self.sleep,
+        )
 
     def netvisor(self, credentials: NetvisorCredentials) -> NetvisorApi:
         return NetvisorClient(
-            self.netvisor_url, credentials, http=self.http(), timeout=self.netvisor_timeout,
-            retry=self.netvisor_retry, sleep=self.sleep,
-        )  # fmt: skip
+            self.netvisor_url,
+            credentials,
+            http=self.http(),
+            timeout=self.netvisor_timeout,
+            retry=self.netvisor_retry,
+            sleep=self.sleep,
+        )
 
     def netvisor_lock(self, credentials: NetvisorCredentials) -> threading.Lock:
         """One lock per Netvisor company: Netvisor wants one call at a time per company."""

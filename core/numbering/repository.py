@@ -96,9 +96,11 @@ class NumberingRepository:
         previous = int(row.value) if row is not None else None
         if row is None:
             row = NumberingValue(
-                onboarding_id=onboarding_id, series=series.value, field=field.value,
+                onboarding_id=onboarding_id,
+                series=series.value,
+                field=field.value,
                 source=source.value,
-            )  # fmt: skip
+            )
             self.session.add(row)
         previous_at = row.observed_at if previous is not None else None
         row.value, row.observed_at, row.set_by = str(value), at, set_by
@@ -189,10 +191,15 @@ class NumberingRepository:
         row = self.session.get(NumberingStatus, (onboarding_id, series.value))
         if row is None:
             row = NumberingStatus(
-                onboarding_id=onboarding_id, series=series.value, level=Level.UNKNOWN.value,
-                notes=[], checked_at=now, alert_level=Level.OK.value, episode=1,
+                onboarding_id=onboarding_id,
+                series=series.value,
+                level=Level.UNKNOWN.value,
+                notes=[],
+                checked_at=now,
+                alert_level=Level.OK.value,
+                episode=1,
                 alerted_levels="",
-            )  # fmt: skip
+            )
             self.session.add(row)
         return row
 

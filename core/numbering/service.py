@@ -300,10 +300,15 @@ class NumberingService:
         denied: PermissionDenied,
     ) -> None:
         event = AuditEvent(
-            onboarding_id=onboarding_id, team_id=where.team_id, channel_id=where.channel_id,
-            actor=actor.user_id, at=self.clock(), action=action, note=denied.reason,
+            onboarding_id=onboarding_id,
+            team_id=where.team_id,
+            channel_id=where.channel_id,
+            actor=actor.user_id,
+            at=self.clock(),
+            action=action,
+            note=denied.reason,
             outcome="denied",
-        )  # fmt: skip
+        )
         try:
             with self._uow() as uow:
                 uow.session.add(event)
@@ -324,10 +329,18 @@ class Audit:
         self, row: Onboarding, actor: Actor, at: datetime, outcome: str = "applied"
     ) -> AuditEvent:
         return AuditEvent(
-            onboarding_id=row.id, team_id=row.team_id, channel_id=row.channel_id,
-            actor=actor.user_id, at=at, action=self.action, subject=self.subject,
-            old_value=self.old, new_value=self.new, note=self.note, outcome=outcome,
-        )  # fmt: skip
+            onboarding_id=row.id,
+            team_id=row.team_id,
+            channel_id=row.channel_id,
+            actor=actor.user_id,
+            at=at,
+            action=self.action,
+            subject=self.subject,
+            old_value=self.old,
+            new_value=self.new,
+            note=self.note,
+            outcome=outcome,
+        )
 
 
 def _onboarding(session: Session, where: Channel, *, lock: bool = False) -> Onboarding:

@@ -62,9 +62,15 @@ class Connection:
     @classmethod
     def of(cls, row: NumberingCredentials) -> Connection:
         return cls(
-            Source(row.source), row.company, row.connected_by, row.connected_at,
-            row.consecutive_failures, row.failing_since, row.last_error, row.last_success_at,
-        )  # fmt: skip
+            Source(row.source),
+            row.company,
+            row.connected_by,
+            row.connected_at,
+            row.consecutive_failures,
+            row.failing_since,
+            row.last_error,
+            row.last_success_at,
+        )
 
     def health(self) -> SourceHealth:
         return SourceHealth(

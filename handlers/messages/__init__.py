@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Literal
 
-from handlers.messages import common, help_topics, onboarding, registers
+from handlers.messages import common, help_topics, numbering, onboarding, registers
 
 Language = Literal["en", "fi"]
 LANGUAGES: tuple[Language, ...] = ("en", "fi")
@@ -23,6 +23,7 @@ _AREAS: tuple[Mapping[str, Mapping[str, str]], ...] = (
     common.MESSAGES,
     help_topics.MESSAGES,
     onboarding.MESSAGES,
+    numbering.MESSAGES,
     registers.MESSAGES,
 )
 

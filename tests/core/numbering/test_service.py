@@ -172,9 +172,12 @@ def test_connected_sources_are_read_incrementally(
     service: NumberingService, notifier: RecordingNotifier, world: FakeUpstreams
 ) -> None:
     company = world.add_company(
-        1, rackbeat_invoice=10_100, rackbeat_order=5_000,
-        netvisor_invoices=(1_000_001, 1_000_002), netvisor_orders=(900_001,),
-    )  # fmt: skip
+        1,
+        rackbeat_invoice=10_100,
+        rackbeat_order=5_000,
+        netvisor_invoices=(1_000_001, 1_000_002),
+        netvisor_orders=(900_001,),
+    )
     assert service.connect(WHERE, OWNER, company.rackbeat) == "Yritys 1 Oy"
     assert service.connect(WHERE, OWNER, company.netvisor) == company.netvisor.organisation_id
     service.save_setup(
@@ -269,9 +272,13 @@ def test_connect_without_secret_key_is_refused(
     uow: UnitOfWorkFactory, clock: Clock, world: FakeUpstreams
 ) -> None:
     service = build_numbering(
-        uow, clock, rackbeat_url=world.rackbeat.url, netvisor_url=world.netvisor.url,
-        secret_key=None, interval=INTERVAL,
-    )  # fmt: skip
+        uow,
+        clock,
+        rackbeat_url=world.rackbeat.url,
+        netvisor_url=world.netvisor.url,
+        secret_key=None,
+        interval=INTERVAL,
+    )
     company = world.add_company(6)
     with pytest.raises(NumberingRefusal) as caught:
         service.connect(WHERE, OWNER, company.rackbeat)

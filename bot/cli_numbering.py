@@ -1,0 +1,135 @@
+"""`python -m bot check-numbering [--channel C] [--concurrency N]`: one check round now.
+
+For those who prefer cron to the scheduler inside `serve`: checks every configured onboarding
+(or the one of ``--channel``), prints the result per onboarding and series, and posts alerts
+exactly like the scheduler (the same unique keys: cron and a running bot never double-post).
+Without ``SLACK_BOT_TOKEN`` nothing is posted; the alerts wait for the next run that can.
+
+Exit status: 0 every series OK, 1 some series not OK, 2 a check could not run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import TextIO
+
+from sqlalchemy import select
+
+from bot.config import Settings
+from core.numbering.checker import CheckInProgress, CheckReport, Delivery, Notifier
+from core.numbering.model import Level, Series
+from core.numbering.view import NumberingView
+from core.store.database import create_database_engine, migrate
+from core.store.models import Onboarding
+from core.store.numbering_models import NumberingLease
+from core.store.uow import unit_of_work_factory
+from handlers.deps import Deps, RuntimeConfig
+
+
+class NoSlack:
+    """The notifier without a bot token: alerts stay undelivered for the next run."""
+
+    def deliver(self, delivery: Delivery) -> str:
+        raise RuntimeError("SLACK_BOT_TOKEN is not set: alert not posted")
+
+    def checked(self, view: NumberingView) -> None:
+        """No checklist to refresh without Slack."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot check-numbering",
+        description="Run the numbering check once now and post alerts like the scheduler.",
+    )
+    parser.add_argument("--channel", help="only the onboarding of this Slack channel id")
+    parser.add_argument("--concurrency", type=int, default=8, help="checks at once (default 8)")
+    return parser
+
+
+def main(args: Sequence[str], settings: Settings, out: TextIO = sys.stdout) -> int:
+    options = _parser().parse_args(list(args))
+    from bot.scheduler import attach_numbering
+
+    engine = create_database_engine(settings.database_url)
+    migrate(engine)
+    uow = unit_of_work_factory(engine)
+    token = settings.slack_bot_token
+    deps = Deps(config=RuntimeConfig(bot_token=token) if token else _no_token(), uow=uow)
+    service = attach_numbering(deps, settings)
+    try:
+        with uow() as unit:
+            query = select(Onboarding.id, Onboarding.channel_id, Onboarding.company_name).join(
+                NumberingLease, NumberingLease.onboarding_id == Onboarding.id
+            )
+            if options.channel:
+                query = query.where(Onboarding.channel_id == options.channel)
+            targets = list(unit.session.execute(query.order_by(Onboarding.id)).tuples())
+        if not targets:
+            print("no onboarding has numbering set up" + _in(options.channel), file=out)
+            return 0
+        notifier = _notifier(settings, deps)
+
+        def run(onboarding_id: int) -> CheckReport | str:
+            try:
+                return service.checker.check_now(onboarding_id, notifier)
+            except CheckInProgress:
+                return "skipped, being checked elsewhere"
+            except Exception as error:  # one broken onboarding must not hide the others
+                return f"check failed: {type(error).__name__}"
+
+        with ThreadPoolExecutor(max(1, options.concurrency)) as pool:
+            results = list(pool.map(run, [target[0] for target in targets]))
+        outcome = 0
+        for (_, channel, company), result in zip(targets, results, strict=True):
+            if isinstance(result, str):
+                print(f"{channel} {company}: {result}", file=out)
+                outcome = 2 if result.startswith("check failed") else outcome
+            elif not _print(result, channel, company, out):
+                outcome = max(outcome, 1)
+        return outcome
+    finally:
+        service.close()
+        engine.dispose()
+
+
+def _no_token() -> RuntimeConfig:
+    from pydantic import SecretStr
+
+    return RuntimeConfig(bot_token=SecretStr(""))
+
+
+def _notifier(settings: Settings, deps: Deps) -> Notifier:
+    if settings.slack_bot_token is None:
+        return NoSlack()
+    from bot.app import build_client
+    from handlers.numbering import SlackNotifier
+
+    client = build_client(settings.slack_bot_token.get_secret_value(), settings.slack_api_url)
+    return SlackNotifier(client, deps)
+
+
+def _in(channel: str | None) -> str:
+    return f" in {channel}" if channel else ""
+
+
+def _print(report: CheckReport, channel: str, company: str, out: TextIO) -> bool:
+    """Print one onboarding's result; ``True`` if both series are OK."""
+    view = report.view
+    print(f"{channel} {company}", file=out)
+    for series in Series:
+        evaluation = view.series[series].evaluation
+        parts = [f"  {series.value}: {evaluation.level.value}"]
+        if evaluation.headroom is not None:
+            parts.append(f"headroom {evaluation.headroom:,}")
+        if evaluation.days_left is not None:
+            parts.append(f"~{evaluation.days_left:.0f} days")
+        parts.extend(note.code.value for note in evaluation.notes)
+        print(", ".join(parts), file=out)
+    for source, failure in report.failures.items():
+        print(f"  {source.value}: {failure.code}: {failure.reason}", file=out)
+    for delivery in report.delivered:
+        print(f"  posted {delivery.kind.value} ({delivery.series.value})", file=out)
+    return all(v.level is Level.OK for v in view.series.values())
