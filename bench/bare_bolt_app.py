@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import re
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
@@ -30,7 +31,7 @@ def main() -> None:
         signing_secret=args.signing_secret,
     )
     app.command("/rackbeat")(noop)
-    app.action({"type": "block_actions"})(noop)
+    app.action(re.compile(".*"))(noop)
     app.event("message")(noop)
     # Same WSGI wrapper and server as `serve`; /healthz pings an in-memory SQLite.
     engine = create_database_engine("sqlite://")

@@ -71,6 +71,7 @@ class Result:
     target: str
     latencies: list[float] = field(default_factory=list)
     errors: int = 0
+    statuses: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
     by_kind: dict[str, list[float]] = field(default_factory=dict)
 
@@ -218,8 +219,10 @@ def run_load(target: str, port: int, requests: list[Request], clients: int) -> R
                 response = connection.getresponse()
                 response.read()
                 ok = response.status == 200
-            except OSError:
+                status = f"{request.kind}:{response.status}"
+            except OSError as error:
                 ok = False
+                status = f"{request.kind}:{type(error).__name__}"
                 connection.close()
                 connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
             elapsed = time.perf_counter() - started
@@ -227,6 +230,7 @@ def run_load(target: str, port: int, requests: list[Request], clients: int) -> R
                 result.latencies.append(elapsed)
                 result.by_kind.setdefault(request.kind, []).append(elapsed)
                 result.errors += 0 if ok else 1
+                result.statuses[status] = result.statuses.get(status, 0) + 1
         connection.close()
 
     started = time.perf_counter()
@@ -318,6 +322,9 @@ def main() -> None:
         "|---|---|---|---|---|---|---|---|---|"
     )
     lines = [header, bare.row(), ours.row()]
+    for result in (bare, ours):
+        if result.errors:
+            print(f"{result.target}: {result.statuses}", file=sys.stderr)
     bare_p99 = statistics.quantiles(bare.latencies, n=100)[98]
     ours_p99 = statistics.quantiles(ours.latencies, n=100)[98]
     lines.append(f"\np99 ratio (bot / bare): {ours_p99 / bare_p99:.2f}")

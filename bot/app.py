@@ -47,7 +47,7 @@ def build_app(settings: Settings, deps: Deps, *, socket_mode: bool = False) -> A
         # Socket Mode needs no signing secret (slack-bolt >= 1.29 accepts none there).
         signing_secret=signing_secret.get_secret_value() if signing_secret else None,
         request_verification_enabled=not socket_mode,
-        listener_executor=deps.executor,
+        listener_executor=deps.listener_executor,
         logger=logging.getLogger("slack_bolt"),
         raise_error_for_unhandled_request=False,
     )

@@ -26,6 +26,7 @@ from bot.localslack.driver import Reply, SlackDriver
 from bot.localslack.render import initial_state, input_state, render_blocks
 from bot.localslack.state import View
 from bot.wiring import Runtime, build_runtime
+from handlers.background import wait_all_idle
 
 CONSOLE_TOKEN = "xoxb-local-console"  # noqa: S105 - only ever sent to the in-process emulator
 
@@ -204,11 +205,12 @@ class Console:
 
     def settle(self) -> None:
         """Wait until the bot has finished everything the last line set off."""
-        executor = self.runtime.deps.executor
+        deps = self.runtime.deps
+        executors = [deps.listener_executor, deps.executor]
         for _ in range(100):
-            executor.wait_idle(timeout=120)
+            wait_all_idle(executors, timeout=120)
             self.slack.wait_quiet(quiet=0.02, timeout=1)
-            if executor.pending == 0 and self.slack.pending_emits == 0:
+            if all(e.pending == 0 for e in executors) and self.slack.pending_emits == 0:
                 return
 
     def handle(self, line: str) -> bool:

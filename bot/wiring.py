@@ -21,6 +21,7 @@ class Runtime:
     deps: Deps
 
     def close(self) -> None:
+        self.deps.listener_executor.shutdown(wait=True, cancel_futures=False)
         self.deps.executor.shutdown(wait=True, cancel_futures=False)
         if self.deps.numbering is not None:
             self.deps.numbering.close()
@@ -49,7 +50,9 @@ def build_runtime(settings: Settings, *, run_migrations: bool = True) -> Runtime
     deps = Deps(
         config=runtime_config(settings),
         uow=unit_of_work_factory(engine),
-        executor=TrackingExecutor(max_workers=16),
+        # Few background workers: the work is mostly CPU under the GIL, and every extra
+        # runnable thread slows the acknowledgements of new requests.
+        executor=TrackingExecutor(max_workers=8),
     )
     attach_numbering(deps, settings)
     return Runtime(settings, engine, deps)

@@ -29,11 +29,12 @@ AREAS: tuple[AreaRegister, ...] = (
 
 
 def register_handlers(app: App, deps: Deps) -> Registrar:
-    reg = Registrar(app)
     router = CommandRouter()
+    # Late-bound: an area replaces `router.language_for` while it registers.
+    on_error = make_error_handler(lambda team, channel: router.language_for(team, channel))  # noqa: PLW0108
+    app.error(on_error)
+    reg = Registrar(app, deps.executor, on_error)
     for register in AREAS:
         register(reg, router, deps)
     reg.command("/rackbeat", router.listener)
-    # Late-bound: an area may replace `router.language_for` after this point.
-    app.error(make_error_handler(lambda team, channel: router.language_for(team, channel)))  # noqa: PLW0108
     return reg

@@ -20,6 +20,8 @@ log = logging.getLogger(__name__)
 
 
 class TrackingExecutor(ThreadPoolExecutor):
+    """A thread pool that counts queued and running work."""
+
     def __init__(self, max_workers: int = 16, thread_name_prefix: str = "bot") -> None:
         super().__init__(max_workers=max_workers, thread_name_prefix=thread_name_prefix)
         self._pending = 0
@@ -54,3 +56,14 @@ class TrackingExecutor(ThreadPoolExecutor):
         """Block until nothing is queued or running; False if `timeout` passed first."""
         with self._idle:
             return self._idle.wait_for(lambda: self._pending == 0, timeout=timeout)
+
+
+def wait_all_idle(executors: list[TrackingExecutor], timeout: float = 30.0) -> bool:
+    """Wait until every executor is idle at the same moment (work may hop between them)."""
+    for _ in range(1000):
+        for executor in executors:
+            if not executor.wait_idle(timeout=timeout):
+                return False
+        if all(executor.pending == 0 for executor in executors):
+            return True
+    return False

@@ -37,9 +37,16 @@ class RuntimeConfig:
 
 @dataclass
 class Deps:
+    """Built once per process in `bot/wiring.py`."""
+
     config: RuntimeConfig
     uow: UnitOfWorkFactory
+    # Background work after `ack()`: the handlers' listeners, downloads, checks.
     executor: TrackingExecutor = field(default_factory=TrackingExecutor)
+    # Bolt's own pool: it only runs the acknowledging wrappers, so it is never busy for long.
+    listener_executor: TrackingExecutor = field(
+        default_factory=lambda: TrackingExecutor(max_workers=32, thread_name_prefix="ack")
+    )
     clock: Callable[[], datetime] = utc_now
     # The numbering area's reader of both series' levels (gate of the `numbering` step).
     numbering_status: NumberingStatusProvider | None = None

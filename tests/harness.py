@@ -18,6 +18,7 @@ from bot.localslack import LocalSlack
 from bot.localslack.driver import SlackDriver, http_transport
 from bot.server import make_server, wsgi_app
 from bot.wiring import Runtime, build_runtime
+from handlers.background import wait_all_idle
 
 SIGNING_SECRET = "test-signing-secret-0123456789"
 
@@ -77,11 +78,12 @@ class BotUnderTest:
 
     def settle(self, timeout: float = 30.0) -> None:
         """Wait until every listener and background job the last requests started is done."""
-        executor = self.runtime.deps.executor
+        deps = self.runtime.deps
+        executors = [deps.listener_executor, deps.executor]
         for _ in range(200):
-            executor.wait_idle(timeout=timeout)
+            wait_all_idle(executors, timeout=timeout)
             self.slack.wait_quiet(quiet=0.02, timeout=1)
-            if executor.pending == 0 and self.slack.pending_emits == 0:
+            if all(e.pending == 0 for e in executors) and self.slack.pending_emits == 0:
                 return
         raise AssertionError("the bot did not settle")
 
