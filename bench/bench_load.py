@@ -312,7 +312,12 @@ def main() -> None:
     finally:
         for process in processes:
             process.terminate()
-            process.wait(timeout=20)
+        for process in processes:
+            try:
+                # `serve` finishes the work it has acknowledged before it exits.
+                process.wait(timeout=120)
+            except subprocess.TimeoutExpired:
+                process.kill()
         emulator.stop()
     header = (
         f"{options.requests} signed requests (50% `/rackbeat status`, 30% checklist button "
