@@ -1,0 +1,303 @@
+"""The numbering watch over real, signed HTTP against the Slack emulator, with local Rackbeat
+and Netvisor: values, checks, alerts with buttons and charts, the setup and connect modals."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from pydantic import SecretStr
+
+from bot.localslack import LocalSlack
+from bot.localslack.state import Message
+from core.numbering.model import Level
+from handlers.blocks.numbering import ACTION_ACK, ACTION_SETUP, LEVEL_ICONS
+from handlers.messages import t
+from tests.fakes.world import FakeUpstreams, fake_upstreams
+from tests.harness import BotUnderTest
+
+CHANNEL = "C0NUMBERS"
+ANN, EVE = "U0ANN", "U0EVE"
+SECRET_KEY = "e2e-secret-key-for-numbering-0123456789"
+BLOCK = 1_000_000
+
+
+@dataclass
+class Clock:
+    now: datetime = field(default_factory=lambda: datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture
+def world() -> Iterator[FakeUpstreams]:
+    with fake_upstreams() as upstreams:
+        yield upstreams
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def bot(
+    slack: LocalSlack, sqlite_url: str, world: FakeUpstreams, clock: Clock
+) -> Iterator[BotUnderTest]:
+    slack.add_user(ANN, "ann")
+    slack.add_user(EVE, "eve")
+    under_test = BotUnderTest(
+        slack,
+        sqlite_url,
+        secret_key=SecretStr(SECRET_KEY),
+        rackbeat_api_url=world.rackbeat.url,
+        netvisor_api_url=world.netvisor.url,
+    )
+    under_test.deps.clock = clock
+    yield under_test
+    under_test.stop()
+
+
+def run(bot: BotUnderTest, text: str, user: str = ANN) -> None:
+    assert bot.driver.command(text, user=user, channel=CHANNEL).status == 200
+    bot.settle()
+
+
+def said_to(slack: LocalSlack, user: str) -> str:
+    return slack.ephemerals_for(user)[-1].text
+
+
+def bot_posts(slack: LocalSlack) -> list[Message]:
+    return [m for m in slack.channel_messages(CHANNEL) if m.user == slack.bot_user_id]
+
+
+def status_post(slack: LocalSlack) -> Message:
+    """The latest status message (`/rackbeat numbering`), not the chart's file message."""
+    return [m for m in bot_posts(slack) if m.text.startswith("Numbering: orders")][-1]
+
+
+def element(message: Message, action_id: str) -> tuple[dict[str, Any], str]:
+    for block in message.blocks:
+        for candidate in block.get("elements", []):
+            if isinstance(candidate, dict) and candidate.get("action_id") == action_id:
+                return candidate, str(block.get("block_id"))
+    raise AssertionError(f"no {action_id} button on {message.text!r}")
+
+
+def invoice_text(kind: str, level: Level) -> str:
+    return t(
+        f"numbering.alert.{kind}",
+        "en",
+        icon=LEVEL_ICONS[level],
+        series=t("numbering.series.invoice", "en"),
+        level=t(f"numbering.level.{level.value}", "en"),
+    )
+
+
+def set_up(bot: BotUnderTest, invoice_next: int) -> None:
+    run(bot, "numbering strategy mixed")
+    for series, rackbeat_next in (("order", 10_000), ("invoice", invoice_next)):
+        run(bot, f"numbering set {series} rackbeat-next {rackbeat_next}")
+        run(bot, f"numbering set {series} netvisor-max {BLOCK + 10}")
+        run(bot, f"numbering set {series} netvisor-block-start {BLOCK}")
+
+
+def test_alert_acknowledge_worse_and_all_clear_through_slack(
+    bot: BotUnderTest, slack: LocalSlack, clock: Clock
+) -> None:
+    run(bot, "start Testi Oy")
+    set_up(bot, BLOCK - 50)  # 50 numbers left: critical
+
+    run(bot, "numbering check")
+    critical = invoice_text("alert", Level.CRITICAL)
+    [alert] = [m for m in bot_posts(slack) if m.text == critical]
+    assert "Testi Oy" in str(alert.blocks)
+    [chart] = [f for f in slack.uploads if f.thread_ts == alert.ts]
+    assert chart.content.startswith(b"\x89PNG")
+    assert t("numbering.check.result", "en", order="OK", invoice="critical") in said_to(slack, ANN)
+
+    button, block_id = element(alert, ACTION_ACK)
+    bot.driver.click(button, user=ANN, channel=CHANNEL, message_ts=alert.ts, block_id=block_id)
+    bot.settle()
+    [thanks] = slack.thread(CHANNEL, alert.ts)[-1:]
+    assert "acknowledged" in thanks.text
+
+    clock.advance(hours=25)
+    run(bot, "numbering check")
+    reminder = t(
+        "numbering.alert.reminder",
+        "en",
+        series=t("numbering.series.invoice", "en"),
+        level="critical",
+    )
+    assert [m for m in bot_posts(slack) if m.text == reminder] == []
+
+    run(bot, f"numbering set invoice rackbeat-next {BLOCK}")  # worse: collision
+    run(bot, "numbering check")
+    collision = invoice_text("alert", Level.COLLISION)
+    assert len([m for m in bot_posts(slack) if m.text == collision]) == 1
+
+    run(bot, "numbering set invoice rackbeat-next 20000")  # back to OK
+    run(bot, "numbering check")
+    run(bot, "numbering check")
+    all_clear = t("numbering.alert.all_clear", "en", series=t("numbering.series.invoice", "en"))
+    assert len([m for m in bot_posts(slack) if m.text == all_clear]) == 1
+    assert len([m for m in bot_posts(slack) if m.text == critical]) == 1
+
+
+def test_status_shows_values_with_source_and_age_and_the_setup_modal_saves(
+    bot: BotUnderTest, slack: LocalSlack, clock: Clock
+) -> None:
+    run(bot, "start Testi Oy")
+    run(bot, "numbering set order rackbeat-next 5000")
+    clock.advance(hours=3)
+    run(bot, "numbering")
+    status = status_post(slack)
+    assert status.text == t("numbering.status.text", "en", order="unknown", invoice="unknown")
+    text = str(status.blocks)
+    assert "5,000" in text and "typed" in text and "3 h ago" in text
+    assert any(f.thread_ts == status.ts for f in slack.uploads)
+
+    button, block_id = element(status, ACTION_SETUP)
+    bot.driver.click(button, user=ANN, channel=CHANNEL, message_ts=status.ts, block_id=block_id)
+    bot.settle()
+    modal = slack.open_modal(ANN)
+    assert modal is not None
+    values = {
+        "strategy.order": {
+            "value": {"type": "static_select", "selected_option": {"value": "mixed"}}
+        },
+        "strategy.invoice": {
+            "value": {"type": "static_select", "selected_option": {"value": "mixed"}}
+        },
+        "value.order.netvisor-max": {"value": {"type": "plain_text_input", "value": "1 000 010"}},
+        "value.order.netvisor-block-start": {
+            "value": {"type": "plain_text_input", "value": "1000000"}
+        },
+        "threshold.warning_days": {"value": {"type": "number_input", "value": "45"}},
+        "threshold.warning_numbers": {"value": {"type": "number_input", "value": "1000"}},
+        "threshold.critical_days": {"value": {"type": "number_input", "value": "7"}},
+        "threshold.critical_numbers": {"value": {"type": "number_input", "value": "100"}},
+    }
+    reply = bot.driver.submit_view(modal, values, user=ANN)
+    assert reply.status == 200
+    bot.settle()
+    assert said_to(slack, ANN) == t("numbering.setup.saved", "en")
+    run(bot, "numbering check")
+    assert t("numbering.check.result", "en", order="OK", invoice="unknown") in said_to(slack, ANN)
+
+
+def test_setup_modal_refuses_bad_numbers_in_place(bot: BotUnderTest, slack: LocalSlack) -> None:
+    run(bot, "start Testi Oy")
+    run(bot, "numbering")
+    status = status_post(slack)
+    button, block_id = element(status, ACTION_SETUP)
+    bot.driver.click(button, user=ANN, channel=CHANNEL, message_ts=status.ts, block_id=block_id)
+    bot.settle()
+    modal = slack.open_modal(ANN)
+    assert modal is not None
+    values = {
+        "value.invoice.rackbeat-next": {"value": {"type": "plain_text_input", "value": "INV-1"}},
+        "threshold.warning_days": {"value": {"type": "number_input", "value": "3"}},
+        "threshold.warning_numbers": {"value": {"type": "number_input", "value": "1000"}},
+        "threshold.critical_days": {"value": {"type": "number_input", "value": "7"}},
+        "threshold.critical_numbers": {"value": {"type": "number_input", "value": "100"}},
+    }
+    reply = bot.driver.submit_view(modal, values, user=ANN)
+    assert reply.json["response_action"] == "errors"
+    assert set(reply.json["errors"]) == {"value.invoice.rackbeat-next"}
+
+
+def test_connect_tests_live_stores_encrypted_and_never_shows_the_token(
+    bot: BotUnderTest, slack: LocalSlack, world: FakeUpstreams
+) -> None:
+    company = world.add_company(7, rackbeat_invoice=10_100, rackbeat_order=4_000)
+    run(bot, "start Testi Oy")
+    run(bot, "connect rackbeat")
+    modal = slack.open_modal(ANN)
+    assert modal is not None
+    values = {"api_token": {"value": {"type": "plain_text_input", "value": company.token}}}
+    assert bot.driver.submit_view(modal, values, user=ANN).status == 200
+    bot.settle()
+    connected = t(
+        "numbering.connected", "en", who=f"<@{ANN}>", source="Rackbeat", company="Yritys 7 Oy"
+    )
+    assert bot_posts(slack)[-1].text == connected
+    run(bot, "numbering check")
+    assert t("numbering.check.result", "en", order="unknown", invoice="unknown") in said_to(
+        slack, ANN
+    )
+    run(bot, "numbering")
+    assert "10,101" in str(status_post(slack).blocks)  # highest 10,100 → next 10,101
+    for call in slack.calls:
+        assert company.token not in str(call.params)
+        assert company.token not in str(call.response)
+
+
+def test_connect_with_a_wrong_token_says_so_and_stores_nothing(
+    bot: BotUnderTest, slack: LocalSlack, world: FakeUpstreams
+) -> None:
+    world.add_company(8)
+    run(bot, "start Testi Oy")
+    run(bot, "connect rackbeat")
+    modal = slack.open_modal(ANN)
+    assert modal is not None
+    values = {"api_token": {"value": {"type": "plain_text_input", "value": "wrong-token"}}}
+    bot.driver.submit_view(modal, values, user=ANN)
+    bot.settle()
+    update = slack.calls_to("views.update")[-1]
+    assert "HTTP 401" in str(update.params) and "Nothing was stored" in str(update.params)
+    run(bot, "numbering")
+    assert "not connected" in str(status_post(slack).blocks)
+
+
+def test_someone_outside_the_onboarding_cannot_change_numbering(
+    bot: BotUnderTest, slack: LocalSlack
+) -> None:
+    run(bot, "start Testi Oy")
+    run(bot, "numbering set invoice rackbeat-next 5", user=EVE)
+    assert said_to(slack, EVE).startswith(":no_entry:")
+    run(bot, "connect netvisor", user=EVE)
+    assert said_to(slack, EVE).startswith(":no_entry:")
+    assert slack.open_modal(EVE) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("numbering frobnicate", "numbering.usage"),
+        ("numbering set invoice rackbeat-next INV-9", "numbering.set.bad_number"),
+        ("numbering strategy sometimes", "numbering.strategy.bad"),
+        ("connect sap", "numbering.bad_source"),
+    ],
+)
+def test_bad_arguments_get_a_clear_answer(
+    bot: BotUnderTest, slack: LocalSlack, text: str, key: str
+) -> None:
+    run(bot, "start Testi Oy")
+    run(bot, text)
+    first_words = t(key, "en", value="X", valid="Y").split("`")[0][:12]
+    assert first_words in said_to(slack, ANN)
+
+
+def test_the_numbering_step_follows_the_check(bot: BotUnderTest, slack: LocalSlack) -> None:
+    run(bot, "start Testi Oy")
+    run(bot, "done numbering")
+    assert "/rackbeat numbering check" in said_to(slack, ANN)  # unknown: refused
+    set_up(bot, BLOCK - 50)
+    updates = len(slack.calls_to("chat.update"))
+    run(bot, "numbering check")
+    assert len(slack.calls_to("chat.update")) > updates  # the checklist follows each check
+    run(bot, "done numbering")
+    assert "invoices: critical" in said_to(slack, ANN)
+    run(bot, "numbering set invoice rackbeat-next 20000")
+    run(bot, "numbering check")
+    run(bot, "done numbering")
+    assert said_to(slack, ANN).startswith(":white_check_mark:")
