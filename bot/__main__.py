@@ -60,10 +60,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     from bot.logs import configure_logging
 
-    configure_logging(settings.log_level, _secrets(settings))
     if mode is None:
         mode, reason = choose_mode(settings)
         print(f"rackbeat-bot: {mode} mode ({reason})", file=sys.stderr)
+    level = settings.log_level
+    if mode == "console" and "log_level" not in settings.model_fields_set:
+        # The terminal workspace prints the conversation; keep routine logs out of it.
+        level = "WARNING"
+    configure_logging(level, _secrets(settings))
     return _run(mode, settings, args)
 
 

@@ -150,8 +150,10 @@ class Console:
                 r.get("ts"),
             )
         elif call.method == "chat.update":
+            edited = self.slack.message(p["channel"], p["ts"])
+            where = self.where(p["channel"], edited.thread_ts if edited else None)
             self.show(
-                f"[{self.where(p['channel'])}] rackbeat (edited {p['ts']}):",
+                f"[{where}] rackbeat (edited {p['ts']}):",
                 p.get("text", ""),
                 p.get("blocks") or [],
                 p["channel"],
