@@ -154,7 +154,7 @@ def measure(cmd: list[str]) -> tuple[float, float, str]:
         for line in proc.stderr.splitlines()
         if "Maximum resident set size" in line
     )
-    if proc.returncode not in (0, 1):
+    if proc.returncode not in (0, 1) or not proc.stdout.strip():
         raise RuntimeError(f"{cmd[:3]} failed: {proc.stderr[-2000:]}")
     return wall, peak_kb / 1024, proc.stdout
 
@@ -184,7 +184,9 @@ def main() -> int:
         lines.append(_line(rows, "bot validate", errors, wall, peak))
         print(lines[-1], file=sys.stderr)
         if not args.skip_frictionless:
-            fwall, fpeak, fout = measure([sys.executable, "-c", FRICTIONLESS, str(path)])
+            # frictionless refuses absolute paths as unsafe: give it one relative to cwd.
+            relative = str(path.relative_to(ROOT))
+            fwall, fpeak, fout = measure([sys.executable, "-c", FRICTIONLESS, relative])
             ferrors = fout.split()[1]
             lines.append(_line(rows, "frictionless", int(ferrors), fwall, fpeak))
             lines.append(f"| {rows:,} | **speed-up** | | | **{fwall / wall:.1f}×** | |")

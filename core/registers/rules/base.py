@@ -124,9 +124,10 @@ class RegisterRules:
 
         One lazy query: polars shares common subexpressions and runs columns in parallel.
         """
+        looks = self._look(raw)
         cleaned = [
             values.clean(
-                pl.col(f"f{self.header.positions[c.name]}"), apostrophe=c.kind != Kind.TEXT
+                self._raw(c), apostrophe=c.kind != Kind.TEXT and looks[f"{c.name}:'"]
             ).alias(c.name)
             for c in self.columns
         ]
@@ -139,16 +140,39 @@ class RegisterRules:
         for c in self.columns:
             col = pl.col(c.name)
             if c.kind == Kind.DECIMAL:
-                text = values.decimal_text(col)
+                text = values.decimal_text(col) if looks[f"{c.name}:group"] else col
                 derived.append(text.alias(t(c.name)))
                 derived.append(values.decimal_value(text).alias(n(c.name)))
             elif c.kind == Kind.BOOL:
-                derived.append(values.boolean(col).alias(b(c.name)))
+                exact = looks[f"{c.name}:exact"]
+                derived.append(values.boolean(col, lowercase=not exact).alias(b(c.name)))
             elif c.kind == Kind.DATE:
                 derived.append(values.date(col).alias(d(c.name)))
         frame = query.with_columns(derived).collect() if derived else query.collect()
         self._decide_marks(frame)
         return frame
+
+    def _raw(self, column: Column) -> pl.Expr:
+        return pl.col(f"f{self.header.positions[column.name]}")
+
+    def _look(self, raw: pl.DataFrame) -> dict[str, bool]:
+        """Cheap per-batch facts that let ``prepare`` skip work most files never need:
+        Excel's leading apostrophe, thousands separators, yes/no words in other cases."""
+        facts: list[pl.Expr] = []
+        for c in self.columns:
+            col = self._raw(c)
+            facts.append(col.str.starts_with("'").any().alias(f"{c.name}:'"))
+            if c.kind == Kind.DECIMAL:
+                group = col.str.contains(values.GROUP_CHARS).any()
+                facts.append(group.alias(f"{c.name}:group"))
+            elif c.kind == Kind.BOOL:
+                exact = (col.is_null() | col.is_in(values.BOOLEAN_WORDS)).all()
+                facts.append(exact.alias(f"{c.name}:exact"))
+        if not facts or raw.height == 0:
+            return {str(e.meta.output_name()): True for e in facts}
+        return {
+            k: bool(v) for k, v in raw.lazy().select(facts).collect().row(0, named=True).items()
+        }
 
     def _decide_marks(self, frame: pl.DataFrame) -> None:
         """Fix each decimal column's mark from the first batch that shows one.
@@ -326,7 +350,10 @@ def duplicates(keys: pl.DataFrame, key: str, code: str, by: Iterable[str] = ()) 
     Sort-based: a hash-based ``is_duplicated`` over a million keys costs ~100 MB more.
     """
     group = [*by, key]
-    ordered = keys.sort([*group, ROW])
+    # Sorting by a 64-bit hash first is several times faster than by the strings; equal keys
+    # have equal hashes, and the strings break the (rare) ties of different keys.
+    digest = pl.struct(group).hash() if len(group) > 1 else pl.col(key).hash()
+    ordered = keys.with_columns(digest.alias("__hash")).sort(["__hash", *group, ROW])
     same_prev = pl.all_horizontal(pl.col(k) == pl.col(k).shift(1) for k in group)
     same_next = pl.all_horizontal(pl.col(k) == pl.col(k).shift(-1) for k in group)
     involved = ordered.filter((same_prev | same_next).fill_null(False))
