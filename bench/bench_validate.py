@@ -142,57 +142,65 @@ def bot_command(path: Path) -> list[str]:
     ]
 
 
-def measure(cmd: list[str]) -> tuple[float, float, str]:
-    """(wall seconds, peak RSS in MB, stdout) of one child process, via GNU time."""
+def measure(cmd: list[str]) -> tuple[float, float, str, float]:
+    """(wall seconds, peak RSS in MB, stdout, CPU seconds) of one child process (GNU time)."""
     start = time.perf_counter()
     proc = subprocess.run(
         ["/usr/bin/time", "-v", *cmd], cwd=ROOT, capture_output=True, text=True, check=False
     )
     wall = time.perf_counter() - start
-    peak_kb = next(
-        int(line.split(":")[1])
-        for line in proc.stderr.splitlines()
-        if "Maximum resident set size" in line
-    )
+    fields = dict(line.strip().rsplit(": ", 1) for line in proc.stderr.splitlines() if ": " in line)
+    peak_kb = int(fields["Maximum resident set size (kbytes)"])
+    cpu = float(fields["User time (seconds)"]) + float(fields["System time (seconds)"])
     if proc.returncode not in (0, 1) or not proc.stdout.strip():
         raise RuntimeError(f"{cmd[:3]} failed: {proc.stderr[-2000:]}")
-    return wall, peak_kb / 1024, proc.stdout
+    return wall, peak_kb / 1024, proc.stdout, cpu
 
 
-def _line(rows: int, tool: str, errors: int, wall: float, peak: float) -> str:
+def _line(rows: int, tool: str, errors: int, wall: float, peak: float, cpu: float) -> str:
     rate = rows / wall
-    return f"| {rows:,} | {tool} | {errors:,} | {wall:.2f} | {rate:,.0f} | {peak:.0f} |"
+    return f"| {rows:,} | {tool} | {errors:,} | {wall:.2f} | {rate:,.0f} | {peak:.0f} | {cpu:.2f} |"
 
 
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, action="append")
     parser.add_argument("--skip-frictionless", action="store_true")
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="runs of bot validate per size (median reported)"
+    )
     args = parser.parse_args()
     sizes = args.rows or [100_000, 1_000_000]
+    before = os.getloadavg()
     lines = [
         f"Machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}",
         "",
-        "| rows | tool | errors found | wall s | rows/s | peak RSS MB |",
-        "|---:|---|---:|---:|---:|---:|",
+        "| rows | tool | errors found | wall s | rows/s | peak RSS MB | CPU s |",
+        "|---:|---|---:|---:|---:|---:|---:|",
     ]
     for rows in sizes:
         path = generate(rows)
-        wall, peak, out = measure(bot_command(path))
+        runs = [measure(bot_command(path)) for _ in range(args.repeat)]
+        wall, peak, out, cpu = sorted(runs)[len(runs) // 2]  # the median run: machines are noisy
         doc = json.loads(out)
         errors = doc["files"][0]["error_count"]
-        lines.append(_line(rows, "bot validate", errors, wall, peak))
+        lines.append(_line(rows, "bot validate", errors, wall, peak, cpu))
         print(lines[-1], file=sys.stderr)
         if not args.skip_frictionless:
             # frictionless refuses absolute paths as unsafe: give it one relative to cwd.
             relative = str(path.relative_to(ROOT))
-            fwall, fpeak, fout = measure([sys.executable, "-c", FRICTIONLESS, relative])
+            fwall, fpeak, fout, fcpu = measure([sys.executable, "-c", FRICTIONLESS, relative])
             ferrors = fout.split()[1]
-            lines.append(_line(rows, "frictionless", int(ferrors), fwall, fpeak))
-            lines.append(f"| {rows:,} | **speed-up** | | | **{fwall / wall:.1f}×** | |")
+            lines.append(_line(rows, "frictionless", int(ferrors), fwall, fpeak, fcpu))
+            speed, cpu_ratio = fwall / wall, fcpu / cpu
+            lines.append(
+                f"| {rows:,} | **speed-up** | | | **{speed:.1f}×** | | **{cpu_ratio:.1f}×** |"
+            )
             print(lines[-2], file=sys.stderr)
     print("\n".join(lines))
     print(f"\nCommand: {' '.join(bot_command(Path('FILE')))}")
+    print(f"bot validate: median of {args.repeat} runs; frictionless: one run per size.")
+    print(f"Load average before/after: {before} / {os.getloadavg()}")
     return 0
 
 
