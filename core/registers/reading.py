@@ -26,8 +26,6 @@ from core.registers.source import HEAD, ByteSource, Utf8Stats, utf8_blocks
 ROW = "__row"
 _PY_BATCH = 50_000
 
-_ENCODING_NAMES = {"utf-8-sig": "utf-8-sig", "utf-8": "utf-8"}
-
 
 @dataclass(frozen=True)
 class Dialect:

@@ -22,11 +22,6 @@ REPORT_COLUMNS = ("row", "column", "value", "code", "severity", "message")
 BOM = "\ufeff".encode()
 
 
-def escape_cell(text: str) -> str:
-    """`=SUM(A1)` → `'=SUM(A1)`; anything else unchanged."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def write_error_report(result: FileResult, out: BinaryIO | Path | None = None) -> bytes | None:
     """Every issue of ``result`` as CSV (UTF-8 with BOM, `;`, CRLF), sorted by row.
 

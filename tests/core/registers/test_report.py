@@ -5,16 +5,18 @@ from __future__ import annotations
 import csv
 import io
 
+import polars as pl
 import pytest
 
 from core.registers import (
     ISSUE_CAP,
     FileInput,
     validate_files,
+    values,
     write_error_report,
     write_normalized,
 )
-from core.registers.report import escape_cell, group_issues, row_ranges
+from core.registers.report import group_issues, row_ranges
 from tests.core.registers.conftest import PRODUCTS_HEADER, TODAY, run_check
 
 
@@ -73,8 +75,9 @@ def test_error_report_lists_every_issue_and_escapes_formulas() -> None:
 
 @pytest.mark.parametrize("cell", ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"])
 def test_cells_that_spreadsheets_would_run_are_escaped(cell: str) -> None:
-    assert escape_cell(cell) == "'" + cell
-    assert escape_cell("plain") == "plain"
+    escaped = pl.select(values.escape_formula(pl.lit(cell))).item()
+    assert escaped == "'" + cell
+    assert pl.select(values.escape_formula(pl.lit("plain"))).item() == "plain"
 
 
 def test_row_ranges_are_compact() -> None:
