@@ -372,10 +372,18 @@ VALUATION_LOCKED_BY: frozenset[StepState] = frozenset({StepState.IN_PROGRESS, St
 def decide_valuation(
     situation: Situation, method: Valuation, language: Language | str = Language.EN
 ) -> Valuation:
-    """``method`` if the valuation may still change; refused once initial balances started
-    (setting the method already recorded is always allowed: it changes nothing)."""
+    """``method`` if the valuation may still change; refused once initial balances started.
+
+    Setting the method already recorded changes nothing, and recording it for the first
+    time changes nothing in Rackbeat either (the method was chosen when Rackbeat was opened):
+    both are always allowed, so an inventory file checked early never locks the record out.
+    """
     balances = situation.state(StepId.INITIAL_BALANCES)
-    if method is situation.valuation or balances not in VALUATION_LOCKED_BY:
+    if (
+        situation.valuation is None
+        or method is situation.valuation
+        or balances not in VALUATION_LOCKED_BY
+    ):
         return method
     current = (
         text(f"onb.valuation.{situation.valuation.value}", language)

@@ -87,7 +87,7 @@ def require(
         if capability is Capability.MANAGE_MEMBERS
         else "onb.permission.change"
     )
-    raise PermissionDenied(text(key, language, owner=mention(owner_id)))
+    raise PermissionDenied(text(key, language, owner=mention(owner_id), you=mention(actor.user_id)))
 
 
 def _validate() -> None:

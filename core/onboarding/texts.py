@@ -194,10 +194,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     # Permissions.
     "onb.permission.change": {
         "en": "Only this onboarding's members can change it. Ask the owner {owner} or a "
-        "workspace admin to add you with `/rackbeat members add @you`. Meanwhile you can read "
-        "(`status`, `next`, `history`, `help`) and drop CSV files for checking.",
+        "workspace admin to add you ({you}) with `/rackbeat members add`. Meanwhile you can "
+        "read (`status`, `next`, `history`, `help`) and drop CSV files for checking.",
         "fi": "Vain käyttöönoton jäsenet voivat muuttaa sitä. Pyydä omistajaa {owner} tai "
-        "työtilan ylläpitäjää lisäämään sinut komennolla `/rackbeat members add @sinä`. Sillä "
+        "työtilan ylläpitäjää lisäämään sinut ({you}) komennolla `/rackbeat members add`. Sillä "
         "välin voit lukea (`status`, `next`, `history`, `help`) ja pudottaa CSV-tiedostoja "
         "tarkistettaviksi.",
     },

@@ -127,6 +127,16 @@ def test_valuation_is_locked_once_initial_balances_start(service: OnboardingServ
     assert not service.set_valuation(HERE, ANN, Valuation.FIFO).changed
 
 
+def test_valuation_can_be_recorded_late_after_an_inventory_file_began_balances(
+    service: OnboardingService,
+) -> None:
+    started(service)
+    service.begin(HERE, ANN, StepId.INITIAL_BALANCES, "inventory.csv arrived")
+    assert service.set_valuation(HERE, ANN, Valuation.AVERAGE).changed
+    with pytest.raises(TransitionRefused, match="can't be changed"):
+        service.set_valuation(HERE, ANN, Valuation.FIFO)
+
+
 def test_numbering_needs_the_numbering_area_s_ok(make_service: ServiceFactory) -> None:
     without = make_service()
     started(without)
