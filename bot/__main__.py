@@ -9,9 +9,10 @@ import importlib
 import signal
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
-from bot.config import ConfigError, Settings, load_settings
+if TYPE_CHECKING:
+    from bot.config import Settings
 
 USAGE = """\
 usage: python -m bot [MODE] [ARGS]
@@ -53,6 +54,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if mode == "validate":
         # Offline and fast: no settings, no database, no Slack imports.
         return _entry_point("bot.cli_validate")(args)
+    # Imported here: `validate` must start fast and needs no settings.
+    from bot.config import ConfigError, load_settings
+
     try:
         settings = load_settings()
     except ConfigError as error:

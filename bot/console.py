@@ -10,6 +10,7 @@ text. Works interactively and with stdin piped, so a session can be scripted.
 from __future__ import annotations
 
 import mimetypes
+import re
 import secrets
 import sys
 from collections.abc import Callable, Iterable
@@ -40,6 +41,9 @@ HELP = """\
   as NAME [admin]          act as another person (admin: a workspace admin)
   channel NAME             go to another channel
   help | quit"""
+
+
+MENTION = re.compile(r"(?<![<\w])@([A-Za-z][\w.-]*)")
 
 
 @dataclass
@@ -255,10 +259,22 @@ class Console:
         if name.lower() != "/rackbeat":
             self.say("  ? the bot only knows /rackbeat")
             return
+        text = MENTION.sub(self.escape_mention, text)
         reply = self.check(self.driver.command(text, user=self.user, channel=self.channel))
         body = reply.text.strip()
         if reply.status == 200 and body and body not in {"{}", "null"}:
             self.say(f"[{self.where(self.channel)}] rackbeat, only to you:\n  {body}")
+
+    def escape_mention(self, match: re.Match[str]) -> str:
+        """What Slack does with ``should_escape: true``: ``@name`` → ``<@ID|name>``."""
+        name = match.group(1).lower()
+        user_id = self.user_id_for(name)
+        self.slack.user(user_id).name = name
+        return f"<@{user_id}|{name}>"
+
+    def user_id_for(self, name: str) -> str:
+        known = {user.name: user.id for user in self.slack.users.values()}
+        return known.get(name) or "U" + "".join(ch for ch in name.upper() if ch.isalnum())[:10]
 
     def click(self, rest: str) -> None:
         try:
@@ -349,7 +365,7 @@ class Console:
             self.say(f"  you are @{self.name_of(self.user)} ({self.user})")
             return
         name = words[0].lstrip("@").lower()
-        user_id = "U" + "".join(ch for ch in name.upper() if ch.isalnum())[:10]
+        user_id = self.user_id_for(name)
         admin = len(words) > 1 and words[1].lower() == "admin"
         if user_id not in self.slack.users or admin:
             self.slack.add_user(user_id, name, is_admin=admin)

@@ -47,6 +47,12 @@ def test_manifest_has_the_scopes_the_features_need() -> None:
     } <= scopes
 
 
+def test_slash_command_escapes_mentions_so_members_add_gets_user_ids() -> None:
+    # Without escaping Slack sends "@bob" as plain text, and `members add` needs the id.
+    (command,) = manifest()["features"]["slash_commands"]
+    assert command["should_escape"] is True
+
+
 def test_manifest_turns_on_interactivity_socket_mode_and_the_home_tab() -> None:
     data = manifest()
     assert data["settings"]["interactivity"]["is_enabled"] is True
