@@ -20,7 +20,7 @@ from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from core.errors import DomainError, InvalidArgument
+from core.errors import DomainError, InvalidArgument, TransitionRefused
 from core.onboarding.machine import Action
 from core.onboarding.parsing import valid_steps
 from core.onboarding.permissions import Actor
@@ -188,7 +188,11 @@ def begin_step(
     actor = actor_for(client, user_id, team_id)
     if not snapshot.may_change(actor):
         return None
-    result = service.begin(where, actor, step_id, note)
+    try:
+        result = service.begin(where, actor, step_id, note)
+    except TransitionRefused:
+        # Another file of the same register (or another process) started it meanwhile.
+        return None
     after_change(service, client, result)
     return result
 

@@ -6,6 +6,8 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -91,17 +93,25 @@ class RegistersRepository:
     def remember(
         self, onboarding_id: int, snapshot: Snapshot, file_name: str, rows: int, now: datetime
     ) -> None:
-        """Keep ``snapshot`` as the onboarding's latest error-free file of its register."""
-        current = self.session.scalars(
-            select(KnownRegister).where(
-                KnownRegister.onboarding_id == onboarding_id,
-                KnownRegister.register == snapshot.register.value,
+        """Keep ``snapshot`` as the onboarding's latest error-free file of its register.
+
+        One statement (insert, or update on the unique key) so that two files of the same
+        register finishing at once, in one process or two, cannot both insert.
+        """
+        values = {
+            "onboarding_id": onboarding_id,
+            "register": snapshot.register.value,
+            "snapshot": snapshot.to_json(),
+            "file_name": file_name[:255],
+            "rows": rows,
+            "updated_at": now,
+        }
+        dialect = self.session.get_bind().dialect.name
+        insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        statement = insert(KnownRegister).values(**values)
+        self.session.execute(
+            statement.on_conflict_do_update(
+                index_elements=["onboarding_id", "register"],
+                set_={key: statement.excluded[key] for key in values if key != "register"},
             )
-        ).one_or_none()
-        if current is None:
-            current = KnownRegister(onboarding_id=onboarding_id, register=snapshot.register.value)
-            self.session.add(current)
-        current.snapshot = snapshot.to_json()
-        current.file_name = file_name[:255]
-        current.rows = rows
-        current.updated_at = now
+        )

@@ -1,0 +1,183 @@
+"""Two `serve` processes on one PostgreSQL, as operators scale out: no duplicate replies,
+one onboarding, one consistent checklist, whatever process Slack's requests reach."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.localslack import LocalSlack
+from bot.localslack.driver import Reply, SlackDriver, http_transport
+from bot.localslack.methods import message_event
+from core.onboarding.service import OnboardingService
+from core.onboarding.snapshot import Channel
+from core.onboarding.steps import StepId, StepState
+from core.store.database import create_database_engine
+from core.store.uow import unit_of_work_factory
+from handlers.blocks.checklist import ACTION_DONE, checklist_message
+from tests.harness import SIGNING_SECRET
+
+ROOT = Path(__file__).resolve().parents[2]
+CHANNEL, OWNER = "C0SCALE", "U0OWNER"
+PRODUCTS = b"number;name;group;cost_price;sales_price\n1001;Ruuvi;1;0,10;0,25\n"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def start_serve(slack: LocalSlack, database_url: str, workdir: Path) -> tuple[Any, str]:
+    port = free_port()
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "PYTHONPATH": str(ROOT),
+        "SLACK_BOT_TOKEN": slack.bot_token,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": slack.api_url,
+        "SLACK_FILE_HOSTS": "127.0.0.1",
+        "DATABASE_URL": database_url,
+        "PORT": str(port),
+        "LOG_LEVEL": "WARNING",
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "serve"],
+        cwd=workdir,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url + "/healthz", timeout=2) as response:
+                if response.status == 200:
+                    return process, url
+        except OSError:
+            time.sleep(0.1)
+    process.kill()
+    raise AssertionError(f"serve did not start: {process.communicate()[1]}")
+
+
+@pytest.fixture
+def two_bots(
+    slack: LocalSlack, pg_url: str, tmp_path: Path
+) -> Iterator[tuple[SlackDriver, SlackDriver]]:
+    processes = [start_serve(slack, pg_url, tmp_path) for _ in range(2)]
+    drivers = [
+        SlackDriver(slack, SIGNING_SECRET, http_transport(url + "/slack/events"))
+        for _, url in processes
+    ]
+    slack.event_sink = drivers[0].send_event_quietly
+    slack.add_user(OWNER, "owner")
+    yield drivers[0], drivers[1]
+    for process, _ in processes:
+        process.terminate()
+    for process, _ in processes:
+        _, stderr = process.communicate(timeout=60)
+        assert "Traceback" not in stderr, stderr
+
+
+def bot_posts(slack: LocalSlack) -> list[Any]:
+    return [
+        m
+        for m in slack.channel_messages(CHANNEL, include_replies=False)
+        if m.user == slack.bot_user_id
+    ]
+
+
+def test_start_reaching_both_processes_at_once_makes_one_onboarding_and_one_checklist(
+    two_bots: tuple[SlackDriver, SlackDriver], slack: LocalSlack
+) -> None:
+    with ThreadPoolExecutor(2) as pool:
+        replies = list(
+            pool.map(lambda d: d.command("start Scale Oy", user=OWNER, channel=CHANNEL), two_bots)
+        )
+    assert [r.status for r in replies] == [200, 200]
+    slack.wait_for("chat.postMessage", timeout=20)
+    slack.wait_quiet(quiet=1.5, timeout=30)
+    assert len(bot_posts(slack)) == 1
+
+
+def test_a_file_event_delivered_to_both_processes_gets_one_answer(
+    two_bots: tuple[SlackDriver, SlackDriver], slack: LocalSlack
+) -> None:
+    first, _ = two_bots
+    first.command("start Scale Oy", user=OWNER, channel=CHANNEL)
+    slack.wait_for("chat.postMessage", timeout=20)
+    shares = []
+    for index in range(5):
+        slack_file = slack.add_file(name=f"products-{index}.csv", content=PRODUCTS, user=OWNER)
+        shares.append(slack.share_file(CHANNEL, OWNER, slack_file))
+
+    def deliver(pair: tuple[SlackDriver, Any]) -> Reply:
+        driver, message = pair
+        return driver.send_event(message_event(slack, message), retry_num=1)
+
+    work = [(driver, message) for message in shares for driver in two_bots]
+    with ThreadPoolExecutor(10) as pool:
+        assert {r.status for r in pool.map(deliver, work)} == {200}
+    for message in shares:
+        slack.wait_for(
+            "files.completeUploadExternal",
+            lambda call, ts=message.ts: call.params.get("thread_ts") == ts,
+            timeout=30,
+        )
+    slack.wait_quiet(quiet=1.5, timeout=30)
+    for message in shares:
+        replies = slack.thread(CHANNEL, message.ts)
+        texts = [r.text for r in replies if not r.files]
+        assert len(texts) == 1, texts
+        uploads = [f for f in slack.uploads if f.thread_ts == message.ts]
+        assert len(uploads) == 1
+
+
+def test_concurrent_clicks_through_both_processes_leave_one_consistent_checklist(
+    two_bots: tuple[SlackDriver, SlackDriver], slack: LocalSlack, pg_url: str
+) -> None:
+    first, _ = two_bots
+    first.command("start Scale Oy", user=OWNER, channel=CHANNEL)
+    slack.wait_for("chat.postMessage", timeout=20)
+    slack.wait_quiet(quiet=1, timeout=20)
+    (checklist,) = bot_posts(slack)
+    steps = [StepId.LOGIN, StepId.CUSTOMERS, StepId.SUPPLIERS, StepId.ACCESS_RIGHTS]
+
+    def press(job: tuple[SlackDriver, StepId]) -> int:
+        driver, step = job
+        button = {"type": "button", "action_id": ACTION_DONE, "value": step.value}
+        return driver.click(
+            button, user=OWNER, channel=CHANNEL, message_ts=checklist.ts, block_id="b"
+        ).status
+
+    # Every step pressed through both processes at the same moment, several times over.
+    jobs = [(driver, step) for step in steps for driver in two_bots for _ in range(3)]
+    with ThreadPoolExecutor(12) as pool:
+        assert set(pool.map(press, jobs)) == {200}
+    slack.wait_quiet(quiet=2, timeout=60)
+
+    engine = create_database_engine(pg_url)
+    try:
+        service = OnboardingService(unit_of_work_factory(engine))
+        snapshot = service.snapshot(Channel(slack.team_id, CHANNEL))
+    finally:
+        engine.dispose()
+    for step in steps:
+        assert snapshot.step(step).state is StepState.DONE
+    assert len(bot_posts(slack)) == 1
+    shown = slack.message(CHANNEL, checklist.ts)
+    assert shown is not None
+    # The message in the channel is exactly what the database says now.
+    assert shown.blocks == checklist_message(snapshot).blocks
