@@ -52,7 +52,7 @@ from handlers.blocks.numbering import (
     source_word,
     status_message,
 )
-from handlers.checklist import actor_for, refresh_checklist, service_for
+from handlers.checklist import actor_for, publish_checklist, service_for
 from handlers.commands import CommandContext, CommandRouter
 from handlers.deps import Deps
 from handlers.messages import Language, t
@@ -95,9 +95,10 @@ class SlackNotifier:
         return ts
 
     def checked(self, view: NumberingView) -> None:
-        refresh_checklist(
-            self.deps, self.client, view.onboarding.team_id, view.onboarding.channel_id
-        )
+        """Edit the checklist in place (its numbering step shows the levels); a channel whose
+        checklist was never posted does not get one from a background check."""
+        where = Channel(view.onboarding.team_id, view.onboarding.channel_id)
+        publish_checklist(service_for(self.deps), self.client, where, post_if_missing=False)
 
 
 def post_chart(client: WebClient, view: NumberingView, language: str, thread_ts: str) -> None:

@@ -8,6 +8,7 @@ which is the safe side).
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -80,9 +81,10 @@ def add_business_days(start: datetime, days: float, tz: tzinfo | None = None) ->
         local_day = current.astimezone(zone).date()
         day_start = _midnight(local_day, zone)
         next_start = _midnight(local_day + timedelta(days=1), zone)
-        if current == day_start and local_day.weekday() == 0 and remaining >= _WEEKDAYS_PER_WEEK:
-            # Whole weeks at once: a forecast years ahead must not walk day by day.
-            weeks = int(remaining // _WEEKDAYS_PER_WEEK)
+        if current == day_start and local_day.weekday() == 0 and remaining > _WEEKDAYS_PER_WEEK:
+            # Whole weeks at once (a forecast years ahead must not walk day by day), leaving
+            # the last part of a week to the walk, so that the answer is the earliest instant.
+            weeks = math.ceil(remaining / _WEEKDAYS_PER_WEEK) - 1
             current = _midnight(local_day + timedelta(weeks=weeks), zone)
             remaining -= weeks * _WEEKDAYS_PER_WEEK
             continue

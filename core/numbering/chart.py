@@ -37,14 +37,15 @@ def render_chart(view: NumberingView, labels: ChartLabels, dpi: int = 100) -> by
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    figure = Figure(figsize=(8, 6), dpi=dpi, layout="constrained")
+    figure = Figure(figsize=(8, 6), dpi=dpi)
+    figure.subplots_adjust(left=0.12, right=0.97, top=0.9, bottom=0.08, hspace=0.45)
     FigureCanvasAgg(figure)
     figure.suptitle(labels.title)
     axes = figure.subplots(len(Series), 1)
     for ax, series in zip(axes, Series, strict=True):
         _plot_series(ax, view.series[series], view.now, labels, labels.series[series])
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
+    figure.savefig(buffer, format="png", pil_kwargs={"compress_level": 1})
     return buffer.getvalue()
 
 

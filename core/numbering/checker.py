@@ -15,17 +15,17 @@ from __future__ import annotations
 import logging
 import os
 import socket
-import threading
 import uuid
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Protocol, TypeVar
 
 from core.errors import ConfigurationError
 from core.numbering.alerts import NoticeKind, plan
 from core.numbering.fetch import FetchResult, SourceFailure, Upstreams
+from core.numbering.forecast import RatePolicy
 from core.numbering.model import InputField, Level, Series, Source
 from core.numbering.notes import Note
 from core.numbering.repository import NumberingRepository, store_alert_state
@@ -72,6 +72,8 @@ class CheckReport:
     view: NumberingView
     delivered: tuple[Delivery, ...]
     failures: dict[Source, SourceFailure]
+    changed: bool
+    """Some series' level differs from the previous check (or there was none)."""
 
 
 @dataclass
@@ -86,7 +88,35 @@ def process_holder() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
+@dataclass
+class _Claimed:
+    """One claimed onboarding on its way through a batch."""
+
+    onboarding_id: int
+    rackbeat: RackbeatCredentials | None = None
+    netvisor: NetvisorCredentials | None = None
+    cursors: dict[Series, int | None] = field(default_factory=lambda: dict.fromkeys(Series))
+    failures: dict[Source, SourceFailure] = field(default_factory=dict)
+    fetched: FetchResult | None = None
+    report: CheckReport | None = None
+    deliveries: list[Delivery] = field(default_factory=list)
+
+
+@dataclass
+class _Batch:
+    items: list[_Claimed]
+    reads: list[Future[None]]
+
+
 class NumberingChecker:
+    """Runs checks in batches: claim a batch, read its credentials in one transaction, read
+    the upstreams concurrently (no transaction open), record the whole batch in one
+    transaction (one savepoint per onboarding, leases released in the same commit), then post.
+
+    Few, short transactions matter on SQLite, where every transaction takes the one writer
+    lock; on PostgreSQL they are simply cheap.
+    """
+
     def __init__(
         self,
         uow: UnitOfWorkFactory,
@@ -111,34 +141,30 @@ class NumberingChecker:
     def check_due(
         self, notifier: Notifier, concurrency: int = 16, keep: bool = False
     ) -> RoundReport:
-        """Check every due onboarding (claimed in chunks), ``concurrency`` at a time."""
+        """Check every due onboarding, reading upstreams ``concurrency`` at a time.
+
+        Batches are pipelined: while one batch's upstream reads run on the pool, the previous
+        batch is recorded (one transaction) and its alerts are posted.
+        """
         report = RoundReport()
-        lock = threading.Lock()
-        slots = threading.BoundedSemaphore(concurrency)
-
-        def run(onboarding_id: int) -> None:
-            try:
-                result = self._run_claimed(onboarding_id, notifier)
-                with lock:
-                    report.checked += 1
-                    report.alerts += len(result.delivered)
-                    if keep:
-                        report.reports.append(result)
-            except Exception:
-                log.exception("numbering check of onboarding %s failed", onboarding_id)
-                with lock:
-                    report.errors += 1
-            finally:
-                slots.release()
-
+        with self.uow() as uow:
+            NumberingRepository(uow.session).prune_history(self.clock())
+            uow.commit()
+        batch_size = max(concurrency * 4, 16)
         with ThreadPoolExecutor(concurrency, thread_name_prefix="numbering") as pool:
+            reading: _Batch | None = None
             while True:
-                claimed = self._claim_due(concurrency)
-                if not claimed:
+                with self.uow() as uow:
+                    claimed = NumberingRepository(uow.session).claim_due(
+                        self.holder, self.clock(), self.lease_ttl, self.interval, batch_size
+                    )
+                    uow.commit()
+                started = self._start(claimed, pool) if claimed else None
+                if reading is not None:
+                    self._tally(report, self._complete(reading, notifier, pool), keep)
+                if started is None:
                     break
-                for onboarding_id in claimed:
-                    slots.acquire()
-                    pool.submit(run, onboarding_id)
+                reading = started
         return report
 
     def check_now(self, onboarding_id: int, notifier: Notifier) -> CheckReport:
@@ -150,58 +176,101 @@ class NumberingChecker:
             uow.commit()
         if not claimed:
             raise CheckInProgress("A numbering check of this channel is running right now.")
-        return self._run_claimed(onboarding_id, notifier)
+        [item] = self._complete(self._start([onboarding_id], None), notifier, None)
+        if item.report is None:
+            raise RuntimeError(f"the numbering check of onboarding {onboarding_id} failed")
+        return item.report
 
-    # --- one check ----------------------------------------------------------------------------
+    @staticmethod
+    def _tally(report: RoundReport, items: list[_Claimed], keep: bool) -> None:
+        for item in items:
+            if item.report is None:
+                report.errors += 1
+                continue
+            report.checked += 1
+            report.alerts += len(item.report.delivered)
+            if keep:
+                report.reports.append(item.report)
 
-    def _claim_due(self, limit: int) -> list[int]:
-        with self.uow() as uow:
-            claimed = NumberingRepository(uow.session).claim_due(
-                self.holder, self.clock(), self.lease_ttl, self.interval, limit
-            )
-            uow.commit()
-            return claimed
+    # --- a batch ------------------------------------------------------------------------------
 
-    def _run_claimed(self, onboarding_id: int, notifier: Notifier) -> CheckReport:
+    def _start(self, ids: list[int], pool: ThreadPoolExecutor | None) -> _Batch:
+        """Load the batch's credentials and start its upstream reads (on ``pool`` if given)."""
+        items = [_Claimed(onboarding_id) for onboarding_id in ids]
         try:
-            report = self._check(onboarding_id, notifier)
+            self._load(items)
+            reads = [read for item in items for read in self._reads(item)]
+        except BaseException:
+            self._release(ids)
+            raise
+        if pool is None:
+            for read in reads:
+                read()
+            return _Batch(items, [])
+        return _Batch(items, [pool.submit(read) for read in reads])
+
+    def _complete(
+        self, batch: _Batch, notifier: Notifier, pool: ThreadPoolExecutor | None
+    ) -> list[_Claimed]:
+        """Wait for the reads, record the batch (releasing its leases), post its alerts."""
+        recorded = False
+        try:
+            for future in batch.reads:
+                future.result()
+            self._record(batch.items)
+            recorded = True
         finally:
-            with self.uow() as uow:
-                NumberingRepository(uow.session).release(onboarding_id, self.holder, self.clock())
-                uow.commit()
-        try:
-            notifier.checked(report.view)
-        except Exception:
-            log.exception("after-check hook failed for onboarding %s", onboarding_id)
-        return report
+            if not recorded:
+                self._release([item.onboarding_id for item in batch.items])
+        if pool is None:
+            for item in batch.items:
+                self._finish(item, notifier)
+        else:
+            list(pool.map(lambda item: self._finish(item, notifier), batch.items))
+        return batch.items
 
-    def _check(self, onboarding_id: int, notifier: Notifier) -> CheckReport:
-        rackbeat, netvisor, cursors, failures = self._load(onboarding_id)
-        fetched = self.upstreams.fetch(rackbeat, netvisor, cursors)
-        fetched.failures.update(failures)
-        view, deliveries = self._record(onboarding_id, fetched)
-        delivered = tuple(d for d in deliveries if self._deliver(d, notifier))
-        return CheckReport(view, delivered, fetched.failures)
+    def _release(self, ids: list[int]) -> None:
+        with self.uow() as uow:
+            NumberingRepository(uow.session).release(ids, self.holder, self.clock())
+            uow.commit()
 
-    def _load(
-        self, onboarding_id: int
-    ) -> tuple[
-        RackbeatCredentials | None,
-        NetvisorCredentials | None,
-        dict[Series, int | None],
-        dict[Source, SourceFailure],
-    ]:
+    def _reads(self, item: _Claimed) -> list[Callable[[], None]]:
+        """The upstream reads of one check: Rackbeat and Netvisor may run at the same time."""
+        result = item.fetched = FetchResult(failures=dict(item.failures))
+        reads: list[Callable[[], None]] = []
+        if (rackbeat := item.rackbeat) is not None:
+            reads.append(lambda: self.upstreams.read_rackbeat(rackbeat, result))
+        if (netvisor := item.netvisor) is not None:
+            reads.append(lambda: self.upstreams.read_netvisor(netvisor, item.cursors, result))
+        return reads
+
+    def _finish(self, item: _Claimed, notifier: Notifier) -> None:
+        """Post the batch's alerts for one onboarding, then refresh its checklist if needed."""
+        if item.report is None:
+            return
+        delivered = tuple(d for d in item.deliveries if self._deliver(d, notifier))
+        item.report = replace(item.report, delivered=delivered)
+        if item.report.changed:  # the checklist shows the levels: refresh only when they move
+            try:
+                notifier.checked(item.report.view)
+            except Exception:
+                log.exception("after-check hook failed for onboarding %s", item.onboarding_id)
+
+    def _load(self, items: list[_Claimed]) -> None:
         with self.uow() as uow:
             repo = NumberingRepository(uow.session)
-            sealed = {source: row.sealed for source, row in repo.credentials(onboarding_id).items()}
-            cursors: dict[Series, int | None] = dict.fromkeys(Series)
-            for value in repo.values(onboarding_id):
-                if value.source == Source.NETVISOR and value.cursor is not None:
-                    cursors[Series(value.series)] = int(value.cursor)
-        failures: dict[Source, SourceFailure] = {}
-        rackbeat = self._open(Source.RACKBEAT, sealed, RackbeatCredentials, failures)
-        netvisor = self._open(Source.NETVISOR, sealed, NetvisorCredentials, failures)
-        return rackbeat, netvisor, cursors, failures
+            repo.preload([item.onboarding_id for item in items])
+            sealed: dict[int, dict[Source, str]] = {}
+            for item in items:
+                credentials = repo.credentials(item.onboarding_id)
+                sealed[item.onboarding_id] = {s: row.sealed for s, row in credentials.items()}
+                for value in repo.values(item.onboarding_id):
+                    if value.source == Source.NETVISOR and value.cursor is not None:
+                        item.cursors[Series(value.series)] = int(value.cursor)
+        for item in items:
+            found = sealed[item.onboarding_id]
+            item.rackbeat = self._open(Source.RACKBEAT, found, RackbeatCredentials, item.failures)
+            item.netvisor = self._open(Source.NETVISOR, found, NetvisorCredentials, item.failures)
 
     def _open(
         self,
@@ -221,32 +290,54 @@ class NumberingChecker:
             failures[source] = SourceFailure("secret_key", error.reason, rejected=True)
             return None
 
-    def _record(
-        self, onboarding_id: int, fetched: FetchResult
-    ) -> tuple[NumberingView, list[Delivery]]:
+    def _record(self, items: list[_Claimed]) -> None:
+        """Record, evaluate and plan alerts for the whole batch; release its leases."""
         now = self.clock()
+        ids = [item.onboarding_id for item in items]
         with self.uow() as uow:
             repo = NumberingRepository(uow.session)
-            row = uow.session.get(Onboarding, onboarding_id)
-            if row is None:
-                raise LookupError(f"onboarding {onboarding_id} is gone")
-            self._store_readings(repo, onboarding_id, fetched, now)
-            repo.prune_history(onboarding_id, now)
-            view = build_view(repo, row, now, self.interval)
-            alerts = self._plan_alerts(repo, view, now)
-            retries = repo.undelivered(onboarding_id, now - self.lease_ttl)
+            repo.preload(ids, history_since=now - RatePolicy().window)
+            retries: dict[int, list[NumberingAlert]] = {}
+            for alert in repo.undelivered(ids, now - self.lease_ttl):
+                retries.setdefault(alert.onboarding_id, []).append(alert)
+            for item in items:
+                try:
+                    with uow.session.begin_nested():
+                        self._record_one(repo, item, now, retries.get(item.onboarding_id, []))
+                except Exception:
+                    log.exception("numbering check of onboarding %s failed", item.onboarding_id)
+                    item.report, item.deliveries = None, []
+            repo.release(ids, self.holder, now)
             uow.commit()
-            pending = {alert.id: alert for alert in (*retries, *alerts)}
-        deliveries = [
+
+    def _record_one(
+        self,
+        repo: NumberingRepository,
+        item: _Claimed,
+        now: datetime,
+        retries: list[NumberingAlert],
+    ) -> None:
+        assert item.fetched is not None
+        row = repo.session.get(Onboarding, item.onboarding_id)
+        if row is None:
+            raise LookupError(f"onboarding {item.onboarding_id} is gone")
+        self._store_readings(repo, row.id, item.fetched, now)
+        view = build_view(repo, row, now, self.interval)
+        before = {series: status.level for series, status in repo.statuses(row.id).items()}
+        alerts = self._plan_alerts(repo, view, now)
+        changed = any(before.get(s) != v.level.value for s, v in view.series.items())
+        pending = {alert.id: alert for alert in (*retries, *alerts)}
+        item.deliveries = [
             Delivery(a.id, NoticeKind(a.kind), Series(a.series), Level(a.level), view)
             for a in pending.values()
             if a.attempts < MAX_DELIVERY_ATTEMPTS
         ]
-        return view, deliveries
+        item.report = CheckReport(view, (), item.fetched.failures, changed)
 
     def _store_readings(
         self, repo: NumberingRepository, onboarding_id: int, fetched: FetchResult, now: datetime
     ) -> None:
+        stored = repo.values(onboarding_id)  # one query; the writes below find rows in memory
         for series, highest in fetched.rackbeat_highest.items():
             if highest is not None:
                 repo.record_value(
@@ -259,7 +350,7 @@ class NumberingChecker:
                 )
         earlier = {
             Series(v.series): int(v.value)
-            for v in repo.values(onboarding_id)
+            for v in stored
             if v.source == Source.NETVISOR and v.field == InputField.NETVISOR_MAX
         }
         for series, scan in fetched.netvisor_scans.items():

@@ -119,28 +119,40 @@ class Upstreams:
         """Everything the connected sources say now (Netvisor incrementally from ``cursors``)."""
         result = FetchResult()
         if rackbeat is not None:
-            _capture(result, Source.RACKBEAT, lambda: self._read_rackbeat(rackbeat, result))
+            self.read_rackbeat(rackbeat, result)
         if netvisor is not None:
-            _capture(
-                result, Source.NETVISOR, lambda: self._read_netvisor(netvisor, cursors, result)
-            )
+            self.read_netvisor(netvisor, cursors, result)
         return result
 
-    def _read_rackbeat(self, credentials: RackbeatCredentials, result: FetchResult) -> None:
-        client = self.rackbeat(credentials)
-        for series in Series:
-            result.rackbeat_highest[series] = client.highest_number(series)
+    def read_rackbeat(self, credentials: RackbeatCredentials, result: FetchResult) -> None:
+        """Rackbeat's next numbers into ``result`` (a failure is recorded there, not raised)."""
 
-    def _read_netvisor(
+        def read() -> None:
+            client = self.rackbeat(credentials)
+            for series in Series:
+                result.rackbeat_highest[series] = client.highest_number(series)
+
+        _capture(result, Source.RACKBEAT, read)
+
+    def read_netvisor(
         self,
         credentials: NetvisorCredentials,
         cursors: dict[Series, int | None],
         result: FetchResult,
     ) -> None:
-        client = self.netvisor(credentials)
-        with self.netvisor_lock(credentials):
-            for series in Series:
-                result.netvisor_scans[series] = client.scan(series, cursors.get(series))
+        """Netvisor's largest numbers into ``result``, one call at a time for the company.
+
+        Safe to run beside ``read_rackbeat`` on the same ``result``: the two write
+        different keys.
+        """
+
+        def read() -> None:
+            client = self.netvisor(credentials)
+            with self.netvisor_lock(credentials):
+                for series in Series:
+                    result.netvisor_scans[series] = client.scan(series, cursors.get(series))
+
+        _capture(result, Source.NETVISOR, read)
 
 
 def _capture(result: FetchResult, source: Source, read: Callable[[], None]) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, delete, or_, select, update
+from sqlalchemy import ColumnElement, Select, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -15,6 +15,7 @@ from core.numbering.alerts import AlertState
 from core.numbering.calendar import finnish_time
 from core.numbering.model import InputField, Level, Observation, Series, Source, Strategy
 from core.numbering.thresholds import Thresholds
+from core.store.models import Onboarding
 from core.store.numbering_models import (
     NumberingAlert,
     NumberingCredentials,
@@ -26,6 +27,8 @@ from core.store.numbering_models import (
 )
 
 HISTORY_KEPT = timedelta(days=90)
+
+History = dict[tuple[Series, InputField], list[Observation]]
 
 
 @dataclass(frozen=True)
@@ -39,12 +42,66 @@ class NumberingConfig:
 
 
 class NumberingRepository:
+    """One onboarding's numbering data within one unit of work.
+
+    Values, credentials and statuses are read once per repository (one transaction) and kept
+    current by its own writes: a check reads them several times, and on SQLite every query
+    runs under the single writer lock.
+    """
+
     def __init__(self, session: Session) -> None:
         self.session = session
+        self._values: dict[int, list[NumberingValue]] = {}
+        self._credentials: dict[int, dict[Source, NumberingCredentials]] = {}
+        self._statuses: dict[int, dict[Series, NumberingStatus]] = {}
+        self._history: dict[int, tuple[datetime, History]] = {}
+        self._pinned: list[object] = []
+        self._no_settings: set[int] = set()
+
+    def preload(self, ids: Sequence[int], history_since: datetime | None = None) -> None:
+        """Read what the checks of ``ids`` need in a few queries, not a few per onboarding."""
+        wanted = list(ids)
+        # Kept referenced: the session's identity map holds objects weakly, and get() finds
+        # them there only while something else holds them.
+        self._pinned.extend(
+            self.session.scalars(select(Onboarding).where(Onboarding.id.in_(wanted)))
+        )
+        settings = select(NumberingSettings).where(NumberingSettings.onboarding_id.in_(wanted))
+        self._pinned.extend(self.session.scalars(settings))
+        self._no_settings.update(
+            set(wanted)
+            - {row.onboarding_id for row in self._pinned if isinstance(row, NumberingSettings)}
+        )
+        for onboarding_id in wanted:
+            self._values[onboarding_id] = []
+            self._credentials[onboarding_id] = {}
+            self._statuses[onboarding_id] = {}
+        for value in self.session.scalars(
+            select(NumberingValue).where(NumberingValue.onboarding_id.in_(wanted))
+        ):
+            self._values[value.onboarding_id].append(value)
+        for credentials in self.session.scalars(
+            select(NumberingCredentials).where(NumberingCredentials.onboarding_id.in_(wanted))
+        ):
+            self._credentials[credentials.onboarding_id][Source(credentials.source)] = credentials
+        for status in self.session.scalars(
+            select(NumberingStatus).where(NumberingStatus.onboarding_id.in_(wanted))
+        ):
+            self._statuses[status.onboarding_id][Series(status.series)] = status
+        if history_since is not None:
+            found: dict[int, History] = {i: defaultdict(list) for i in wanted}
+            for row in self.session.scalars(_history_query(wanted, history_since)):
+                found[row.onboarding_id][(Series(row.series), InputField(row.field))].append(
+                    Observation(row.at, int(row.value))
+                )
+            for onboarding_id, history in found.items():
+                self._history[onboarding_id] = (history_since, history)
 
     # --- settings --------------------------------------------------------------------------
 
     def config(self, onboarding_id: int) -> NumberingConfig:
+        if onboarding_id in self._no_settings:
+            return NumberingConfig.default()
         row = self.session.get(NumberingSettings, onboarding_id)
         if row is None:
             return NumberingConfig.default()
@@ -70,13 +127,15 @@ class NumberingRepository:
         row.critical_days = config.thresholds.critical_days
         row.critical_numbers = config.thresholds.critical_numbers
         row.updated_at = now
-        self.ensure_lease(onboarding_id, now)
+        self._no_settings.discard(onboarding_id)
 
     # --- values and history -----------------------------------------------------------------
 
     def values(self, onboarding_id: int) -> Sequence[NumberingValue]:
-        query = select(NumberingValue).where(NumberingValue.onboarding_id == onboarding_id)
-        return self.session.scalars(query).all()
+        if onboarding_id not in self._values:
+            query = select(NumberingValue).where(NumberingValue.onboarding_id == onboarding_id)
+            self._values[onboarding_id] = list(self.session.scalars(query))
+        return self._values[onboarding_id]
 
     def record_value(
         self,
@@ -102,6 +161,8 @@ class NumberingRepository:
                 source=source.value,
             )
             self.session.add(row)
+            if onboarding_id in self._values:
+                self._values[onboarding_id].append(row)
         previous_at = row.observed_at if previous is not None else None
         row.value, row.observed_at, row.set_by = str(value), at, set_by
         if cursor is not None:
@@ -117,50 +178,38 @@ class NumberingRepository:
                     value=str(value),
                 )
             )
-        self.ensure_lease(onboarding_id, at)
         return previous
 
-    def forget_value(
-        self, onboarding_id: int, series: Series, field: InputField, source: Source
-    ) -> None:
-        key = (onboarding_id, series.value, field.value, source.value)
-        row = self.session.get(NumberingValue, key)
-        if row is not None:
-            self.session.delete(row)
-
-    def history(
-        self, onboarding_id: int, since: datetime
-    ) -> dict[tuple[Series, InputField], list[Observation]]:
-        query = (
-            select(NumberingObservation)
-            .where(
-                NumberingObservation.onboarding_id == onboarding_id,
-                NumberingObservation.at >= since,
-            )
-            .order_by(NumberingObservation.at, NumberingObservation.id)
-        )
-        found: dict[tuple[Series, InputField], list[Observation]] = defaultdict(list)
-        for row in self.session.scalars(query):
+    def history(self, onboarding_id: int, since: datetime) -> History:
+        cached = self._history.get(onboarding_id)
+        if cached is not None and cached[0] <= since:
+            return {
+                key: [point for point in points if point.at >= since]
+                for key, points in cached[1].items()
+            }
+        found: History = defaultdict(list)
+        for row in self.session.scalars(_history_query([onboarding_id], since)):
             found[(Series(row.series), InputField(row.field))].append(
                 Observation(row.at, int(row.value))
             )
         return found
 
-    def prune_history(self, onboarding_id: int, now: datetime) -> None:
+    def prune_history(self, now: datetime) -> None:
+        """Forget history older than ``HISTORY_KEPT`` (once a round, for every onboarding)."""
         self.session.execute(
-            delete(NumberingObservation).where(
-                NumberingObservation.onboarding_id == onboarding_id,
-                NumberingObservation.at < now - HISTORY_KEPT,
-            )
+            delete(NumberingObservation).where(NumberingObservation.at < now - HISTORY_KEPT)
         )
 
     # --- credentials ------------------------------------------------------------------------
 
     def credentials(self, onboarding_id: int) -> dict[Source, NumberingCredentials]:
-        query = select(NumberingCredentials).where(
-            NumberingCredentials.onboarding_id == onboarding_id
-        )
-        return {Source(row.source): row for row in self.session.scalars(query)}
+        if onboarding_id not in self._credentials:
+            query = select(NumberingCredentials).where(
+                NumberingCredentials.onboarding_id == onboarding_id
+            )
+            rows = self.session.scalars(query)
+            self._credentials[onboarding_id] = {Source(row.source): row for row in rows}
+        return self._credentials[onboarding_id]
 
     def save_credentials(
         self, onboarding_id: int, source: Source, sealed: str, company: str, by: str, now: datetime
@@ -169,23 +218,27 @@ class NumberingRepository:
         if row is None:
             row = NumberingCredentials(onboarding_id=onboarding_id, source=source.value)
             self.session.add(row)
+        self._credentials.get(onboarding_id, {})[source] = row
         row.sealed, row.company, row.connected_by, row.connected_at = sealed, company, by, now
         row.consecutive_failures, row.failing_since, row.last_error = 0, None, None
         row.last_success_at = now
-        self.ensure_lease(onboarding_id, now)
 
     def delete_credentials(self, onboarding_id: int, source: Source) -> bool:
         row = self.session.get(NumberingCredentials, (onboarding_id, source.value))
         if row is None:
             return False
         self.session.delete(row)
+        self._credentials.get(onboarding_id, {}).pop(source, None)
         return True
 
     # --- status and alert state -------------------------------------------------------------
 
     def statuses(self, onboarding_id: int) -> dict[Series, NumberingStatus]:
-        query = select(NumberingStatus).where(NumberingStatus.onboarding_id == onboarding_id)
-        return {Series(row.series): row for row in self.session.scalars(query)}
+        if onboarding_id not in self._statuses:
+            query = select(NumberingStatus).where(NumberingStatus.onboarding_id == onboarding_id)
+            rows = self.session.scalars(query)
+            self._statuses[onboarding_id] = {Series(row.series): row for row in rows}
+        return self._statuses[onboarding_id]
 
     def status_row(self, onboarding_id: int, series: Series, now: datetime) -> NumberingStatus:
         row = self.session.get(NumberingStatus, (onboarding_id, series.value))
@@ -201,6 +254,7 @@ class NumberingRepository:
                 alerted_levels="",
             )
             self.session.add(row)
+            self._statuses.get(onboarding_id, {})[series] = row
         return row
 
     def levels(self, onboarding_id: int) -> dict[Series, tuple[Level, datetime]]:
@@ -252,10 +306,10 @@ class NumberingRepository:
         )
         return bool(getattr(result, "rowcount", 0))
 
-    def release(self, onboarding_id: int, holder: str, now: datetime) -> None:
+    def release(self, ids: Sequence[int], holder: str, now: datetime) -> None:
         self.session.execute(
             update(NumberingLease)
-            .where(NumberingLease.onboarding_id == onboarding_id, NumberingLease.holder == holder)
+            .where(NumberingLease.onboarding_id.in_(list(ids)), NumberingLease.holder == holder)
             .values(holder=None, expires_at=None, last_finished_at=now)
             .execution_options(synchronize_session=False)
         )
@@ -271,12 +325,12 @@ class NumberingRepository:
             return False
         return True
 
-    def undelivered(self, onboarding_id: int, stale_before: datetime) -> Sequence[NumberingAlert]:
+    def undelivered(self, ids: Sequence[int], stale_before: datetime) -> Sequence[NumberingAlert]:
         """Alerts whose delivery failed, or was left pending by a process that died."""
         query = (
             select(NumberingAlert)
             .where(
-                NumberingAlert.onboarding_id == onboarding_id,
+                NumberingAlert.onboarding_id.in_(list(ids)),
                 or_(
                     NumberingAlert.status == "failed",
                     (NumberingAlert.status == "pending")
@@ -289,6 +343,14 @@ class NumberingRepository:
 
     def alert(self, alert_id: int) -> NumberingAlert | None:
         return self.session.get(NumberingAlert, alert_id)
+
+
+def _history_query(ids: Sequence[int], since: datetime) -> Select[tuple[NumberingObservation]]:
+    return (
+        select(NumberingObservation)
+        .where(NumberingObservation.onboarding_id.in_(ids), NumberingObservation.at >= since)
+        .order_by(NumberingObservation.at, NumberingObservation.id)
+    )
 
 
 def _free(now: datetime) -> ColumnElement[bool]:

@@ -253,6 +253,7 @@ class NumberingService:
         def changed(repo: NumberingRepository, row: Onboarding, now: datetime) -> NumberingView:
             for audit in apply(repo, row, now):
                 repo.session.add(audit.event(row, actor, now))
+            repo.ensure_lease(row.id, now)  # set up at all: part of the scheduled checks
             repo.session.flush()
             return build_view(repo, row, now, self.interval)
 

@@ -35,6 +35,24 @@ class Company:
     customer_id: str
 
 
+def company(n: int) -> Company:
+    """The credentials of the ``n``-th fake company (the same in every process)."""
+    token = f"token-{n:05d}-secret"
+    customer_id = f"customer-{n:05d}"
+    return Company(
+        RackbeatCredentials(api_token=SecretStr(token)),
+        NetvisorCredentials(
+            customer_id=customer_id,
+            customer_key=SecretStr(f"customer-key-{n:05d}"),
+            partner_id=PARTNER_ID,
+            partner_key=SecretStr(PARTNER_KEY),
+            organisation_id=business_id(n),
+        ),
+        token,
+        customer_id,
+    )
+
+
 @dataclass
 class FakeUpstreams:
     rackbeat: FakeRackbeat
@@ -50,32 +68,24 @@ class FakeUpstreams:
         netvisor_orders: tuple[int, ...] = (),
         name: str | None = None,
     ) -> Company:
-        token = f"token-{n:05d}-secret"
-        customer_id = f"customer-{n:05d}"
+        made = company(n)
         self.rackbeat.add_account(
-            token, name or f"Yritys {n} Oy", invoice=rackbeat_invoice, order=rackbeat_order
+            made.token, name or f"Yritys {n} Oy", invoice=rackbeat_invoice, order=rackbeat_order
         )
-        organisation = business_id(n)
-        customer_key = f"customer-key-{n:05d}"
+        keys = made.netvisor
         self.netvisor.add_company(
-            NetvisorCompany(customer_id, customer_key, PARTNER_ID, organisation)
+            NetvisorCompany(
+                made.customer_id,
+                keys.customer_key.get_secret_value(),
+                PARTNER_ID,
+                keys.organisation_id,
+            )
         )
         for number in netvisor_invoices:
-            self.netvisor.add_document(customer_id, "invoice", str(number))
+            self.netvisor.add_document(made.customer_id, "invoice", str(number))
         for number in netvisor_orders:
-            self.netvisor.add_document(customer_id, "order", str(number))
-        return Company(
-            RackbeatCredentials(api_token=SecretStr(token)),
-            NetvisorCredentials(
-                customer_id=customer_id,
-                customer_key=SecretStr(customer_key),
-                partner_id=PARTNER_ID,
-                partner_key=SecretStr(PARTNER_KEY),
-                organisation_id=organisation,
-            ),
-            token,
-            customer_id,
-        )
+            self.netvisor.add_document(made.customer_id, "order", str(number))
+        return made
 
 
 @contextmanager

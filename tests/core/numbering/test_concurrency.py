@@ -27,7 +27,7 @@ from tests.core.numbering.conftest import (
     add_onboarding,
 )
 
-ONBOARDINGS = 12
+ONBOARDINGS = 40  # more than one claim batch (at least 16), so the processes share
 REPO_ROOT = Path(__file__).resolve().parents[3]
 
 

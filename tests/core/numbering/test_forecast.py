@@ -141,3 +141,9 @@ def test_business_days_across_a_daylight_saving_change_are_whole_days() -> None:
     next_friday = datetime(2025, 4, 4, 9, tzinfo=UTC)  # same local time, one hour less in UTC
     assert business_days_between(friday, next_friday) == pytest.approx(5.0)
     assert add_business_days(friday, 5.0) == next_friday
+
+
+def test_whole_weeks_end_at_the_close_of_friday_not_the_next_monday() -> None:
+    saturday = datetime(2025, 1, 3, 22, tzinfo=UTC)  # 00:00 on Saturday in Helsinki
+    assert add_business_days(saturday, 15.0) == saturday + timedelta(days=21)
+    assert add_business_days(saturday, 5.0) == saturday + timedelta(days=7)
