@@ -13,6 +13,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 
 from bot.config import Settings
+from bot.logs import withhold_refused_request_bodies
 from handlers import register_handlers
 from handlers.deps import Deps
 from handlers.registry import Registrar
@@ -42,6 +43,7 @@ def build_app(settings: Settings, deps: Deps, *, socket_mode: bool = False) -> A
     if signing_secret is None and not socket_mode:
         raise ValueError("SLACK_SIGNING_SECRET is needed in HTTP mode")
     client = build_client(settings.slack_bot_token.get_secret_value(), settings.slack_api_url)
+    withhold_refused_request_bodies()
     app = App(
         client=client,
         # Socket Mode needs no signing secret (slack-bolt >= 1.29 accepts none there).

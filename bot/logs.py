@@ -35,6 +35,27 @@ class RedactSecrets(logging.Filter):
         return TOKEN_PATTERN.sub("***", text)
 
 
+class WithholdRequestBody(logging.Filter):
+    """Cuts the request body out of Bolt's "Invalid request signature detected (signature: …,
+    timestamp: …, body: …)" line: a refused (forged or stale) form may hold an API token
+    someone typed into the connect modal, and the body is no help in finding the cause."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        head, separator, _ = record.getMessage().partition(", body: ")
+        if separator:
+            record.msg, record.args = f"{head}, body withheld)", None
+        return True
+
+
+def withhold_refused_request_bodies() -> None:
+    """Install `WithholdRequestBody` on the logger of Bolt's signature check (once)."""
+    from slack_bolt.middleware.request_verification import RequestVerification
+
+    logger = logging.getLogger(f"slack_bolt.{RequestVerification.__name__}")
+    if not any(isinstance(f, WithholdRequestBody) for f in logger.filters):
+        logger.addFilter(WithholdRequestBody())
+
+
 def configure_logging(level: str, secrets: Iterable[str] = ()) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
