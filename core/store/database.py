@@ -14,6 +14,10 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
+# Seconds to wait for PostgreSQL to accept a connection. libpq waits forever by default, so a
+# database host that stops answering would hang `/healthz` and every listener thread instead
+# of getting the "database unreachable" answer. A `connect_timeout` in the URL wins.
+CONNECT_TIMEOUT = 5
 
 
 def create_database_engine(url: str) -> Engine:
@@ -21,7 +25,10 @@ def create_database_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(url)
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    connect_args = {} if "connect_timeout" in parsed.query else {"connect_timeout": CONNECT_TIMEOUT}
+    return create_engine(
+        url, pool_pre_ping=True, pool_size=10, max_overflow=10, connect_args=connect_args
+    )
 
 
 def _sqlite_engine(url: str) -> Engine:

@@ -1,0 +1,228 @@
+"""The database goes away under a running bot and comes back: `/healthz` says 503, people get
+the calm `error.database` message instead of silence or an apology, nothing crashes, and the
+same process answers normally again once the database is back (no restart)."""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, Protocol
+
+import pytest
+from sqlalchemy.engine import make_url
+
+from bot.localslack import LocalSlack
+from bot.localslack.state import Message
+from core.store import database
+from handlers.blocks.checklist import ACTION_DONE
+from handlers.messages import t
+from tests.faults.proxy import TcpProxy
+from tests.harness import BotUnderTest
+
+CHANNEL = "C0ACME"
+ANN = "U0ANN"
+
+
+class Outage(Protocol):
+    url: str
+
+    def cut(self, bot: BotUnderTest) -> None: ...
+
+    def restore(self, bot: BotUnderTest) -> None: ...
+
+
+class SqliteOutage:
+    """The database folder disappears (a lost volume), the way tests/e2e/test_serve.py does."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.folder = Path(str(make_url(url).database)).parent
+        self.away = self.folder.with_name("moved-away")
+
+    def cut(self, bot: BotUnderTest) -> None:
+        self.folder.rename(self.away)
+        bot.runtime.engine.dispose()  # open connections would keep the renamed files
+
+    def restore(self, bot: BotUnderTest) -> None:
+        self.away.rename(self.folder)
+
+
+class PostgresOutage:
+    """PostgreSQL stops answering on its address (failover, partition) and comes back."""
+
+    def __init__(self, url: str) -> None:
+        parsed = make_url(url)
+        self.proxy = TcpProxy((parsed.host or "127.0.0.1", parsed.port or 5432)).start()
+        self.url = parsed.set(host="127.0.0.1", port=self.proxy.port).render_as_string(
+            hide_password=False
+        )
+
+    def cut(self, bot: BotUnderTest) -> None:
+        self.proxy.cut()
+
+    def restore(self, bot: BotUnderTest) -> None:
+        self.proxy.restore()
+
+
+@pytest.fixture
+def outage(database_url: str) -> Iterator[Outage]:
+    if database_url.startswith("sqlite"):
+        yield SqliteOutage(database_url)
+        return
+    postgres = PostgresOutage(database_url)
+    yield postgres
+    postgres.proxy.close()
+
+
+@pytest.fixture
+def running(slack: LocalSlack, outage: Outage) -> Iterator[BotUnderTest]:
+    slack.add_user(ANN, "ann")
+    under_test = BotUnderTest(slack, outage.url)
+    yield under_test
+    under_test.stop()
+
+
+def health(bot: BotUnderTest) -> tuple[int, dict[str, Any]]:
+    try:
+        with urllib.request.urlopen(bot.url + "/healthz", timeout=10) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+def command(bot: BotUnderTest, text: str) -> None:
+    assert bot.driver.command(text, user=ANN, channel=CHANNEL).status == 200
+    bot.settle()
+
+
+def checklist(slack: LocalSlack) -> Message:
+    [message] = [m for m in slack.channel_messages(CHANNEL) if m.user == slack.bot_user_id]
+    return message
+
+
+def click_done(bot: BotUnderTest, slack: LocalSlack, step: str) -> None:
+    message = checklist(slack)
+    block_id = f"checklist:step:{step}:actions"
+    [element] = [
+        element
+        for block in message.blocks
+        if block.get("block_id") == block_id
+        for element in block["elements"]
+        if element["action_id"] == ACTION_DONE
+    ]
+    reply = bot.driver.click(
+        element, user=ANN, channel=CHANNEL, message_ts=message.ts, block_id=block_id
+    )
+    assert reply.status == 200
+    bot.settle()
+
+
+def answers(slack: LocalSlack, seq: int) -> list[str]:
+    """What was said to ANN after call ``seq`` (response_url posts and ephemerals)."""
+    said = [c.params.get("text", "") for c in slack.calls_to("response_url") if c.seq > seq]
+    said += [c.params.get("text", "") for c in slack.calls_to("chat.postEphemeral") if c.seq > seq]
+    return said
+
+
+def test_healthz_is_503_while_the_database_is_gone_and_200_again_without_a_restart(
+    running: BotUnderTest, outage: Outage
+) -> None:
+    assert health(running) == (200, {"status": "ok", "database": "ok"})
+    outage.cut(running)
+    try:
+        status, body = health(running)
+        assert (status, body["database"]) == (503, "unreachable")
+        assert health(running)[0] == 503  # and stays so: nothing cached the answer
+    finally:
+        outage.restore(running)
+    assert health(running) == (200, {"status": "ok", "database": "ok"})
+
+
+def test_commands_and_clicks_get_the_database_message_then_work_again(
+    running: BotUnderTest, slack: LocalSlack, outage: Outage
+) -> None:
+    command(running, "start Acme Oy")
+    outage.cut(running)
+    try:
+        seq = slack.last_seq
+        command(running, "status")
+        assert answers(slack, seq) == [t("error.database", "en")]
+        seq = slack.last_seq
+        click_done(running, slack, "login")
+        assert answers(slack, seq) == [t("error.database", "en")]
+        assert "done by" not in json.dumps(checklist(slack).blocks)
+    finally:
+        outage.restore(running)
+    seq = slack.last_seq
+    command(running, "status")
+    assert answers(slack, seq) and t("error.database", "en") not in answers(slack, seq)
+    click_done(running, slack, "login")
+    assert "done by <@U0ANN>" in json.dumps(checklist(slack).blocks)
+
+
+def test_a_file_shared_during_the_outage_is_answered_with_the_database_message(
+    running: BotUnderTest, slack: LocalSlack, outage: Outage
+) -> None:
+    command(running, "start Acme Oy")
+    outage.cut(running)
+    try:
+        seq = slack.last_seq
+        _, message, reply = running.driver.upload(
+            "products.csv", b"number;name\n1;A\n", user=ANN, channel=CHANNEL
+        )
+        assert reply.status == 200
+        running.settle()
+        assert answers(slack, seq) == [t("error.database", "en")]
+    finally:
+        outage.restore(running)
+    # The next file is checked as usual by the same process.
+    _, message, _ = running.driver.upload(
+        "products.csv",
+        b"number;name;group;cost_price;sales_price\n1001;Vasara;1;12,50;19,90\n",
+        user=ANN,
+        channel=CHANNEL,
+    )
+    running.settle()
+    thread = [m for m in slack.thread(CHANNEL, message.ts) if not m.files]
+    assert len(thread) == 1 and "products.csv" in thread[0].text
+
+
+def test_a_database_host_that_stops_answering_gives_503_within_the_connect_timeout(
+    slack: LocalSlack, pg_url: str
+) -> None:
+    # The default is CONNECT_TIMEOUT (5 s); one second keeps the test short.
+    postgres = PostgresOutage(pg_url + "&connect_timeout=1")
+    bot = BotUnderTest(slack, postgres.url)
+    try:
+        assert health(bot)[0] == 200
+        postgres.proxy.silence()
+        started = time.monotonic()
+        status, body = health(bot)
+        assert (status, body["database"]) == (503, "unreachable")
+        assert time.monotonic() - started < 5
+        postgres.proxy.restore()
+        assert health(bot)[0] == 200
+    finally:
+        postgres.proxy.restore()
+        bot.stop()
+        postgres.proxy.close()
+
+
+def test_without_a_timeout_in_the_url_the_default_connect_timeout_applies(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(database, "CONNECT_TIMEOUT", 1)
+    silent = TcpProxy(("127.0.0.1", 9))
+    silent.silence()
+    engine = database.create_database_engine(f"postgresql+psycopg://u@127.0.0.1:{silent.port}/db")
+    try:
+        started = time.monotonic()
+        assert database.ping(engine) is False
+        assert time.monotonic() - started < 5
+    finally:
+        engine.dispose()
+        silent.close()
