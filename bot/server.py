@@ -7,7 +7,9 @@ throughput run several processes behind a load balancer on one PostgreSQL.
 
 from __future__ import annotations
 
+import io
 import json
+import logging
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -16,6 +18,7 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from sqlalchemy import Engine
 from waitress.server import create_server
 
+from bot.envelope import problem
 from core.store.database import ping
 
 StartResponse = Callable[..., Any]
@@ -23,6 +26,8 @@ WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
+
+log = logging.getLogger(__name__)
 
 
 def wsgi_app(app: App, engine: Engine) -> WsgiApp:
@@ -44,19 +49,43 @@ def wsgi_app(app: App, engine: Engine) -> WsgiApp:
         if path == EVENTS_PATH:
             if method != "POST":
                 return _json(start_response, 405, {"error": "POST only"})
+            malformed = _malformed(environ)
+            if malformed is not None:
+                # Slack re-sends what got no 2xx; this payload would never parse (bot.envelope).
+                log.warning("refused a malformed request: %s", malformed)
+                return _json(start_response, 400, {"error": "malformed request"}, no_retry=True)
             return slack(environ, start_response)
         return _json(start_response, 404, {"error": "not found"})
 
     return application
 
 
-def _json(start_response: StartResponse, status: int, body: dict[str, str]) -> list[bytes]:
+def _malformed(environ: dict[str, Any]) -> str | None:
+    """What is wrong with the request's body (read here, put back for Bolt), or ``None``."""
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return "the Content-Length is not a number"
+    body = environ["wsgi.input"].read(length) if length > 0 else b""
+    environ["wsgi.input"] = io.BytesIO(body)
+    return problem(body, environ.get("CONTENT_TYPE"))
+
+
+def _json(
+    start_response: StartResponse, status: int, body: dict[str, str], *, no_retry: bool = False
+) -> list[bytes]:
     data = json.dumps(body).encode()
-    reason = {200: "OK", 404: "Not Found", 405: "Method Not Allowed", 503: "Service Unavailable"}
-    start_response(
-        f"{status} {reason[status]}",
-        [("Content-Type", "application/json"), ("Content-Length", str(len(data)))],
-    )
+    reason = {
+        200: "OK",
+        400: "Bad Request",
+        404: "Not Found",
+        405: "Method Not Allowed",
+        503: "Service Unavailable",
+    }
+    headers = [("Content-Type", "application/json"), ("Content-Length", str(len(data)))]
+    if no_retry:
+        headers.append(("X-Slack-No-Retry", "1"))
+    start_response(f"{status} {reason[status]}", headers)
     return [data]
 
 

@@ -40,7 +40,7 @@ def make_error_handler(language_for: Any) -> Any:
             logger.info("refused: %s", error.reason)
         else:
             logger.error("unhandled error in a listener", exc_info=error)
-        team, channel, user = _who_and_where(body)
+        team, channel, user = who_and_where(body)
         language: Language = "en"
         if team and channel:
             try:
@@ -52,13 +52,23 @@ def make_error_handler(language_for: Any) -> Any:
     return handle_error
 
 
-def _who_and_where(body: dict[str, Any]) -> tuple[str | None, str | None, str | None]:
-    team = body.get("team_id") or (body.get("team") or {}).get("id")
-    channel = body.get("channel_id") or (body.get("channel") or {}).get("id")
-    user = body.get("user_id") or (body.get("user") or {}).get("id")
-    event = body.get("event") or {}
-    channel = channel or event.get("channel")
-    user = user or event.get("user")
+def who_and_where(body: dict[str, Any]) -> tuple[str | None, str | None, str | None]:
+    """(team, channel, user) of a payload, whichever of Slack's shapes it has; ``None`` for
+    what is missing or not a string (the hook must never fail on a malformed payload)."""
+
+    def field(node: Any, flat: str, nested: str) -> str | None:
+        if not isinstance(node, dict):
+            return None
+        value = node.get(flat)
+        if not value:
+            inner = node.get(nested)
+            value = inner.get("id") if isinstance(inner, dict) else inner
+        return value if isinstance(value, str) and value else None
+
+    event = body.get("event")
+    team = field(body, "team_id", "team")
+    channel = field(body, "channel_id", "channel") or field(event, "channel_id", "channel")
+    user = field(body, "user_id", "user") or field(event, "user_id", "user")
     return team, channel, user
 
 
@@ -72,9 +82,7 @@ def _tell_user(
     logger: logging.Logger,
 ) -> None:
     try:
-        if respond is not None and (
-            body.get("response_url") or body.get("response_urls") or body.get("container")
-        ):
+        if respond is not None and respond.response_url:
             respond(text=text, response_type="ephemeral", replace_original=False)
         elif channel and user:
             client.chat_postEphemeral(channel=channel, user=user, text=text)

@@ -168,10 +168,11 @@ class FileIntake:
         self.deps = deps
 
     def handle(self, client: WebClient, share: Share, stub: dict[str, Any]) -> None:
-        file_id = str(stub.get("id") or "")
-        name = str(stub.get("name") or stub.get("title") or file_id)
-        if not file_id:
+        file_id = stub.get("id")
+        if not isinstance(file_id, str) or not file_id:
+            log.warning("a shared file without an id: ignored")
             return
+        name = str(stub.get("name") or stub.get("title") or file_id)
         with self.deps.uow() as uow:
             processed = RegistersRepository(uow.session).claim_file(
                 share.team_id, file_id, share.channel_id, name, self.deps.clock()
@@ -259,7 +260,12 @@ class FileIntake:
         return "checked"
 
     def _fetch(self, client: WebClient, file_id: str, name: str) -> bytes:
-        info: dict[str, Any] = client.files_info(file=file_id)["file"]
+        try:
+            info: dict[str, Any] = client.files_info(file=file_id)["file"]
+        except SlackApiError as error:
+            # A deleted file, a file the bot may not see, or an id Slack never issued.
+            log.warning("files.info %s: %s", file_id, error.response.get("error"))
+            raise Refusal("registers.refused.download") from error
         limit_mb = self.deps.config.max_upload_mb
         size = int(info.get("size") or 0)
         if size > limit_mb * 1024 * 1024:
@@ -357,6 +363,21 @@ def _refusal_for(result: FileResult) -> Refusal:
     return Refusal("registers.refused.other", reason=result.issues[0].message)
 
 
+def _text(value: object) -> str:
+    """A payload field that should be a string; "" for anything else."""
+    return value if isinstance(value, str) else ""
+
+
+def _step_of(value: object) -> str:
+    """The step in a mark-done button's value (``{"step": "products"}``); "" if it has none."""
+    try:
+        parsed = json.loads(value) if isinstance(value, str) else None
+    except ValueError:
+        return ""
+    step = parsed.get("step") if isinstance(parsed, dict) else None
+    return step if isinstance(step, str) else ""
+
+
 def register(reg: Registrar, router: CommandRouter, deps: Deps) -> None:
     intake = FileIntake(deps)
 
@@ -373,23 +394,34 @@ def register(reg: Registrar, router: CommandRouter, deps: Deps) -> None:
         if event.get("user") and event.get("user") == context.bot_user_id:
             return
         share = Share(
-            team_id=str(body.get("team_id") or context.team_id or ""),
-            channel_id=str(event.get("channel") or ""),
-            user_id=str(event.get("user") or ""),
-            thread_ts=str(event.get("thread_ts") or event.get("ts") or ""),
-            text=str(event.get("text") or ""),
+            team_id=_text(body.get("team_id")) or context.team_id or "",
+            channel_id=_text(event.get("channel")),
+            user_id=_text(event.get("user")),
+            thread_ts=_text(event.get("thread_ts")) or _text(event.get("ts")),
+            text=_text(event.get("text")),
         )
-        for stub in event.get("files") or []:
-            intake.handle(client, share, stub)
+        files = event.get("files")
+        if not (share.team_id and share.channel_id and share.thread_ts) or not isinstance(
+            files, list
+        ):
+            log.warning("a file_share event without team, channel, ts or files: ignored")
+            return
+        for stub in files:
+            if isinstance(stub, dict):
+                intake.handle(client, share, stub)
 
     def on_mark_done(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         ack()
         action = (body.get("actions") or [{}])[0]
-        step = json.loads(action.get("value") or "{}").get("step", "")
-        team_id = str((body.get("team") or {}).get("id") or "")
-        channel_id = str((body.get("channel") or {}).get("id") or "")
-        user_id = str((body.get("user") or {}).get("id") or "")
-        message = body.get("message") or {}
+        step = _step_of(action.get("value"))
+        team_id = _text((body.get("team") or {}).get("id"))
+        channel_id = _text((body.get("channel") or {}).get("id"))
+        user_id = _text((body.get("user") or {}).get("id"))
+        if not (team_id and channel_id and user_id):
+            log.warning("a mark-done click without team, channel or user: ignored")
+            return
+        message = body.get("message")
+        message = message if isinstance(message, dict) else {}
         lang = OnboardingService(deps.uow).language(Channel(team_id, channel_id)) or "en"
         try:
             mark_step_done(
@@ -402,10 +434,12 @@ def register(reg: Registrar, router: CommandRouter, deps: Deps) -> None:
                 text=t("error.refused", lang, reason=refusal.reason),
             )
             return
+        if not message.get("ts"):
+            return  # no result message to turn into "done" (Slack always sends it)
         try:
             client.chat_update(
                 channel=channel_id,
-                ts=str(message.get("ts") or ""),
+                ts=str(message.get("ts")),
                 text=str(message.get("text") or ""),
                 blocks=after_mark_done(list(message.get("blocks") or []), user_id, lang),
             )

@@ -8,19 +8,29 @@ calls `ack()` and hands the real listener to the background executor. Bolt waits
 ack on its own listener thread pool, so if slow work ran there, new requests would queue
 behind it and miss Slack's 3 seconds under load. Errors of the deferred work reach the same
 error hook Bolt would call. View submissions are not deferred: their `ack()` carries the answer
-(validation errors, the next view).
+(validation errors, the next view); if one fails, it is still acknowledged and its error goes to
+the same hook (Bolt would answer 500, or lose the ack, see docs/integration.md).
+
+A payload without a `response_url` (a button in a modal or on App Home, or a malformed payload)
+gets a `respond` that answers ephemerally in the channel instead of raising.
 """
 
 from __future__ import annotations
 
 import inspect
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from typing import Any
 
-from slack_bolt import App
+from slack_bolt import App, Respond
 from slack_bolt.kwargs_injection.args import Args
+from slack_sdk import WebClient
+from slack_sdk.models.attachments import Attachment
+from slack_sdk.models.blocks import Block
+from slack_sdk.webhook import WebhookResponse
+
+from handlers.errors import who_and_where
 
 Listener = Callable[..., Any]
 ErrorHook = Callable[..., None]
@@ -56,7 +66,7 @@ class Registrar:
 
     def view(self, callback_id: str | Any, listener: Listener) -> None:
         self.view_callbacks.append(str(callback_id))
-        self.app.view(callback_id)(listener)
+        self.app.view(callback_id)(self.acknowledged(listener))
 
     def view_closed(self, callback_id: str, listener: Listener) -> None:
         self.app.view_closed(callback_id)(self.deferred(listener))
@@ -71,10 +81,36 @@ class Registrar:
             kwargs = {name: getattr(args, name) for name in wanted}
             if "ack" in kwargs:
                 kwargs["ack"] = _already_acknowledged
+            if "respond" in kwargs:
+                kwargs["respond"] = respond_for(args)
             self.background.submit(self._run, listener, kwargs, args)
 
         acknowledge_then_defer.__name__ = getattr(listener, "__name__", "listener")
         return acknowledge_then_defer
+
+    def acknowledged(self, listener: Listener) -> Listener:
+        """Wrap a listener that acknowledges itself: if it fails, Slack still gets its ack."""
+        wanted = list(inspect.signature(listener).parameters)
+
+        def run_or_acknowledge(args: Args) -> None:
+            kwargs = {name: getattr(args, name) for name in wanted}
+            if "respond" in kwargs:
+                kwargs["respond"] = respond_for(args)
+            try:
+                listener(**kwargs)
+            except Exception as error:
+                if args.ack.response is None:
+                    args.ack()
+                self.on_error(
+                    error=error,
+                    body=args.body,
+                    client=args.client,
+                    respond=args.respond,
+                    logger=args.logger or log,
+                )
+
+        run_or_acknowledge.__name__ = getattr(listener, "__name__", "listener")
+        return run_or_acknowledge
 
     def _run(self, listener: Listener, kwargs: dict[str, Any], args: Args) -> None:
         try:
@@ -87,3 +123,46 @@ class Registrar:
                 respond=args.respond,
                 logger=args.logger or log,
             )
+
+
+class EphemeralRespond(Respond):
+    """``respond`` for a payload that has no ``response_url``: an ephemeral message to the
+    person in the channel when both are known, else nothing (logged)."""
+
+    def __init__(self, client: WebClient, channel: str | None, user: str | None) -> None:
+        super().__init__(response_url=None)
+        self._client, self._channel, self._user = client, channel, user
+
+    def __call__(
+        self,
+        text: str | dict[str, Any] = "",
+        blocks: Sequence[dict[str, Any] | Block] | None = None,
+        attachments: Sequence[dict[str, Any] | Attachment] | None = None,
+        response_type: str | None = None,
+        replace_original: bool | None = None,
+        delete_original: bool | None = None,
+        unfurl_links: bool | None = None,
+        unfurl_media: bool | None = None,
+        thread_ts: str | None = None,
+        metadata: dict[str, Any] | None = None,
+    ) -> WebhookResponse:
+        # Only what an ephemeral message can carry; "replace" becomes a new ephemeral message.
+        message = text if isinstance(text, dict) else {"text": text, "blocks": blocks}
+        if self._channel and self._user:
+            self._client.chat_postEphemeral(
+                channel=self._channel,
+                user=self._user,
+                text=str(message.get("text") or ""),
+                blocks=message.get("blocks"),
+            )
+        else:
+            log.info("nowhere to answer a payload without a response_url")
+        return WebhookResponse(url="", status_code=200, body="ok", headers={})
+
+
+def respond_for(args: Args) -> Respond:
+    """Bolt's ``respond`` when the payload has a ``response_url``, else ``EphemeralRespond``."""
+    if args.respond is not None and args.respond.response_url:
+        return args.respond
+    _team, channel, user = who_and_where(args.body)
+    return EphemeralRespond(args.client, channel, user)
