@@ -136,7 +136,8 @@ Written only for a file without errors:
 - Canonical headers (the names below) in the order below, only the columns the file had.
 - Dates `DD.MM.YYYY`, yes/no as `1`/`0`, country names replaced by ISO codes, IBAN / VAT
   number / BIC / currency compact and upper-case, texts trimmed.
-- A text that starts like a formula gets a leading `'` (see above); numbers never do.
+- A text or a code (product number, unit, batch, serial…) that starts like a formula gets a
+  leading `'` (see above); numbers, dates and yes/no values never do.
 """
 
 

@@ -8,7 +8,10 @@ What it looks like, and why (docs/csv-formats.md has the user-facing version):
   into a date or text. ``decimal_mark="."`` writes points instead.
 * Canonical headers, in the register's column order; only columns the file had.
 * Dates as DD.MM.YYYY, yes/no as `1`/`0`, country names as ISO codes, IBAN/VAT/BIC compact.
-* Text that a spreadsheet would run as a formula gets a leading apostrophe (CSV injection).
+* Any cell that a spreadsheet would run as a formula gets a leading apostrophe (CSV
+  injection): free text, and codes too, since a product number, unit, batch or serial may start
+  with `=` and is only warned about (and Excel's own `'` is dropped from codes when reading).
+  Decimals, yes/no and dates are written from parsed values and cannot start a formula.
 """
 
 from __future__ import annotations
@@ -89,10 +92,8 @@ def _normalized(name: str, kind: Kind, mark: str) -> pl.Expr:
         return pl.col(b(name)).cast(pl.Int8).cast(pl.String).alias(name)
     if kind == Kind.DATE:
         return pl.col(d(name)).dt.strftime("%d.%m.%Y").alias(name)
-    if kind == Kind.TEXT:
-        return values.escape_formula(col).alias(name)
     if name == "country":
-        return pl.col("country__v").str.split(":").list.last().alias(name)
-    if name in _COMPACT:
-        return col.str.replace_all(r"[\s\-.]", "").str.to_uppercase().alias(name)
-    return col
+        col = pl.col("country__v").str.split(":").list.last()
+    elif name in _COMPACT:
+        col = col.str.replace_all(r"[\s\-.]", "").str.to_uppercase()
+    return values.escape_formula(col).alias(name)

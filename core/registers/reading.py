@@ -25,6 +25,8 @@ from core.registers.source import HEAD, ByteSource, Utf8Stats, utf8_blocks
 
 ROW = "__row"
 _PY_BATCH = 50_000
+# The most a header row may take; one longer than the first sniffed block is read whole.
+HEADER_MAX = 4 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -66,15 +68,35 @@ def sniff_dialect(file: FileInput) -> Dialect:
     if cr_only:
         text_head = text_head.replace("\r", "\n")
     delimiter = sniff.sniff_delimiter(text_head)
-    header, header_row = _header(text_head, delimiter)
+    header, header_row, complete = _header(text_head, delimiter)
+    if not complete and len(head) == HEAD:
+        # Thousands of columns: the header row goes on past the sample. Read all of it, or
+        # the columns after the cut would be reported missing although they are there.
+        long_head = source.head(HEADER_MAX)
+        text = long_head[bom_len:].decode(encoding, errors="replace")
+        header, header_row, complete = _header(
+            text.replace("\r", "\n") if cr_only else text, delimiter
+        )
+        if not complete and len(long_head) == HEADER_MAX:
+            raise UnreadableFile(
+                "not_text",
+                f"The first row is longer than {HEADER_MAX // 2**20} MB: it is not the header "
+                "row of a register CSV.",
+            )
     return Dialect(encoding, bom_len, delimiter, header, header_row, cr_only)
 
 
-def _header(text_head: str, delimiter: str) -> tuple[tuple[str, ...], int]:
-    reader = csv.reader(io.StringIO(text_head, newline=""), delimiter=delimiter)
-    for index, row in enumerate(reader, start=1):
-        if any(cell.strip() for cell in row):
-            return tuple(row), index
+def _header(text_head: str, delimiter: str) -> tuple[tuple[str, ...], int, bool]:
+    """The first non-blank row, its row number, and whether it ends within ``text_head``."""
+    buffer = io.StringIO(text_head, newline="")
+    reader = csv.reader(buffer, delimiter=delimiter)
+    try:
+        for index, row in enumerate(reader, start=1):
+            if any(cell.strip() for cell in row):
+                complete = text_head[: buffer.tell()].endswith(("\n", "\r"))
+                return tuple(row), index, complete
+    except csv.Error as exc:  # a header cell longer than the csv module's field limit
+        raise UnreadableFile("not_text", f"The file cannot be read as CSV ({exc}).") from exc
     raise UnreadableFile("empty", "The file is empty.")
 
 
