@@ -115,6 +115,7 @@ def _secrets(settings: Settings) -> list[str]:
         settings.slack_signing_secret,
         settings.slack_app_token,
         settings.secret_key,
+        *settings.secret_key_previous,
     ]
     return [v.get_secret_value() for v in values if v is not None]
 

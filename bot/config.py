@@ -30,6 +30,8 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=3000, ge=1, le=65535)
     secret_key: SecretStr | None = None
+    # Old SECRET_KEYs (comma-separated) that still open stored credentials during a rotation.
+    secret_key_previous: Annotated[tuple[SecretStr, ...], NoDecode] = ()
     rackbeat_api_url: str = "https://app.rackbeat.com/api/"
     netvisor_api_url: str = "https://isvapi.netvisor.fi/"
     numbering_check_minutes: int = Field(default=60, ge=1, le=7 * 24 * 60)
@@ -72,6 +74,13 @@ class Settings(BaseSettings):
             if not hosts:
                 raise ValueError("must name at least one host")
             return hosts
+        return value
+
+    @field_validator("secret_key_previous", mode="before")
+    @classmethod
+    def _split_keys(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(key.strip() for key in value.split(",") if key.strip())
         return value
 
     @field_validator("database_url")

@@ -41,6 +41,7 @@ def attach_numbering(deps: Deps, settings: Settings) -> NumberingService:
         rackbeat_url=settings.rackbeat_api_url,
         netvisor_url=settings.netvisor_api_url,
         secret_key=settings.secret_key,
+        previous_keys=settings.secret_key_previous,
         interval=timedelta(minutes=settings.numbering_check_minutes),
     )
     deps.numbering = service

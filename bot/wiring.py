@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
 from bot.config import Settings
 from bot.scheduler import attach_numbering
+from core.sources.credentials import SecretBox, reseal_stored
 from core.store.database import create_database_engine, migrate
 from core.store.uow import unit_of_work_factory
 from handlers.background import TrackingExecutor
 from handlers.deps import Deps, RuntimeConfig
+
+log = logging.getLogger("bot.wiring")
 
 
 @dataclass
@@ -54,5 +58,21 @@ def build_runtime(settings: Settings, *, run_migrations: bool = True) -> Runtime
         # runnable thread slows the acknowledgements of new requests.
         executor=TrackingExecutor(max_workers=8),
     )
-    attach_numbering(deps, settings)
+    numbering = attach_numbering(deps, settings)
+    if numbering.box is not None:
+        reseal_credentials(deps, numbering.box)
     return Runtime(settings, engine, deps)
+
+
+def reseal_credentials(deps: Deps, box: SecretBox) -> None:
+    """After a SECRET_KEY rotation: re-encrypt stored credentials under the new key, and say
+    so; credentials no key opens are reported (docs/operations.md, "Rotating SECRET_KEY")."""
+    found = reseal_stored(deps.uow, box)
+    if found.resealed:
+        log.info("re-encrypted %d stored credential(s) under SECRET_KEY", found.resealed)
+    if found.unreadable:
+        log.warning(
+            "%d stored credential(s) cannot be opened with SECRET_KEY or SECRET_KEY_PREVIOUS: "
+            "give the key they were stored with in SECRET_KEY_PREVIOUS, or connect again",
+            found.unreadable,
+        )

@@ -10,7 +10,7 @@ key, which the handlers put in the user's language.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -371,16 +371,18 @@ def build_numbering(
     secret_key: SecretStr | None,
     interval: timedelta,
     max_connections: int = 64,
+    previous_keys: Sequence[SecretStr] = (),
 ) -> NumberingService:
     """The process's numbering service (its checker and pooled upstream clients inside).
 
     A ``SECRET_KEY`` too weak to use is logged and treated as missing: the rest of the bot
-    keeps working, ``connect`` refuses, stored credentials report the cause.
+    keeps working, ``connect`` refuses, stored credentials report the cause. ``previous_keys``
+    (``SECRET_KEY_PREVIOUS``) still open what was stored under an older key.
     """
     box: SecretBox | None = None
     if secret_key is not None:
         try:
-            box = SecretBox(secret_key)
+            box = SecretBox(secret_key, previous_keys)
         except ConfigurationError as error:
             log.error("numbering credentials disabled: %s", error.reason)
     upstreams = Upstreams(rackbeat_url, netvisor_url, max_connections=max_connections)

@@ -4,10 +4,11 @@ Secrets are ``SecretStr``: ``repr()``, ``str()``, logs and validation errors sho
 (``hide_input_in_errors`` keeps a wrongly typed key out of error messages too).
 
 At rest they are a Fernet token (AES-128-CBC + HMAC-SHA256, from ``cryptography``) under a key
-derived from ``SECRET_KEY`` with HKDF-SHA256. Rotation: start the process with the new key as
-the current one and the old key among ``previous_keys``; everything still opens (MultiFernet
-tries each key), ``SecretBox.rotate`` re-encrypts a stored token under the new key, and once
-every stored token has been rotated the old key can be dropped.
+derived from ``SECRET_KEY`` with HKDF-SHA256. Rotation (docs/operations.md): start the process
+with the new key as the current one and the old key among ``previous_keys``
+(``SECRET_KEY_PREVIOUS``); everything still opens (MultiFernet tries each key), and
+``reseal_stored`` re-encrypts the stored tokens under the new key (every process does it when it
+starts), after which the old key can be dropped.
 """
 
 from __future__ import annotations
@@ -15,15 +16,19 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Literal, TypeVar
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from sqlalchemy import select
 from stdnum.fi import ytunnus
 
 from core.errors import ConfigurationError
+from core.store.numbering_models import NumberingCredentials
+from core.store.uow import UnitOfWorkFactory
 
 MIN_SECRET_KEY_LENGTH = 16
 _HKDF_SALT = b"rackbeat-onboarding-bot"
@@ -86,6 +91,7 @@ class SecretBox:
         self, secret_key: str | SecretStr, previous_keys: Sequence[str | SecretStr] = ()
     ) -> None:
         keys = [_fernet(_plain(secret_key)), *(_fernet(_plain(key)) for key in previous_keys)]
+        self._current = keys[0]
         self._fernet = MultiFernet(keys)
         self._key_count = len(keys)
 
@@ -111,6 +117,14 @@ class SecretBox:
                 "give the old one as a previous key, or connect again."
             ) from exc
 
+    def is_current(self, token: str) -> bool:
+        """Whether ``token`` opens with the current key alone (nothing to re-encrypt)."""
+        try:
+            self._current.decrypt(token.encode("ascii"))
+        except (InvalidToken, ValueError):
+            return False
+        return True
+
     def rotate(self, token: str) -> str:
         """The same secret re-encrypted under the current key."""
         try:
@@ -119,3 +133,34 @@ class SecretBox:
             raise ConfigurationError(
                 "Stored credentials cannot be opened with SECRET_KEY or a previous key."
             ) from exc
+
+
+@dataclass(frozen=True)
+class Resealed:
+    """What ``reseal_stored`` found: re-encrypted now, already current, opening with no key."""
+
+    resealed: int
+    current: int
+    unreadable: int
+
+
+def reseal_stored(uow: UnitOfWorkFactory, box: SecretBox) -> Resealed:
+    """Re-encrypt under the current key every stored credential that opens only with a
+    previous one, in one transaction (rows locked where the database can, so processes
+    starting together take turns). Tokens no key opens are left as they are: the right key
+    may still come back, and the numbering check names the cause meanwhile."""
+    resealed = current = unreadable = 0
+    with uow() as unit:
+        query = select(NumberingCredentials).with_for_update()
+        for row in unit.session.scalars(query):
+            if box.is_current(row.sealed):
+                current += 1
+                continue
+            try:
+                row.sealed = box.rotate(row.sealed)
+            except ConfigurationError:
+                unreadable += 1
+            else:
+                resealed += 1
+        unit.commit()
+    return Resealed(resealed, current, unreadable)
