@@ -253,6 +253,7 @@ def parse_page(value: str, language: Language | str = Language.EN) -> int:
     words = [word for word in normalise(value).split(" ") if word and word not in _PAGE_WORDS]
     if not words:
         return 1
-    if len(words) == 1 and words[0].isdigit() and int(words[0]) >= 1:
+    # isdecimal, not isdigit: `int` cannot read digits like `፩`; and no 5,000-digit pages.
+    if len(words) == 1 and words[0].isdecimal() and len(words[0]) <= 9 and int(words[0]) >= 1:
         return int(words[0])
     raise InvalidArgument(text("onb.invalid.page", language, value=value.strip()))
