@@ -13,13 +13,12 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from typing import TextIO
 
 from sqlalchemy import select
 
 from bot.config import Settings
-from core.numbering.checker import CheckInProgress, CheckReport, Delivery, Notifier
+from core.numbering.checker import DEFAULT_CONCURRENCY, CheckReport, Delivery, Notifier
 from core.numbering.model import Level, Series
 from core.numbering.view import NumberingView
 from core.store.database import create_database_engine, migrate
@@ -45,7 +44,12 @@ def _parser() -> argparse.ArgumentParser:
         description="Run the numbering check once now and post alerts like the scheduler.",
     )
     parser.add_argument("--channel", help="only the onboarding of this Slack channel id")
-    parser.add_argument("--concurrency", type=int, default=8, help="checks at once (default 8)")
+    parser.add_argument(
+        "--concurrency",
+        type=int,
+        default=DEFAULT_CONCURRENCY,
+        help=f"upstream reads at once (default {DEFAULT_CONCURRENCY})",
+    )
     return parser
 
 
@@ -71,23 +75,17 @@ def main(args: Sequence[str], settings: Settings, out: TextIO = sys.stdout) -> i
             print("no onboarding has numbering set up" + _in(options.channel), file=out)
             return 0
         notifier = _notifier(settings, deps)
-
-        def run(onboarding_id: int) -> CheckReport | str:
-            try:
-                return service.checker.check_now(onboarding_id, notifier)
-            except CheckInProgress:
-                return "skipped, being checked elsewhere"
-            except Exception as error:  # one broken onboarding must not hide the others
-                return f"check failed: {type(error).__name__}"
-
-        with ThreadPoolExecutor(max(1, options.concurrency)) as pool:
-            results = list(pool.map(run, [target[0] for target in targets]))
-        outcome = 0
-        for (_, channel, company), result in zip(targets, results, strict=True):
-            if isinstance(result, str):
-                print(f"{channel} {company}: {result}", file=out)
-                outcome = 2 if result.startswith("check failed") else outcome
-            elif not _print(result, channel, company, out):
+        ids = [target[0] for target in targets]
+        round_report = service.checker.check_due(
+            notifier, max(1, options.concurrency), keep=True, only=ids
+        )
+        reports = {report.view.onboarding.id: report for report in round_report.reports}
+        outcome = 2 if round_report.errors else 0
+        for onboarding_id, channel, company in targets:
+            report = reports.get(onboarding_id)
+            if report is None:
+                print(f"{channel} {company}: not checked (running elsewhere, or failed)", file=out)
+            elif not _print(report, channel, company, out):
                 outcome = max(outcome, 1)
         return outcome
     finally:

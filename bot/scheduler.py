@@ -18,7 +18,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.config import Settings
-from core.numbering.checker import Notifier, NumberingChecker, RoundReport
+from core.numbering.checker import DEFAULT_CONCURRENCY, Notifier, NumberingChecker, RoundReport
 from core.numbering.service import NumberingService, build_numbering
 from handlers.deps import Deps
 
@@ -27,7 +27,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("bot.scheduler")
 
-DEFAULT_CONCURRENCY = 16
 MAX_TICK = timedelta(minutes=1)
 FIRST_RUN_DELAY = timedelta(seconds=5)
 

@@ -97,6 +97,8 @@ class SlackNotifier:
     def checked(self, view: NumberingView) -> None:
         """Edit the checklist in place (its numbering step shows the levels); a channel whose
         checklist was never posted does not get one from a background check."""
+        if view.onboarding.checklist_ts is None:
+            return
         where = Channel(view.onboarding.team_id, view.onboarding.channel_id)
         publish_checklist(service_for(self.deps), self.client, where, post_if_missing=False)
 

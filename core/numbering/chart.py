@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from core.numbering.model import InputField, Observation, Reading, Series
+from core.numbering.model import InputField, Level, Observation, Reading, Series
 from core.numbering.view import NumberingView, SeriesView
 
 RACKBEAT_COLOUR = "#1f6feb"
@@ -30,9 +30,10 @@ class ChartLabels:
     meets: str
     """Annotation at the meeting point; ``{date}`` is filled in."""
     no_data: str
+    levels: Mapping[Level, str]
 
 
-def render_chart(view: NumberingView, labels: ChartLabels, dpi: int = 100) -> bytes:
+def render_chart(view: NumberingView, labels: ChartLabels, dpi: int = 80) -> bytes:
     """The PNG bytes of the chart for ``view``."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
@@ -57,7 +58,7 @@ def _plot_series(
     from matplotlib.ticker import StrMethodFormatter
 
     assert isinstance(ax, Axes)
-    ax.set_title(f"{title}: {series.level.value}", loc="left", fontsize=10)
+    ax.set_title(f"{title}: {labels.levels[series.level]}", loc="left", fontsize=10)
     evaluation = series.evaluation
     rackbeat = _with_current(series.history.rackbeat_next, evaluation.inputs.rackbeat_next, now)
     netvisor = _with_current(series.history.netvisor_max, evaluation.inputs.netvisor_max, now)

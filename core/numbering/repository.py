@@ -272,16 +272,28 @@ class NumberingRepository:
             self.session.flush()
 
     def claim_due(
-        self, holder: str, now: datetime, ttl: timedelta, interval: timedelta, limit: int
+        self,
+        holder: str,
+        now: datetime,
+        ttl: timedelta,
+        interval: timedelta,
+        limit: int,
+        only: Sequence[int] | None = None,
     ) -> list[int]:
         """Claim up to ``limit`` due checks nobody holds; moves each one's next due time.
 
+        ``only``: claim these onboardings (if free), due or not (a check run by hand).
         On PostgreSQL ``FOR UPDATE SKIP LOCKED`` lets concurrent claimers pass each other's
         rows; SQLite serialises writers (``BEGIN IMMEDIATE``), so the same query is safe there.
         """
+        which = (
+            NumberingLease.due_at <= now
+            if only is None
+            else NumberingLease.onboarding_id.in_(list(only))
+        )
         query = (
             select(NumberingLease)
-            .where(NumberingLease.due_at <= now, _free(now))
+            .where(which, _free(now))
             .order_by(NumberingLease.due_at, NumberingLease.onboarding_id)
             .limit(limit)
             .with_for_update(skip_locked=True)

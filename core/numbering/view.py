@@ -42,10 +42,13 @@ class OnboardingRef:
     channel_id: str
     company_name: str
     language: str
+    checklist_ts: str | None = None
 
     @classmethod
     def of(cls, row: Onboarding) -> OnboardingRef:
-        return cls(row.id, row.team_id, row.channel_id, row.company_name, row.language)
+        return cls(
+            row.id, row.team_id, row.channel_id, row.company_name, row.language, row.checklist_ts
+        )
 
 
 @dataclass(frozen=True)

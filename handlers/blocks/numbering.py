@@ -311,6 +311,7 @@ def chart_labels(view: NumberingView, language: str) -> ChartLabels:
         forecast=t("numbering.chart.forecast", language),
         meets=t("numbering.chart.meets", language, date="{date}"),
         no_data=t("numbering.chart.no_data", language),
+        levels={level: level_word(level, language) for level in Level},
     )
 
 
