@@ -1,8 +1,10 @@
-"""Builds the Bolt app: one client on `SLACK_API_URL` with slack-sdk's retry handlers."""
+"""Builds the Bolt app: one client on `SLACK_API_URL` with slack-sdk's retry handlers, used
+for every kind of Slack call (`bot.slack_retries`)."""
 
 from __future__ import annotations
 
 import logging
+from typing import cast
 
 from slack_bolt import App
 from slack_sdk import WebClient
@@ -12,6 +14,7 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 
+from bot import slack_retries
 from bot.config import Settings
 from bot.logs import withhold_refused_request_bodies
 from handlers import register_handlers
@@ -21,12 +24,14 @@ from handlers.registry import Registrar
 log = logging.getLogger("bot.app")
 
 
-def build_client(token: str, api_url: str) -> WebClient:
-    """A Web API client that waits out 429s (Retry-After) and retries brief outages."""
-    return WebClient(
+def build_client(token: str, api_url: str, timeout: float = 10.0) -> WebClient:
+    """A Web API client that waits out 429s (Retry-After) and retries brief outages, its raw
+    file uploads included; a call gives up after ``timeout`` seconds without an answer."""
+    return slack_retries.RetryingWebClient(
         token=token,
         base_url=api_url,
-        timeout=10,
+        # slack-sdk annotates int, but hands the value to urllib, which takes float seconds.
+        timeout=cast(int, timeout),
         retry_handlers=[
             RateLimitErrorRetryHandler(max_retry_count=3),
             ConnectionErrorRetryHandler(max_retry_count=2),
@@ -42,7 +47,11 @@ def build_app(settings: Settings, deps: Deps, *, socket_mode: bool = False) -> A
     signing_secret = settings.slack_signing_secret
     if signing_secret is None and not socket_mode:
         raise ValueError("SLACK_SIGNING_SECRET is needed in HTTP mode")
-    client = build_client(settings.slack_bot_token.get_secret_value(), settings.slack_api_url)
+    client = build_client(
+        settings.slack_bot_token.get_secret_value(),
+        settings.slack_api_url,
+        settings.slack_timeout_seconds,
+    )
     withhold_refused_request_bodies()
     app = App(
         client=client,
@@ -53,6 +62,7 @@ def build_app(settings: Settings, deps: Deps, *, socket_mode: bool = False) -> A
         logger=logging.getLogger("slack_bolt"),
         raise_error_for_unhandled_request=False,
     )
+    slack_retries.install(app)
     registrar = register_handlers(app, deps)
     app.registrar = registrar  # type: ignore[attr-defined]
     return app

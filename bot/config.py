@@ -26,6 +26,8 @@ class Settings(BaseSettings):
     slack_app_token: SecretStr | None = None
     slack_api_url: str = "https://slack.com/api/"
     slack_file_hosts: Annotated[tuple[str, ...], NoDecode] = ("files.slack.com",)
+    # Seconds a Slack call (Web API, response_url, file download or upload) may take.
+    slack_timeout_seconds: float = Field(default=10.0, gt=0, le=300)
     database_url: str = "sqlite:///data/onboarding.db"
     host: str = "127.0.0.1"
     port: int = Field(default=3000, ge=1, le=65535)

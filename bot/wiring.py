@@ -38,6 +38,7 @@ def runtime_config(settings: Settings) -> RuntimeConfig:
     return RuntimeConfig(
         bot_token=settings.slack_bot_token,
         file_hosts=settings.slack_file_hosts,
+        slack_timeout_seconds=settings.slack_timeout_seconds,
         max_upload_mb=settings.max_upload_mb,
         numbering_check_minutes=settings.numbering_check_minutes,
         rackbeat_api_url=settings.rackbeat_api_url,

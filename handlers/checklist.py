@@ -39,6 +39,7 @@ from handlers.blocks.onboarding import live_announcement
 from handlers.deps import Deps
 from handlers.messages import t
 from handlers.registry import Registrar
+from handlers.slack_failures import SLACK_FAILURES, describe
 
 log = logging.getLogger(__name__)
 
@@ -61,8 +62,8 @@ def actor_for(client: WebClient, user_id: str, team_id: str | None = None) -> Ac
     """
     try:
         response = client.users_info(user=user_id, include_locale=True)
-    except SlackApiError as error:
-        log.warning("users.info failed for %s: %s", user_id, error.response.get("error"))
+    except SLACK_FAILURES as error:
+        log.warning("users.info failed for %s: %s", user_id, describe(error))
         return Actor(user_id)
     user: dict[str, Any] = response.get("user") or {}
     same_team = team_id is None or user.get("team_id") in (None, team_id)
@@ -127,9 +128,22 @@ def publish_checklist(
 
 
 def after_change(service: OnboardingService, client: WebClient, result: ChangeResult) -> None:
-    """Bring the checklist up to date and, the first time the onboarding goes live, say so."""
+    """Bring the checklist up to date and, the first time the onboarding goes live, say so.
+
+    The change is committed by now: if Slack fails to take the edit, that is logged and the
+    person still gets their answer (not an apology saying nothing changed); the next change
+    or `status` brings the checklist up to date.
+    """
     where = result.snapshot.channel
-    publish_checklist(service, client, where)
+    try:
+        publish_checklist(service, client, where)
+    except SLACK_FAILURES as error:
+        log.warning(
+            "checklist in %s not refreshed after a change (%s): the next change or `status` "
+            "will bring it up to date",
+            where.channel_id,
+            describe(error),
+        )
     if result.announce_live:
         announcement = live_announcement(result.snapshot)
         client.chat_postMessage(

@@ -28,6 +28,7 @@ class RuntimeConfig:
 
     bot_token: SecretStr
     file_hosts: tuple[str, ...] = ("files.slack.com",)
+    slack_timeout_seconds: float = 10.0
     max_upload_mb: int = 50
     numbering_check_minutes: int = 60
     rackbeat_api_url: str = "https://app.rackbeat.com/api/"

@@ -64,7 +64,7 @@ class OnboardingCommands:
         name = ctx.args or ("" if channel_name in NAMELESS_CHANNELS else channel_name)
         actor = actor_for(ctx.client, ctx.user_id, ctx.team_id)
         result = self.service.start(where(ctx), actor, name)
-        publish_checklist(self.service, ctx.client, where(ctx))
+        after_change(self.service, ctx.client, result)
         language = result.snapshot.language.value
         ctx.reply(t("onboarding.started", language, company=result.snapshot.company_name))
 

@@ -1,0 +1,138 @@
+"""Slack failing for good (500 after every retry) or not answering within the client timeout,
+on every kind of call the onboarding makes: the database change is kept whole, the person is
+told what happened when Slack lets us, the failure is logged, the checklist is corrected by
+the next change or by `status`, and no worker is stuck or loops."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+
+import pytest
+
+from bot.localslack import LocalSlack
+from core.onboarding.steps import StepId, StepState
+from handlers.messages import t
+from tests.faults.support import (
+    ANN,
+    bot_posts,
+    checklist,
+    click_done,
+    run,
+    said,
+    shows_done,
+    snapshot,
+)
+from tests.harness import BotUnderTest
+
+TIMEOUT = 0.5
+# A call that gets no answer within the client timeout; or one that fails on every retry
+# (slack-sdk makes 1 + 2 attempts on a 5xx).
+HANG = {"delay": TIMEOUT * 3, "status": 500}
+DOWN = {"status": 503, "times": 3}
+FAULTS = [pytest.param(HANG, id="timeout"), pytest.param(DOWN, id="persistent-503")]
+
+
+@pytest.fixture
+def bot(slack: LocalSlack, sqlite_url: str) -> Iterator[BotUnderTest]:
+    slack.add_user(ANN, "ann")
+    under_test = BotUnderTest(slack, sqlite_url, slack_timeout_seconds=TIMEOUT)
+    yield under_test
+    under_test.stop()
+
+
+@pytest.fixture
+def warnings(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
+    caplog.set_level(logging.WARNING)
+    return caplog
+
+
+def logged(caplog: pytest.LogCaptureFixture, *words: str) -> bool:
+    return any(
+        all(word in record.getMessage() for word in words)
+        for record in caplog.records
+        if record.levelno >= logging.WARNING
+    )
+
+
+@pytest.mark.parametrize("fault", FAULTS)
+def test_chat_update_failing_keeps_the_change_and_status_corrects_the_checklist(
+    bot: BotUnderTest,
+    slack: LocalSlack,
+    warnings: pytest.LogCaptureFixture,
+    fault: dict[str, float],
+) -> None:
+    run(bot, "start Acme Oy")
+    seq = slack.last_seq
+    slack.fail_next("chat.update", **fault)
+    run(bot, "done login")
+    assert snapshot(bot, slack).step(StepId.LOGIN).state is StepState.DONE
+    assert said(slack, seq) == [t("onboarding.changed.done", "en", step="1. Log in to Rackbeat")]
+    assert logged(warnings, "checklist")
+    assert not shows_done(checklist(bot, slack), "login")  # Slack never took the edit
+    run(bot, "status")
+    assert shows_done(checklist(bot, slack), "login")
+    assert len(bot_posts(slack)) == 1
+
+
+@pytest.mark.parametrize("fault", FAULTS)
+def test_chat_post_message_failing_keeps_the_onboarding_and_status_posts_the_checklist(
+    bot: BotUnderTest,
+    slack: LocalSlack,
+    warnings: pytest.LogCaptureFixture,
+    fault: dict[str, float],
+) -> None:
+    slack.fail_next("chat.postMessage", **fault)
+    run(bot, "start Acme Oy")
+    assert snapshot(bot, slack).company_name == "Acme Oy"
+    assert said(slack) == [t("onboarding.started", "en", company="Acme Oy")]
+    assert logged(warnings, "checklist")
+    assert bot_posts(slack) == []
+    run(bot, "status")
+    assert len(bot_posts(slack)) == 1
+    assert snapshot(bot, slack).checklist_ts == bot_posts(slack)[0].ts
+
+
+@pytest.mark.parametrize("fault", FAULTS)
+def test_users_info_failing_treats_the_person_as_a_regular_user(
+    bot: BotUnderTest,
+    slack: LocalSlack,
+    warnings: pytest.LogCaptureFixture,
+    fault: dict[str, float],
+) -> None:
+    run(bot, "start Acme Oy")
+    slack.fail_next("users.info", **fault)
+    run(bot, "done login")  # the owner needs no admin status
+    assert snapshot(bot, slack).step(StepId.LOGIN).state is StepState.DONE
+    assert logged(warnings, "users.info")
+
+
+@pytest.mark.parametrize("fault", FAULTS)
+def test_views_publish_failing_is_logged_and_the_next_visit_works(
+    bot: BotUnderTest,
+    slack: LocalSlack,
+    warnings: pytest.LogCaptureFixture,
+    fault: dict[str, float],
+) -> None:
+    run(bot, "start Acme Oy")
+    slack.fail_next("views.publish", **fault)
+    bot.driver.open_home(user=ANN)
+    bot.settle()
+    assert ANN not in slack.homes
+    assert warnings.records  # the hook logged it
+    bot.driver.open_home(user=ANN)
+    bot.settle()
+    assert "Acme Oy" in str(slack.homes[ANN].view)
+
+
+def test_a_click_whose_checklist_edit_fails_still_answers_and_keeps_the_change(
+    bot: BotUnderTest, slack: LocalSlack, warnings: pytest.LogCaptureFixture
+) -> None:
+    run(bot, "start Acme Oy")
+    slack.fail_next("chat.update", **HANG)
+    click_done(bot, slack, "login")
+    assert snapshot(bot, slack).step(StepId.LOGIN).state is StepState.DONE
+    assert t("error.apology", "en") not in said(slack)
+    run(bot, "done settings")
+    assert shows_done(checklist(bot, slack), "login")  # the next change corrects it
+    assert shows_done(checklist(bot, slack), "settings")
