@@ -35,6 +35,8 @@ _IDS = ("user", "channel", "team", "enterprise")
 _STRINGS = ("type", "action_id", "block_id", "callback_id", "response_url", "private_metadata")
 # Lists of objects.
 _LISTS = ("authorizations", "actions", "response_urls")
+# What Bolt indexes into as soon as the key is there: null is as bad as a string.
+_NOT_NULL = ("event", "view", "actions", "response_urls")
 _MAX_DEPTH = 4
 
 
@@ -101,6 +103,9 @@ def _envelope(node: dict[str, Any], name: str, depth: int) -> str | None:
             isinstance(value, list) and all(isinstance(v, dict) for v in value)
         ):
             return f"'{key}' is not a list of objects"
+    for key in _NOT_NULL:
+        if key in node and node[key] is None:
+            return f"'{key}' is null"
     if node.get("type") == "block_actions" and "actions" in node and not node["actions"]:
         return "'actions' is empty"
     for key in _OBJECTS:

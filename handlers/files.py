@@ -47,6 +47,7 @@ from handlers.blocks.registers import (
     ACTION_MARK_DONE,
     STEP_OF,
     after_mark_done,
+    mrkdwn_text,
     result_message,
     simple_message,
 )
@@ -186,7 +187,7 @@ class FileIntake:
         reply = client.chat_postMessage(
             channel=share.channel_id,
             thread_ts=share.thread_ts,
-            text=t("registers.checking", lang, name=name),
+            text=t("registers.checking", lang, name=mrkdwn_text(name)),
         )
         reply_ts = str(reply["ts"])
         with self.deps.uow() as uow:
@@ -199,7 +200,7 @@ class FileIntake:
             )
         except Refusal as refusal:
             status = "refused"
-            params = {"name": name, **refusal.params}
+            params = {"name": mrkdwn_text(name), **refusal.params}
             self._edit(client, share, reply_ts, *simple_message(t(refusal.key, lang, **params)))
         except Exception:
             log.exception("checking %s failed", file_id)
@@ -228,7 +229,7 @@ class FileIntake:
         valuation = onboarding.valuation if onboarding else None
 
         def show_progress(rows: int) -> None:
-            text = t("registers.progress", lang, name=name, rows=f"{rows:,}")
+            text = t("registers.progress", lang, name=mrkdwn_text(name), rows=f"{rows:,}")
             self._edit(client, share, reply_ts, *simple_message(text))
 
         file = FileInput(name, data=data)
@@ -321,7 +322,7 @@ class FileIntake:
                 share,
                 report,
                 f"{stem}-errors.csv",
-                t("registers.report.comment", lang, name=file.name),
+                t("registers.report.comment", lang, name=mrkdwn_text(file.name)),
             )
         if result.valid:
             normalized = write_normalized(file, result)
@@ -331,7 +332,7 @@ class FileIntake:
                 share,
                 normalized,
                 f"{stem}-normalized.csv",
-                t("registers.normalized.comment", lang, name=file.name),
+                t("registers.normalized.comment", lang, name=mrkdwn_text(file.name)),
             )
 
     @staticmethod
@@ -360,7 +361,7 @@ def _refusal_for(result: FileResult) -> Refusal:
         return Refusal(f"registers.refused.{code}")
     if code in ("unknown_register", "ambiguous_register"):
         return Refusal("registers.refused.unknown_register")
-    return Refusal("registers.refused.other", reason=result.issues[0].message)
+    return Refusal("registers.refused.other", reason=mrkdwn_text(result.issues[0].message))
 
 
 def _text(value: object) -> str:

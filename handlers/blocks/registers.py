@@ -23,6 +23,15 @@ STEP_OF: dict[Register, str] = {
 Blocks = list[dict[str, Any]]
 
 
+def mrkdwn_text(value: str) -> str:
+    """Text from a user's file (its name, cells, header) made safe for a mrkdwn message.
+
+    Slack reads `<!channel>`, `<@U123>` and `<https://…|label>` as mentions and links, and wants
+    `&`, `<` and `>` escaped in text it should show as is (api.slack.com, "Formatting text").
+    """
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def _section(text: str) -> dict[str, Any]:
     return {"type": "section", "text": {"type": "mrkdwn", "text": text[:3000]}}
 
@@ -35,7 +44,7 @@ def verdict(result: FileResult, lang: str) -> str:
     """The one-line verdict: ready to import, or how many errors and warnings."""
     register = t(f"registers.name.{result.register}", lang) if result.register else "?"
     params = {
-        "name": result.file,
+        "name": mrkdwn_text(result.file),
         "register": register,
         "rows": f"{result.rows:,}".replace(",", "\u00a0"),
         "errors": result.error_count,
@@ -55,10 +64,11 @@ def issue_line(group: IssueGroup, lang: str) -> str:
     title = t(f"registers.code.{group.code}", lang)
     column = f" (`{group.column}`)" if group.column else ""
     if not group.rows:
-        return f"{icon} *{title}*: {group.message}"
+        return f"{icon} *{title}*: {mrkdwn_text(group.message)}"
     where = t("registers.group.rows", lang, rows=group.rows)
     count = f" ({group.count}×)" if group.count > 1 else ""
-    samples = ", ".join(f"`{s[:40]}`" for s in group.samples)
+    # A backtick in a value would end the code span early.
+    samples = ", ".join(f"`{mrkdwn_text(s[:40]).replace('`', 'ˋ')}`" for s in group.samples)
     example = "; " + t("registers.group.samples", lang, samples=samples) if samples else ""
     return f"{icon} *{title}*{column}: {where}{count}{example}"
 
