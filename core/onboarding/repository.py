@@ -69,7 +69,9 @@ class OnboardingRepository:
         query = (
             select(AuditEvent)
             .where(AuditEvent.onboarding_id == onboarding_id)
-            .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+            # Insertion order, not `at`: a clock set back would otherwise list the latest
+            # change below older ones (tests/faults/test_clock_jumps.py).
+            .order_by(AuditEvent.id.desc())
             .offset(offset)
             .limit(limit)
         )
