@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -376,8 +377,13 @@ _SEPARATORS = re.compile(r"[\s_\-.:/]+")
 
 
 def header_key(text: str) -> str:
-    """Comparable form of a header cell: `Y-tunnus` → `y tunnus`, `cost_price` → `cost price`."""
-    return _SEPARATORS.sub(" ", text.replace("\ufeff", "").strip().strip('"').casefold()).strip()
+    """Comparable form of a header cell: `Y-tunnus` → `y tunnus`, `cost_price` → `cost price`.
+
+    Invisible format characters (a BOM, zero-width spaces, direction marks) are dropped: a
+    header that looks like `number` is `number`.
+    """
+    visible = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+    return _SEPARATORS.sub(" ", visible.strip().strip('"').casefold()).strip()
 
 
 def _lookup(columns: tuple[Column, ...]) -> dict[str, str]:

@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import polars as pl
 
+# Digits are ASCII `[0-9]` throughout: polars' `\d` is Unicode and would take `١٢٣` (Arabic-Indic)
+# or `１２３` (full-width) as a number, which Rackbeat and Netvisor do not.
+
 # Thousands separators people and spreadsheets type: space, no-break space, narrow no-break
 # space (what Excel and macOS write in a Finnish locale) and thin space.
 _GROUP = "[ \u00a0\u202f\u2009]"
 GROUP_CHARS = _GROUP
-GROUPED = rf"^[+-]?\d{{1,3}}(?:{_GROUP}\d{{3}})+(?:[.,]\d+)?$"
-PLAIN = r"^[+-]?\d+(?:[.,]\d+)?$"
+GROUPED = rf"^[+-]?[0-9]{{1,3}}(?:{_GROUP}[0-9]{{3}})+(?:[.,][0-9]+)?$"
+PLAIN = r"^[+-]?[0-9]+(?:[.,][0-9]+)?$"
 # One mark and exactly three digits after it: `1.234` is 1234 in some locales, 1,234 in others.
-THOUSANDS_LIKE = r"^[+-]?\d{1,3}[.,]\d{3}$"
+THOUSANDS_LIKE = r"^[+-]?[0-9]{1,3}[.,][0-9]{3}$"
 
 TRUE_WORDS = ("1", "yes", "y", "true", "kyllä", "kylla", "k", "x", "ja", "on")
 FALSE_WORDS = ("0", "no", "n", "false", "ei", "e", "nej", "off", "-")
@@ -87,14 +90,14 @@ BOOLEAN_WORDS = TRUE_WORDS + FALSE_WORDS
 
 def date(expr: pl.Expr) -> pl.Expr:
     """DD.MM.YYYY (also D.M.YYYY, as Finnish Excel shows dates) as a Date, null if invalid."""
-    shaped = expr.str.contains(r"^\d{1,2}\.\d{1,2}\.\d{4}$")
-    padded = expr.str.replace(r"^(\d)\.", "0$1.").str.replace(r"\.(\d)\.", ".0$1.")
+    shaped = expr.str.contains(r"^[0-9]{1,2}\.[0-9]{1,2}\.[0-9]{4}$")
+    padded = expr.str.replace(r"^([0-9])\.", "0$1.").str.replace(r"\.([0-9])\.", ".0$1.")
     return pl.when(shaped).then(padded.str.to_date("%d.%m.%Y", strict=False))
 
 
 def ean_shape_valid(expr: pl.Expr) -> pl.Expr:
     """8, 12, 13 or 14 digits (EAN-8, UPC-A, EAN-13, GTIN-14)."""
-    return expr.str.contains(r"^(?:\d{8}|\d{12,14})$")
+    return expr.str.contains(r"^(?:[0-9]{8}|[0-9]{12,14})$")
 
 
 def ean_check_valid(expr: pl.Expr) -> pl.Expr:

@@ -186,3 +186,20 @@ def test_a_header_row_longer_than_the_limit_is_refused_with_a_reason(header_tail
         validate_file(FileInput("p.csv", data=data))
     assert refused.value.code == "not_text"
     assert "CSV" in refused.value.reason or "header" in refused.value.reason
+
+
+def test_digits_of_other_scripts_are_not_numbers_for_rackbeat() -> None:
+    result = check("y_tunnus_arabic_indic_and_fullwidth_digits_customers.csv")
+    flagged = {(i.row, i.column) for i in result.issues if i.severity.value == "error"}
+    # Arabic-Indic, Persian, full-width and Devanagari customer numbers, groups and zips.
+    assert {(2, "number"), (3, "number"), (4, "number"), (5, "number")} <= flagged
+    assert {(2, "group"), (4, "group"), (2, "business_id")} <= flagged
+    barcode = "number;name;group;cost_price;sales_price;barcode\n1;A;1;1;1;٦٤١٠٠٠٠٠٠١٠٠٨\n"
+    products = validate_file(FileInput("p.csv", data=barcode.encode()))
+    assert products.counts == {"ean_invalid": 1}
+
+
+def test_zero_width_characters_in_header_names_do_not_hide_the_column() -> None:
+    result = check("zero_width_spaces.csv")
+    assert "missing_column" not in result.counts
+    assert "unknown_column" not in result.counts

@@ -240,7 +240,7 @@ class RegisterRules:
                 Check(
                     "reference_not_number",
                     c.name,
-                    col.is_not_null() & ~col.str.contains(r"^\d+$"),
+                    col.is_not_null() & ~col.str.contains(r"^[0-9]+$"),
                     f"{c.name} must be a number, not a name",
                 )
             ]

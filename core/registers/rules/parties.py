@@ -102,13 +102,13 @@ class PartyRules(RegisterRules):
             Check(
                 not_numeric,
                 "number",
-                number.is_not_null() & ~number.str.contains(r"^\d+$"),
+                number.is_not_null() & ~number.str.contains(r"^[0-9]+$"),
                 "the Netvisor integration needs a numeric number",
             ),
             Check(
                 leading_zero,
                 "number",
-                number.str.contains(r"^0\d*$"),
+                number.str.contains(r"^0[0-9]*$"),
                 "the Netvisor integration refuses numbers starting with 0",
             ),
         ]
@@ -197,8 +197,8 @@ class PartyRules(RegisterRules):
                 Check(
                     "zip_invalid",
                     "zip",
-                    self._finnish() & zip_.is_not_null() & ~zip_.str.contains(r"^\d{5}$"),
-                    pl.when(zip_.str.contains(r"^\d{1,4}$"))
+                    self._finnish() & zip_.is_not_null() & ~zip_.str.contains(r"^[0-9]{5}$"),
+                    pl.when(zip_.str.contains(r"^[0-9]{1,4}$"))
                     .then(pl.format("five digits in Finland: was it {}?", zip_.str.zfill(5)))
                     .otherwise(pl.lit("five digits in Finland")),
                 )

@@ -49,7 +49,7 @@ class ProductRules(RegisterRules):
             Check(
                 "product_number_not_numeric",
                 "number",
-                number.is_not_null() & ~number.str.contains(r"^\d+$"),
+                number.is_not_null() & ~number.str.contains(r"^[0-9]+$"),
                 "Netvisor matches products by number: a purely numeric one is safest",
             ),
         ]
@@ -150,7 +150,7 @@ class ProductRules(RegisterRules):
 
     def _lost_zeros(self) -> pl.DataFrame:
         """Numbers shorter than the file's zero-padded ones: Excel ate their leading zeros."""
-        keys = self.keys().filter(pl.col("number").str.contains(r"^\d+$"))
+        keys = self.keys().filter(pl.col("number").str.contains(r"^[0-9]+$"))
         padded = keys.filter(pl.col("number").str.starts_with("0"))
         if padded.height < _PADDED_EVIDENCE:
             return issue_frame([], "number", "product_number_leading_zeros", [], [])
