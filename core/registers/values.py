@@ -56,12 +56,12 @@ def decimal_mark(text: pl.Expr) -> pl.Expr:
 
 
 def decimal_value(text: pl.Expr) -> pl.Expr:
-    """The number as Float64 (null when not a valid decimal): for comparisons only."""
-    return (
-        pl.when(decimal_valid(text))
-        .then(text.str.replace(",", ".", literal=True).cast(pl.Float64, strict=False))
-        .otherwise(None)
-    )
+    """The number as Float64 (null when not a valid decimal): for comparisons only.
+
+    Null too past Float64's range (a 400-digit "price" is infinity, not a number to import).
+    """
+    number = text.str.replace(",", ".", literal=True).cast(pl.Float64, strict=False)
+    return pl.when(decimal_valid(text) & number.is_finite()).then(number).otherwise(None)
 
 
 def decimal_normalized(text: pl.Expr, mark: str) -> pl.Expr:

@@ -203,3 +203,10 @@ def test_zero_width_characters_in_header_names_do_not_hide_the_column() -> None:
     result = check("zero_width_spaces.csv")
     assert "missing_column" not in result.counts
     assert "unknown_column" not in result.counts
+
+
+def test_a_number_beyond_what_a_float_holds_is_not_a_valid_price() -> None:
+    result = check("huge_numbers_1e308.csv")
+    invalid = {i.value for i in result.issues if i.code == "decimal_invalid"}
+    assert "9" * 400 in invalid
+    assert "99999999999999999999999999999" not in invalid  # large, but a number
