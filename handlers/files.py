@@ -3,6 +3,7 @@
 Flow for each file of a ``file_share`` message, after ``ack()``:
 
 1. Claim (team, file id) in the database: a retried event finds it taken and does nothing.
+   The claim keeps where to answer and a lease the worker renews as it goes.
 2. Post "checking name…" in the file's thread at once, edited with progress on long files.
 3. ``files.info`` (Slack Connect shares carry stubs): refuse too large or non-CSV files before
    any download; download with the bot token only from ``SLACK_FILE_HOSTS``, no redirects;
@@ -10,6 +11,14 @@ Flow for each file of a ``file_share`` message, after ``ack()``:
 4. Check with ``core.registers`` against the onboarding's known registers and valuation;
    edit the reply into the verdict with grouped issues, upload the error report and, for an
    error-free file, the normalized copy; remember its keys for later files.
+
+Slack has had its ``ack`` before any of this and never re-sends the event, so work that stops
+half-way must be picked up by us. A process that dies leaves its claim "received": once the
+lease runs out, a retried event or the resumer (``bot.recovery``, on start and every minute)
+takes it over and runs the check again, reusing the "checking…" reply and skipping outputs
+already uploaded. Slack or the database failing mid-way (after slack-sdk's retries) leaves the
+claim to be resumed a minute later, without an apology; a file is tried ``MAX_ATTEMPTS``
+times before it is answered with one.
 """
 
 from __future__ import annotations
@@ -18,9 +27,11 @@ import io
 import json
 import logging
 import re
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlparse
 
@@ -28,6 +39,7 @@ import httpx
 from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from sqlalchemy.exc import OperationalError
 
 from core.errors import DomainError
 from core.onboarding.service import OnboardingService
@@ -42,7 +54,7 @@ from core.registers import (
     write_error_report,
     write_normalized,
 )
-from core.store.registers_repo import RegistersRepository
+from core.store.registers_repo import Claim, RegistersRepository
 from handlers.blocks.registers import (
     ACTION_MARK_DONE,
     STEP_OF,
@@ -56,10 +68,18 @@ from handlers.commands import CommandRouter
 from handlers.deps import Deps
 from handlers.messages import t
 from handlers.registry import Registrar
+from handlers.slack_failures import SLACK_FAILURES, describe, transient
 
 log = logging.getLogger(__name__)
 
 PROGRESS_SECONDS = 3.0
+# A file whose check was started this many times without finishing gets an apology.
+MAX_ATTEMPTS = 3
+# After Slack or the database failed mid-way, the resumer tries again this much later.
+RETRY_LATER = timedelta(minutes=1)
+# Downloads: attempts on a 429, a 5xx or no answer, and the longest Retry-After waited.
+DOWNLOAD_ATTEMPTS = 3
+DOWNLOAD_MAX_WAIT = 30.0
 _NOT_TEXT_TYPES = frozenset(
     [
         "png",
@@ -107,6 +127,24 @@ class Refusal(Exception):
         self.key, self.params = key, params
 
 
+class DownloadUnavailable(ConnectionError):
+    """Slack's file server answered 429 or 5xx, or not at all: worth another try later."""
+
+    def __init__(self, reason: str, retry_after: float | None = None) -> None:
+        super().__init__(reason)
+        self.retry_after = retry_after
+
+
+class LostClaim(Exception):
+    """Another worker took this file over (our lease ran out): stop without answering."""
+
+
+# The files this process is checking right now (the resumer leaves them alone even if a
+# jumping clock makes their lease look expired).
+_working: set[tuple[str, str]] = set()
+_working_guard = threading.Lock()
+
+
 @dataclass(frozen=True)
 class Share:
     team_id: str
@@ -123,13 +161,25 @@ def register_override(text: str) -> Register | None:
     return named[0] if len(named) == 1 else None
 
 
-def download(url: str, token: str, hosts: tuple[str, ...], limit_bytes: int) -> bytes:
-    """The file's bytes; the token goes only to ``hosts`` and redirects are not followed."""
+def download(
+    url: str, token: str, hosts: tuple[str, ...], limit_bytes: int, *, timeout: float = 30.0
+) -> bytes:
+    """The file's bytes; the token goes only to ``hosts`` and redirects are not followed.
+
+    ``DownloadUnavailable`` for a 429, a 5xx or no answer within ``timeout`` (try again),
+    ``Refusal`` for anything a retry would not change.
+    """
     if urlparse(url).hostname not in hosts:
         raise Refusal("registers.refused.download")
     headers = {"Authorization": f"Bearer {token}"}
     try:
-        with httpx.stream("GET", url, headers=headers, follow_redirects=False, timeout=30) as reply:
+        with httpx.stream(
+            "GET", url, headers=headers, follow_redirects=False, timeout=timeout
+        ) as reply:
+            if reply.status_code == 429 or reply.status_code >= 500:
+                raise DownloadUnavailable(
+                    f"HTTP {reply.status_code}", _seconds(reply.headers.get("retry-after"))
+                )
             if reply.status_code != 200:
                 raise Refusal("registers.refused.download")
             if "text/html" in reply.headers.get("content-type", ""):
@@ -140,9 +190,41 @@ def download(url: str, token: str, hosts: tuple[str, ...], limit_bytes: int) -> 
                 if buffer.tell() > limit_bytes:
                     raise Refusal("registers.refused.too_large")
             return buffer.getvalue()
+    except (httpx.TimeoutException, httpx.TransportError) as error:
+        raise DownloadUnavailable(type(error).__name__) from error
     except httpx.HTTPError as error:
         log.warning("download failed: %s", type(error).__name__)
         raise Refusal("registers.refused.download") from error
+
+
+def download_with_retries(
+    url: str,
+    token: str,
+    hosts: tuple[str, ...],
+    limit_bytes: int,
+    *,
+    timeout: float,
+    attempts: int = DOWNLOAD_ATTEMPTS,
+    sleep: Callable[[float], None] = time.sleep,
+) -> bytes:
+    """``download``, waiting out a 429 (its Retry-After, up to ``DOWNLOAD_MAX_WAIT``) and
+    backing off after a 5xx or no answer, ``attempts`` times in all."""
+    for attempt in range(1, attempts + 1):
+        try:
+            return download(url, token, hosts, limit_bytes, timeout=timeout)
+        except DownloadUnavailable as error:
+            log.warning("download attempt %d failed: %s", attempt, error)
+            if attempt == attempts or (error.retry_after or 0) > DOWNLOAD_MAX_WAIT:
+                raise
+            sleep(error.retry_after if error.retry_after is not None else 0.5 * 2 ** (attempt - 1))
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _seconds(value: str | None) -> float | None:
+    try:
+        return max(0.0, float(value)) if value is not None else None
+    except ValueError:
+        return None
 
 
 class Throttle:
@@ -175,53 +257,167 @@ class FileIntake:
             return
         name = str(stub.get("name") or stub.get("title") or file_id)
         with self.deps.uow() as uow:
-            processed = RegistersRepository(uow.session).claim_file(
-                share.team_id, file_id, share.channel_id, name, self.deps.clock()
+            claim = RegistersRepository(uow.session).claim_file(
+                share.team_id,
+                file_id,
+                share.channel_id,
+                name,
+                self.deps.clock(),
+                thread_ts=share.thread_ts,
+                user_id=share.user_id,
+                text=share.text,
             )
             uow.commit()
-        if processed is None:
+        if claim is None:
             log.info("file %s was already processed: retried event ignored", file_id)
             return
+        self._work(client, claim, share, name)
+
+    # --- resuming ----------------------------------------------------------------------------
+
+    def resume_stale(self, client: WebClient, limit: int = 20) -> int:
+        """Hand the checks whose process died to the background pool; how many were found.
+
+        Cheap when there are none: one indexed query (and one UPDATE that only touches leases
+        a clock set back left far in the future).
+        """
+        with self.deps.uow() as uow:
+            stale = RegistersRepository(uow.session).stale_claims(self.deps.clock(), limit)
+            uow.commit()
+        with _working_guard:
+            stale = [key for key in stale if key not in _working]
+        for team_id, file_id in stale:
+            self.deps.executor.submit(self.resume, client, team_id, file_id)
+        return len(stale)
+
+    def resume(self, client: WebClient, team_id: str, file_id: str) -> bool:
+        """Take over a check whose lease ran out and finish it; False if another worker
+        has it (or it is done)."""
+        with self.deps.uow() as uow:
+            claim = RegistersRepository(uow.session).reclaim(team_id, file_id, self.deps.clock())
+            uow.commit()
+        if claim is None or not claim.thread_ts:
+            return False
+        log.info("resuming the check of %s (attempt %d)", file_id, claim.attempt)
+        share = Share(
+            team_id=claim.team_id,
+            channel_id=claim.channel_id,
+            user_id=claim.user_id or "",
+            thread_ts=claim.thread_ts,
+            text=claim.share_text,
+        )
+        self._work(client, claim, share, claim.file_name or file_id)
+        return True
+
+    # --- one attempt -------------------------------------------------------------------------
+
+    def _work(self, client: WebClient, claim: Claim, share: Share, name: str) -> None:
+        key = (claim.team_id, claim.file_id)
+        with _working_guard:
+            _working.add(key)
+        try:
+            self._attempt(client, claim, share, name)
+        finally:
+            with _working_guard:
+                _working.discard(key)
+
+    def _attempt(self, client: WebClient, claim: Claim, share: Share, name: str) -> None:
         onboarding = OnboardingService(self.deps.uow).find(Channel(share.team_id, share.channel_id))
         lang = onboarding.language if onboarding else "en"
+        reply_ts = claim.reply_ts
+        if claim.attempt > MAX_ATTEMPTS:
+            log.error("checking %s failed %d times: given up", claim.file_id, MAX_ATTEMPTS)
+            self._apologise(client, share, reply_ts, lang)
+            self._finish(claim, "failed")
+            return
+        try:
+            reply_ts = reply_ts or self._post_checking(client, share, claim, name, lang)
+            try:
+                status = self._check(client, share, claim, name, onboarding, lang, reply_ts)
+            except Refusal as refusal:
+                params = {"name": mrkdwn_text(name), **refusal.params}
+                self._edit(client, share, reply_ts, *simple_message(t(refusal.key, lang, **params)))
+                status = "refused"
+        except LostClaim:
+            log.info("the check of %s was taken over by another worker", claim.file_id)
+            return
+        except Exception as error:
+            if transient(error) or isinstance(error, OperationalError):
+                log.warning(
+                    "checking %s stopped (%s): tried again in %s",
+                    claim.file_id,
+                    describe(error),
+                    RETRY_LATER,
+                )
+                self._postpone(claim)
+                return
+            log.exception("checking %s failed", claim.file_id)
+            self._apologise(client, share, reply_ts, lang)
+            status = "failed"
+        self._finish(claim, status)
+
+    def _post_checking(
+        self, client: WebClient, share: Share, claim: Claim, name: str, lang: str
+    ) -> str:
         reply = client.chat_postMessage(
             channel=share.channel_id,
             thread_ts=share.thread_ts,
             text=t("registers.checking", lang, name=mrkdwn_text(name)),
         )
         reply_ts = str(reply["ts"])
+        self._guard(lambda repo: repo.set_reply(claim, reply_ts))
+        return reply_ts
+
+    def _guard(self, write: Callable[[RegistersRepository], bool]) -> None:
+        """Run a guarded write on the claim; ``LostClaim`` if another worker has it now."""
         with self.deps.uow() as uow:
-            RegistersRepository(uow.session).set_reply(processed, reply_ts)
+            if not write(RegistersRepository(uow.session)):
+                raise LostClaim
             uow.commit()
-        status = "failed"
+
+    def _renew(self, claim: Claim) -> None:
+        self._guard(lambda repo: repo.renew(claim, self.deps.clock()))
+
+    def _postpone(self, claim: Claim) -> None:
+        """Leave the claim to the resumer, a little later (a failure here is logged: the
+        lease then runs out on its own)."""
         try:
-            status = self._check(
-                client, share, processed, file_id, name, onboarding, lang, reply_ts
-            )
-        except Refusal as refusal:
-            status = "refused"
-            params = {"name": mrkdwn_text(name), **refusal.params}
-            self._edit(client, share, reply_ts, *simple_message(t(refusal.key, lang, **params)))
-        except Exception:
-            log.exception("checking %s failed", file_id)
-            self._edit(client, share, reply_ts, *simple_message(t("error.apology", lang)))
-        finally:
             with self.deps.uow() as uow:
-                RegistersRepository(uow.session).finish(processed, status, self.deps.clock())
+                RegistersRepository(uow.session).renew(claim, self.deps.clock(), RETRY_LATER)
                 uow.commit()
+        except Exception:
+            log.warning("could not postpone the check of %s", claim.file_id, exc_info=True)
+
+    def _finish(self, claim: Claim, status: str) -> None:
+        with self.deps.uow() as uow:
+            if not RegistersRepository(uow.session).finish(claim, status, self.deps.clock()):
+                log.info("the check of %s was taken over by another worker", claim.file_id)
+            uow.commit()
+
+    def _apologise(self, client: WebClient, share: Share, reply_ts: str | None, lang: str) -> None:
+        text, blocks = simple_message(t("error.apology", lang))
+        try:
+            if reply_ts:
+                self._edit(client, share, reply_ts, text, blocks)
+            else:
+                client.chat_postMessage(
+                    channel=share.channel_id, thread_ts=share.thread_ts, text=text, blocks=blocks
+                )
+        except SLACK_FAILURES as error:
+            log.warning("could not tell the channel that a check failed: %s", describe(error))
 
     def _check(
         self,
         client: WebClient,
         share: Share,
-        processed: int,
-        file_id: str,
+        claim: Claim,
         name: str,
         onboarding: OnboardingSnapshot | None,
         lang: str,
         reply_ts: str,
     ) -> str:
-        data = self._fetch(client, file_id, name)
+        data = self._fetch(client, claim.file_id, name)
+        self._renew(claim)
         known = KnownRegisters()
         if onboarding is not None:
             with self.deps.uow() as uow:
@@ -229,6 +425,7 @@ class FileIntake:
         valuation = onboarding.valuation if onboarding else None
 
         def show_progress(rows: int) -> None:
+            self._renew(claim)
             text = t("registers.progress", lang, name=mrkdwn_text(name), rows=f"{rows:,}")
             self._edit(client, share, reply_ts, *simple_message(text))
 
@@ -243,12 +440,12 @@ class FileIntake:
         ).files[0]
         if result.unreadable:
             raise _refusal_for(result)
-        self._store(share, onboarding, result, processed)
+        self._store(share, claim, onboarding, result)
         text, blocks = result_message(
             result, lang, with_button=onboarding is not None, no_onboarding=onboarding is None
         )
         self._edit(client, share, reply_ts, text, blocks)
-        self._upload_outputs(client, share, file, result, lang)
+        self._upload_outputs(client, share, claim, file, result, lang)
         if onboarding is not None and result.register is not None:
             begin_step(
                 self.deps,
@@ -264,6 +461,8 @@ class FileIntake:
         try:
             info: dict[str, Any] = client.files_info(file=file_id)["file"]
         except SlackApiError as error:
+            if transient(error):
+                raise
             # A deleted file, a file the bot may not see, or an id Slack never issued.
             log.warning("files.info %s: %s", file_id, error.response.get("error"))
             raise Refusal("registers.refused.download") from error
@@ -277,11 +476,12 @@ class FileIntake:
             raise Refusal("registers.refused.not_csv")
         url = str(info.get("url_private_download") or info.get("url_private") or "")
         try:
-            return download(
+            return download_with_retries(
                 url,
                 self.deps.config.bot_token.get_secret_value(),
                 self.deps.config.file_hosts,
                 limit_mb * 1024 * 1024,
+                timeout=self.deps.config.slack_timeout_seconds,
             )
         except Refusal as refusal:
             if refusal.key == "registers.refused.too_large":
@@ -291,15 +491,19 @@ class FileIntake:
     def _store(
         self,
         share: Share,
+        claim: Claim,
         onboarding: OnboardingSnapshot | None,
         result: FileResult,
-        processed: int,
     ) -> None:
+        """The result and the register's keys, in the transaction that renews the claim: a
+        worker that lost its claim stores nothing."""
         now = self.deps.clock()
         with self.deps.uow() as uow:
             repo = RegistersRepository(uow.session)
+            if not repo.renew(claim, now):
+                raise LostClaim
             repo.save_result(
-                processed,
+                claim.id,
                 onboarding.id if onboarding else None,
                 share.team_id,
                 share.channel_id,
@@ -311,29 +515,49 @@ class FileIntake:
             uow.commit()
 
     def _upload_outputs(
-        self, client: WebClient, share: Share, file: FileInput, result: FileResult, lang: str
+        self,
+        client: WebClient,
+        share: Share,
+        claim: Claim,
+        file: FileInput,
+        result: FileResult,
+        lang: str,
     ) -> None:
+        """The error report and/or the normalized copy, each once: what an earlier attempt
+        uploaded is skipped, and each upload is recorded on the claim right after."""
         stem = file.name.rsplit(".", 1)[0] or "file"
+        uploaded = set(claim.uploaded)
+        outputs: list[tuple[str, Callable[[], bytes | None], str, str]] = []
         if result.all_issues is not None and result.all_issues.height:
-            report = write_error_report(result)
-            assert report is not None
-            self._upload(
-                client,
-                share,
-                report,
-                f"{stem}-errors.csv",
-                t("registers.report.comment", lang, name=mrkdwn_text(file.name)),
+            outputs.append(
+                (
+                    "report",
+                    lambda: write_error_report(result),
+                    f"{stem}-errors.csv",
+                    t("registers.report.comment", lang, name=mrkdwn_text(file.name)),
+                )
             )
         if result.valid:
-            normalized = write_normalized(file, result)
-            assert normalized is not None
-            self._upload(
-                client,
-                share,
-                normalized,
-                f"{stem}-normalized.csv",
-                t("registers.normalized.comment", lang, name=mrkdwn_text(file.name)),
+            outputs.append(
+                (
+                    "normalized",
+                    lambda: write_normalized(file, result),
+                    f"{stem}-normalized.csv",
+                    t("registers.normalized.comment", lang, name=mrkdwn_text(file.name)),
+                )
             )
+        for kind, write, filename, comment in outputs:
+            if kind in uploaded:
+                continue
+            self._renew(claim)
+            data = write()
+            assert data is not None
+            self._upload(client, share, data, filename, comment)
+            uploaded.add(kind)
+            self._mark_uploaded(claim, frozenset(uploaded))
+
+    def _mark_uploaded(self, claim: Claim, uploaded: frozenset[str]) -> None:
+        self._guard(lambda repo: repo.mark_uploaded(claim, uploaded))
 
     @staticmethod
     def _upload(client: WebClient, share: Share, data: bytes, filename: str, comment: str) -> None:

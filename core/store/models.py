@@ -113,10 +113,18 @@ class AuditEvent(Base):
 
 
 class ProcessedFile(Base):
-    """Idempotency record of a shared file: the unique key stops a retried event."""
+    """Idempotency record of a shared file: the unique key stops a retried event.
+
+    While ``status`` is "received" the file is being checked under a lease (``lease_until``);
+    a claim whose lease ran out belongs to a process that died, and is resumed (migration
+    0005, ``core.store.registers_repo``).
+    """
 
     __tablename__ = "processed_files"
-    __table_args__ = (UniqueConstraint("team_id", "file_id", name="uq_processed_files_file"),)
+    __table_args__ = (
+        UniqueConstraint("team_id", "file_id", name="uq_processed_files_file"),
+        Index("ix_processed_files_status_lease", "status", "lease_until"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     team_id: Mapped[str] = mapped_column(String(32))
@@ -127,6 +135,15 @@ class ProcessedFile(Base):
     reply_ts: Mapped[str | None] = mapped_column(String(32))
     received_at: Mapped[datetime]
     finished_at: Mapped[datetime | None]
+    # Where to answer when the check is resumed by another process (0005).
+    thread_ts: Mapped[str | None] = mapped_column(String(32))
+    user_id: Mapped[str | None] = mapped_column(String(32))
+    share_text: Mapped[str | None] = mapped_column(Text)
+    # The claim's token: every (re-)claim bumps it, so a worker that lost its claim notices.
+    attempts: Mapped[int] = mapped_column(default=1, server_default="1")
+    lease_until: Mapped[datetime | None]
+    # Output files already uploaded into the thread (comma-separated kinds).
+    uploaded: Mapped[str] = mapped_column(String(255), default="", server_default="")
 
 
 class ValidationResult(Base):

@@ -1,11 +1,20 @@
-"""Persistence of CSV intake: claiming a shared file once, results, known registers."""
+"""Persistence of CSV intake: claiming a shared file once, results, known registers.
+
+A claim is a ``processed_files`` row in status "received" with a lease. The worker that holds
+it renews the lease as it goes; every write it makes is guarded by the claim's ``attempts``
+(its token), so a worker whose claim was taken over after its lease ran out (a process that
+was stopped and came back, or a clock that jumped) finds out and stops instead of answering a
+second time. A claim whose lease ran out belongs to a process that died: a retried event or
+the resumer re-claims it (``attempts`` + 1) and the check runs again from where it can.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -16,43 +25,184 @@ from core.registers.model import FileResult
 from core.store.models import ProcessedFile, ValidationResult
 from core.store.registers_models import KnownRegister
 
+# How long a claim stays with its worker without a renewal; the worker renews at every stage
+# and with each progress edit, so only a dead process lets it run out.
+INTAKE_LEASE = timedelta(minutes=5)
+RECEIVED = "received"
+# Longest message text kept to resume a check (only register words are read from it).
+_SHARE_TEXT_KEPT = 2000
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A shared file this worker is checking; ``attempt`` is the claim's token."""
+
+    id: int
+    attempt: int
+    team_id: str
+    channel_id: str
+    file_id: str
+    file_name: str | None
+    thread_ts: str | None
+    user_id: str | None
+    share_text: str
+    reply_ts: str | None
+    uploaded: frozenset[str]
+
+    @property
+    def resumed(self) -> bool:
+        """A previous worker started on this file and did not finish."""
+        return self.attempt > 1
+
+
+def _claim(record: ProcessedFile) -> Claim:
+    return Claim(
+        id=record.id,
+        attempt=record.attempts,
+        team_id=record.team_id,
+        channel_id=record.channel_id,
+        file_id=record.file_id,
+        file_name=record.file_name,
+        thread_ts=record.thread_ts,
+        user_id=record.user_id,
+        share_text=record.share_text or "",
+        reply_ts=record.reply_ts,
+        uploaded=frozenset(kind for kind in record.uploaded.split(",") if kind),
+    )
+
+
+def _expired(now: datetime, lease: timedelta) -> Any:
+    """Claims whose lease ran out (rows from before leases: their receipt is the start)."""
+    return and_(
+        ProcessedFile.status == RECEIVED,
+        or_(
+            ProcessedFile.lease_until < now,
+            and_(ProcessedFile.lease_until.is_(None), ProcessedFile.received_at < now - lease),
+        ),
+    )
+
 
 class RegistersRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
     def claim_file(
-        self, team_id: str, file_id: str, channel_id: str, file_name: str | None, now: datetime
-    ) -> int | None:
-        """Record that this file is being processed; None if it already was (a retried event).
+        self,
+        team_id: str,
+        file_id: str,
+        channel_id: str,
+        file_name: str | None,
+        now: datetime,
+        *,
+        thread_ts: str | None = None,
+        user_id: str | None = None,
+        text: str | None = None,
+        lease: timedelta = INTAKE_LEASE,
+    ) -> Claim | None:
+        """Claim this file for checking; None if it is done or a live worker has it.
 
         The unique key on (team_id, file_id) is the guard, so two processes racing on one
-        event cannot both win.
+        event cannot both win. A claim whose lease ran out is taken over (``reclaim``).
         """
         record = ProcessedFile(
             team_id=team_id,
             file_id=file_id,
             channel_id=channel_id,
             file_name=(file_name or "")[:255] or None,
-            status="received",
+            status=RECEIVED,
             received_at=now,
+            thread_ts=thread_ts,
+            user_id=user_id,
+            share_text=(text or "")[:_SHARE_TEXT_KEPT],
+            attempts=1,
+            lease_until=now + lease,
+            uploaded="",
         )
         try:
             with self.session.begin_nested():
                 self.session.add(record)
         except IntegrityError:
+            return self.reclaim(team_id, file_id, now, lease)
+        return _claim(record)
+
+    def reclaim(
+        self, team_id: str, file_id: str, now: datetime, lease: timedelta = INTAKE_LEASE
+    ) -> Claim | None:
+        """Take over a claim whose lease ran out (its worker died); None if there is none.
+
+        One UPDATE with the expiry in its WHERE: of two processes trying at once, one wins.
+        """
+        taken = self.session.execute(
+            update(ProcessedFile)
+            .where(
+                ProcessedFile.team_id == team_id,
+                ProcessedFile.file_id == file_id,
+                _expired(now, lease),
+            )
+            .values(attempts=ProcessedFile.attempts + 1, lease_until=now + lease)
+            .execution_options(synchronize_session=False)
+        )
+        if _rowcount(taken) != 1:
             return None
-        return record.id
+        record = self.session.scalars(
+            select(ProcessedFile)
+            .where(ProcessedFile.team_id == team_id, ProcessedFile.file_id == file_id)
+            .execution_options(populate_existing=True)
+        ).one()
+        return _claim(record)
 
-    def set_reply(self, processed_id: int, reply_ts: str) -> None:
-        record = self.session.get(ProcessedFile, processed_id)
-        if record is not None:
-            record.reply_ts = reply_ts
+    def stale_claims(
+        self, now: datetime, limit: int = 20, lease: timedelta = INTAKE_LEASE
+    ) -> list[tuple[str, str]]:
+        """(team_id, file_id) of claims whose worker died and that can be answered, oldest
+        first.
 
-    def finish(self, processed_id: int, status: str, now: datetime) -> None:
-        record = self.session.get(ProcessedFile, processed_id)
-        if record is not None:
-            record.status, record.finished_at = status, now
+        First pulls leases lying more than one lease ahead back to one lease from now: only
+        a clock that went backwards puts them there, and they would otherwise wait for the
+        clock to catch up.
+        """
+        self.session.execute(
+            update(ProcessedFile)
+            .where(ProcessedFile.status == RECEIVED, ProcessedFile.lease_until > now + lease)
+            .values(lease_until=now + lease)
+            .execution_options(synchronize_session=False)
+        )
+        rows = self.session.execute(
+            select(ProcessedFile.team_id, ProcessedFile.file_id)
+            .where(_expired(now, lease), ProcessedFile.thread_ts.is_not(None))
+            .order_by(ProcessedFile.received_at, ProcessedFile.id)
+            .limit(limit)
+        )
+        return [(team_id, file_id) for team_id, file_id in rows]
+
+    def _guarded(self, claim: Claim, **values: Any) -> bool:
+        """Write ``values`` if ``claim`` is still this worker's; False if it was taken over."""
+        written = self.session.execute(
+            update(ProcessedFile)
+            .where(
+                ProcessedFile.id == claim.id,
+                ProcessedFile.attempts == claim.attempt,
+                ProcessedFile.status == RECEIVED,
+            )
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
+        return _rowcount(written) == 1
+
+    def renew(self, claim: Claim, now: datetime, lease: timedelta = INTAKE_LEASE) -> bool:
+        """Keep the claim for another ``lease``; False if another worker has it now."""
+        return self._guarded(claim, lease_until=now + lease)
+
+    def set_reply(self, claim: Claim, reply_ts: str) -> bool:
+        return self._guarded(claim, reply_ts=reply_ts)
+
+    def mark_uploaded(self, claim: Claim, uploaded: frozenset[str]) -> bool:
+        """Remember which output files are in the thread (a resumed check skips them)."""
+        return self._guarded(claim, uploaded=",".join(sorted(uploaded)))
+
+    def finish(self, claim: Claim, status: str, now: datetime) -> bool:
+        """Close the claim with its outcome; False if another worker has it now."""
+        return self._guarded(claim, status=status, finished_at=now, lease_until=None)
 
     def save_result(
         self,
@@ -64,6 +214,10 @@ class RegistersRepository:
         now: datetime,
     ) -> None:
         summary: dict[str, Any] = result.to_json()
+        # A resumed check replaces what an earlier attempt stored, never adds a second row.
+        self.session.execute(
+            delete(ValidationResult).where(ValidationResult.processed_file_id == processed_id)
+        )
         self.session.add(
             ValidationResult(
                 processed_file_id=processed_id,
@@ -115,3 +269,9 @@ class RegistersRepository:
                 set_={key: statement.excluded[key] for key in values if key != "register"},
             )
         )
+
+
+def _rowcount(result: Any) -> int:
+    """Rows an UPDATE matched (``Session.execute`` is typed as returning plain ``Result``)."""
+    count: int = result.rowcount
+    return count

@@ -1,0 +1,274 @@
+"""A process dying in the middle of a file check (here: a BaseException thrown where a kill
+could land, so that no `except` or `finally` of ours runs its clean-up as it would not after
+SIGKILL; tests/faults/test_intake_kill.py kills a real `serve`). Slack has had its ack and will
+not re-send the event: a retried event or the resumer takes the claim over once its lease
+ran out and completes the check, with exactly one verdict in the thread, the "checking…"
+reply reused, and no output uploaded twice."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from bot.app import build_client
+from bot.localslack import LocalSlack
+from bot.localslack.state import Message
+from bot.recovery import IntakeResumer
+from bot.wiring import Runtime
+from core.onboarding.steps import StepId, StepState
+from core.store.models import ProcessedFile, ValidationResult
+from core.store.registers_repo import INTAKE_LEASE
+from handlers import files
+from handlers.messages import t
+from tests.faults.support import (
+    ANN,
+    CHANNEL,
+    PRODUCTS_WITH_WARNING,
+    answers_in_thread,
+    run,
+    snapshot,
+    texts,
+    uploads_in_thread,
+)
+from tests.harness import BotUnderTest
+
+BOTH = ["products-errors.csv", "products-normalized.csv"]
+TIMEOUT = 0.5
+HANG = {"delay": TIMEOUT * 3, "status": 500}  # no answer within the client timeout
+
+
+class Killed(BaseException):
+    """Stands in for the process dying: nothing of ours catches a BaseException."""
+
+
+@dataclass
+class Clock:
+    now: datetime = field(default_factory=lambda: datetime(2026, 11, 30, 12, 0, tzinfo=UTC))
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def jump(self, delta: timedelta) -> None:
+        self.now += delta
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def bot(slack: LocalSlack, sqlite_url: str, clock: Clock) -> Iterator[BotUnderTest]:
+    slack.add_user(ANN, "ann")
+
+    def use_clock(runtime: Runtime) -> None:
+        runtime.deps.clock = clock
+
+    under_test = BotUnderTest(slack, sqlite_url, customize=use_clock, slack_timeout_seconds=TIMEOUT)
+    yield under_test
+    under_test.stop()
+
+
+def die_once(monkeypatch: pytest.MonkeyPatch, target: Any, name: str, on_call: int = 1) -> None:
+    """Make the ``on_call``-th call of ``target.name`` kill the worker."""
+    original: Callable[..., Any] = getattr(target, name)
+    calls = {"n": 0}
+
+    def dying(*args: Any, **kwargs: Any) -> Any:
+        calls["n"] += 1
+        if calls["n"] == on_call:
+            raise Killed
+        return original(*args, **kwargs)
+
+    static = isinstance(inspect.getattr_static(target, name), staticmethod)
+    monkeypatch.setattr(target, name, staticmethod(dying) if static else dying)
+
+
+def share(bot: BotUnderTest, content: bytes = PRODUCTS_WITH_WARNING) -> Message:
+    _, message, reply = bot.driver.upload("products.csv", content, user=ANN, channel=CHANNEL)
+    assert reply.status == 200
+    bot.settle()
+    return message
+
+
+def resume(bot: BotUnderTest, slack: LocalSlack) -> int:
+    """What `serve` does at start and every minute."""
+    resumer = IntakeResumer(bot.deps, build_client(slack.bot_token, slack.api_url))
+    found = resumer.run_once()
+    bot.settle()
+    return found
+
+
+@dataclass(frozen=True)
+class Row:
+    status: str
+    attempts: int
+    lease_until: datetime | None
+
+
+def claim_row(bot: BotUnderTest) -> Row:
+    with bot.deps.uow() as unit:
+        row = unit.session.scalars(select(ProcessedFile)).one()
+        return Row(row.status, row.attempts, row.lease_until)
+
+
+def results(bot: BotUnderTest) -> int:
+    with bot.deps.uow() as unit:
+        return len(unit.session.scalars(select(ValidationResult)).all())
+
+
+def assert_answered_once(slack: LocalSlack, message: Message) -> None:
+    [verdict] = answers_in_thread(slack, message)
+    assert "products.csv" in texts(verdict) and "ready to import" in texts(verdict)
+    assert uploads_in_thread(slack, message) == BOTH
+    posted = [
+        c
+        for c in slack.calls_to("chat.postMessage")
+        if c.params.get("thread_ts") == message.ts and c.status == 200
+    ]
+    assert len(posted) == 1  # one "checking…" reply, edited into the verdict
+
+
+KILL_POINTS = {
+    "before the checking reply": (files.FileIntake, "_post_checking", 1),
+    "while validating": (files, "validate_files", 1),
+    "after the verdict, before the uploads": (files.FileIntake, "_upload", 1),
+    "between the two uploads": (files.FileIntake, "_upload", 2),
+    "after the uploads, before finishing": (files, "begin_step", 1),
+}
+
+
+@pytest.mark.parametrize("where", list(KILL_POINTS))
+def test_the_resumer_completes_a_check_whose_process_died(
+    bot: BotUnderTest,
+    slack: LocalSlack,
+    clock: Clock,
+    monkeypatch: pytest.MonkeyPatch,
+    where: str,
+) -> None:
+    run(bot, "start Acme Oy")
+    target, name, on_call = KILL_POINTS[where]
+    with monkeypatch.context() as patch:
+        die_once(patch, target, name, on_call)
+        message = share(bot)
+    assert claim_row(bot).status == "received"
+    bot.restart()  # a new process on the same database
+    assert resume(bot, slack) == 0  # the lease has not run out: the worker may be alive
+    clock.jump(INTAKE_LEASE + timedelta(seconds=1))
+    assert resume(bot, slack) == 1
+    assert_answered_once(slack, message)
+    row = claim_row(bot)
+    assert (row.status, row.attempts, row.lease_until) == ("checked", 2, None)
+    assert results(bot) == 1
+    assert snapshot(bot, slack).step(StepId.PRODUCTS).state is StepState.IN_PROGRESS
+    assert resume(bot, slack) == 0
+
+
+def test_a_retried_event_for_a_file_whose_worker_died_completes_it(
+    bot: BotUnderTest, slack: LocalSlack, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with monkeypatch.context() as patch:
+        die_once(patch, files, "validate_files")
+        message = share(bot)
+    event = {
+        "token": "local",
+        "team_id": slack.team_id,
+        "api_app_id": "A0LOCAL",
+        "type": "event_callback",
+        "event_id": "EvRETRIED",
+        "event_time": 1,
+        "event": {**message.as_api(), "channel_type": "channel"},
+    }
+    bot.driver.send_event(event, retry_num=1)
+    bot.settle()
+    assert answers_in_thread(slack, message)[0].text == t(
+        "registers.checking", "en", name="products.csv"
+    )  # a live worker's lease: the retry leaves it alone
+    clock.jump(INTAKE_LEASE + timedelta(seconds=1))
+    bot.driver.send_event(event, retry_num=2)
+    bot.settle()
+    assert_answered_once(slack, message)
+
+
+def test_a_file_that_keeps_killing_its_worker_is_given_up_with_one_apology(
+    bot: BotUnderTest, slack: LocalSlack, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def always_dies(*args: Any, **kwargs: Any) -> Any:
+        raise Killed
+
+    monkeypatch.setattr(files, "validate_files", always_dies)
+    message = share(bot)
+    for _ in range(files.MAX_ATTEMPTS + 2):
+        clock.jump(INTAKE_LEASE + timedelta(seconds=1))
+        resume(bot, slack)
+    [reply] = answers_in_thread(slack, message)
+    assert reply.text == t("error.apology", "en")
+    row = claim_row(bot)
+    assert (row.status, row.attempts) == ("failed", files.MAX_ATTEMPTS + 1)
+    assert resume(bot, slack) == 0
+
+
+def test_a_worker_whose_claim_was_taken_over_stops_without_answering(
+    bot: BotUnderTest, slack: LocalSlack, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker that was paused (a stopped VM) past its lease comes back after another
+    process took the file over: it must not store, edit or upload anything more."""
+    seen: dict[str, Any] = {}
+    original = files.FileIntake._store
+
+    def paused_then_overtaken(self: files.FileIntake, *args: Any, **kwargs: Any) -> None:
+        if "done" not in seen:
+            seen["done"] = True
+            clock.jump(INTAKE_LEASE + timedelta(seconds=1))
+            other = files.FileIntake(self.deps)
+            claim = args[1]
+            seen["took_over"] = other.resume(
+                build_client(slack.bot_token, slack.api_url), claim.team_id, claim.file_id
+            )
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(files.FileIntake, "_store", paused_then_overtaken)
+    message = share(bot)
+    assert seen["took_over"] is True
+    assert_answered_once(slack, message)
+    assert results(bot) == 1
+    row = claim_row(bot)
+    assert (row.status, row.attempts) == ("checked", 2)
+
+
+OUTAGES = {
+    "the checking reply": ("chat.postMessage", HANG),
+    "files.info": ("files.info", HANG),
+    "the download": ("files.download", {"status": 503, "times": files.DOWNLOAD_ATTEMPTS}),
+    "the verdict edit": ("chat.update", HANG),
+    "the upload ticket": ("files.getUploadURLExternal", HANG),
+    "the upload completion": ("files.completeUploadExternal", HANG),
+}
+
+
+@pytest.mark.parametrize("where", list(OUTAGES))
+def test_slack_failing_mid_check_leaves_it_to_the_resumer_without_an_apology(
+    bot: BotUnderTest,
+    slack: LocalSlack,
+    clock: Clock,
+    caplog: pytest.LogCaptureFixture,
+    where: str,
+) -> None:
+    run(bot, "start Acme Oy")
+    method, fault = OUTAGES[where]
+    slack.fail_next(method, **fault)
+    message = share(bot)
+    assert claim_row(bot).status == "received"
+    assert all(t("error.apology", "en") != m.text for m in answers_in_thread(slack, message))
+    assert any("tried again" in r.getMessage() for r in caplog.records)
+    assert resume(bot, slack) == 0  # not before RETRY_LATER
+    clock.jump(files.RETRY_LATER + timedelta(seconds=1))
+    assert resume(bot, slack) == 1
+    assert_answered_once(slack, message)
+    assert claim_row(bot).status == "checked"
