@@ -9,15 +9,21 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
 import pytest
 from sqlalchemy.engine import make_url
 
+from bot.app import build_client
 from bot.localslack import LocalSlack
 from bot.localslack.state import Message
+from bot.recovery import IntakeResumer
+from bot.wiring import Runtime
 from core.store import database
+from core.store.registers_repo import INTAKE_LEASE
+from handlers import files
 from handlers.blocks.checklist import ACTION_DONE
 from handlers.messages import t
 from tests.faults.proxy import TcpProxy
@@ -48,7 +54,8 @@ class SqliteOutage:
         bot.runtime.engine.dispose()  # open connections would keep the renamed files
 
     def restore(self, bot: BotUnderTest) -> None:
-        self.away.rename(self.folder)
+        if self.away.exists():
+            self.away.rename(self.folder)
 
 
 class PostgresOutage:
@@ -226,3 +233,64 @@ def test_without_a_timeout_in_the_url_the_default_connect_timeout_applies(
     finally:
         engine.dispose()
         silent.close()
+
+
+def test_the_intake_resumer_logs_a_missing_database_and_works_once_it_is_back(
+    running: BotUnderTest,
+    slack: LocalSlack,
+    outage: Outage,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    resumer = IntakeResumer(running.deps, build_client(slack.bot_token, slack.api_url))
+    outage.cut(running)
+    try:
+        assert resumer.run_once() == 0
+        assert "could not look for interrupted file checks" in caplog.text
+    finally:
+        outage.restore(running)
+    assert resumer.run_once() == 0
+
+
+def test_a_check_the_database_left_mid_way_is_finished_once_it_is_back(
+    slack: LocalSlack,
+    outage: Outage,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    slack.add_user(ANN, "ann")
+    now = [datetime(2026, 11, 30, 12, 0, tzinfo=UTC)]
+
+    def use_clock(runtime: Runtime) -> None:
+        runtime.deps.clock = lambda: now[0]
+
+    bot = BotUnderTest(slack, outage.url, customize=use_clock)
+    try:
+        command(bot, "start Acme Oy")
+        validate = files.validate_files
+
+        def database_leaves(*args: Any, **kwargs: Any) -> Any:
+            result = validate(*args, **kwargs)
+            outage.cut(bot)  # before the result is stored
+            return result
+
+        monkeypatch.setattr(files, "validate_files", database_leaves)
+        _, message, _ = bot.driver.upload(
+            "products.csv",
+            b"number;name;group;cost_price;sales_price\n1001;Vasara;1;12,50;19,90\n",
+            user=ANN,
+            channel=CHANNEL,
+        )
+        bot.settle()
+        monkeypatch.setattr(files, "validate_files", validate)
+        outage.restore(bot)
+        thread = [m for m in slack.thread(CHANNEL, message.ts) if not m.files]
+        assert [m.text for m in thread] == [t("registers.checking", "en", name="products.csv")]
+        assert "tried again" in caplog.text
+        now[0] += INTAKE_LEASE + timedelta(seconds=1)
+        IntakeResumer(bot.deps, build_client(slack.bot_token, slack.api_url)).run_once()
+        bot.settle()
+        [verdict] = [m for m in slack.thread(CHANNEL, message.ts) if not m.files]
+        assert "ready to import" in verdict.text + json.dumps(verdict.blocks)
+    finally:
+        outage.restore(bot)
+        bot.stop()
