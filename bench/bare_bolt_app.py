@@ -35,7 +35,7 @@ def main() -> None:
     app.event("message")(noop)
     # Same WSGI wrapper and server as `serve`; /healthz pings an in-memory SQLite.
     engine = create_database_engine("sqlite://")
-    make_server(wsgi_app(app, engine), "127.0.0.1", args.port).run()
+    make_server(wsgi_app(app, engine, args.signing_secret), "127.0.0.1", args.port).run()
 
 
 if __name__ == "__main__":

@@ -32,7 +32,9 @@ def run_serve(settings: Settings) -> int:
 
     runtime = build_runtime(settings)
     app = build_app(settings, runtime.deps)
-    server = make_server(wsgi_app(app, runtime.engine), settings.host, settings.port)
+    server = make_server(
+        wsgi_app(app, runtime.engine, settings.slack_signing_secret), settings.host, settings.port
+    )
     jobs = start_background_jobs(runtime)
     install_sigterm()
     log.info(

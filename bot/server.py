@@ -7,12 +7,16 @@ throughput run several processes behind a load balancer on one PostgreSQL.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import io
 import json
 import logging
+import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from pydantic import SecretStr
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from sqlalchemy import Engine
@@ -26,12 +30,24 @@ WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
+MAX_REQUEST_AGE = 5 * 60  # seconds, as Slack's own verifiers allow
 
 log = logging.getLogger(__name__)
 
 
-def wsgi_app(app: App, engine: Engine) -> WsgiApp:
+def wsgi_app(app: App, engine: Engine, signing_secret: SecretStr | str) -> WsgiApp:
+    """`/slack/events` for Bolt, `/healthz` for the load balancer.
+
+    Slack's signature is checked here first, before anything is read from the body: an
+    unsigned or stale request is a 401 whatever it holds (Bolt checks again, but only after it
+    has parsed the body, and it answers a non-numeric timestamp with a 500).
+    """
     slack = SlackRequestHandler(app, path=EVENTS_PATH)
+    secret = (
+        signing_secret.get_secret_value()
+        if isinstance(signing_secret, SecretStr)
+        else signing_secret
+    ).encode("utf-8")
 
     def application(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "GET")
@@ -49,7 +65,10 @@ def wsgi_app(app: App, engine: Engine) -> WsgiApp:
         if path == EVENTS_PATH:
             if method != "POST":
                 return _json(start_response, 405, {"error": "POST only"})
-            malformed = _malformed(environ)
+            raw = _body(environ)
+            if raw is None or not signed_by_slack(secret, raw, environ):
+                return _json(start_response, 401, {"error": "invalid request"})
+            malformed = problem(raw, environ.get("CONTENT_TYPE"))
             if malformed is not None:
                 # Slack re-sends what got no 2xx; this payload would never parse (bot.envelope).
                 log.warning("refused a malformed request: %s", malformed)
@@ -60,15 +79,34 @@ def wsgi_app(app: App, engine: Engine) -> WsgiApp:
     return application
 
 
-def _malformed(environ: dict[str, Any]) -> str | None:
-    """What is wrong with the request's body (read here, put back for Bolt), or ``None``."""
+def _body(environ: dict[str, Any]) -> bytes | None:
+    """The request's body (read here, put back for Bolt); ``None`` without a usable length."""
     try:
         length = int(environ.get("CONTENT_LENGTH") or 0)
     except ValueError:
-        return "the Content-Length is not a number"
+        return None
     body = environ["wsgi.input"].read(length) if length > 0 else b""
     environ["wsgi.input"] = io.BytesIO(body)
-    return problem(body, environ.get("CONTENT_TYPE"))
+    return body
+
+
+def signed_by_slack(
+    secret: bytes, body: bytes, environ: dict[str, Any], now: float | None = None
+) -> bool:
+    """Slack's signature (api.slack.com/authentication/verifying-requests-from-slack):
+    ``v0=`` + hex HMAC-SHA256 of ``v0:{timestamp}:{body}``, the timestamp within 5 minutes.
+    Computed over the bytes as they came (slack_sdk's verifier decodes them as UTF-8 first and
+    raises on anything else)."""
+    timestamp = str(environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP") or "")
+    signature = str(environ.get("HTTP_X_SLACK_SIGNATURE") or "")
+    if not timestamp.isdigit() or not signature:
+        return False
+    if abs((time.time() if now is None else now) - int(timestamp)) > MAX_REQUEST_AGE:
+        return False
+    base = b"v0:" + timestamp.encode("ascii") + b":" + body
+    expected = "v0=" + hmac.new(secret, base, hashlib.sha256).hexdigest()
+    # WSGI hands headers over as latin-1 text.
+    return hmac.compare_digest(expected.encode("ascii"), signature.encode("latin-1"))
 
 
 def _json(
@@ -78,6 +116,7 @@ def _json(
     reason = {
         200: "OK",
         400: "Bad Request",
+        401: "Unauthorized",
         404: "Not Found",
         405: "Method Not Allowed",
         503: "Service Unavailable",

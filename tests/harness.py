@@ -60,7 +60,9 @@ class BotUnderTest:
         if self.customize is not None:
             self.customize(self.runtime)
         self.app = build_app(self.settings, self.runtime.deps)
-        self._server = make_server(wsgi_app(self.app, self.runtime.engine), "127.0.0.1", 0)
+        secret = self.settings.slack_signing_secret
+        assert secret is not None
+        self._server = make_server(wsgi_app(self.app, self.runtime.engine, secret), "127.0.0.1", 0)
         self.port = int(self._server.effective_port)
         self._thread = threading.Thread(target=self._server.run, name="waitress", daemon=True)
         self._thread.start()

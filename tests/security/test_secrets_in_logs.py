@@ -365,6 +365,37 @@ def test_upstream_errors_never_carry_credentials(status: int) -> None:
         netvisor_fake.stop()
 
 
+def test_bolts_own_signature_refusal_logs_no_request_body(caplog: pytest.LogCaptureFixture) -> None:
+    """`serve` refuses unsigned requests before Bolt sees them; should one still reach Bolt's
+    own check (a timestamp turning stale in between), its log line keeps the body out."""
+    from urllib.parse import quote
+
+    from slack_bolt.middleware.request_verification import RequestVerification
+    from slack_bolt.request import BoltRequest
+    from slack_bolt.response import BoltResponse
+
+    from bot.logs import withhold_refused_request_bodies
+
+    withhold_refused_request_bodies()
+    caplog.set_level(logging.DEBUG)
+    state = {"values": {"api_token": {"value": {"value": RACKBEAT_TOKEN}}}}
+    payload = {"type": "view_submission", "view": {"state": state}}
+    request = BoltRequest(
+        body="payload=" + quote(json.dumps(payload)),
+        headers={
+            "x-slack-request-timestamp": [str(int(time.time()) - 600)],
+            "x-slack-signature": ["v0=stale"],
+        },
+    )
+    refused = RequestVerification(SIGNING).process(
+        req=request, resp=BoltResponse(status=200), next=lambda: BoltResponse(status=200)
+    )
+    assert refused.status == 401
+    assert "Invalid request signature" in caplog.text
+    assert leaks(caplog.text) == []
+    assert leaks(every_record_text(caplog.records)) == []
+
+
 def test_the_redacting_filter_hides_configured_secrets_and_slack_token_shapes() -> None:
     redact = RedactSecrets([SIGNING, SECRET_KEY])
     record = logging.LogRecord(

@@ -236,6 +236,9 @@ def forged_headers(body: bytes, content_type: str, how: str) -> tuple[bytes, dic
     if how == "signed for another timestamp":
         headers = signed(body, content_type, timestamp=now - 10)
         return body, {**headers, "X-Slack-Request-Timestamp": str(now)}
+    if how == "timestamp not a number":
+        headers = signed(body, content_type)
+        return body, {**headers, "X-Slack-Request-Timestamp": "soon"}
     if how == "not a v0 signature":
         headers = signed(body, content_type)
         headers["X-Slack-Signature"] = headers["X-Slack-Signature"].replace("v0=", "v1=")
@@ -253,6 +256,7 @@ FORGERIES = [
     "body changed after signing",
     "signed for another timestamp",
     "not a v0 signature",
+    "timestamp not a number",
 ]
 
 
@@ -296,6 +300,44 @@ def test_the_same_request_correctly_signed_is_accepted(scene: Scene, kind: str) 
     assert acted, f"{kind}: the bot did nothing with a correctly signed request"
 
 
+MALFORMED = {
+    "payload not JSON": (b"payload=%7Bnot-json", FORM),
+    "event not an object": (b'{"type": "event_callback", "event": "x"}', "application/json"),
+    "body not UTF-8": (b"payload=\xff\xfe", FORM),
+    "actions empty": (
+        b"payload=" + json.dumps({"type": "block_actions", "actions": []}).encode(),
+        FORM,
+    ),
+}
+
+
+@pytest.mark.parametrize("how", ["wrong secret", "no signature", "older than 5 minutes"])
+@pytest.mark.parametrize("body", list(MALFORMED))
+def test_the_signature_is_checked_before_anything_is_read_from_the_body(
+    scene: Scene, body: str, how: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An unsigned body is refused as unsigned (401), whatever it holds: nobody without the
+    signing secret learns how the bot parses, or gets a line into its warnings."""
+    bot, slack = scene.bot, scene.slack
+    before, seq = fingerprint(bot.runtime.engine), slack.last_seq
+    sent_body, headers = forged_headers(*MALFORMED[body], how)
+    caplog.set_level("WARNING")
+
+    reply = post(bot.events_url, sent_body, headers)
+    bot.settle()
+
+    assert reply.status == 401, reply.text
+    assert calls_since(slack, seq) == []
+    assert fingerprint(bot.runtime.engine) == before
+    assert [r.getMessage() for r in caplog.records if r.levelno >= 30] == []
+
+
+def test_a_malformed_body_correctly_signed_is_refused_as_malformed(scene: Scene) -> None:
+    body, content_type = MALFORMED["payload not JSON"]
+    reply = post(scene.bot.events_url, body, signed(body, content_type))
+    assert reply.status == 400
+
+
 def test_a_request_signed_four_minutes_ago_is_still_accepted(scene: Scene) -> None:
     body, content_type = requests(scene)["checklist guide"]()
     seq = scene.slack.last_seq
@@ -320,13 +362,14 @@ def test_a_retried_event_with_a_forged_signature_is_refused_too(scene: Scene) ->
     assert calls_since(scene.slack, seq) == []
 
 
-def test_an_unsigned_ssl_check_is_answered_without_touching_anything(scene: Scene) -> None:
-    """Slack's `ssl_check` ping is the one body Bolt answers before the signature check
-    (it carries nothing to act on): it gets an empty 200 and changes nothing."""
+def test_ssl_check_needs_a_signature_too(scene: Scene) -> None:
+    """Slack's `ssl_check` ping carries nothing to act on, and Bolt would answer it before its
+    own signature check; unsigned, it is refused like everything else."""
     bot, slack = scene.bot, scene.slack
     body = b"ssl_check=1&token=forged"
     before, seq = fingerprint(bot.runtime.engine), slack.last_seq
-    reply = post(bot.events_url, body, {"Content-Type": FORM})
+    assert post(bot.events_url, body, {"Content-Type": FORM}).status == 401
+    reply = post(bot.events_url, body, signed(body, FORM))
     bot.settle()
     assert reply.status == 200 and reply.body == b""
     assert calls_since(slack, seq) == []
