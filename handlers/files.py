@@ -427,7 +427,11 @@ class FileIntake:
         def show_progress(rows: int) -> None:
             self._renew(claim)
             text = t("registers.progress", lang, name=mrkdwn_text(name), rows=f"{rows:,}")
-            self._edit(client, share, reply_ts, *simple_message(text))
+            try:
+                self._edit(client, share, reply_ts, *simple_message(text))
+            except SLACK_FAILURES as error:
+                # Progress is a courtesy: the check goes on, the verdict replaces it anyway.
+                log.warning("progress of %s not shown: %s", claim.file_id, describe(error))
 
         file = FileInput(name, data=data)
         result = validate_files(

@@ -272,3 +272,22 @@ def test_slack_failing_mid_check_leaves_it_to_the_resumer_without_an_apology(
     assert resume(bot, slack) == 1
     assert_answered_once(slack, message)
     assert claim_row(bot).status == "checked"
+
+
+def test_a_progress_edit_slack_refuses_does_not_stop_the_check(
+    bot: BotUnderTest, slack: LocalSlack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    validate = files.validate_files
+
+    def with_progress(*args: Any, **kwargs: Any) -> Any:
+        kwargs["progress"].__dict__["_last"] = float("-inf")  # report at once
+        kwargs["progress"](150_000)
+        return validate(*args, **kwargs)
+
+    monkeypatch.setattr(files, "validate_files", with_progress)
+    slack.fail_next("chat.update", **HANG)
+    message = share(bot)
+    progress_edit = slack.wait_for("chat.update", lambda c: "150,000" in str(c.params))
+    assert progress_edit.status == 500
+    assert_answered_once(slack, message)
+    assert claim_row(bot).status == "checked"
