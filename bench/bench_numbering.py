@@ -267,6 +267,7 @@ def main() -> int:
     parser.add_argument("--alerting", type=float, default=0.02, help="share near the limit")
     parser.add_argument("--database-url", help="PostgreSQL URL (default: a fresh SQLite file)")
     parser.add_argument("--no-write", action="store_true", help="do not write the results file")
+    parser.add_argument("--append", action="store_true", help="add to the results file")
     parser.add_argument("--serve-fakes", action="store_true", help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.serve_fakes:
@@ -292,11 +293,11 @@ def main() -> int:
     print(report)
     if not options.no_write:
         command = "    .venv/bin/python bench/bench_numbering.py " + " ".join(sys.argv[1:])
-        RESULTS.write_text(
-            "# Numbering check round benchmark\n\n"
-            f"Measured with:\n\n{command.rstrip()}\n\n{report}\n",
-            encoding="utf-8",
-        )
+        section = f"Measured with:\n\n{command.rstrip()}\n\n{report}\n"
+        if options.append and RESULTS.exists():
+            RESULTS.write_text(RESULTS.read_text(encoding="utf-8") + "\n" + section, "utf-8")
+        else:
+            RESULTS.write_text(f"# Numbering check round benchmark\n\n{section}", "utf-8")
     return 0 if all(r.errors == 0 and r.checked == r.onboardings for r in results) else 1
 
 

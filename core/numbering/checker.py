@@ -1,5 +1,6 @@
 """The numbering check: claim, read the upstreams, record, evaluate, alert, release.
 
+Checks run in batches (see ``NumberingChecker``); a user's "check now" is a batch of one.
 A check is claimed through a lease row (``NumberingRepository.claim_due`` / ``claim``), so two
 processes on one PostgreSQL never run the same onboarding's check at once; a crashed holder's
 lease expires after ``lease_ttl``. Upstreams are read outside any transaction. Alerts are
@@ -38,8 +39,8 @@ from core.store.uow import UnitOfWorkFactory
 log = logging.getLogger(__name__)
 
 MAX_DELIVERY_ATTEMPTS = 5
-DEFAULT_CONCURRENCY = 32
-"""Upstream reads at once: the best of 8/16/32/64 in bench/RESULTS-numbering.md."""
+DEFAULT_CONCURRENCY = 16
+"""Upstream reads at once; see bench/RESULTS-numbering.md for 8/16/32/64."""
 
 C = TypeVar("C", RackbeatCredentials, NetvisorCredentials)
 
@@ -113,7 +114,7 @@ class _Batch:
 class NumberingChecker:
     """Runs checks in batches: claim a batch, read its credentials in one transaction, read
     the upstreams concurrently (no transaction open), record the whole batch in one
-    transaction (one savepoint per onboarding, leases released in the same commit), then post.
+    transaction (its leases released in the same commit), then post.
 
     Few, short transactions matter on SQLite, where every transaction takes the one writer
     lock; on PostgreSQL they are simply cheap.
