@@ -95,11 +95,11 @@ def checked_with_token(bot: BotUnderTest, rackbeat: FakeRackbeat) -> bool:
 
 def test_credentials_stored_under_the_old_key_are_resealed_and_keep_working(
     slack: LocalSlack,
-    sqlite_url: str,
+    database_url: str,
     rackbeat: FakeRackbeat,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    process = Process(slack, sqlite_url, rackbeat)
+    process = Process(slack, database_url, rackbeat)
     bot = process.start(OLD_KEY)
     connect(bot)
     under_old = stored(bot)
@@ -149,8 +149,16 @@ def test_without_the_old_key_nothing_is_lost_and_the_check_names_the_cause(
 
 
 def test_reseal_reports_what_it_did_and_leaves_current_and_unreadable_tokens_alone(
-    bot: BotUnderTest,
+    slack: LocalSlack, database_url: str
 ) -> None:
+    bot = BotUnderTest(slack, database_url)
+    try:
+        reseal_three_tokens(bot)
+    finally:
+        bot.stop()
+
+
+def reseal_three_tokens(bot: BotUnderTest) -> None:
     from core.numbering.model import Source
     from core.numbering.repository import NumberingRepository
     from core.onboarding.permissions import Actor
