@@ -110,6 +110,9 @@ def _migrate(settings: Settings) -> int:
 
 
 def _secrets(settings: Settings) -> list[str]:
+    """What the log filter redacts: every configured secret, the database password too."""
+    from bot.config import database_password
+
     values = [
         settings.slack_bot_token,
         settings.slack_signing_secret,
@@ -117,7 +120,9 @@ def _secrets(settings: Settings) -> list[str]:
         settings.secret_key,
         *settings.secret_key_previous,
     ]
-    return [v.get_secret_value() for v in values if v is not None]
+    secrets = [v.get_secret_value() for v in values if v is not None]
+    password = database_password(settings.database_url)
+    return [*secrets, password] if password else secrets
 
 
 def _terminate(*_: Any) -> NoReturn:

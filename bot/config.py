@@ -6,7 +6,8 @@ wrong; tokens are `SecretStr`, so they never show in `repr()`, logs or error mes
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from collections.abc import Iterator
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -98,10 +99,24 @@ class Settings(BaseSettings):
             raise ValueError("must be a sqlite:// or postgresql+psycopg:// URL")
         return value
 
+    def __repr_args__(self) -> Iterator[tuple[str | None, Any]]:
+        """``repr()`` and ``str()`` show the database URL without its password."""
+        for name, value in super().__repr_args__():
+            yield name, database_url_for_display(value) if name == "database_url" else value
+
     @field_validator("log_level", mode="before")
     @classmethod
     def _upper(cls, value: object) -> object:
         return value.upper() if isinstance(value, str) else value
+
+
+def database_url_for_display(url: str) -> str:
+    """``url`` with its password as ``***`` (SQLAlchemy's own masking)."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def database_password(url: str) -> str | None:
+    return make_url(url).password
 
 
 class ConfigError(Exception):

@@ -283,6 +283,11 @@ def test_settings_never_show_their_secrets(monkeypatch: pytest.MonkeyPatch) -> N
     )
     assert leaks(shown) == []
     assert "xapp-1-SECRET-apptoken-99" not in shown
+    assert "SECRET-dbpassword-1" not in repr(settings) + str(settings)
+    assert "postgresql+psycopg://bot:***@db:5432/bot" in repr(settings)
+    from bot.__main__ import _secrets
+
+    assert "SECRET-dbpassword-1" in _secrets(settings)  # redacted from log lines too
     assert settings.slack_bot_token is not None
     assert settings.slack_bot_token.get_secret_value() == BOT_TOKEN
 
