@@ -672,8 +672,9 @@ def register(reg: Registrar, router: CommandRouter, deps: Deps) -> None:
                 text=str(message.get("text") or ""),
                 blocks=after_mark_done(list(message.get("blocks") or []), user_id, lang),
             )
-        except SlackApiError as error:
-            log.warning("could not update the result message: %s", error.response.get("error"))
+        except SLACK_FAILURES as error:
+            # The step is done (and said so in the checklist): only the button stays.
+            log.warning("could not update the result message: %s", describe(error))
 
     reg.event({"type": "message", "subtype": "file_share"}, on_file_share)
     reg.action(ACTION_MARK_DONE, on_mark_done)

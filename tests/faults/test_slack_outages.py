@@ -9,12 +9,16 @@ import logging
 from collections.abc import Iterator
 
 import pytest
+from pydantic import SecretStr
 
 from bot.localslack import LocalSlack
 from core.onboarding.steps import StepId, StepState
 from handlers.messages import t
 from tests.faults.support import (
     ANN,
+    CHANNEL,
+    PRODUCTS,
+    answers_in_thread,
     bot_posts,
     checklist,
     click_done,
@@ -136,3 +140,44 @@ def test_a_click_whose_checklist_edit_fails_still_answers_and_keeps_the_change(
     run(bot, "done settings")
     assert shows_done(checklist(bot, slack), "login")  # the next change corrects it
     assert shows_done(checklist(bot, slack), "settings")
+
+
+def test_mark_done_on_a_csv_result_whose_edits_fail_keeps_the_step_done(
+    bot: BotUnderTest, slack: LocalSlack, warnings: pytest.LogCaptureFixture
+) -> None:
+    run(bot, "start Acme Oy")
+    _, message, _ = bot.driver.upload("products.csv", PRODUCTS, user=ANN, channel=CHANNEL)
+    bot.settle()
+    [verdict] = answers_in_thread(slack, message)
+    [button] = [e for b in verdict.blocks if b["type"] == "actions" for e in b["elements"]]
+    seq = slack.last_seq
+    slack.fail_next("chat.update", **{**HANG, "times": 2})  # the checklist and the verdict
+    bot.driver.click(button, user=ANN, channel=CHANNEL, message_ts=verdict.ts)
+    bot.settle()
+    assert snapshot(bot, slack).step(StepId.PRODUCTS).state is StepState.DONE
+    assert t("error.apology", "en") not in said(slack, seq)
+    assert logged(warnings, "result message")
+    run(bot, "status")
+    assert shows_done(checklist(bot, slack), "products")
+
+
+@pytest.mark.parametrize("fault", FAULTS)
+def test_views_open_failing_tells_the_person_and_changes_nothing(
+    slack: LocalSlack, sqlite_url: str, fault: dict[str, float]
+) -> None:
+    slack.add_user(ANN, "ann")
+    bot = BotUnderTest(
+        slack,
+        sqlite_url,
+        slack_timeout_seconds=TIMEOUT,
+        secret_key=SecretStr("faults-secret-key-0123456789"),
+    )
+    try:
+        run(bot, "start Acme Oy")
+        seq = slack.last_seq
+        slack.fail_next("views.open", **fault)
+        run(bot, "connect rackbeat")
+        assert slack.open_modal(ANN) is None
+        assert said(slack, seq) == [t("error.apology", "en")]
+    finally:
+        bot.stop()
