@@ -110,20 +110,6 @@ class Upstreams:
         with self._guard:
             return self._locks.setdefault(key, threading.Lock())
 
-    def fetch(
-        self,
-        rackbeat: RackbeatCredentials | None,
-        netvisor: NetvisorCredentials | None,
-        cursors: dict[Series, int | None],
-    ) -> FetchResult:
-        """Everything the connected sources say now (Netvisor incrementally from ``cursors``)."""
-        result = FetchResult()
-        if rackbeat is not None:
-            self.read_rackbeat(rackbeat, result)
-        if netvisor is not None:
-            self.read_netvisor(netvisor, cursors, result)
-        return result
-
     def read_rackbeat(self, credentials: RackbeatCredentials, result: FetchResult) -> None:
         """Rackbeat's next numbers into ``result`` (a failure is recorded there, not raised)."""
 

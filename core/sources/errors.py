@@ -28,6 +28,3 @@ class SourceRejected(UpstreamRejected):
         super().__init__(reason)
         self.source = source
         self.code = code
-
-
-SourceError = SourceUnavailable | SourceRejected

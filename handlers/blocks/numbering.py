@@ -40,7 +40,6 @@ LEVEL_ICONS: dict[Level, str] = {
 }
 THRESHOLD_FIELDS = ("warning_days", "warning_numbers", "critical_days", "critical_numbers")
 NETVISOR_FIELDS = ("customer_id", "customer_key", "partner_id", "partner_key", "organisation_id")
-SECRET_FIELDS = frozenset({"api_token", "customer_key", "partner_key"})
 
 
 # --- words ---------------------------------------------------------------------------------
