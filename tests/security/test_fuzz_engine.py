@@ -132,14 +132,14 @@ def csvish(draw: st.DrawFn) -> tuple[bytes, str]:
     return text.encode(encoding, errors="replace"), name
 
 
-@FUZZ
+@settings(FUZZ, max_examples=150)
 @given(csvish())
 def test_csvish_text_gets_an_answer_and_no_live_formula(case: tuple[bytes, str]) -> None:
     data, name = case
     answer(data, name)
 
 
-@FUZZ
+@settings(FUZZ, max_examples=100)
 @given(csvish(), st.sampled_from(["products", "customers", "suppliers", "inventory"]))
 def test_csvish_text_read_as_a_named_register_gets_an_answer(
     case: tuple[bytes, str], register: str

@@ -172,7 +172,7 @@ def post(bot: BotUnderTest, body: bytes, content_type: str) -> int:
 
 
 FUZZ = settings(
-    max_examples=150,
+    max_examples=100,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

@@ -2,10 +2,11 @@
 
     .venv/bin/python tests/data/hostile/make_corpus.py
 
-Deterministic: the same bytes on every run (seeded randomness, fixed zip and gzip timestamps),
-and a test checks that the committed files equal what ``build()`` makes. Each file is named for
-what it tests; the two large ones (a 1 MB single line, a 1 MB unclosed quote) are made at test
-time by ``build_large()`` so the repository stays small.
+Deterministic: the same bytes on every run and machine (seeded randomness, fixed zip and gzip
+timestamps, nothing compressed, so another zlib build cannot change a byte), and a test checks
+that the committed files equal what ``build()`` makes. Each file is named for what it tests;
+the large ones (a 1 MB single line, a 1 MB unclosed quote, a 1 MB cell) are made at test time
+by ``build_large()`` so the repository stays small.
 """
 
 from __future__ import annotations
@@ -61,11 +62,9 @@ def _quote(cell: str) -> str:
 
 def _zip(entries: dict[str, bytes]) -> bytes:
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
         for name, data in entries.items():
-            info = zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, data)
+            archive.writestr(zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0)), data)
     return buffer.getvalue()
 
 
@@ -105,7 +104,7 @@ def png_image() -> bytes:
     return (
         b"\x89PNG\r\n\x1a\n"
         + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(raw, 9))
+        + chunk(b"IDAT", zlib.compress(raw, 0))
         + chunk(b"IEND", b"")
     )
 
@@ -394,7 +393,9 @@ CORPUS: dict[str, Maker] = {
     "xlsx_workbook_named.csv": xlsx_workbook,
     "png_image_named.csv": png_image,
     "pdf_document_named.csv": lambda: b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n",
-    "gzip_compressed_csv_named.csv": lambda: gzip.compress(PRODUCTS_OK.encode(), mtime=0),
+    "gzip_compressed_csv_named.csv": lambda: gzip.compress(
+        PRODUCTS_OK.encode(), compresslevel=0, mtime=0
+    ),
     "old_xls_ole_workbook_named.csv": lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512,
     "elf_executable_named.csv": lambda: b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 8 + b"\x02\x00>\x00",
     "html_login_page_saved.csv": html_login_page,
