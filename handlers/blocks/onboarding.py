@@ -25,7 +25,7 @@ from handlers.blocks.checklist import (
     step_buttons,
     step_title,
 )
-from handlers.messages import t
+from handlers.messages import CATALOG, t
 
 NOTE_CHARS = 160
 STEP_ACTIONS = {
@@ -156,7 +156,7 @@ def _what(entry: AuditEntry, language: str) -> str:
     try:
         action = AuditAction(entry.action)
     except ValueError:
-        return entry.action
+        return _other_area(entry, language)
     if action in STEP_ACTIONS and entry.subject:
         return t(
             "onboarding.audit.step",
@@ -187,6 +187,20 @@ def _what(entry: AuditEntry, language: str) -> str:
         new=entry.new_value or "–",
         subject=subject,
     )
+
+
+def _other_area(entry: AuditEntry, language: str) -> str:
+    """Rows other areas write to the trail (the numbering watch), in words where we have them."""
+    values = {
+        "subject": entry.subject or "–",
+        "old": entry.old_value or "–",
+        "new": entry.new_value or "–",
+    }
+    # `numbering.connect.rackbeat` and `numbering.connect.netvisor` read alike.
+    key = "onboarding.audit." + entry.action.removesuffix(".rackbeat").removesuffix(".netvisor")
+    if key in CATALOG:
+        return t(key, language, **values)
+    return t("onboarding.audit.other", language, action=entry.action, **values)
 
 
 def _state(value: str | None, language: str) -> str:

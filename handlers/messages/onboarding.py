@@ -226,6 +226,39 @@ _UI: dict[str, dict[str, str]] = {
         "en": "removed {subject} from the members",
         "fi": "poisti jäsenistä {subject}",
     },
+    # Numbering changes, written to the same audit trail by the numbering area.
+    "onboarding.audit.numbering.value": {
+        "en": "numbering value `{subject}` {old} → {new}",
+        "fi": "numerointiarvo `{subject}` {old} → {new}",
+    },
+    "onboarding.audit.numbering.strategy": {
+        "en": "numbering strategy of `{subject}` {old} → {new}",
+        "fi": "numerointitapa `{subject}` {old} → {new}",
+    },
+    "onboarding.audit.numbering.thresholds": {
+        "en": "numbering alert limits {old} → {new}",
+        "fi": "numeroinnin hälytysrajat {old} → {new}",
+    },
+    "onboarding.audit.numbering.connect": {
+        "en": "connected {subject} ({new})",
+        "fi": "yhdisti: {subject} ({new})",
+    },
+    "onboarding.audit.numbering.disconnect": {
+        "en": "disconnected {subject}",
+        "fi": "katkaisi yhteyden: {subject}",
+    },
+    "onboarding.audit.numbering.acknowledge": {
+        "en": "acknowledged the `{subject}` numbering alert ({new})",
+        "fi": "kuittasi `{subject}`-numerointihälytyksen ({new})",
+    },
+    "onboarding.audit.numbering.snooze": {
+        "en": "snoozed `{subject}` numbering alerts until {new}",
+        "fi": "torkkui `{subject}`-numerointihälytykset {new} asti",
+    },
+    "onboarding.audit.other": {
+        "en": "`{action}` {subject} {old} → {new}",
+        "fi": "`{action}` {subject} {old} → {new}",
+    },
     # --- App Home ------------------------------------------------------------------------
     "onboarding.home.title": {
         "en": "Your Rackbeat onboardings",

@@ -149,3 +149,49 @@ def test_home_lists_each_onboarding_with_progress_next_step_and_role() -> None:
 def test_home_without_onboardings_says_how_to_start() -> None:
     view = home_view("U_NEW", (), "fi")
     assert t("onboarding.home.empty", "fi") in str(view["blocks"])
+
+
+def test_history_words_the_numbering_rows_of_the_trail() -> None:
+    from datetime import UTC, datetime
+
+    from core.onboarding.snapshot import AuditEntry, Outcome
+    from handlers.blocks.onboarding import history_line
+
+    at = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
+    value = AuditEntry(
+        id=1,
+        at=at,
+        actor="U1",
+        action="numbering.value",
+        subject="invoice.rackbeat_next",
+        old_value=None,
+        new_value="10500",
+        note=None,
+        outcome=Outcome.APPLIED,
+    )
+    connect = AuditEntry(
+        id=2,
+        at=at,
+        actor="U1",
+        action="numbering.connect.rackbeat",
+        subject="rackbeat",
+        old_value=None,
+        new_value="Oy Esimerkki",
+        note=None,
+        outcome=Outcome.APPLIED,
+    )
+    unknown = AuditEntry(
+        id=3,
+        at=at,
+        actor="U1",
+        action="future.thing",
+        subject="x",
+        old_value="a",
+        new_value="b",
+        note=None,
+        outcome=Outcome.APPLIED,
+    )
+    assert "numbering value `invoice.rackbeat_next` – → 10500" in history_line(value, "en")
+    assert "connected rackbeat (Oy Esimerkki)" in history_line(connect, "en")
+    assert "yhdisti: rackbeat" in history_line(connect, "fi")
+    assert "`future.thing` x a → b" in history_line(unknown, "en")
