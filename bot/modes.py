@@ -14,11 +14,17 @@ log = logging.getLogger("bot")
 
 
 def start_background_jobs(runtime: Runtime) -> list[object]:
-    """Jobs that run beside the listeners in `serve` and `socket` (the numbering scheduler)."""
+    """Jobs that run beside the listeners in `serve` and `socket` (the numbering scheduler,
+    the resumer of file checks a dead process left unfinished)."""
+    from bot.recovery import start_intake_resumer
     from bot.scheduler import start_numbering_scheduler
 
     scheduler = start_numbering_scheduler(runtime)
-    return [] if scheduler is None else [scheduler]
+    jobs: list[object] = [] if scheduler is None else [scheduler]
+    resumer = start_intake_resumer(runtime)
+    if resumer is not None:
+        jobs.append(resumer)
+    return jobs
 
 
 def run_serve(settings: Settings) -> int:
