@@ -169,8 +169,9 @@ def download(
     ``DownloadUnavailable`` for a 429, a 5xx or no answer within ``timeout`` (try again),
     ``Refusal`` for anything a retry would not change.
     """
-    if urlparse(url).hostname not in hosts:
-        raise Refusal("registers.refused.download")
+    host = urlparse(url).hostname
+    if host not in hosts:
+        raise Refusal("registers.refused.host", host=mrkdwn_text(host or "?"))
     headers = {"Authorization": f"Bearer {token}"}
     try:
         with httpx.stream(
@@ -180,6 +181,8 @@ def download(
                 raise DownloadUnavailable(
                     f"HTTP {reply.status_code}", _seconds(reply.headers.get("retry-after"))
                 )
+            if reply.is_redirect:
+                raise Refusal("registers.refused.redirect")
             if reply.status_code != 200:
                 raise Refusal("registers.refused.download")
             if "text/html" in reply.headers.get("content-type", ""):

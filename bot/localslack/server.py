@@ -66,6 +66,9 @@ class LocalSlack:
         self.listeners: list[CallListener] = []
         self.event_sink: EventSink | None = None
         self.serve_login_page = False
+        # A host name: downloads then answer 302 to that host's `/files-moved/` copy of the
+        # file, which records whether the follow-up request carried the token.
+        self.redirect_downloads: str | None = None
         self._failures: dict[str, list[Failure]] = {}
         self._response_urls: dict[str, dict[str, Any]] = {}
         self._triggers: dict[str, str] = {}
@@ -401,6 +404,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._api(url.path.removeprefix("/api/"), url.query, raw)
         elif url.path.startswith("/files-pri/"):
             self._download(url.path)
+        elif url.path.startswith("/files-moved/"):
+            self._moved(url.path)
         elif url.path.startswith("/upload/"):
             self._upload(url.path.removeprefix("/upload/"), raw)
         elif url.path == "/_local/messages":
@@ -499,12 +504,30 @@ class _Handler(BaseHTTPRequestHandler):
         if slack_file is None:
             self.slack.record("files.download", params, 404, {"ok": False})
             self._send(404, b"not found", "text/plain")
+        elif self.slack.redirect_downloads:
+            moved = path.replace("/files-pri/", "/files-moved/", 1)
+            location = f"http://{self.slack.redirect_downloads}:{self.slack.port}{moved}"
+            self.slack.record("files.download", params, 302, {"ok": True, "location": location})
+            self._send(302, b"", "text/plain", {"Location": location})
         elif not authorized or self.slack.serve_login_page:
             # What Slack does without the token or the files:read scope.
             self.slack.record("files.download", params, 200, {"ok": True, "login_page": True})
             self._send(200, LOGIN_PAGE, "text/html; charset=utf-8")
         else:
             self.slack.record("files.download", params, 200, {"ok": True})
+            self._send(200, slack_file.content, slack_file.mimetype)
+
+    def _moved(self, path: str) -> None:
+        """Where a redirected download points: recorded as `files.moved` with `authorized`."""
+        file_id = path.removeprefix("/files-moved/").split("/")[0].split("-", 1)[-1]
+        slack_file = self.slack.files.get(file_id)
+        authorization = self.headers.get("Authorization")
+        params = {"file": file_id, "authorized": authorization is not None}
+        if slack_file is None:
+            self.slack.record("files.moved", params, 404, {"ok": False})
+            self._send(404, b"not found", "text/plain")
+        else:
+            self.slack.record("files.moved", params, 200, {"ok": True})
             self._send(200, slack_file.content, slack_file.mimetype)
 
     def _upload(self, file_id: str, raw: bytes) -> None:

@@ -100,6 +100,22 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": ":warning: I could not download {name} from Slack. Please share it again.",
         "fi": ":warning: En saanut ladattua tiedostoa {name} Slackista. Jaa se uudelleen.",
     },
+    "registers.refused.host": {
+        "en": ":no_entry: I did not download {name}: Slack says it is stored at `{host}`, "
+        "which is not one of the hosts I send my Slack token to (`SLACK_FILE_HOSTS`). "
+        "Ask whoever runs the bot to check that setting.",
+        "fi": ":no_entry: En ladannut tiedostoa {name}: Slackin mukaan se on osoitteessa "
+        "`{host}`, joka ei ole niiden osoitteiden joukossa, joihin lähetän Slack-tunnukseni "
+        "(`SLACK_FILE_HOSTS`). Pyydä botin ylläpitäjää tarkistamaan asetus.",
+    },
+    "registers.refused.redirect": {
+        "en": ":no_entry: Slack sent the download of {name} elsewhere, and I never follow a "
+        "redirect with my Slack token. Please share it again; if this keeps happening, tell "
+        "whoever runs the bot.",
+        "fi": ":no_entry: Slack ohjasi tiedoston {name} latauksen muualle, enkä seuraa "
+        "uudelleenohjauksia Slack-tunnukseni kanssa. Jaa tiedosto uudelleen; jos tämä toistuu, "
+        "kerro botin ylläpitäjälle.",
+    },
     "registers.refused.other": {
         "en": ":no_entry: I can't read {name}: {reason}",
         "fi": ":no_entry: En pysty lukemaan tiedostoa {name}: {reason}",
