@@ -216,7 +216,9 @@ class LocalSlack:
         }
 
     def fail_next(self, method: str, failure: Failure | None = None, **kwargs: Any) -> None:
-        """Make the next call(s) to ``method`` fail; ``files.download`` targets downloads."""
+        """Make the next call(s) to ``method`` fail; ``files.download`` targets downloads,
+        ``upload`` the raw upload of ``files_upload_v2``, ``response_url`` answers via
+        ``respond``."""
         with self._lock:
             self._failures.setdefault(method, []).append(failure or Failure(**kwargs))
 
@@ -416,6 +418,10 @@ class _Handler(BaseHTTPRequestHandler):
             self._share(json.loads(raw or b"{}"))
         elif url.path.startswith("/respond/"):
             payload = json.loads(raw or b"{}")
+            failure = self.slack.take_failure("response_url")
+            if failure is not None:
+                self._fail("response_url", payload, failure)
+                return
             result = self.slack.respond(url.path.removeprefix("/respond/"), payload)
             self.slack.record("response_url", payload, 200, result)
             self._send(
@@ -460,7 +466,8 @@ class _Handler(BaseHTTPRequestHandler):
         body = failure.body
         if body is None:
             body = json.dumps({"ok": False, "error": failure.error or "ratelimited"}).encode()
-        headers = {"Retry-After": str(failure.retry_after)} if failure.retry_after else {}
+        # Retry-After: 0 is a valid answer too ("try again now").
+        headers = {} if failure.retry_after is None else {"Retry-After": str(failure.retry_after)}
         self.slack.record(method, params, failure.status, {"ok": False, "injected": True})
         self._send(failure.status, body, failure.content_type, headers)
 
@@ -534,6 +541,10 @@ class _Handler(BaseHTTPRequestHandler):
         slack_file = self.slack.files.get(file_id)
         if slack_file is None:
             self._send(404, b"unknown upload", "text/plain")
+            return
+        failure = self.slack.take_failure("upload")
+        if failure is not None:
+            self._fail("upload", {"file": file_id, "bytes": len(raw)}, failure)
             return
         slack_file.content = raw
         self.slack.record("upload", {"file": file_id, "bytes": len(raw)}, 200, {"ok": True})

@@ -26,6 +26,7 @@ from tests.faults.support import (
     said,
     shows_done,
     snapshot,
+    statuses,
 )
 from tests.harness import BotUnderTest
 
@@ -95,6 +96,22 @@ def test_chat_post_message_failing_keeps_the_onboarding_and_status_posts_the_che
     run(bot, "status")
     assert len(bot_posts(slack)) == 1
     assert snapshot(bot, slack).checklist_ts == bot_posts(slack)[0].ts
+
+
+@pytest.mark.parametrize("fault", FAULTS)
+def test_response_url_failing_keeps_the_change_and_is_logged(
+    bot: BotUnderTest,
+    slack: LocalSlack,
+    warnings: pytest.LogCaptureFixture,
+    fault: dict[str, float],
+) -> None:
+    run(bot, "start Acme Oy")
+    slack.fail_next("response_url", **{**fault, "times": 6})  # the answer and the hook's
+    run(bot, "done login")
+    assert snapshot(bot, slack).step(StepId.LOGIN).state is StepState.DONE
+    assert shows_done(checklist(bot, slack), "login")
+    assert logged(warnings, "response_url") or logged(warnings, "tell the user")
+    assert len(statuses(slack, "response_url")) <= 6
 
 
 @pytest.mark.parametrize("fault", FAULTS)

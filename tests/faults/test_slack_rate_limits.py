@@ -63,6 +63,16 @@ def test_chat_update_the_checklist_is_edited(
 
 
 @pytest.mark.parametrize("fault", FAULTS)
+def test_response_url_the_answer_arrives(
+    bot: BotUnderTest, slack: LocalSlack, fault: dict[str, int]
+) -> None:
+    slack.fail_next("response_url", **fault)
+    run(bot, "help")
+    assert statuses(slack, "response_url") == [fault["status"], 200]
+    assert t("help.intro", "en") in said(slack)[0]
+
+
+@pytest.mark.parametrize("fault", FAULTS)
 def test_users_info_the_admin_is_recognised(
     bot: BotUnderTest, slack: LocalSlack, fault: dict[str, int]
 ) -> None:
@@ -123,6 +133,7 @@ CSV_CALLS = [
     "files.info",
     "files.download",
     "files.getUploadURLExternal",
+    "upload",
     "files.completeUploadExternal",
 ]
 
