@@ -3,6 +3,8 @@ the bot waits it out or retries, and the person still gets the answer."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from bot.localslack import LocalSlack
@@ -156,3 +158,13 @@ def test_csv_intake_the_verdict_and_its_files_arrive_once(
         "products-errors.csv",
         "products-normalized.csv",
     ]
+
+
+def test_a_retry_after_of_one_second_is_waited_out_before_the_answer_is_sent_again(
+    bot: BotUnderTest, slack: LocalSlack
+) -> None:
+    slack.fail_next("response_url", status=429, retry_after=1)
+    began = time.monotonic()
+    run(bot, "help")
+    assert time.monotonic() - began >= 1.0
+    assert statuses(slack, "response_url") == [429, 200]
