@@ -84,7 +84,7 @@ def test_a_round_runs_from_the_scheduler_thread(bot: BotUnderTest, slack: LocalS
 
 def test_serve_starts_the_scheduler_and_it_stops_cleanly(bot: BotUnderTest) -> None:
     jobs = start_background_jobs(bot.runtime)
-    assert [type(job).__name__ for job in jobs] == ["NumberingScheduler"]
+    assert [type(job).__name__ for job in jobs] == ["NumberingScheduler", "IntakeResumer"]
     for job in jobs:
         job.shutdown()  # type: ignore[attr-defined]
 
