@@ -382,8 +382,9 @@ def header_key(text: str) -> str:
     Invisible format characters (a BOM, zero-width spaces, direction marks) are dropped: a
     header that looks like `number` is `number`.
     """
-    visible = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
-    return _SEPARATORS.sub(" ", visible.strip().strip('"').casefold()).strip()
+    if not text.isascii():
+        text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+    return _SEPARATORS.sub(" ", text.strip().strip('"').casefold()).strip()
 
 
 def _lookup(columns: tuple[Column, ...]) -> dict[str, str]:
