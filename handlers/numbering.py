@@ -268,9 +268,13 @@ def parse_setup(values: dict[str, dict[str, Any]], language: str) -> Setup | dic
     errors: dict[str, str] = {}
     strategies = {}
     for series in Series:
-        chosen = _state(values, f"strategy.{series.value}")
+        block = f"strategy.{series.value}"
+        chosen = _state(values, block)
         if chosen:
-            strategies[series] = Strategy(chosen)
+            try:
+                strategies[series] = Strategy(chosen)
+            except ValueError:
+                errors[block] = ", ".join(f"`{s.value}`" for s in Strategy)
     numbers: dict[tuple[Series, InputField], int] = {}
     for series in Series:
         for field in InputField:
@@ -285,8 +289,10 @@ def parse_setup(values: dict[str, dict[str, Any]], language: str) -> Setup | dic
     limits: dict[str, int] = {}
     for name in THRESHOLD_FIELDS:
         block = f"threshold.{name}"
-        text = _state(values, block)
-        if text is None or not text.strip().isdigit():
+        text = (_state(values, block) or "").strip()
+        # ASCII digits only, and short: str.isdigit() also admits "፩" and "²", which int()
+        # refuses, and a 5,000-digit limit means nothing.
+        if not (text.isascii() and text.isdigit() and len(text) <= 9):
             errors[block] = t("numbering.modal.not_a_number", language)
         else:
             limits[name] = int(text)
@@ -472,6 +478,8 @@ def _modal_where(body: dict[str, Any], view: dict[str, Any]) -> Channel | None:
     try:
         meta = json.loads(view.get("private_metadata") or "{}")
     except ValueError:
+        meta = {}
+    if not isinstance(meta, dict):
         meta = {}
     team = (body.get("team") or {}).get("id") or (body.get("user") or {}).get("team_id")
     channel = meta.get("channel")

@@ -157,16 +157,25 @@ def test_help_and_unknown_subcommands_always_answer(text: str) -> None:
     assert answers.said[0]
 
 
-# The setup modal's numbers (handlers/numbering.py, being finished by its owner): a threshold
-# typed with digits that `str.isdigit` accepts but `int` does not crashes instead of "not a
-# number".
-@pytest.mark.xfail(strict=True, reason="handlers/numbering.py parse_setup: int() of isdigit()")
+# The setup modal's numbers: digits that `str.isdigit` accepts but `int` does not (or that
+# mean nothing) are a field error, not a crash.
 @pytest.mark.parametrize("typed", ["፩", "²", "1" * 5000])
 def test_setup_modal_thresholds_that_are_not_numbers_are_field_errors(typed: str) -> None:
     values = {"threshold.warning_days": {"value": {"type": "plain_text_input", "value": typed}}}
     errors = parse_setup(values, "en")
     assert isinstance(errors, dict)
     assert "threshold.warning_days" in errors
+
+
+def test_setup_modal_with_an_unknown_strategy_option_is_a_field_error() -> None:
+    values = {
+        "strategy.invoice": {
+            "value": {"type": "static_select", "selected_option": {"value": "bogus"}}
+        }
+    }
+    errors = parse_setup(values, "en")
+    assert isinstance(errors, dict)
+    assert "strategy.invoice" in errors
 
 
 @FUZZ

@@ -358,24 +358,7 @@ ACTS = frozenset(
 READS = frozenset({"users.info", "files.info", "conversations.info", "auth.test"})
 
 
-# The numbering area is still being finished by its owner: its modal handler reads
-# `private_metadata` as a JSON object without checking (handlers/numbering.py `_modal_where`).
-NUMBERING_BUGS = frozenset(
-    {
-        "view_submission with private_metadata a JSON list",
-        "view_submission with private_metadata a JSON number",
-    }
-)
-
-
-def cases() -> list[Any]:
-    xfail = pytest.mark.xfail(
-        strict=True, reason="handlers/numbering.py _modal_where: private_metadata not an object"
-    )
-    return [pytest.param(c, marks=xfail) if c in NUMBERING_BUGS else c for c in CASES]
-
-
-@pytest.mark.parametrize("case", cases())
+@pytest.mark.parametrize("case", CASES)
 def test_malformed_payload_is_refused_without_a_5xx_a_retry_loop_or_a_half_write(
     bot: BotUnderTest, slack: LocalSlack, caplog: pytest.LogCaptureFixture, case: str
 ) -> None:
