@@ -34,8 +34,12 @@ TIMEOUT = 0.5
 # A call that gets no answer within the client timeout; or one that fails on every retry
 # (slack-sdk makes 1 + 2 attempts on a 5xx).
 HANG = {"delay": TIMEOUT * 3, "status": 500}
+# A 5xx on every attempt slack-sdk makes (1 + 2 retries, about 3 s of back-off): used where the
+# retries themselves matter; elsewhere Slack refusing at once stands for "failing for good".
 DOWN = {"status": 503, "times": 3}
-FAULTS = [pytest.param(HANG, id="timeout"), pytest.param(DOWN, id="persistent-503")]
+REFUSED = {"status": 200, "error": "fatal_error"}
+FAULTS = [pytest.param(HANG, id="timeout"), pytest.param(REFUSED, id="refused")]
+EVERY_FAULT = [*FAULTS, pytest.param(DOWN, id="persistent-503")]
 
 
 @pytest.fixture
@@ -60,7 +64,7 @@ def logged(caplog: pytest.LogCaptureFixture, *words: str) -> bool:
     )
 
 
-@pytest.mark.parametrize("fault", FAULTS)
+@pytest.mark.parametrize("fault", EVERY_FAULT)
 def test_chat_update_failing_keeps_the_change_and_status_corrects_the_checklist(
     bot: BotUnderTest,
     slack: LocalSlack,
@@ -98,7 +102,14 @@ def test_chat_post_message_failing_keeps_the_onboarding_and_status_posts_the_che
     assert snapshot(bot, slack).checklist_ts == bot_posts(slack)[0].ts
 
 
-@pytest.mark.parametrize("fault", FAULTS)
+@pytest.mark.parametrize(
+    "fault",
+    [
+        pytest.param(HANG, id="timeout"),
+        pytest.param({"status": 404, "error": "expired_url"}, id="refused"),
+        pytest.param(DOWN, id="persistent-503"),
+    ],
+)
 def test_response_url_failing_keeps_the_change_and_is_logged(
     bot: BotUnderTest,
     slack: LocalSlack,
