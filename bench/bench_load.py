@@ -328,6 +328,12 @@ def main() -> None:
     )
     lines = [header, bare.row(), ours.row()]
     for result in (bare, ours):
+        for kind, values in sorted(result.by_kind.items()):
+            q = statistics.quantiles([v * 1000 for v in values], n=100)
+            print(
+                f"{result.target} {kind}: p50 {q[49]:.1f} p95 {q[94]:.1f} p99 {q[98]:.1f} ms",
+                file=sys.stderr,
+            )
         if result.errors:
             print(f"{result.target}: {result.statuses}", file=sys.stderr)
     bare_p99 = statistics.quantiles(bare.latencies, n=100)[98]

@@ -27,6 +27,16 @@ def start_background_jobs(runtime: Runtime) -> list[object]:
     return jobs
 
 
+def favour_short_requests() -> None:
+    """Hand the GIL over every millisecond instead of every five.
+
+    Acknowledgements are short and the background work after them is long; with the default
+    interval a request waiting for the GIL sits behind several 5 ms slices of that work
+    (load bench: p99 ack latency about a third lower at 50 clients).
+    """
+    sys.setswitchinterval(0.001)
+
+
 def run_serve(settings: Settings) -> int:
     if settings.slack_bot_token is None or settings.slack_signing_secret is None:
         print(
@@ -36,6 +46,7 @@ def run_serve(settings: Settings) -> int:
         return 2
     from bot.__main__ import install_sigterm
 
+    favour_short_requests()
     runtime = build_runtime(settings)
     app = build_app(settings, runtime.deps)
     server = make_server(
