@@ -27,6 +27,9 @@ from core.store.numbering_models import (
 )
 
 HISTORY_KEPT = timedelta(days=90)
+# How far apart the clocks of two processes may be before a due time or a claim "from the
+# future" is taken for a clock that was set back (tests/faults/test_numbering_interrupted.py).
+CLOCK_SKEW = timedelta(minutes=5)
 
 History = dict[tuple[Series, InputField], list[Observation]]
 
@@ -285,9 +288,18 @@ class NumberingRepository:
         ``only``: claim these onboardings (if free), due or not (a check run by hand).
         On PostgreSQL ``FOR UPDATE SKIP LOCKED`` lets concurrent claimers pass each other's
         rows; SQLite serialises writers (``BEGIN IMMEDIATE``), so the same query is safe there.
+
+        Also due: a check whose holder died (its lease ran out without a release: the due
+        time had already moved on when it was claimed, so it would otherwise wait a whole
+        interval), and one due further ahead than an interval (and ``CLOCK_SKEW``): only a
+        clock set back puts it there, and it would otherwise wait for the clock to catch up.
         """
         which = (
-            NumberingLease.due_at <= now
+            or_(
+                NumberingLease.due_at <= now,
+                NumberingLease.due_at > now + interval + CLOCK_SKEW,
+                NumberingLease.expires_at < now,
+            )
             if only is None
             else NumberingLease.onboarding_id.in_(list(only))
         )
@@ -301,8 +313,10 @@ class NumberingRepository:
         claimed = []
         for lease in self.session.scalars(query):
             following = lease.due_at + interval
-            # Missed runs coalesce into one: the next one is a full interval from now.
-            lease.due_at = following if following > now else now + interval
+            # Missed runs coalesce into one: the next one is a full interval from now (so does
+            # a due time a clock set back left too far ahead).
+            in_step = now < following <= now + interval + CLOCK_SKEW
+            lease.due_at = following if in_step else now + interval
             lease.holder, lease.expires_at, lease.last_started_at = holder, now + ttl, now
             claimed.append(lease.onboarding_id)
         return claimed
@@ -366,7 +380,14 @@ def _history_query(ids: Sequence[int], since: datetime) -> Select[tuple[Numberin
 
 
 def _free(now: datetime) -> ColumnElement[bool]:
-    return or_(NumberingLease.expires_at.is_(None), NumberingLease.expires_at < now)
+    """Nobody holds the check: released, expired, or claimed "later" than now by more than
+    ``CLOCK_SKEW`` (the clock was set back since; its holder's lease would look valid for as
+    long as the clock went back)."""
+    return or_(
+        NumberingLease.expires_at.is_(None),
+        NumberingLease.expires_at < now,
+        NumberingLease.last_started_at > now + CLOCK_SKEW,
+    )
 
 
 def _worth_a_point(
