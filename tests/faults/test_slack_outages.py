@@ -12,7 +12,9 @@ import pytest
 from pydantic import SecretStr
 
 from bot.localslack import LocalSlack
+from core.numbering.model import Level
 from core.onboarding.steps import StepId, StepState
+from handlers.blocks.numbering import LEVEL_ICONS
 from handlers.messages import t
 from tests.faults.support import (
     ANN,
@@ -209,3 +211,32 @@ def test_views_open_failing_tells_the_person_and_changes_nothing(
         assert said(slack, seq) == [t("error.apology", "en")]
     finally:
         bot.stop()
+
+
+def test_a_numbering_alert_slack_did_not_take_is_posted_by_the_next_check_once(
+    bot: BotUnderTest, slack: LocalSlack, warnings: pytest.LogCaptureFixture
+) -> None:
+    run(bot, "start Acme Oy")
+    run(bot, "numbering strategy mixed")
+    for series in ("order", "invoice"):
+        run(bot, f"numbering set {series} rackbeat-next 999950")
+        run(bot, f"numbering set {series} netvisor-max 1000010")
+        run(bot, f"numbering set {series} netvisor-block-start 1000000")
+    slack.fail_next("chat.postMessage", **{**HANG, "times": 2})  # both alerts
+    run(bot, "numbering check")
+    assert logged(warnings, "not delivered")
+    alert_texts = {
+        t(
+            "numbering.alert.alert",
+            "en",
+            icon=icon,
+            series=t(f"numbering.series.{s}", "en"),
+            level=t("numbering.level.critical", "en"),
+        )
+        for s in ("order", "invoice")
+        for icon in (LEVEL_ICONS[Level.CRITICAL],)
+    }
+    assert not [m for m in bot_posts(slack) if m.text in alert_texts]
+    run(bot, "numbering check")
+    run(bot, "numbering check")
+    assert sorted(m.text for m in bot_posts(slack) if m.text in alert_texts) == sorted(alert_texts)

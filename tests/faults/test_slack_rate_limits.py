@@ -6,9 +6,11 @@ from __future__ import annotations
 import time
 
 import pytest
+from pydantic import SecretStr
 
 from bot.localslack import LocalSlack
 from handlers.messages import t
+from tests.fakes.world import fake_upstreams
 from tests.faults.support import (
     ANN,
     CHANNEL,
@@ -118,8 +120,6 @@ def test_chat_post_ephemeral_a_refusal_arrives(
 def test_views_open_the_modal_opens(
     slack: LocalSlack, sqlite_url: str, fault: dict[str, int]
 ) -> None:
-    from pydantic import SecretStr
-
     bot = BotUnderTest(slack, sqlite_url, secret_key=SecretStr("faults-secret-key-0123456789"))
     try:
         run(bot, "start Acme Oy")
@@ -168,3 +168,51 @@ def test_a_retry_after_of_one_second_is_waited_out_before_the_answer_is_sent_aga
     run(bot, "help")
     assert time.monotonic() - began >= 1.0
     assert statuses(slack, "response_url") == [429, 200]
+
+
+@pytest.mark.parametrize("fault", FAULTS)
+def test_views_update_the_connect_modal_shows_the_result(
+    slack: LocalSlack, sqlite_url: str, fault: dict[str, int]
+) -> None:
+    with fake_upstreams() as world:
+        company = world.add_company(7, rackbeat_invoice=10_100, rackbeat_order=4_000)
+        bot = BotUnderTest(
+            slack,
+            sqlite_url,
+            secret_key=SecretStr("faults-secret-key-0123456789"),
+            rackbeat_api_url=world.rackbeat.url,
+            netvisor_api_url=world.netvisor.url,
+        )
+        try:
+            run(bot, "start Acme Oy")
+            run(bot, "connect rackbeat")
+            modal = slack.open_modal(ANN)
+            assert modal is not None
+            slack.fail_next("views.update", **fault)
+            values = {"api_token": {"value": {"type": "plain_text_input", "value": company.token}}}
+            assert bot.driver.submit_view(modal, values, user=ANN).status == 200
+            bot.settle()
+            assert statuses(slack, "views.update") == [fault["status"], 200]
+            assert "Yritys 7 Oy" in str(slack.views[modal.id].view)
+        finally:
+            bot.stop()
+
+
+@pytest.mark.parametrize("fault", FAULTS)
+def test_numbering_alert_and_chart_are_posted_once(
+    bot: BotUnderTest, slack: LocalSlack, fault: dict[str, int]
+) -> None:
+    run(bot, "start Acme Oy")
+    run(bot, "numbering strategy mixed")
+    for series in ("order", "invoice"):
+        run(bot, f"numbering set {series} rackbeat-next 999950")
+        run(bot, f"numbering set {series} netvisor-max 1000010")
+        run(bot, f"numbering set {series} netvisor-block-start 1000000")
+    seq = slack.last_seq
+    slack.fail_next("chat.postMessage", **fault)
+    slack.fail_next("upload", **fault)
+    run(bot, "numbering check")
+    alerts = [c for c in slack.calls_to("chat.postMessage") if c.seq > seq and c.status == 200]
+    assert len(alerts) == 2  # one per series
+    charts = [f for f in slack.uploads if f.name.startswith("numbering-")]
+    assert len(charts) == 2
