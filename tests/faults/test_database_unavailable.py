@@ -15,17 +15,20 @@ from typing import Any, Protocol
 
 import pytest
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 
 from bot.app import build_client
 from bot.localslack import LocalSlack
 from bot.localslack.state import Message
 from bot.recovery import IntakeResumer
+from bot.scheduler import NumberingScheduler
 from bot.wiring import Runtime
 from core.store import database
 from core.store.registers_repo import INTAKE_LEASE
 from handlers import files
 from handlers.blocks.checklist import ACTION_DONE
 from handlers.messages import t
+from handlers.numbering import SlackNotifier
 from tests.faults.proxy import TcpProxy
 from tests.harness import BotUnderTest
 
@@ -294,3 +297,27 @@ def test_a_check_the_database_left_mid_way_is_finished_once_it_is_back(
     finally:
         outage.restore(bot)
         bot.stop()
+
+
+def test_numbering_commands_and_the_scheduled_round_survive_the_outage(
+    running: BotUnderTest, slack: LocalSlack, outage: Outage
+) -> None:
+    command(running, "start Acme Oy")
+    command(running, "numbering set invoice rackbeat-next 10000")
+    scheduler = NumberingScheduler(
+        running.deps.numbering.checker,
+        SlackNotifier(build_client(slack.bot_token, slack.api_url), running.deps),
+    )
+    outage.cut(running)
+    try:
+        seq = slack.last_seq
+        command(running, "numbering check")
+        assert answers(slack, seq) == [t("error.database", "en")]
+        with pytest.raises(OperationalError):
+            scheduler.run_round()  # APScheduler logs it and runs the next tick as usual
+    finally:
+        outage.restore(running)
+    assert scheduler.run_round().errors == 0
+    seq = slack.last_seq
+    command(running, "numbering check")
+    assert answers(slack, seq) and t("error.database", "en") not in answers(slack, seq)
