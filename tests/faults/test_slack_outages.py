@@ -240,3 +240,21 @@ def test_a_numbering_alert_slack_did_not_take_is_posted_by_the_next_check_once(
     run(bot, "numbering check")
     run(bot, "numbering check")
     assert sorted(m.text for m in bot_posts(slack) if m.text in alert_texts) == sorted(alert_texts)
+
+
+def test_a_refusal_whose_ephemeral_times_out_is_answered_through_the_response_url(
+    bot: BotUnderTest, slack: LocalSlack, warnings: pytest.LogCaptureFixture
+) -> None:
+    slack.add_user("U0EVE", "eve")
+    run(bot, "start Acme Oy")
+    _, message, _ = bot.driver.upload("products.csv", PRODUCTS, user=ANN, channel=CHANNEL)
+    bot.settle()
+    [verdict] = answers_in_thread(slack, message)
+    [button] = [e for b in verdict.blocks if b["type"] == "actions" for e in b["elements"]]
+    seq = slack.last_seq
+    slack.fail_next("chat.postEphemeral", **HANG)
+    bot.driver.click(button, user="U0EVE", channel=CHANNEL, message_ts=verdict.ts)
+    bot.settle()
+    assert snapshot(bot, slack).step(StepId.PRODUCTS).state is not StepState.DONE
+    assert said(slack, seq) == [t("error.apology", "en")]
+    assert warnings.records
