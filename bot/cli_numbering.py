@@ -105,7 +105,11 @@ def _notifier(settings: Settings, deps: Deps) -> Notifier:
     from bot.app import build_client
     from handlers.numbering import SlackNotifier
 
-    client = build_client(settings.slack_bot_token.get_secret_value(), settings.slack_api_url)
+    client = build_client(
+        settings.slack_bot_token.get_secret_value(),
+        settings.slack_api_url,
+        settings.slack_timeout_seconds,
+    )
     return SlackNotifier(client, deps)
 
 

@@ -105,5 +105,8 @@ def start_numbering_scheduler(runtime: Runtime) -> NumberingScheduler | None:
     token = runtime.settings.slack_bot_token
     if service is None or token is None:
         return None
-    client = build_client(token.get_secret_value(), runtime.settings.slack_api_url)
+    settings = runtime.settings
+    client = build_client(
+        token.get_secret_value(), settings.slack_api_url, settings.slack_timeout_seconds
+    )
     return NumberingScheduler(service.checker, SlackNotifier(client, runtime.deps)).start()
