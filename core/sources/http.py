@@ -14,7 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import TypeVar
+from types import TracebackType
+from typing import Self, TypeVar
 
 import httpx
 
@@ -134,3 +135,25 @@ def call_with_retries(
             sleep(delay)
     assert last is not None
     raise last from cause
+
+
+class OwnedHttpClient:
+    """Closes the httpx client it was given to own (``_owns_http``), also as a context manager."""
+
+    _http: httpx.Client
+    _owns_http: bool
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._owns_http:
+            self._http.close()

@@ -27,8 +27,6 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from types import TracebackType
-from typing import Self
 from urllib.parse import urlencode
 from xml.etree.ElementTree import Element, ParseError
 
@@ -39,7 +37,13 @@ from defusedxml.ElementTree import fromstring
 from core.numbering.model import Series, Source, parse_number
 from core.sources.credentials import NetvisorCredentials
 from core.sources.errors import SourceRejected, SourceUnavailable
-from core.sources.http import Retry, RetryPolicy, call_with_retries, transient_status
+from core.sources.http import (
+    OwnedHttpClient,
+    Retry,
+    RetryPolicy,
+    call_with_retries,
+    transient_status,
+)
 
 SENDER = "rackbeat-onboarding-bot"
 DEFAULT_TIMEOUT = httpx.Timeout(120.0, connect=10.0)
@@ -104,7 +108,7 @@ def _new_transaction_id() -> str:
     return uuid.uuid4().hex
 
 
-class NetvisorClient:
+class NetvisorClient(OwnedHttpClient):
     """Reads one Netvisor company. Not for concurrent use: Netvisor wants one call at a time."""
 
     def __init__(
@@ -138,21 +142,6 @@ class NetvisorClient:
             f"NetvisorClient(base_url={self._base_url!r}, "
             f"organisation_id={self._credentials.organisation_id!r})"
         )
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
-
-    def close(self) -> None:
-        if self._owns_http:
-            self._http.close()
 
     def test_connection(self) -> str:
         """Checks the credentials with a cheap read; returns the company's business id.

@@ -10,15 +10,20 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 import httpx
 
 from core.numbering.model import Series, Source, parse_number
 from core.sources.credentials import RackbeatCredentials
 from core.sources.errors import SourceRejected, SourceUnavailable
-from core.sources.http import DEFAULT_TIMEOUT, RetryPolicy, call_with_retries, transient_status
+from core.sources.http import (
+    DEFAULT_TIMEOUT,
+    OwnedHttpClient,
+    RetryPolicy,
+    call_with_retries,
+    transient_status,
+)
 
 USER_AGENT = "rackbeat-onboarding-bot/0.1 (numbering watch)"
 
@@ -36,7 +41,7 @@ _REJECTIONS = {
 }
 
 
-class RackbeatClient:
+class RackbeatClient(OwnedHttpClient):
     """Reads from one Rackbeat account. Share one ``httpx.Client`` among many to pool sockets."""
 
     def __init__(
@@ -61,21 +66,6 @@ class RackbeatClient:
 
     def __repr__(self) -> str:
         return f"RackbeatClient(base_url={self._base_url!r})"
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
-
-    def close(self) -> None:
-        if self._owns_http:
-            self._http.close()
 
     def company_name(self) -> str:
         """The account's company name (the connection test: "connected to <company>")."""
