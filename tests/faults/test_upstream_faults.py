@@ -38,11 +38,12 @@ from tests.fakes.server import FakeUpstream
 from tests.fakes.world import FakeUpstreams, fake_upstreams
 from tests.harness import BotUnderTest
 
-TIMEOUT = 0.3
+TIMEOUT = 0.1  # only while a source is made slow; healthy reads get the default
+HEALTHY = httpx.Timeout(10.0)
 RACKBEAT_ATTEMPTS, NETVISOR_ATTEMPTS = 4, 3  # the clients' retry policies
 
 
-Script = Callable[[FakeUpstreams], None]
+Script = Callable[[FakeUpstreams, NumberingService], None]
 Pick = Callable[[FakeUpstreams], FakeUpstream]
 
 
@@ -57,12 +58,14 @@ class Fault:
 def scripted(
     fake: Callable[[FakeUpstreams], FakeUpstream], reply: nv.Reply, times: int
 ) -> Callable[[FakeUpstreams], None]:
-    return lambda world: fake(world).fail_next(reply, times)
+    return lambda world, _service: fake(world).fail_next(reply, times)
 
 
 def slow(fake: Pick) -> Script:
-    def script(world: FakeUpstreams) -> None:
+    def script(world: FakeUpstreams, service: NumberingService) -> None:
         fake(world).latency = TIMEOUT * 3
+        upstreams = service.upstreams
+        upstreams.rackbeat_timeout = upstreams.netvisor_timeout = httpx.Timeout(TIMEOUT)
 
     return script
 
@@ -147,7 +150,6 @@ def service(sqlite_url: str, clock: Clock, world: FakeUpstreams) -> Iterator[Num
     )
     upstreams = built.upstreams
     upstreams.sleep = lambda _seconds: None  # back-off without waiting
-    upstreams.rackbeat_timeout = upstreams.netvisor_timeout = httpx.Timeout(TIMEOUT)
     company = world.add_company(
         1,
         rackbeat_invoice=10_100,
@@ -170,8 +172,9 @@ def service(sqlite_url: str, clock: Clock, world: FakeUpstreams) -> Iterator[Num
     engine.dispose()
 
 
-def heal(world: FakeUpstreams) -> None:
+def heal(world: FakeUpstreams, service: NumberingService) -> None:
     world.rackbeat.latency = world.netvisor.latency = 0.0
+    service.upstreams.rackbeat_timeout = service.upstreams.netvisor_timeout = HEALTHY
     assert world.rackbeat.next_failure() is None, "a scripted failure was left over"
     assert world.netvisor.next_failure() is None, "a scripted failure was left over"
 
@@ -186,9 +189,9 @@ def test_a_failing_source_is_named_then_its_series_go_unknown_with_the_cause(
     first_failure = None
     for round_no in range(3):
         clock.advance(hours=1)
-        fault.script(world)
+        fault.script(world, service)
         report = service.check(WHERE, notifier)
-        heal(world)
+        heal(world, service)
         failure = report.failures[fault.source]
         assert (failure.code, failure.rejected) == (fault.code, fault.rejected)
         summary = check_summary(report, "en")
@@ -223,9 +226,9 @@ def test_one_failure_after_the_last_good_value_went_stale_is_unknown_at_once(
     notifier = RecordingNotifier()
     assert service.check(WHERE, notifier).view.level is Level.OK
     clock.advance(hours=4)  # three check intervals and more without a good value
-    fault.script(world)
+    fault.script(world, service)
     report = service.check(WHERE, notifier)
-    heal(world)
+    heal(world, service)
     assert report.view.level is Level.UNKNOWN
     notes = {n.code for s in Series for n in report.view.series[s].evaluation.notes}
     assert {NoteCode.STALE_INPUT, NoteCode.SOURCE_FAILING} <= notes
@@ -239,7 +242,7 @@ def test_an_entity_bomb_from_netvisor_is_refused_not_expanded(
     clock.advance(hours=1)
     world.netvisor.fail_next(nv.reply_entity_bomb())
     report = service.check(WHERE, notifier)
-    heal(world)
+    heal(world, service)
     assert report.failures[Source.NETVISOR].code == "unsafe_xml"
 
 
