@@ -20,7 +20,7 @@ from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from core.errors import DomainError, InvalidArgument, TransitionRefused
+from core.errors import InvalidArgument, TransitionRefused
 from core.onboarding.machine import Action
 from core.onboarding.parsing import valid_steps
 from core.onboarding.permissions import Actor
@@ -37,7 +37,6 @@ from handlers.blocks.checklist import (
 )
 from handlers.blocks.onboarding import live_announcement
 from handlers.deps import Deps
-from handlers.messages import t
 from handlers.registry import Registrar
 from handlers.slack_failures import SLACK_FAILURES, describe
 
@@ -264,23 +263,8 @@ def register(reg: Registrar, deps: Deps) -> None:
         ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond
     ) -> None:
         ack()
-        try:
-            handle_click(parse_click(body, action), client, respond)
-        except DomainError as refusal:
-            # Answered here rather than raised: see `handlers.onboarding.answering_refusals`.
-            log.info("refused: %s", refusal.reason)
-            team = (body.get("team") or {}).get("id")
-            channel = (body.get("channel") or {}).get("id")
-            language = (
-                language_of(service.language(Channel(team, channel))).value
-                if team and channel
-                else "en"
-            )
-            respond(
-                text=t("error.refused", language, reason=refusal.reason),
-                response_type="ephemeral",
-                replace_original=False,
-            )
+        # A refusal (DomainError) goes to the one error hook, which answers the clicker.
+        handle_click(parse_click(body, action), client, respond)
 
     def handle_click(click: Click, client: WebClient, respond: Respond) -> None:
         where = Channel(click.team_id, click.channel_id)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from core.errors import DomainError, InvalidArgument
+from core.errors import InvalidArgument
 from core.onboarding.machine import Action
 from core.onboarding.parsing import (
     MembersVerb,
@@ -149,26 +149,6 @@ class OnboardingCommands:
             ctx.reply(t("onboarding.language.unchanged", chosen.value))
 
 
-def answering_refusals(
-    handler: Callable[[CommandContext], None],
-) -> Callable[[CommandContext], None]:
-    """Answer a refusal here, as the error hook would, instead of raising it.
-
-    slack-bolt 1.30's thread runner loses an ``ack()`` when the listener raises within a few
-    milliseconds of it (its error path resets ``ack.response``), and Slack then gets a 404
-    after 3 s. Refusals that need no I/O (a wrong argument, no onboarding here) are that fast.
-    """
-
-    def run(ctx: CommandContext) -> None:
-        try:
-            handler(ctx)
-        except DomainError as refusal:
-            log.info("refused: %s", refusal.reason)
-            ctx.reply(t("error.refused", ctx.language, reason=refusal.reason))
-
-    return run
-
-
 def register(reg: Registrar, router: CommandRouter, deps: Deps) -> None:
     service = service_for(deps)
     commands = OnboardingCommands(service)
@@ -185,7 +165,7 @@ def register(reg: Registrar, router: CommandRouter, deps: Deps) -> None:
         (commands.language, "language", ("kieli", "lang")),
     ]
     for handler, name, aliases in routes:
-        router.add(name, answering_refusals(handler), *aliases)
+        router.add(name, handler, *aliases)
     # Every answer in a channel speaks its onboarding's language.
     router.language_for = lambda team, channel: ui_language(
         service.language(Channel(team, channel))
