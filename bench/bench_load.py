@@ -170,6 +170,18 @@ def find_button(messages: list[dict[str, Any]], word: str) -> tuple[dict[str, An
     raise RuntimeError(f"no {word!r} button on the checklist")
 
 
+def wait_for_checklist(emulator: Emulator, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            find_button(emulator.messages(CHANNEL), "guide")
+            return
+        except RuntimeError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+
+
 def build_requests(emulator: Emulator, count: int, seed: int = 7) -> list[Request]:
     base = emulator.base
     button, block_id, ts = find_button(emulator.messages(CHANNEL), "guide")
@@ -316,7 +328,7 @@ def main() -> None:
             headers={"Content-Type": "application/x-www-form-urlencoded", **sign(SECRET, body)},
         )
         setup.getresponse().read()
-        time.sleep(2)
+        wait_for_checklist(emulator)
         requests = build_requests(emulator, options.requests)
         warm = requests[: min(100, len(requests))]
         run_load("warm-up", bare_port, warm, 10)

@@ -62,7 +62,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as error:
         print(error, file=sys.stderr)
         return 2
-    from bot.logs import configure_logging
+    from bot.logs import configure_logging, secrets_of
 
     if mode is None:
         mode, reason = choose_mode(settings)
@@ -71,7 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if mode == "console" and "log_level" not in settings.model_fields_set:
         # The terminal workspace prints the conversation; keep routine logs out of it.
         level = "WARNING"
-    configure_logging(level, _secrets(settings))
+    configure_logging(level, secrets_of(settings))
     return _run(mode, settings, args)
 
 
@@ -107,22 +107,6 @@ def _migrate(settings: Settings) -> int:
     print(f"database schema is up to date (revision {', '.join(current_revisions(engine))})")
     engine.dispose()
     return 0
-
-
-def _secrets(settings: Settings) -> list[str]:
-    """What the log filter redacts: every configured secret, the database password too."""
-    from bot.config import database_password
-
-    values = [
-        settings.slack_bot_token,
-        settings.slack_signing_secret,
-        settings.slack_app_token,
-        settings.secret_key,
-        *settings.secret_key_previous,
-    ]
-    secrets = [v.get_secret_value() for v in values if v is not None]
-    password = database_password(settings.database_url)
-    return [*secrets, password] if password else secrets
 
 
 def _terminate(*_: Any) -> NoReturn:

@@ -4,9 +4,10 @@ for every kind of Slack call (`bot.slack_retries`)."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import cast
 
-from slack_bolt import App
+from slack_bolt import App, BoltRequest
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
@@ -17,6 +18,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 from bot import slack_retries
 from bot.config import Settings
 from bot.logs import withhold_refused_request_bodies
+from core.sources.http import tls_context
 from handlers import register_handlers
 from handlers.deps import Deps
 from handlers.registry import Registrar
@@ -32,6 +34,8 @@ def build_client(token: str, api_url: str, timeout: float = 10.0) -> WebClient:
         base_url=api_url,
         # slack-sdk annotates int, but hands the value to urllib, which takes float seconds.
         timeout=cast(int, timeout),
+        # Without one, urllib builds a TLS context (the whole CA bundle) for every call.
+        ssl=tls_context(),
         retry_handlers=[
             RateLimitErrorRetryHandler(max_retry_count=3),
             ConnectionErrorRetryHandler(max_retry_count=2),
@@ -40,12 +44,24 @@ def build_client(token: str, api_url: str, timeout: float = 10.0) -> WebClient:
     )
 
 
-def build_app(settings: Settings, deps: Deps, *, socket_mode: bool = False) -> App:
-    """The Bolt app with every listener registered; `app.registrar` lists what they are."""
+def build_app(
+    settings: Settings,
+    deps: Deps,
+    *,
+    socket_mode: bool = False,
+    hand_off: Callable[[BoltRequest], None] | None = None,
+    verify_requests: bool = True,
+) -> App:
+    """The Bolt app with every listener registered; `app.registrar` lists what they are.
+
+    ``hand_off`` makes it a front (`bot.workers`): acknowledged requests go to worker
+    processes, whose apps are built with ``verify_requests=False`` (their requests come from
+    the front, which checked them, and may be older than Slack's five minutes by then).
+    """
     if settings.slack_bot_token is None:
         raise ValueError("SLACK_BOT_TOKEN is needed to build the Slack app")
     signing_secret = settings.slack_signing_secret
-    if signing_secret is None and not socket_mode:
+    if signing_secret is None and not socket_mode and verify_requests:
         raise ValueError("SLACK_SIGNING_SECRET is needed in HTTP mode")
     client = build_client(
         settings.slack_bot_token.get_secret_value(),
@@ -57,13 +73,13 @@ def build_app(settings: Settings, deps: Deps, *, socket_mode: bool = False) -> A
         client=client,
         # Socket Mode needs no signing secret (slack-bolt >= 1.29 accepts none there).
         signing_secret=signing_secret.get_secret_value() if signing_secret else None,
-        request_verification_enabled=not socket_mode,
+        request_verification_enabled=verify_requests and not socket_mode,
         listener_executor=deps.listener_executor,
         logger=logging.getLogger("slack_bolt"),
         raise_error_for_unhandled_request=False,
     )
     slack_retries.install(app)
-    registrar = register_handlers(app, deps)
+    registrar = register_handlers(app, deps, hand_off)
     app.registrar = registrar  # type: ignore[attr-defined]
     return app
 

@@ -6,6 +6,10 @@ import logging
 import re
 import sys
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.config import Settings
 
 # Slack tokens in any text that reaches a log line, known or not.
 TOKEN_PATTERN = re.compile(r"xox[abposr]-[A-Za-z0-9-]+|xapp-[A-Za-z0-9-]+")
@@ -66,3 +70,19 @@ def configure_logging(level: str, secrets: Iterable[str] = ()) -> None:
     # urllib3/httpx at DEBUG print headers; keep them quieter than our own logs.
     for noisy in ("httpx", "httpcore", "urllib3", "waitress.queue", "alembic"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(level)))
+
+
+def secrets_of(settings: Settings) -> list[str]:
+    """What the log filter redacts: every configured secret, the database password too."""
+    from bot.config import database_password
+
+    values = [
+        settings.slack_bot_token,
+        settings.slack_signing_secret,
+        settings.slack_app_token,
+        settings.secret_key,
+        *settings.secret_key_previous,
+    ]
+    secrets = [v.get_secret_value() for v in values if v is not None]
+    password = database_password(settings.database_url)
+    return [*secrets, password] if password else secrets

@@ -9,13 +9,15 @@ from bot.app import build_app
 from bot.config import Settings
 from bot.server import make_server, wsgi_app
 from bot.wiring import Runtime, build_runtime
+from bot.workers import WorkerPool
 
 log = logging.getLogger("bot")
 
 
 def start_background_jobs(runtime: Runtime) -> list[object]:
     """Jobs that run beside the listeners in `serve` and `socket` (the numbering scheduler,
-    the resumer of file checks a dead process left unfinished)."""
+    the resumer of file checks a dead process left unfinished): in the first worker process,
+    or in the front when there are no workers."""
     from bot.recovery import start_intake_resumer
     from bot.scheduler import start_numbering_scheduler
 
@@ -48,11 +50,14 @@ def run_serve(settings: Settings) -> int:
 
     favour_short_requests()
     runtime = build_runtime(settings)
-    app = build_app(settings, runtime.deps)
+    workers = start_workers(settings, socket_mode=False)
+    app = build_app(settings, runtime.deps, hand_off=workers.hand_off if workers else None)
     server = make_server(
-        wsgi_app(app, runtime.engine, settings.slack_signing_secret), settings.host, settings.port
+        wsgi_app(app, runtime.engine, settings.slack_signing_secret, workers),
+        settings.host,
+        settings.port,
     )
-    jobs = start_background_jobs(runtime)
+    jobs = [] if workers else start_background_jobs(runtime)
     install_sigterm()
     log.info(
         "serving on http://%s:%s (POST /slack/events, GET /healthz)",
@@ -65,7 +70,9 @@ def run_serve(settings: Settings) -> int:
         log.info("stopping")
     finally:
         server.close()
-        _stop(jobs)
+        stop_jobs(jobs)
+        if workers:
+            workers.close()
         runtime.close()
     return 0
 
@@ -81,9 +88,12 @@ def run_socket(settings: Settings) -> int:
     from bot.__main__ import install_sigterm
 
     runtime = build_runtime(settings)
-    app = build_app(settings, runtime.deps, socket_mode=True)
+    workers = start_workers(settings, socket_mode=True)
+    app = build_app(
+        settings, runtime.deps, socket_mode=True, hand_off=workers.hand_off if workers else None
+    )
     handler = SocketModeHandler(app, settings.slack_app_token.get_secret_value())
-    jobs = start_background_jobs(runtime)
+    jobs = [] if workers else start_background_jobs(runtime)
     install_sigterm()
     try:
         handler.start()  # type: ignore[no-untyped-call]
@@ -91,12 +101,24 @@ def run_socket(settings: Settings) -> int:
         log.info("stopping")
     finally:
         handler.close()  # type: ignore[no-untyped-call]
-        _stop(jobs)
+        stop_jobs(jobs)
+        if workers:
+            workers.close()
         runtime.close()
     return 0
 
 
-def _stop(jobs: list[object]) -> None:
+def start_workers(settings: Settings, *, socket_mode: bool) -> WorkerPool | None:
+    """The worker processes that do the work after `ack()` (`WORKER_PROCESSES`, 0 = none:
+    the work stays on this process's thread pool)."""
+    if settings.worker_processes == 0:
+        return None
+    pool = WorkerPool(settings, settings.worker_processes, socket_mode=socket_mode).start()
+    log.info("%d worker process(es) do the work after each acknowledgement", pool.count)
+    return pool
+
+
+def stop_jobs(jobs: list[object]) -> None:
     for job in jobs:
         stop = getattr(job, "shutdown", None)
         if callable(stop):

@@ -26,6 +26,7 @@ from sqlalchemy import Engine
 from waitress.server import create_server
 
 from bot.envelope import problem
+from bot.workers import WorkerPool
 from core.store.database import ping
 
 StartResponse = Callable[..., Any]
@@ -38,8 +39,14 @@ MAX_REQUEST_AGE = 5 * 60  # seconds, as Slack's own verifiers allow
 log = logging.getLogger(__name__)
 
 
-def wsgi_app(app: App, engine: Engine, signing_secret: SecretStr | str) -> WsgiApp:
-    """`/slack/events` for Bolt, `/healthz` for the load balancer.
+def wsgi_app(
+    app: App,
+    engine: Engine,
+    signing_secret: SecretStr | str,
+    workers: WorkerPool | None = None,
+) -> WsgiApp:
+    """`/slack/events` for Bolt, `/healthz` for the load balancer (the database, and the
+    worker processes when there are any).
 
     Slack's signature is checked here first, before anything is read from the body: an
     unsigned or stale request is a 401 whatever it holds (Bolt checks again, but only after it
@@ -55,16 +62,7 @@ def wsgi_app(app: App, engine: Engine, signing_secret: SecretStr | str) -> WsgiA
     def application(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "GET")
         if path == HEALTH_PATH and method in {"GET", "HEAD"}:
-            healthy = ping(engine)
-            body = (
-                {"status": "ok", "database": "ok"}
-                if healthy
-                else {
-                    "status": "degraded",
-                    "database": "unreachable",
-                }
-            )
-            return _json(start_response, 200 if healthy else 503, body)
+            return health(start_response, engine, workers)
         if path == EVENTS_PATH:
             if method != "POST":
                 return _json(start_response, 405, {"error": "POST only"})
@@ -80,6 +78,22 @@ def wsgi_app(app: App, engine: Engine, signing_secret: SecretStr | str) -> WsgiA
         return _json(start_response, 404, {"error": "not found"})
 
     return application
+
+
+def health(
+    start_response: StartResponse, engine: Engine, workers: WorkerPool | None
+) -> list[bytes]:
+    database = ping(engine)
+    body = {"status": "ok", "database": "ok" if database else "unreachable"}
+    healthy = database
+    if workers is not None:
+        # A dead worker is replaced within a second; until then its requests wait.
+        running = workers.alive()
+        body["workers"] = "ok" if running else "restarting"
+        healthy = healthy and running
+    if not healthy:
+        body["status"] = "degraded"
+    return _json(start_response, 200 if healthy else 503, body)
 
 
 class _SlackHandler(SlackRequestHandler):

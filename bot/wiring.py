@@ -47,8 +47,13 @@ def runtime_config(settings: Settings) -> RuntimeConfig:
     )
 
 
-def build_runtime(settings: Settings, *, run_migrations: bool = True) -> Runtime:
-    """Open the database (migrating it) and assemble what listeners and jobs share."""
+def build_runtime(
+    settings: Settings, *, run_migrations: bool = True, reseal: bool = True
+) -> Runtime:
+    """Open the database (migrating it) and assemble what listeners and jobs share.
+
+    Worker processes pass ``run_migrations=False, reseal=False``: their front did both.
+    """
     engine = create_database_engine(settings.database_url)
     if run_migrations:
         migrate(engine)
@@ -60,7 +65,7 @@ def build_runtime(settings: Settings, *, run_migrations: bool = True) -> Runtime
         executor=TrackingExecutor(max_workers=8),
     )
     numbering = attach_numbering(deps, settings)
-    if numbering.box is not None:
+    if reseal and numbering.box is not None:
         reseal_credentials(deps, numbering.box)
     return Runtime(settings, engine, deps)
 

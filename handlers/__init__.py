@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from slack_bolt import App
+from slack_bolt import App, BoltRequest
 
 from handlers import events, files, help, numbering, onboarding
 from handlers.commands import CommandRouter
@@ -28,12 +28,14 @@ AREAS: tuple[AreaRegister, ...] = (
 )
 
 
-def register_handlers(app: App, deps: Deps) -> Registrar:
+def register_handlers(
+    app: App, deps: Deps, hand_off: Callable[[BoltRequest], None] | None = None
+) -> Registrar:
     router = CommandRouter()
     # Late-bound: an area replaces `router.language_for` while it registers.
     on_error = make_error_handler(lambda team, channel: router.language_for(team, channel))  # noqa: PLW0108
     app.error(on_error)
-    reg = Registrar(app, deps.executor, on_error)
+    reg = Registrar(app, deps.executor, on_error, hand_off)
     for register in AREAS:
         register(reg, router, deps)
     reg.command("/rackbeat", router.listener)

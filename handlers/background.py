@@ -25,10 +25,10 @@ class TrackingExecutor(ThreadPoolExecutor):
     def __init__(self, max_workers: int = 16, thread_name_prefix: str = "bot") -> None:
         super().__init__(max_workers=max_workers, thread_name_prefix=thread_name_prefix)
         self._pending = 0
-        self._idle = threading.Condition()
+        self._changed = threading.Condition()
 
     def submit(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> Future[T]:
-        with self._idle:
+        with self._changed:
             self._pending += 1
         try:
             future = super().submit(fn, *args, **kwargs)
@@ -42,20 +42,24 @@ class TrackingExecutor(ThreadPoolExecutor):
         if future is not None and not future.cancelled() and future.exception() is not None:
             # Listeners log their own errors through Bolt; background jobs might not.
             log.error("background task failed", exc_info=future.exception())
-        with self._idle:
+        with self._changed:
             self._pending -= 1
-            if self._pending == 0:
-                self._idle.notify_all()
+            self._changed.notify_all()
 
     @property
     def pending(self) -> int:
-        with self._idle:
+        with self._changed:
             return self._pending
+
+    def wait_below(self, limit: int) -> None:
+        """Block while `limit` or more tasks are queued or running."""
+        with self._changed:
+            self._changed.wait_for(lambda: self._pending < limit)
 
     def wait_idle(self, timeout: float = 30.0) -> bool:
         """Block until nothing is queued or running; False if `timeout` passed first."""
-        with self._idle:
-            return self._idle.wait_for(lambda: self._pending == 0, timeout=timeout)
+        with self._changed:
+            return self._changed.wait_for(lambda: self._pending == 0, timeout=timeout)
 
 
 def wait_all_idle(executors: list[TrackingExecutor], timeout: float = 30.0) -> bool:

@@ -54,6 +54,7 @@ from core.registers import (
     write_error_report,
     write_normalized,
 )
+from core.sources.http import tls_context
 from core.store.registers_repo import Claim, RegistersRepository
 from handlers.blocks.registers import (
     ACTION_MARK_DONE,
@@ -175,7 +176,12 @@ def download(
     headers = {"Authorization": f"Bearer {token}"}
     try:
         with httpx.stream(
-            "GET", url, headers=headers, follow_redirects=False, timeout=timeout
+            "GET",
+            url,
+            headers=headers,
+            follow_redirects=False,
+            timeout=timeout,
+            verify=tls_context(),
         ) as reply:
             if reply.status_code == 429 or reply.status_code >= 500:
                 raise DownloadUnavailable(

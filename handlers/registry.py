@@ -4,7 +4,9 @@ Areas register through it, so the manifest test can compare `app.yaml` with what
 handlers really listen to, and nothing registers itself on a global app at import time.
 
 Commands, actions and events are *acknowledged first, handled after*: the listener Bolt runs
-calls `ack()` and hands the real listener to the background executor. Bolt waits for the
+calls `ack()` and hands the real listener to the background executor, or, in a front process
+with worker processes (`bot.workers`), hands the whole request to a worker, whose own app runs
+the same wrapper and so the real listener. Bolt waits for the
 ack on its own listener thread pool, so if slow work ran there, new requests would queue
 behind it and miss Slack's 3 seconds under load. Errors of the deferred work reach the same
 error hook Bolt would call. View submissions are not deferred: their `ack()` carries the answer
@@ -23,7 +25,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from typing import Any
 
-from slack_bolt import App, Respond
+from slack_bolt import App, BoltRequest, Respond
 from slack_bolt.kwargs_injection.args import Args
 from slack_sdk import WebClient
 from slack_sdk.models.attachments import Attachment
@@ -43,10 +45,18 @@ def _already_acknowledged(*_args: Any, **_kwargs: Any) -> None:
 
 
 class Registrar:
-    def __init__(self, app: App, background: Executor, on_error: ErrorHook) -> None:
+    def __init__(
+        self,
+        app: App,
+        background: Executor,
+        on_error: ErrorHook,
+        hand_off: Callable[[BoltRequest], None] | None = None,
+    ) -> None:
         self.app = app
         self.background = background
         self.on_error = on_error
+        # Set in a front process (`bot.workers`): acknowledged requests go to a worker process.
+        self.hand_off = hand_off
         self.commands: set[str] = set()
         self.events: set[str] = set()
         self.action_ids: list[str] = []
@@ -78,6 +88,9 @@ class Registrar:
         # Bolt injects everything it has into a parameter named `args`.
         def acknowledge_then_defer(args: Args) -> None:
             args.ack()
+            if self.hand_off is not None:
+                self.hand_off(args.request)
+                return
             kwargs = {name: getattr(args, name) for name in wanted}
             if "ack" in kwargs:
                 kwargs["ack"] = _already_acknowledged

@@ -19,7 +19,7 @@ import httpx
 from core.numbering.model import Series, Source
 from core.sources.credentials import NetvisorCredentials, RackbeatCredentials
 from core.sources.errors import SourceRejected, SourceUnavailable
-from core.sources.http import RetryPolicy
+from core.sources.http import RetryPolicy, tls_context
 from core.sources.netvisor import NetvisorClient, NetvisorScan
 from core.sources.rackbeat import RackbeatClient
 
@@ -75,7 +75,7 @@ class Upstreams:
                     max_connections=self.max_connections,
                     max_keepalive_connections=self.max_connections,
                 )
-                self._http = httpx.Client(limits=limits)
+                self._http = httpx.Client(limits=limits, verify=tls_context())
             return self._http
 
     def close(self) -> None:

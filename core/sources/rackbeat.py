@@ -22,6 +22,7 @@ from core.sources.http import (
     OwnedHttpClient,
     RetryPolicy,
     call_with_retries,
+    tls_context,
     transient_status,
 )
 
@@ -58,7 +59,9 @@ class RackbeatClient(OwnedHttpClient):
         self._base_url = base_url if base_url.endswith("/") else base_url + "/"
         self._credentials = credentials
         self._owns_http = http is None
-        self._http = http if http is not None else httpx.Client(timeout=timeout)
+        self._http = (
+            http if http is not None else httpx.Client(timeout=timeout, verify=tls_context())
+        )
         self._timeout = timeout
         self._retry = retry or RetryPolicy()
         self._sleep = sleep

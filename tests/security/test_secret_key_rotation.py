@@ -212,11 +212,11 @@ def test_secret_key_previous_is_a_comma_separated_list_that_never_shows(
 def test_previous_keys_are_redacted_from_the_logs_of_python_m_bot(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from bot.__main__ import _secrets
+    from bot.logs import secrets_of
 
     monkeypatch.setenv("SECRET_KEY", NEW_KEY)
     monkeypatch.setenv("SECRET_KEY_PREVIOUS", OLD_KEY)
-    assert {NEW_KEY, OLD_KEY} <= set(_secrets(load_settings(_env_file=None)))
+    assert {NEW_KEY, OLD_KEY} <= set(secrets_of(load_settings(_env_file=None)))
 
 
 def test_rotation_is_documented_where_operators_look() -> None:

@@ -263,7 +263,7 @@ def test_end_to_end_flows_never_log_or_show_a_secret(
 # --- repr, str and exceptions ---------------------------------------------------------------
 
 
-def test_settings_never_show_their_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_settings_never_show_theirsecrets_of(monkeypatch: pytest.MonkeyPatch) -> None:
     for name, value in (
         ("SLACK_BOT_TOKEN", BOT_TOKEN),
         ("SLACK_SIGNING_SECRET", SIGNING),
@@ -285,9 +285,9 @@ def test_settings_never_show_their_secrets(monkeypatch: pytest.MonkeyPatch) -> N
     assert "xapp-1-SECRET-apptoken-99" not in shown
     assert "SECRET-dbpassword-1" not in repr(settings) + str(settings)
     assert "postgresql+psycopg://bot:***@db:5432/bot" in repr(settings)
-    from bot.__main__ import _secrets
+    from bot.logs import secrets_of
 
-    assert "SECRET-dbpassword-1" in _secrets(settings)  # redacted from log lines too
+    assert "SECRET-dbpassword-1" in secrets_of(settings)  # redacted from log lines too
     assert settings.slack_bot_token is not None
     assert settings.slack_bot_token.get_secret_value() == BOT_TOKEN
 
@@ -303,7 +303,7 @@ def test_a_wrong_setting_does_not_echo_a_secret(monkeypatch: pytest.MonkeyPatch)
     assert "SECRET" not in str(caught.value)
 
 
-def test_credentials_clients_and_the_box_never_show_secrets() -> None:
+def test_credentials_clients_and_the_box_never_showsecrets_of() -> None:
     rackbeat = RackbeatCredentials(api_token=SecretStr(RACKBEAT_TOKEN))
     netvisor = NetvisorCredentials(
         customer_id=CUSTOMER_ID,
