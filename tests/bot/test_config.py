@@ -33,6 +33,8 @@ def settings_from(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, **env: str) -
         ("NUMBERING_CHECK_MINUTES", "0", "NUMBERING_CHECK_MINUTES is invalid"),
         ("MAX_UPLOAD_MB", "lots", "MAX_UPLOAD_MB is invalid"),
         ("LOG_LEVEL", "loud", "LOG_LEVEL is invalid"),
+        ("WORKER_PROCESSES", "-1", "WORKER_PROCESSES is invalid"),
+        ("WORKER_PROCESSES", "many", "WORKER_PROCESSES is invalid"),
     ],
 )
 def test_invalid_value_names_the_variable(
@@ -52,6 +54,7 @@ def test_defaults_match_the_contract(monkeypatch: pytest.MonkeyPatch, tmp_path: 
     assert (settings.host, settings.port) == ("127.0.0.1", 3000)
     assert settings.numbering_check_minutes == 60
     assert settings.max_upload_mb == 50
+    assert settings.worker_processes == 1
 
 
 def test_file_hosts_are_comma_separated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -3,12 +3,6 @@ one onboarding, one consistent checklist, whatever process Slack's requests reac
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -17,7 +11,7 @@ from typing import Any
 import pytest
 
 from bot.localslack import LocalSlack
-from bot.localslack.driver import Reply, SlackDriver, http_transport
+from bot.localslack.driver import Reply, SlackDriver
 from bot.localslack.methods import message_event
 from core.onboarding.service import OnboardingService
 from core.onboarding.snapshot import Channel
@@ -25,70 +19,25 @@ from core.onboarding.steps import StepId, StepState
 from core.store.database import create_database_engine
 from core.store.uow import unit_of_work_factory
 from handlers.blocks.checklist import ACTION_DONE, checklist_message
-from tests.harness import SIGNING_SECRET
+from tests.serve_process import ServeProcess
 
-ROOT = Path(__file__).resolve().parents[2]
 CHANNEL, OWNER = "C0SCALE", "U0OWNER"
 PRODUCTS = b"number;name;group;cost_price;sales_price\n1001;Ruuvi;1;0,10;0,25\n"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def start_serve(slack: LocalSlack, database_url: str, workdir: Path) -> tuple[Any, str]:
-    port = free_port()
-    env = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "PYTHONPATH": str(ROOT),
-        "SLACK_BOT_TOKEN": slack.bot_token,
-        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-        "SLACK_API_URL": slack.api_url,
-        "SLACK_FILE_HOSTS": "127.0.0.1",
-        "DATABASE_URL": database_url,
-        "PORT": str(port),
-        "LOG_LEVEL": "WARNING",
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot", "serve"],
-        cwd=workdir,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url + "/healthz", timeout=2) as response:
-                if response.status == 200:
-                    return process, url
-        except OSError:
-            time.sleep(0.1)
-    process.kill()
-    raise AssertionError(f"serve did not start: {process.communicate()[1]}")
 
 
 @pytest.fixture
 def two_bots(
     slack: LocalSlack, pg_url: str, tmp_path: Path
 ) -> Iterator[tuple[SlackDriver, SlackDriver]]:
-    processes = [start_serve(slack, pg_url, tmp_path) for _ in range(2)]
-    drivers = [
-        SlackDriver(slack, SIGNING_SECRET, http_transport(url + "/slack/events"))
-        for _, url in processes
-    ]
-    slack.event_sink = drivers[0].send_event_quietly
+    processes = [ServeProcess(slack, pg_url, tmp_path, {"LOG_LEVEL": "WARNING"}) for _ in range(2)]
+    slack.event_sink = processes[0].driver.send_event_quietly
     slack.add_user(OWNER, "owner")
-    yield drivers[0], drivers[1]
-    for process, _ in processes:
-        process.terminate()
-    for process, _ in processes:
-        _, stderr = process.communicate(timeout=60)
-        assert "Traceback" not in stderr, stderr
+    yield processes[0].driver, processes[1].driver
+    for process in processes:
+        process.process.terminate()
+    for process in processes:
+        process.process.wait(timeout=60)
+        assert "Traceback" not in process.stderr(), process.stderr()
 
 
 def bot_posts(slack: LocalSlack) -> list[Any]:

@@ -4,14 +4,7 @@ once in the thread, reusing the "checking…" reply, with no output uploaded twi
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
-import subprocess
-import sys
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -20,7 +13,6 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from bot.localslack import LocalSlack
-from bot.localslack.driver import SlackDriver, http_transport
 from bot.localslack.state import Failure
 from tests.faults.support import (
     ANN,
@@ -30,63 +22,11 @@ from tests.faults.support import (
     texts,
     uploads_in_thread,
 )
-from tests.harness import SIGNING_SECRET
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.serve_process import ServeProcess
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-class Serve:
-    """One `python -m bot serve` process."""
-
-    def __init__(self, slack: LocalSlack, database: Path) -> None:
-        self.port = free_port()
-        env = {
-            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-            "PYTHONPATH": str(ROOT),
-            "SLACK_BOT_TOKEN": slack.bot_token,
-            "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-            "SLACK_API_URL": slack.api_url,
-            "SLACK_FILE_HOSTS": "127.0.0.1",
-            "DATABASE_URL": f"sqlite:///{database}",
-            "PORT": str(self.port),
-        }
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "bot", "serve"],
-            cwd=database.parent,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"{self.url}/healthz", timeout=2) as answer:
-                    if answer.status == 200:
-                        break
-            except (OSError, urllib.error.URLError):
-                time.sleep(0.05)
-        else:
-            raise AssertionError("serve did not start")
-        self.driver = SlackDriver(slack, SIGNING_SECRET, http_transport(self.url + "/slack/events"))
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def kill(self) -> None:
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait(timeout=10)
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=20)
+def start_serve(slack: LocalSlack, database: Path) -> ServeProcess:
+    return ServeProcess(slack, f"sqlite:///{database}", database.parent)
 
 
 @pytest.fixture
@@ -95,18 +35,18 @@ def database(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def processes() -> Iterator[list[Serve]]:
-    started: list[Serve] = []
+def processes() -> Iterator[list[ServeProcess]]:
+    started: list[ServeProcess] = []
     yield started
     for serve in started:
         serve.stop()
 
 
 def test_serve_killed_mid_check_resumes_it_after_a_restart(
-    slack: LocalSlack, database: Path, processes: list[Serve]
+    slack: LocalSlack, database: Path, processes: list[ServeProcess]
 ) -> None:
     slack.add_user(ANN, "ann")
-    first = Serve(slack, database)
+    first = start_serve(slack, database)
     processes.append(first)
     first.driver.command("start Acme Oy", user=ANN, channel=CHANNEL)
     slack.wait_for("chat.postMessage", timeout=10)
@@ -131,7 +71,7 @@ def test_serve_killed_mid_check_resumes_it_after_a_restart(
             # Five minutes pass: the dead process's lease runs out.
             past = (datetime.now(UTC) - timedelta(seconds=1)).strftime("%Y-%m-%d %H:%M:%S.%f")
             connection.execute(text("UPDATE processed_files SET lease_until = :t"), {"t": past})
-        second = Serve(slack, database)
+        second = start_serve(slack, database)
         processes.append(second)
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:

@@ -1,0 +1,140 @@
+"""`serve` with worker processes (bot/workers.py), as a real process: the front acknowledges, a
+worker does the work; a worker that dies is replaced; SIGTERM finishes what was acknowledged;
+SIGKILL of the front leaves no worker behind."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.localslack import LocalSlack
+from bot.localslack.state import Failure
+from handlers.messages import t
+from tests.faults.support import ANN, CHANNEL, PRODUCTS_WITH_WARNING, answers_in_thread, texts
+from tests.serve_process import ServeProcess
+
+
+@pytest.fixture
+def started(tmp_path: Path) -> Iterator[list[ServeProcess]]:
+    processes: list[ServeProcess] = []
+    yield processes
+    for serve in processes:
+        serve.stop()
+
+
+def serve(
+    slack: LocalSlack, tmp_path: Path, started: list[ServeProcess], **env: str
+) -> ServeProcess:
+    process = ServeProcess(slack, f"sqlite:///{tmp_path / 'bot.db'}", tmp_path, env)
+    started.append(process)
+    return process
+
+
+def wait_until(condition: Callable[[], bool], timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "gave up waiting"
+        time.sleep(0.05)
+
+
+def help_answers(slack: LocalSlack) -> int:
+    return sum(
+        1 for call in slack.calls_to("response_url") if t("help.intro") in call.params["text"]
+    )
+
+
+def test_the_front_acknowledges_and_a_worker_answers(
+    slack: LocalSlack, tmp_path: Path, started: list[ServeProcess]
+) -> None:
+    bot = serve(slack, tmp_path, started)
+    assert bot.health() == (200, {"status": "ok", "database": "ok", "workers": "ok"})
+    [worker] = bot.workers()
+    assert bot.driver.command("help", user=ANN, channel=CHANNEL).status == 200
+    wait_until(lambda: help_answers(slack) == 1)
+    assert f"worker 0 ready (pid {worker})" in bot.stderr()
+
+
+def test_several_workers_share_the_requests_and_each_is_answered_once(
+    slack: LocalSlack, tmp_path: Path, started: list[ServeProcess]
+) -> None:
+    bot = serve(slack, tmp_path, started, WORKER_PROCESSES="3")
+    wait_until(lambda: len(bot.workers()) == 3)
+    for _ in range(9):
+        assert bot.driver.command("help", user=ANN, channel=CHANNEL).status == 200
+    wait_until(lambda: help_answers(slack) == 9)
+    slack.wait_quiet(quiet=0.3)
+    assert help_answers(slack) == 9
+    assert bot.terminate() == 0
+    log = bot.stderr()
+    assert all(f"worker {index} stopped" in log for index in range(3))
+
+
+def test_a_killed_worker_is_replaced_and_the_next_command_is_answered(
+    slack: LocalSlack, tmp_path: Path, started: list[ServeProcess]
+) -> None:
+    bot = serve(slack, tmp_path, started)
+    wait_until(lambda: len(bot.workers()) == 1)
+    [first] = bot.workers()
+    os.kill(first, signal.SIGKILL)
+    wait_until(lambda: bot.workers() not in ([], [first]))
+    assert bot.health()[0] == 200
+    assert bot.driver.command("help", user=ANN, channel=CHANNEL).status == 200
+    wait_until(lambda: help_answers(slack) == 1)
+    log = bot.stderr()
+    assert "worker 0 exited unexpectedly (exit code -9)" in log
+    assert bot.terminate() == 0
+
+
+def test_sigterm_finishes_the_check_of_a_file_it_acknowledged(
+    slack: LocalSlack, tmp_path: Path, started: list[ServeProcess]
+) -> None:
+    slack.add_user(ANN, "ann")
+    bot = serve(slack, tmp_path, started)
+    bot.driver.command("start Acme Oy", user=ANN, channel=CHANNEL)
+    slack.wait_for("chat.postMessage", timeout=20)
+    # The first download attempt hangs a while: SIGTERM arrives in the middle of the check.
+    slow = Failure(status=500, delay=1.5)
+    slack.fail_next("files.download", slow)
+    _, message, reply = bot.driver.upload(
+        "products.csv", PRODUCTS_WITH_WARNING, user=ANN, channel=CHANNEL
+    )
+    assert reply.status == 200
+    wait_until(lambda: slow.times == 0)  # the worker is waiting for the download
+    assert bot.terminate() == 0
+    [verdict] = answers_in_thread(slack, message)
+    assert "ready to import" in texts(verdict)
+    assert "Traceback" not in bot.stderr()
+
+
+def test_no_worker_outlives_a_killed_front(
+    slack: LocalSlack, tmp_path: Path, started: list[ServeProcess]
+) -> None:
+    bot = serve(slack, tmp_path, started, WORKER_PROCESSES="2")
+    wait_until(lambda: len(bot.workers()) == 2)
+    workers = bot.workers()
+    bot.kill()
+
+    def gone(pid: int) -> bool:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        # A zombie waits for its reaper (init); it runs nothing any more.
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+
+    wait_until(lambda: all(gone(pid) for pid in workers), timeout=10)
+
+
+def test_without_workers_the_front_does_the_work_itself(
+    slack: LocalSlack, tmp_path: Path, started: list[ServeProcess]
+) -> None:
+    bot = serve(slack, tmp_path, started, WORKER_PROCESSES="0")
+    assert bot.health() == (200, {"status": "ok", "database": "ok"})
+    assert bot.workers() == []
+    assert bot.driver.command("help", user=ANN, channel=CHANNEL).status == 200
+    wait_until(lambda: help_answers(slack) == 1)
