@@ -1,11 +1,14 @@
 """Load: acknowledgement latency and throughput of `serve` under concurrent signed requests
 (slash commands, button clicks, file shares), beside a bare Bolt app on the same server kind.
 
-    .venv/bin/python bench/bench_load.py [--clients 50] [--requests 3000] [--database-url URL]
+    .venv/bin/python bench/bench_load.py [--clients 50] [--requests 3000] [--rounds 3]
+                                         [--database-url URL] [--workers 1]
 
 Every process is real: the Slack emulator (`python -m bot.localslack`), the bot
 (`python -m bot serve`), the peer (`bench/bare_bolt_app.py`), and this load generator,
-all on this machine. The targets are measured one after the other with the same requests.
+all on this machine. Each round sends the same requests to the bare app, then to the bot;
+rounds repeat that with fresh file shares, and the table gives every round and all of them
+together (a single round's p99 moves by a third from run to run on a busy 2-core machine).
 """
 
 from __future__ import annotations
@@ -211,6 +214,24 @@ def build_requests(emulator: Emulator, count: int, seed: int = 7) -> list[Reques
     return requests
 
 
+def pooled(results: list[Result]) -> Result:
+    """The rounds of one target as one result (their latencies together, their time summed)."""
+    total = Result(results[0].target)
+    for result in results:
+        total.latencies += result.latencies
+        total.errors += result.errors
+        total.seconds += result.seconds
+        for kind, values in result.by_kind.items():
+            total.by_kind.setdefault(kind, []).extend(values)
+        for status, count in result.statuses.items():
+            total.statuses[status] = total.statuses.get(status, 0) + count
+    return total
+
+
+def p99(result: Result) -> float:
+    return statistics.quantiles(result.latencies, n=100)[98]
+
+
 def run_load(target: str, port: int, requests: list[Request], clients: int) -> Result:
     result = Result(target)
     lock = threading.Lock()
@@ -279,8 +300,12 @@ def fresh_schema(url: str) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--clients", type=int, default=50)
-    parser.add_argument("--requests", type=int, default=3000)
+    parser.add_argument("--requests", type=int, default=3000, help="per round and target")
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--database-url", default=None)
+    parser.add_argument(
+        "--workers", type=int, default=1, help="WORKER_PROCESSES for serve (0: thread pool)"
+    )
     parser.add_argument("--write", type=Path, default=None, help="write the table to this file")
     options = parser.parse_args()
     emulator = Emulator()
@@ -297,6 +322,7 @@ def main() -> None:
         "DATABASE_URL": database_url,
         "PORT": str(bot_port),
         "LOG_LEVEL": "WARNING",
+        "WORKER_PROCESSES": str(options.workers),
     }
     processes = [
         start([sys.executable, "-m", "bot", "serve"], env),
@@ -329,32 +355,47 @@ def main() -> None:
         )
         setup.getresponse().read()
         wait_for_checklist(emulator)
-        requests = build_requests(emulator, options.requests)
-        warm = requests[: min(100, len(requests))]
+        bares: list[Result] = []
+        ours: list[Result] = []
+        warm = build_requests(emulator, min(100, options.requests), seed=1)
         run_load("warm-up", bare_port, warm, 10)
-        bare = run_load("bare Bolt app (no-op)", bare_port, requests, options.clients)
-        warm_bot = build_requests(emulator, min(100, len(requests)), seed=1)
-        run_load("warm-up", bot_port, warm_bot, 10)
-        ours = run_load("rackbeat-bot serve", bot_port, requests, options.clients)
+        run_load("warm-up", bot_port, warm, 10)
+        for round_ in range(options.rounds):
+            # Fresh file shares every round (a file is checked once); the same mix for both.
+            requests = build_requests(emulator, options.requests, seed=7 + round_)
+            bares.append(run_load("bare Bolt app (no-op)", bare_port, requests, options.clients))
+            ours.append(run_load("rackbeat-bot serve", bot_port, requests, options.clients))
+        # `serve` finishes the work it acknowledged before it exits: how long that took after
+        # the last acknowledgement is how far the work behind the acknowledgements had fallen.
+        last_ack = time.perf_counter()
+        processes[0].terminate()
+        processes[0].wait(timeout=900)
+        drained = time.perf_counter() - last_ack
     finally:
         for process in processes:
             process.terminate()
         for process in processes:
             try:
-                # `serve` finishes the work it has acknowledged before it exits.
-                process.wait(timeout=120)
+                process.wait(timeout=900)
             except subprocess.TimeoutExpired:
                 process.kill()
         emulator.stop()
     header = (
-        f"{options.requests} signed requests (50% `/rackbeat status`, 30% checklist button "
-        f"clicks, 20% `file_share` events), {options.clients} concurrent clients, "
-        f"waitress, {os.cpu_count()} cores, database {database_url.split(':')[0].split('+')[0]}\n\n"
-        "| target | requests | req/s | p50 ms | p95 ms | p99 ms | max ms | errors | > 3 s |\n"
-        "|---|---|---|---|---|---|---|---|---|"
+        f"{options.rounds} rounds of {options.requests} signed requests (50% `/rackbeat status`, "
+        f"30% checklist button clicks, 20% `file_share` events), {options.clients} concurrent "
+        f"clients, waitress, {os.cpu_count()} cores, "
+        f"database {database_url.split(':')[0].split('+')[0]}, "
+        f"WORKER_PROCESSES={options.workers}\n\n"
+        "| round | target | requests | req/s | p50 ms | p95 ms | p99 ms | max ms | errors "
+        "| > 3 s |\n"
+        "|---|---|---|---|---|---|---|---|---|---|"
     )
-    lines = [header, bare.row(), ours.row()]
-    for result in (bare, ours):
+    lines = [header]
+    for index, (bare, mine) in enumerate(zip(bares, ours, strict=True), start=1):
+        lines += [f"| {index} {bare.row()}", f"| {index} {mine.row()}"]
+    bare_all, ours_all = pooled(bares), pooled(ours)
+    lines += [f"| all {bare_all.row()}", f"| all {ours_all.row()}"]
+    for result in (bare_all, ours_all):
         for kind, values in sorted(result.by_kind.items()):
             q = statistics.quantiles([v * 1000 for v in values], n=100)
             print(
@@ -363,9 +404,12 @@ def main() -> None:
             )
         if result.errors:
             print(f"{result.target}: {result.statuses}", file=sys.stderr)
-    bare_p99 = statistics.quantiles(bare.latencies, n=100)[98]
-    ours_p99 = statistics.quantiles(ours.latencies, n=100)[98]
-    lines.append(f"\np99 ratio (bot / bare): {ours_p99 / bare_p99:.2f}")
+    ratios = [p99(mine) / p99(bare) for bare, mine in zip(bares, ours, strict=True)]
+    lines.append(
+        f"\np99 ratio (bot / bare), all rounds: {p99(ours_all) / p99(bare_all):.2f}; "
+        f"by round: {', '.join(f'{r:.2f}' for r in ratios)}"
+    )
+    lines.append(f"work behind the acknowledgements finished {drained:.1f} s after the last one")
     table = "\n".join(lines)
     print(table)
     if options.write:

@@ -75,6 +75,7 @@ def build_app(
         signing_secret=signing_secret.get_secret_value() if signing_secret else None,
         request_verification_enabled=verify_requests and not socket_mode,
         listener_executor=deps.listener_executor,
+        process_before_response=hand_off is not None or not verify_requests,
         logger=logging.getLogger("slack_bolt"),
         raise_error_for_unhandled_request=False,
     )

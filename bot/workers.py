@@ -192,7 +192,7 @@ def worker_main(
 
     from bot.app import build_app
     from bot.logs import configure_logging, secrets_of
-    from bot.modes import start_background_jobs, stop_jobs
+    from bot.modes import freeze_startup_objects, start_background_jobs, stop_jobs
     from bot.wiring import build_runtime
 
     configure_logging(settings.log_level, secrets_of(settings))
@@ -200,6 +200,7 @@ def worker_main(
     app = build_app(settings, runtime.deps, socket_mode=socket_mode, verify_requests=False)
     # One worker runs the periodic jobs (they take leases, so a second would only idle).
     jobs = start_background_jobs(runtime) if index == 0 else []
+    freeze_startup_objects()
     log.info("worker %d ready (pid %d)", index, os.getpid())
     executor = runtime.deps.executor
     try:
