@@ -7,7 +7,9 @@ empty ``actions`` list make it raise, and the server answers 500. Slack re-sends
 got no 2xx (slack.md), so a payload that can never parse would come back again and again.
 
 ``problem`` names what is wrong with such a request (``None`` when Bolt can take it); the
-server refuses it with 400 and ``X-Slack-No-Retry: 1``. Only the envelope is checked here:
+server refuses it with 400 and ``X-Slack-No-Retry: 1``. In Socket Mode, ``payload_problem``
+checks the parsed payload, and the envelope is acknowledged without being dispatched (an
+unacknowledged envelope is re-sent too). Only the envelope is checked here:
 what a listener reads from a well-formed payload is the listener's to validate.
 """
 
@@ -54,12 +56,24 @@ def problem(body: bytes, content_type: str | None) -> str | None:
     parsed = _parse(text, (content_type or "").split(";")[0].strip().lower())
     if isinstance(parsed, str):
         return parsed
-    if _is_interactivity(text, content_type):
+    return payload_problem(parsed, interactive=_is_interactivity(text, content_type))
+
+
+def payload_problem(payload: Any, *, interactive: bool) -> str | None:
+    """What makes an already parsed payload unusable for Bolt, or ``None`` (Socket Mode
+    delivers payloads parsed; ``interactive`` for clicks, forms and shortcuts).
+
+    >>> payload_problem({"type": "block_actions", "actions": []}, interactive=True)
+    "'actions' is empty"
+    """
+    if not isinstance(payload, dict):
+        return "the payload is not a JSON object"
+    if interactive:
         # Slack sends who and where of a click or a form as objects, never as bare ids.
         for key in _IDS:
-            if not isinstance(parsed.get(key), dict | None):
+            if not isinstance(payload.get(key), dict | None):
                 return f"'{key}' is not an object"
-    return _envelope(parsed, "", 0)
+    return _envelope(payload, "", 0)
 
 
 def _is_interactivity(text: str, content_type: str | None) -> bool:

@@ -5,9 +5,17 @@ from __future__ import annotations
 import gc
 import logging
 import sys
+import time
+
+from slack_bolt.adapter.socket_mode import SocketModeHandler
+from slack_bolt.adapter.socket_mode.internals import run_bolt_app, send_response
+from slack_sdk.socket_mode.builtin import SocketModeClient
+from slack_sdk.socket_mode.request import SocketModeRequest
+from slack_sdk.socket_mode.response import SocketModeResponse
 
 from bot.app import build_app
 from bot.config import Settings
+from bot.envelope import payload_problem
 from bot.server import make_server, wsgi_app
 from bot.wiring import Runtime, build_runtime
 from bot.workers import WorkerPool
@@ -97,8 +105,6 @@ def run_socket(settings: Settings) -> int:
             "configuration error: socket needs SLACK_APP_TOKEN and SLACK_BOT_TOKEN", file=sys.stderr
         )
         return 2
-    from slack_bolt.adapter.socket_mode import SocketModeHandler
-
     from bot.__main__ import install_sigterm
 
     runtime = build_runtime(settings)
@@ -106,7 +112,7 @@ def run_socket(settings: Settings) -> int:
     app = build_app(
         settings, runtime.deps, socket_mode=True, hand_off=workers.hand_off if workers else None
     )
-    handler = SocketModeHandler(app, settings.slack_app_token.get_secret_value())
+    handler = CheckedSocketModeHandler(app, settings.slack_app_token.get_secret_value())
     jobs = [] if workers else start_background_jobs(runtime)
     install_sigterm()
     freeze_startup_objects()
@@ -121,6 +127,31 @@ def run_socket(settings: Settings) -> int:
             workers.close()
         runtime.close()
     return 0
+
+
+class CheckedSocketModeHandler(SocketModeHandler):
+    """Bolt's Socket Mode handler, less two ways an envelope went unacknowledged and so came
+    back with every retry: a payload Bolt would raise on (bot/envelope.py), and one no
+    listener handles (Bolt answers 404 and its handler then sends nothing). Both are
+    acknowledged and dropped with a warning, as `serve` answers them with a 4xx."""
+
+    def handle(self, client: SocketModeClient, req: SocketModeRequest) -> None:  # type: ignore[override]
+        started = time.time()
+        malformed = payload_problem(req.payload, interactive=req.type == "interactive")
+        if malformed is not None:
+            log.warning("refused a malformed Socket Mode request: %s", malformed)
+        else:
+            response = run_bolt_app(self.app, req)
+            if response.status == 200:
+                send_response(client, req, response, started)
+                return
+            log.warning(
+                "no listener takes a Socket Mode request of type %s (answer %d); acknowledged "
+                "so that Slack does not send it again",
+                req.type,
+                response.status,
+            )
+        client.send_socket_mode_response(SocketModeResponse(envelope_id=req.envelope_id))
 
 
 def start_workers(settings: Settings, *, socket_mode: bool) -> WorkerPool | None:

@@ -5,8 +5,9 @@ payload Bolt parsed, to a worker process; the worker dispatches it through its o
 with the same listeners, which now run the real work (rendering and editing the checklist,
 downloading and checking files, upstream calls). The front never shares a GIL with that work,
 and the workers run at a lower CPU priority, so under load acknowledgements come first and the
-work catches up after: at 50 concurrent clients on 2 cores the p99 acknowledgement went from
-3× to about 1.2× a bare Bolt app's (bench/bench_load.py, README "Measured").
+work catches up after: at 50 concurrent clients on 2 cores and PostgreSQL the p99
+acknowledgement went from 4.6× to 1.7× a bare Bolt app's (bench/bench_load.py, README
+"Measured").
 
 The front keeps a queue per worker (a worker killed while reading cannot wedge another's
 queue), replaces a worker that dies, and hands what was still queued for it to the new one.
@@ -144,16 +145,17 @@ class WorkerPool:
                     self._replace(sentinels.index(cast(int, ended)))
 
     def _replace(self, index: int) -> None:
+        replacement: Queue[Handoff | None] = self._context.Queue()
         with self._lock:
+            # New requests go to the new worker from here on; the lock is held only this long.
             dead, stranded = self._processes[index], self._queues[index]
-            dead.join()
-            waiting = _drain(stranded)
-            replacement: Queue[Handoff | None] = self._context.Queue()
-            for item in waiting:
-                replacement.put(item)
             self._queues[index] = replacement
             self._processes[index] = self._spawn(index, replacement)
             self.restarts += 1
+        dead.join()
+        waiting = _drain(stranded)
+        for item in waiting:
+            replacement.put(item)
         log.error(
             "worker %d exited unexpectedly (exit code %s); started a new one and handed it the "
             "%d request(s) still queued; what the dead worker was doing is lost, file checks "
@@ -204,8 +206,13 @@ def worker_main(
     log.info("worker %d ready (pid %d)", index, os.getpid())
     executor = runtime.deps.executor
     try:
-        while (item := work.get()) is not None:
+        while True:
+            # Take the next request only when there is room: until then it stays in the
+            # queue, where a replacement finds it if this worker dies.
             executor.wait_below(WORKER_IN_FLIGHT)
+            item = work.get()
+            if item is None:
+                break
             try:
                 app.dispatch(item.request())
             except Exception:
