@@ -18,6 +18,7 @@ from typing import Any
 
 from bot.localslack import LocalSlack
 from bot.localslack.driver import SlackDriver, http_transport
+from bot.localslack.state import Failure, Message
 from tests.harness import SIGNING_SECRET
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -113,3 +114,22 @@ class ServeProcess:
     def stop(self) -> None:
         if self.process.poll() is None:
             self.terminate()
+
+
+def share_during_a_slow_download(
+    slack: LocalSlack, serve: ServeProcess, user: str, channel: str, content: bytes, delay: float
+) -> Message:
+    """Start an onboarding, share ``content`` as products.csv, and return the shared message
+    once the bot is waiting for its download, which the emulator holds ``delay`` seconds (then
+    answers 500: the bot's retry gets the file)."""
+    serve.driver.command("start Acme Oy", user=user, channel=channel)
+    slack.wait_for("chat.postMessage", timeout=20)
+    held = Failure(status=500, delay=delay)
+    slack.fail_next("files.download", held)
+    _, message, reply = serve.driver.upload("products.csv", content, user=user, channel=channel)
+    assert reply.status == 200
+    deadline = time.monotonic() + 20
+    while held.times > 0:  # the emulator took the download request and holds it
+        assert time.monotonic() < deadline, "the download never started"
+        time.sleep(0.02)
+    return message

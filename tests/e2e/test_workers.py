@@ -13,10 +13,9 @@ from pathlib import Path
 import pytest
 
 from bot.localslack import LocalSlack
-from bot.localslack.state import Failure
 from handlers.messages import t
 from tests.faults.support import ANN, CHANNEL, PRODUCTS_WITH_WARNING, answers_in_thread, texts
-from tests.serve_process import ServeProcess
+from tests.serve_process import ServeProcess, share_during_a_slow_download
 
 
 @pytest.fixture
@@ -95,16 +94,10 @@ def test_sigterm_finishes_the_check_of_a_file_it_acknowledged(
 ) -> None:
     slack.add_user(ANN, "ann")
     bot = serve(slack, tmp_path, started)
-    bot.driver.command("start Acme Oy", user=ANN, channel=CHANNEL)
-    slack.wait_for("chat.postMessage", timeout=20)
-    # The first download attempt hangs a while: SIGTERM arrives in the middle of the check.
-    slow = Failure(status=500, delay=1.5)
-    slack.fail_next("files.download", slow)
-    _, message, reply = bot.driver.upload(
-        "products.csv", PRODUCTS_WITH_WARNING, user=ANN, channel=CHANNEL
+    # SIGTERM arrives while the first download attempt is held for a while.
+    message = share_during_a_slow_download(
+        slack, bot, ANN, CHANNEL, PRODUCTS_WITH_WARNING, delay=1.5
     )
-    assert reply.status == 200
-    wait_until(lambda: slow.times == 0)  # the worker is waiting for the download
     assert bot.terminate() == 0
     [verdict] = answers_in_thread(slack, message)
     assert "ready to import" in texts(verdict)

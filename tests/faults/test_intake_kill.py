@@ -13,7 +13,6 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from bot.localslack import LocalSlack
-from bot.localslack.state import Failure
 from tests.faults.support import (
     ANN,
     CHANNEL,
@@ -22,7 +21,7 @@ from tests.faults.support import (
     texts,
     uploads_in_thread,
 )
-from tests.serve_process import ServeProcess
+from tests.serve_process import ServeProcess, share_during_a_slow_download
 
 
 def start_serve(slack: LocalSlack, database: Path) -> ServeProcess:
@@ -48,20 +47,11 @@ def test_serve_killed_mid_check_resumes_it_after_a_restart(
     slack.add_user(ANN, "ann")
     first = start_serve(slack, database)
     processes.append(first)
-    first.driver.command("start Acme Oy", user=ANN, channel=CHANNEL)
-    slack.wait_for("chat.postMessage", timeout=10)
     # The download hangs: the process is in the middle of the check when it is killed.
-    hang = Failure(status=500, delay=60)
-    slack.fail_next("files.download", hang)
-    _, message, reply = first.driver.upload(
-        "products.csv", PRODUCTS_WITH_WARNING, user=ANN, channel=CHANNEL
+    message = share_during_a_slow_download(
+        slack, first, ANN, CHANNEL, PRODUCTS_WITH_WARNING, delay=60
     )
-    assert reply.status == 200
     slack.wait_for("chat.postMessage", lambda c: c.params.get("thread_ts") == message.ts)
-    deadline = time.monotonic() + 10
-    while hang.times > 0:  # the emulator took the download request and holds it
-        assert time.monotonic() < deadline, "the download never started"
-        time.sleep(0.02)
     engine = create_engine(f"sqlite:///{database}")
     try:
         first.kill()
