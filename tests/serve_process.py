@@ -30,6 +30,15 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def healthz(base_url: str, timeout: float = 10) -> tuple[int, dict[str, Any]]:
+    """`GET /healthz` on ``base_url``: the status and the JSON body, 503s included."""
+    try:
+        with urllib.request.urlopen(f"{base_url}/healthz", timeout=timeout) as answer:
+            return answer.status, json.loads(answer.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
 class ServeProcess:
     def __init__(
         self,
@@ -76,10 +85,7 @@ class ServeProcess:
     def health(self) -> tuple[int, dict[str, Any]]:
         """`/healthz`'s status and body; (0, {}) while nothing answers."""
         try:
-            with urllib.request.urlopen(f"{self.url}/healthz", timeout=5) as answer:
-                return answer.status, json.loads(answer.read())
-        except urllib.error.HTTPError as error:
-            return error.code, json.loads(error.read())
+            return healthz(self.url)
         except OSError:
             return 0, {}
 

@@ -71,7 +71,11 @@ def shows_done(message: Message, step: str) -> bool:
 
 
 def click_done(bot: BotUnderTest, slack: LocalSlack, step: str, user: str = ANN) -> None:
-    message = checklist(bot, slack)
+    press_done(bot, checklist(bot, slack), step, user)
+
+
+def press_done(bot: BotUnderTest, message: Message, step: str, user: str = ANN) -> None:
+    """Click ``step``'s Done button on the checklist ``message``."""
     block_id = f"checklist:step:{step}:actions"
     [element] = [
         element

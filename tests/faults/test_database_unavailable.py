@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import json
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -26,14 +24,12 @@ from bot.wiring import Runtime
 from core.store import database
 from core.store.registers_repo import INTAKE_LEASE
 from handlers import files
-from handlers.blocks.checklist import ACTION_DONE
 from handlers.messages import t
 from handlers.numbering import SlackNotifier
 from tests.faults.proxy import TcpProxy
+from tests.faults.support import ANN, CHANNEL, press_done, run, said
 from tests.harness import BotUnderTest
-
-CHANNEL = "C0ACME"
-ANN = "U0ANN"
+from tests.serve_process import healthz
 
 
 class Outage(Protocol):
@@ -97,45 +93,13 @@ def running(slack: LocalSlack, outage: Outage) -> Iterator[BotUnderTest]:
 
 
 def health(bot: BotUnderTest) -> tuple[int, dict[str, Any]]:
-    try:
-        with urllib.request.urlopen(bot.url + "/healthz", timeout=10) as response:
-            return response.status, json.loads(response.read())
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read())
+    return healthz(bot.url)
 
 
-def command(bot: BotUnderTest, text: str) -> None:
-    assert bot.driver.command(text, user=ANN, channel=CHANNEL).status == 200
-    bot.settle()
-
-
-def checklist(slack: LocalSlack) -> Message:
+def posted_checklist(slack: LocalSlack) -> Message:
+    """The checklist as Slack shows it (read without the database, which may be away)."""
     [message] = [m for m in slack.channel_messages(CHANNEL) if m.user == slack.bot_user_id]
     return message
-
-
-def click_done(bot: BotUnderTest, slack: LocalSlack, step: str) -> None:
-    message = checklist(slack)
-    block_id = f"checklist:step:{step}:actions"
-    [element] = [
-        element
-        for block in message.blocks
-        if block.get("block_id") == block_id
-        for element in block["elements"]
-        if element["action_id"] == ACTION_DONE
-    ]
-    reply = bot.driver.click(
-        element, user=ANN, channel=CHANNEL, message_ts=message.ts, block_id=block_id
-    )
-    assert reply.status == 200
-    bot.settle()
-
-
-def answers(slack: LocalSlack, seq: int) -> list[str]:
-    """What was said to ANN after call ``seq`` (response_url posts and ephemerals)."""
-    said = [c.params.get("text", "") for c in slack.calls_to("response_url") if c.seq > seq]
-    said += [c.params.get("text", "") for c in slack.calls_to("chat.postEphemeral") if c.seq > seq]
-    return said
 
 
 def test_healthz_is_503_while_the_database_is_gone_and_200_again_without_a_restart(
@@ -155,29 +119,29 @@ def test_healthz_is_503_while_the_database_is_gone_and_200_again_without_a_resta
 def test_commands_and_clicks_get_the_database_message_then_work_again(
     running: BotUnderTest, slack: LocalSlack, outage: Outage
 ) -> None:
-    command(running, "start Acme Oy")
+    run(running, "start Acme Oy")
     outage.cut(running)
     try:
         seq = slack.last_seq
-        command(running, "status")
-        assert answers(slack, seq) == [t("error.database", "en")]
+        run(running, "status")
+        assert said(slack, seq) == [t("error.database", "en")]
         seq = slack.last_seq
-        click_done(running, slack, "login")
-        assert answers(slack, seq) == [t("error.database", "en")]
-        assert "done by" not in json.dumps(checklist(slack).blocks)
+        press_done(running, posted_checklist(slack), "login")
+        assert said(slack, seq) == [t("error.database", "en")]
+        assert "done by" not in json.dumps(posted_checklist(slack).blocks)
     finally:
         outage.restore(running)
     seq = slack.last_seq
-    command(running, "status")
-    assert answers(slack, seq) and t("error.database", "en") not in answers(slack, seq)
-    click_done(running, slack, "login")
-    assert "done by <@U0ANN>" in json.dumps(checklist(slack).blocks)
+    run(running, "status")
+    assert said(slack, seq) and t("error.database", "en") not in said(slack, seq)
+    press_done(running, posted_checklist(slack), "login")
+    assert "done by <@U0ANN>" in json.dumps(posted_checklist(slack).blocks)
 
 
 def test_a_file_shared_during_the_outage_is_answered_with_the_database_message(
     running: BotUnderTest, slack: LocalSlack, outage: Outage
 ) -> None:
-    command(running, "start Acme Oy")
+    run(running, "start Acme Oy")
     outage.cut(running)
     try:
         seq = slack.last_seq
@@ -186,7 +150,7 @@ def test_a_file_shared_during_the_outage_is_answered_with_the_database_message(
         )
         assert reply.status == 200
         running.settle()
-        assert answers(slack, seq) == [t("error.database", "en")]
+        assert said(slack, seq) == [t("error.database", "en")]
     finally:
         outage.restore(running)
     # The next file is checked as usual by the same process.
@@ -268,7 +232,7 @@ def test_a_check_the_database_left_mid_way_is_finished_once_it_is_back(
 
     bot = BotUnderTest(slack, outage.url, customize=use_clock)
     try:
-        command(bot, "start Acme Oy")
+        run(bot, "start Acme Oy")
         validate = files.validate_files
 
         def database_leaves(*args: Any, **kwargs: Any) -> Any:
@@ -302,8 +266,8 @@ def test_a_check_the_database_left_mid_way_is_finished_once_it_is_back(
 def test_numbering_commands_and_the_scheduled_round_survive_the_outage(
     running: BotUnderTest, slack: LocalSlack, outage: Outage
 ) -> None:
-    command(running, "start Acme Oy")
-    command(running, "numbering set invoice rackbeat-next 10000")
+    run(running, "start Acme Oy")
+    run(running, "numbering set invoice rackbeat-next 10000")
     scheduler = NumberingScheduler(
         running.deps.numbering.checker,
         SlackNotifier(build_client(slack.bot_token, slack.api_url), running.deps),
@@ -311,13 +275,13 @@ def test_numbering_commands_and_the_scheduled_round_survive_the_outage(
     outage.cut(running)
     try:
         seq = slack.last_seq
-        command(running, "numbering check")
-        assert answers(slack, seq) == [t("error.database", "en")]
+        run(running, "numbering check")
+        assert said(slack, seq) == [t("error.database", "en")]
         with pytest.raises(OperationalError):
             scheduler.run_round()  # APScheduler logs it and runs the next tick as usual
     finally:
         outage.restore(running)
     assert scheduler.run_round().errors == 0
     seq = slack.last_seq
-    command(running, "numbering check")
-    assert answers(slack, seq) and t("error.database", "en") not in answers(slack, seq)
+    run(running, "numbering check")
+    assert said(slack, seq) and t("error.database", "en") not in said(slack, seq)
