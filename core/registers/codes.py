@@ -47,6 +47,20 @@ _ALL = [
         "`Väri`",
     ),
     Code(
+        "header_guessed",
+        W,
+        "Header read as the closest column",
+        "Check the guess; rename the header to an accepted name to silence this.",
+        "`Tuotenumro` read as `number`",
+    ),
+    Code(
+        "header_ambiguous",
+        W,
+        "Header that can mean two columns",
+        "Check the choice; use an unambiguous name (`Varastopaikka`, `Määrä`) to silence this.",
+        "`Varasto` read as `location` or as a stock quantity",
+    ),
+    Code(
         "extra_fields",
         E,
         "Row has more fields than the header",

@@ -71,6 +71,8 @@ FILE_CODES = (
     "missing_column",
     "duplicate_column",
     "unknown_column",
+    "header_guessed",
+    "header_ambiguous",
     "extra_fields",
     "encoding_replaced",
 )

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date
+from itertools import chain
 
 import polars as pl
 
 from core.registers.codes import CODES
-from core.registers.columns import HeaderMap, closest_header, detect_register, map_header
+from core.registers.header import HeaderMap, closest_header, detect_register, map_header
 from core.registers.errors import UnreadableFile
 from core.registers.known import KnownRegisters, Snapshot
 from core.registers.model import (
@@ -22,7 +23,7 @@ from core.registers.model import (
     ValidationRun,
     Valuation,
 )
-from core.registers.reading import Dialect, iter_batches, sniff_dialect
+from core.registers.reading import Batch, Dialect, iter_batches, sniff_dialect
 from core.registers.rules import Context, rules_for
 from core.registers.rules.base import ISSUE_SCHEMA, empty_issues, issue_frame
 from core.registers.source import Utf8Stats
@@ -132,13 +133,19 @@ def _validate(
     for_run: bool = False,
 ) -> tuple[FileResult, Snapshot | None]:
     """Check one file; the snapshot is built when the file is valid or ``for_run`` needs it."""
-    header = map_header(register, dialect.header)
-    rules = rules_for(header, Context(known, valuation, today))
-    frames = [_header_issues(header, dialect.header)]
     stats = Utf8Stats()
+    try:
+        # The first rows decide headers that mean different columns in different files.
+        batches = iter_batches(file, dialect, stats)
+        first = next(batches, None)
+    except csv.Error as exc:
+        raise UnreadableFile("not_text", f"The file cannot be read as CSV ({exc}).") from exc
+    header = map_header(register, dialect.header, first.frame if first else None)
+    rules = rules_for(header, Context(known, valuation, today))
+    frames = [_header_issues(header)]
     rows = 0
     try:
-        for batch in iter_batches(file, dialect, stats):
+        for batch in _with_first(first, batches):
             if batch.extra:
                 frames.append(_extra_fields(batch.extra))
             prepared = rules.prepare(batch.frame)
@@ -167,6 +174,7 @@ def _validate(
         )
     result = _result(file.name, register, dialect.encoding, dialect.delimiter, rows, frames)
     result.dialect = dialect
+    result.header = header
     result.decimal_marks = rules.decimal_marks
     if not (result.valid or for_run):
         return result, None
@@ -176,17 +184,28 @@ def _validate(
     return result, snapshot
 
 
-def _header_issues(header: HeaderMap, cells: tuple[str, ...]) -> pl.DataFrame:
+def _with_first(first: Batch | None, rest: Iterator[Batch]) -> Iterator[Batch]:
+    return chain([first], rest) if first is not None else rest
+
+
+def _header_issues(header: HeaderMap) -> pl.DataFrame:
     unmatched = [cell for _, cell in header.unknown]
     rows: list[tuple[str, str | None, str]] = []
+    for note in header.notes:
+        rows.append(_note_issue(note.cell, note.column, note.meaning, note.reason))
     for column in header.missing:
         guess = closest_header(column, header.register, unmatched)
         hint = f" (did you mean '{guess}'?)" if guess else ""
         rows.append(("missing_column", None, f"required column '{column}' is missing{hint}"))
     for cell, name in header.duplicates:
         rows.append(("duplicate_column", cell, f"'{cell}' is a second '{name}' column; ignored"))
-    for _, cell in header.unknown:
-        rows.append(("unknown_column", cell, f"unknown column '{cell}' is ignored"))
+    for index, cell in header.unknown:
+        if cell.strip():
+            rows.append(("unknown_column", cell, f"unknown column '{cell}' is ignored"))
+        else:
+            rows.append(
+                ("unknown_column", None, f"column {index + 1} has no header and is ignored")
+            )
     if not rows:
         return empty_issues()
     return pl.DataFrame(
@@ -199,6 +218,23 @@ def _header_issues(header: HeaderMap, cells: tuple[str, ...]) -> pl.DataFrame:
         },
         schema=ISSUE_SCHEMA,
     )
+
+
+def _note_issue(
+    cell: str, column: str | None, meaning: str, reason: str
+) -> tuple[str, str | None, str]:
+    """A header read as a column it does not name exactly: guessed, or decided."""
+    if reason == "guessed":
+        return ("header_guessed", cell, f"read '{cell}' as {column}")
+    why = "its values" if reason == "values" else "the register"
+    if column is None:
+        return (
+            "header_ambiguous",
+            cell,
+            f"read '{cell}' as a stock {meaning} ({why}); the register does not import it: "
+            "balances are a file of their own",
+        )
+    return ("header_ambiguous", cell, f"read '{cell}' as {column} (decided by {why})")
 
 
 def _extra_fields(extra: list[tuple[int, str]]) -> pl.DataFrame:

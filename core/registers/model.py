@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import polars as pl
 
+    from core.registers.header import HeaderMap
     from core.registers.known import Snapshot
     from core.registers.reading import Dialect
 
@@ -93,6 +94,7 @@ class FileResult:
     unreadable: bool = False
     snapshot: Snapshot | None = None
     dialect: Dialect | None = field(default=None, repr=False)
+    header: HeaderMap | None = field(default=None, repr=False)  # how the header was read
     decimal_marks: dict[str, str] = field(default_factory=dict)
     all_issues: pl.DataFrame | None = field(default=None, repr=False)
 

@@ -131,6 +131,8 @@ _FI_TITLES = {
     "missing_column": "Pakollinen sarake puuttuu",
     "duplicate_column": "Kaksi otsikkoa samalle sarakkeelle",
     "unknown_column": "Tuntematon sarake (ohitetaan)",
+    "header_guessed": "Otsikko luettu lähimpänä sarakkeena",
+    "header_ambiguous": "Otsikko, joka voi tarkoittaa kahta saraketta",
     "extra_fields": "Rivillä enemmän kenttiä kuin otsikoita",
     "encoding_replaced": "Merkkejä, joita ei voitu lukea",
     "valuation_unknown": "Arvostusmenetelmä tuntematon",

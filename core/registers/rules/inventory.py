@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from core.registers.columns import HeaderMap
+from core.registers.header import HeaderMap
 from core.registers.known import Snapshot
 from core.registers.model import Register, Valuation
 from core.registers.reading import ROW

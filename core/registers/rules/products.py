@@ -6,7 +6,7 @@ import polars as pl
 from stdnum import ean
 
 from core.registers import values
-from core.registers.columns import HeaderMap
+from core.registers.header import HeaderMap
 from core.registers.known import Snapshot
 from core.registers.model import Register
 from core.registers.reading import ROW
