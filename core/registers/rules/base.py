@@ -260,7 +260,7 @@ class RegisterRules:
                     "date_invalid",
                     c.name,
                     col.is_not_null() & pl.col(d(c.name)).is_null(),
-                    "not a date in DD.MM.YYYY",
+                    "not a date: write D.M.YYYY, DD.MM.YYYY or YYYY-MM-DD",
                 ),
                 Check(
                     "date_in_future",

@@ -12,7 +12,7 @@ from stdnum.exceptions import InvalidChecksum, ValidationError
 from stdnum.fi import alv, ytunnus
 
 from core.registers.header import HeaderMap
-from core.registers.countries import country_code
+from core.registers.countries import country_code, currencies
 from core.registers.model import Register
 from core.registers.rules.base import Check, Context, RegisterRules, python_lookup
 
@@ -30,15 +30,19 @@ def business_id_verdict(value: str) -> str | None:
 
 
 def vat_number_verdict(value: str) -> str | None:
+    """Checked by the rules of the EU country its prefix names (python-stdnum's EU VAT
+    module: each member state's length and check digits; Greece writes EL)."""
     compact = re.sub(r"[\s\-.]", "", value).upper()
     if compact.startswith("FI"):
         return None if alv.is_valid(compact) else "vat_number_invalid"
-    if compact[:2] in eu_vat.MEMBER_STATES or compact[:2] == "EL":
+    if compact[:2].lower() in eu_vat.MEMBER_STATES or compact[:2] == "EL":
         return None if eu_vat.is_valid(compact) else "vat_number_invalid"
     return None  # outside the EU: no check we can trust
 
 
 def iban_verdict(value: str) -> str | None:
+    """Every country's IBAN by its length and structure (stdnum's IBAN registry) and the
+    mod-97 check digits."""
     compact = iban.compact(value)
     if compact.startswith("FI") and len(compact) != 18:
         return "iban_invalid"  # stdnum checks the digits first; the length says more here
@@ -215,12 +219,13 @@ class PartyRules(RegisterRules):
             )
         if "currency" in self.present:
             cur = pl.col("currency")
+            known = pl.Series(sorted(currencies()), dtype=pl.String).implode()
             checks.append(
                 Check(
                     "currency_invalid",
                     "currency",
-                    cur.is_not_null() & ~cur.str.contains(r"^[A-Za-z]{3}$"),
-                    "not an ISO 4217 currency code",
+                    cur.is_not_null() & ~cur.str.to_uppercase().is_in(known),
+                    "not an ISO 4217 currency code in use",
                 )
             )
         return checks
