@@ -41,18 +41,16 @@ def vat_number_verdict(value: str) -> str | None:
 
 
 def iban_verdict(value: str) -> str | None:
-    """Every country's IBAN by its length and structure (stdnum's IBAN registry) and the
-    mod-97 check digits."""
+    """Every country's IBAN by its length and structure (stdnum's IBAN registry) first, then
+    the mod-97 check digits: a digit too many is a wrong length, not a wrong checksum."""
     compact = iban.compact(value)
-    if compact.startswith("FI") and len(compact) != 18:
-        return "iban_invalid"  # stdnum checks the digits first; the length says more here
     try:
-        iban.validate(value)
-    except InvalidChecksum:
-        return "iban_checksum"
-    except ValidationError:
+        # The same account with correct check digits: valid unless its shape is wrong.
+        fixed = compact[:2] + iban.calc_check_digits(compact) + compact[4:]
+        iban.validate(fixed)
+    except (ValidationError, ValueError, KeyError):
         return "iban_invalid"
-    return None
+    return None if fixed == compact else "iban_checksum"
 
 
 def bic_verdict(value: str) -> str | None:
@@ -144,7 +142,8 @@ class PartyRules(RegisterRules):
             "business_id_invalid": "not a Y-tunnus of the form 1234567-8",
             "business_id_checksum": "the check digit of the Y-tunnus does not match",
             "vat_number_invalid": "not a valid VAT number",
-            "iban_invalid": "not a valid IBAN (a Finnish IBAN has 18 characters)",
+            "iban_invalid": "not an IBAN: its length or characters do not fit the country "
+            "(a Finnish IBAN has 18 characters)",
             "iban_checksum": "the IBAN check digits do not match",
             "bic_invalid": "not a valid BIC",
         }
