@@ -155,16 +155,18 @@ def _print_human(run: ValidationRun, out: TextIO) -> None:
     out.write(("All files valid.\n" if run.valid else "Not valid.\n") if len(run.files) > 1 else "")
 
 
+def _count(count: int, noun: str) -> str:
+    """`1 row`, `12,345 rows`: the terminal output is English."""
+    return f"{count:,} {noun}" + ("" if count == 1 else "s")
+
+
 def _verdict(result: FileResult) -> str:
     if result.unreadable:
         return f"{result.file}: unreadable — {result.issues[0].message}"
     register = result.register.value if result.register else "?"
     delimiter = {"\t": "tab"}.get(result.delimiter or "", result.delimiter)
-    facts = f"{register}, {result.rows:,} rows, {result.encoding}, '{delimiter}'"
-    if result.error_count:
-        status = f"{result.error_count:,} error{'s' * (result.error_count != 1)}"
-    else:
-        status = "valid"
+    facts = f"{register}, {_count(result.rows, 'row')}, {result.encoding}, '{delimiter}'"
+    status = _count(result.error_count, "error") if result.error_count else "valid"
     if result.warning_count:
-        status += f", {result.warning_count:,} warning{'s' * (result.warning_count != 1)}"
+        status += ", " + _count(result.warning_count, "warning")
     return f"{result.file}: {status} ({facts})"

@@ -26,7 +26,6 @@ from __future__ import annotations
 import io
 import json
 import logging
-import re
 import threading
 import time
 from collections.abc import Callable
@@ -54,6 +53,7 @@ from core.registers import (
     write_error_report,
     write_normalized,
 )
+from core.registers.header import register_in_text
 from core.sources.http import tls_context
 from core.store.registers_repo import Claim, RegistersRepository
 from handlers.blocks.registers import (
@@ -68,6 +68,7 @@ from handlers.checklist import begin_step, mark_step_done
 from handlers.commands import CommandRouter
 from handlers.deps import Deps
 from handlers.messages import t
+from handlers.messages.formatting import tn
 from handlers.registry import Registrar
 from handlers.slack_failures import SLACK_FAILURES, describe, transient
 
@@ -111,13 +112,6 @@ _NOT_TEXT_TYPES = frozenset(
         "binary",
     ]
 )
-# Words in the sharing message that name the register explicitly.
-_REGISTER_WORDS = {
-    Register.PRODUCTS: ("products", "tuotteet", "varer"),
-    Register.CUSTOMERS: ("customers", "asiakkaat", "kunder"),
-    Register.SUPPLIERS: ("suppliers", "toimittajat", "leverandører"),
-    Register.INVENTORY: ("inventory", "saldot", "alkusaldot", "lager"),
-}
 
 
 class Refusal(Exception):
@@ -156,10 +150,9 @@ class Share:
 
 
 def register_override(text: str) -> Register | None:
-    """A register named in the message the file was shared with (`suppliers`, `tuotteet`…)."""
-    words = set(re.findall(r"\w+", text.casefold()))
-    named = [reg for reg, names in _REGISTER_WORDS.items() if words & set(names)]
-    return named[0] if len(named) == 1 else None
+    """A register named in the message the file was shared with, in any inflection
+    (`toimittajat`, `tuoterekisteri`, `asiakkaita`, `varastosaldot`, `suppliers`)."""
+    return register_in_text(text)
 
 
 def download(
@@ -435,7 +428,8 @@ class FileIntake:
 
         def show_progress(rows: int) -> None:
             self._renew(claim)
-            text = t("registers.progress", lang, name=mrkdwn_text(name), rows=f"{rows:,}")
+            count = tn("registers.count.rows", lang, rows)
+            text = t("registers.progress", lang, name=mrkdwn_text(name), rows=count)
             try:
                 self._edit(client, share, reply_ts, *simple_message(text))
             except SLACK_FAILURES as error:

@@ -63,14 +63,16 @@ def name_key(text: str) -> str:
     return _NOT_A_LETTER.sub("", plain)
 
 
+def _regions() -> list[str]:
+    """CLDR's two-letter region codes (the others are numeric: `001` is the world)."""
+    codes = (str(code) for code in Locale.parse("en").territories)
+    return [code for code in codes if len(code) == 2 and code.isalpha()]
+
+
 @cache
 def alpha2() -> frozenset[str]:
     """Every ISO 3166-1 alpha-2 code (built on first use: loading CLDR takes a moment)."""
-    regions = Locale.parse("en").territories
-    return frozenset(
-        code for code in regions if len(code) == 2 and code.isalpha() and code not in _NOT_ISO
-    )
-
+    return frozenset(code for code in _regions() if code not in _NOT_ISO)
 
 
 @cache
@@ -107,7 +109,6 @@ def currencies(today: date | None = None) -> frozenset[str]:
     data), so withdrawn ones (`FIM`, `DEM`) and made-up ones (`ABC`) are refused."""
     day = today or date.today()
     found: set[str] = set()
-    for code in Locale.parse("en").territories:
-        if len(code) == 2 and code.isalpha():
-            found.update(get_territory_currencies(code, start_date=day))
+    for code in _regions():
+        found.update(get_territory_currencies(code, start_date=day))
     return frozenset(found)

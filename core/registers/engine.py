@@ -10,8 +10,8 @@ from itertools import chain
 import polars as pl
 
 from core.registers.codes import CODES
-from core.registers.header import HeaderMap, closest_header, detect_register, map_header
 from core.registers.errors import UnreadableFile
+from core.registers.header import HeaderMap, closest_header, detect_register, map_header
 from core.registers.known import KnownRegisters, Snapshot
 from core.registers.model import (
     ISSUE_CAP,

@@ -90,9 +90,7 @@ def _lookup(register: Register, columns: tuple[Column, ...]) -> dict[str, str]:
     return table
 
 
-LOOKUPS: dict[Register, dict[str, str]] = {
-    reg: _lookup(reg, cols) for reg, cols in SCHEMAS.items()
-}
+LOOKUPS: dict[Register, dict[str, str]] = {reg: _lookup(reg, cols) for reg, cols in SCHEMAS.items()}
 
 
 def guess_limit(key: str) -> int:
@@ -133,7 +131,9 @@ def guess_column(register: Register, key: str) -> str | None:
     if not limit:
         return None
     near = {
-        name for alias, name in LOOKUPS[register].items() if edit_distance(key, alias, limit) <= limit
+        name
+        for alias, name in LOOKUPS[register].items()
+        if edit_distance(key, alias, limit) <= limit
     }
     return near.pop() if len(near) == 1 else None
 

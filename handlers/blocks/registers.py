@@ -8,6 +8,7 @@ from typing import Any
 from core.registers.model import FileResult, Register, Severity
 from core.registers.report import IssueGroup, group_issues
 from handlers.messages import t
+from handlers.messages.formatting import format_number, tn
 
 ACTION_MARK_DONE = "registers:mark_done"
 SHOWN_GROUPS = 15
@@ -46,9 +47,9 @@ def verdict(result: FileResult, lang: str) -> str:
     params = {
         "name": mrkdwn_text(result.file),
         "register": register,
-        "rows": f"{result.rows:,}".replace(",", "\u00a0"),
-        "errors": result.error_count,
-        "warnings": result.warning_count,
+        "rows": tn("registers.count.rows", lang, result.rows),
+        "errors": tn("registers.count.errors", lang, result.error_count),
+        "warnings": tn("registers.count.warnings", lang, result.warning_count),
     }
     if result.valid:
         line = t("registers.verdict.valid", lang, **params)
@@ -65,8 +66,8 @@ def issue_line(group: IssueGroup, lang: str) -> str:
     column = f" (`{group.column}`)" if group.column else ""
     if not group.rows:
         return f"{icon} *{title}*: {mrkdwn_text(group.message)}"
-    where = t("registers.group.rows", lang, rows=group.rows)
-    count = f" ({group.count}×)" if group.count > 1 else ""
+    where = tn("registers.group.rows", lang, group.count, rows=group.rows)
+    count = f" ({format_number(group.count, lang)}×)" if group.count > 1 else ""
     # A backtick in a value would end the code span early.
     samples = ", ".join(f"`{mrkdwn_text(s[:40]).replace('`', 'ˋ')}`" for s in group.samples)
     example = "; " + t("registers.group.samples", lang, samples=samples) if samples else ""
@@ -83,7 +84,7 @@ def result_message(
     if groups:
         blocks.append(_section("\n".join(issue_line(g, lang) for g in groups)))
     if left:
-        blocks.append(_context(t("registers.more", lang, count=left)))
+        blocks.append(_context(tn("registers.more", lang, left)))
     if no_onboarding:
         blocks.append(_context(t("registers.hint.no_onboarding", lang)))
     if with_button and result.valid and result.register is not None:

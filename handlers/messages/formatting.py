@@ -6,7 +6,7 @@ Finnish and `6 Dec 2026` in English (day first and the month in letters: never a
 
     >>> format_number(12345, "fi"), format_number(12345, "en")
     ('12\\xa0345', '12,345')
-    >>> tn("registers.verdict.rows", "fi", 1)
+    >>> tn("registers.count.rows", "fi", 1)
     '1 rivi'
 """
 
@@ -62,7 +62,7 @@ def tn(key: str, language: str, count: int, /, **params: object) -> str:
     in as a formatted number (and any other ``params``).
 
     The catalogue keeps both forms per language, so translators write whole phrases instead
-    of gluing suffixes: ``"registers.verdict.rows.one": {"en": "{count} row", "fi": …}``.
+    of gluing suffixes: ``"registers.count.rows.one": {"en": "{count} row", "fi": …}``.
     """
     form = _locale(language).plural_form(abs(count))
     suffix = "one" if form == "one" else "other"

@@ -10,25 +10,35 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fi": ":hourglass_flowing_sand: Tarkistan tiedostoa {name}…",
     },
     "registers.progress": {
-        "en": ":hourglass_flowing_sand: Checking {name}… {rows} rows so far",
-        "fi": ":hourglass_flowing_sand: Tarkistan tiedostoa {name}… {rows} riviä tähän mennessä",
+        "en": ":hourglass_flowing_sand: Checking {name}… {rows} so far",
+        "fi": ":hourglass_flowing_sand: Tarkistan tiedostoa {name}… {rows} tähän mennessä",
     },
+    # Counts: `.one` for exactly 1, `.other` for the rest (formatting.tn picks the form).
+    "registers.count.rows.one": {"en": "{count} row", "fi": "{count} rivi"},
+    "registers.count.rows.other": {"en": "{count} rows", "fi": "{count} riviä"},
+    "registers.count.errors.one": {"en": "{count} error", "fi": "{count} virhe"},
+    "registers.count.errors.other": {"en": "{count} errors", "fi": "{count} virhettä"},
+    "registers.count.warnings.one": {"en": "{count} warning", "fi": "{count} varoitus"},
+    "registers.count.warnings.other": {"en": "{count} warnings", "fi": "{count} varoitusta"},
     "registers.verdict.valid": {
-        "en": ":white_check_mark: *{name}* is ready to import: {register}, {rows} rows, no errors.",
-        "fi": ":white_check_mark: *{name}* on valmis tuotavaksi: {register}, {rows} riviä, "
-        "ei virheitä.",
+        "en": ":white_check_mark: *{name}* is ready to import: {register}, {rows}, no errors.",
+        "fi": ":white_check_mark: *{name}* on valmis tuotavaksi: {register}, {rows}, ei virheitä.",
     },
     "registers.verdict.warnings": {
-        "en": " {warnings} warnings to look at.",
-        "fi": " {warnings} varoitusta kannattaa katsoa.",
+        "en": " {warnings} to look at.",
+        "fi": " Katso vielä: {warnings}.",
     },
     "registers.verdict.invalid": {
-        "en": ":x: *{name}* has {errors} errors and {warnings} warnings ({register}, {rows} rows): "
+        "en": ":x: *{name}* has {errors} and {warnings} ({register}, {rows}): "
         "fix them before importing.",
-        "fi": ":x: *{name}*: {errors} virhettä ja {warnings} varoitusta ({register}, {rows} "
-        "riviä). Korjaa ne ennen tuontia.",
+        "fi": ":x: *{name}*: {errors} ja {warnings} ({register}, {rows}). "
+        "Korjaa virheet ennen tuontia.",
     },
-    "registers.group.rows": {
+    "registers.group.rows.one": {
+        "en": "row {rows}",
+        "fi": "rivi {rows}",
+    },
+    "registers.group.rows.other": {
         "en": "rows {rows}",
         "fi": "rivit {rows}",
     },
@@ -36,7 +46,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "e.g. {samples}",
         "fi": "esim. {samples}",
     },
-    "registers.more": {
+    "registers.more.one": {
+        "en": "…and {count} more kind of issue: every one is in the error report.",
+        "fi": "…ja {count} muu ongelmatyyppi: kaikki ovat virheraportissa.",
+    },
+    "registers.more.other": {
         "en": "…and {count} more kinds of issue: every one is in the error report.",
         "fi": "…ja {count} muuta ongelmatyyppiä: kaikki ovat virheraportissa.",
     },

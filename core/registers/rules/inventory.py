@@ -12,9 +12,9 @@ from core.registers.rules.base import (
     Check,
     Context,
     RegisterRules,
+    b,
     duplicates,
     issue_frame,
-    b,
     n,
     run_checks,
 )

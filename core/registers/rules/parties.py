@@ -11,8 +11,8 @@ from stdnum.eu import vat as eu_vat
 from stdnum.exceptions import InvalidChecksum, ValidationError
 from stdnum.fi import alv, ytunnus
 
-from core.registers.header import HeaderMap
 from core.registers.countries import country_code, currencies
+from core.registers.header import HeaderMap
 from core.registers.model import Register
 from core.registers.rules.base import Check, Context, RegisterRules, python_lookup
 

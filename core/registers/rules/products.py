@@ -50,10 +50,11 @@ def excel_damage(issues: pl.DataFrame) -> pl.DataFrame:
     EAN-8 or UPC-A saved as a number: 7 or 11 digits that are valid with the zero back)."""
     codes: list[str] = []
     messages: list[str] = []
-    for code, value, message in issues.select("code", "value", "message").iter_rows():
+    for old_code, value, old_message in issues.select("code", "value", "message").iter_rows():
+        code, message = old_code, old_message
         if value and _SCIENTIFIC.match(value):
             code, message = "excel_scientific", SCIENTIFIC_MESSAGE
-        elif code == "ean_invalid" and value and len(value) in (7, 11) and value.isdigit():
+        elif old_code == "ean_invalid" and value and len(value) in (7, 11) and value.isdigit():
             padded = value.zfill(len(value) + 1)
             if ean.is_valid(padded):
                 code = "ean_leading_zeros"

@@ -219,9 +219,7 @@ def test_varasto_in_inventory_is_decided_by_the_other_headers_and_the_values() -
     assert by_values.header is not None and by_values.header.positions["location"] == 4
     quantities = run_check(f"{rest};Sijainti;Varasto\n1.1.2024;1;2;x;1;-2,5\n", "s.csv")
     assert quantities.header is not None and quantities.header.positions["quantity"] == 5
-    assert all(
-        f.counts.get("header_ambiguous") == 1 for f in (by_header, by_values, quantities)
-    )
+    assert all(f.counts.get("header_ambiguous") == 1 for f in (by_header, by_values, quantities))
 
 
 def test_every_alias_is_claimed_by_one_column_per_register() -> None:

@@ -111,7 +111,9 @@ def test_a_product_number_in_scientific_notation_is_an_error() -> None:
     assert not result.valid
 
 
-@pytest.mark.parametrize(("barcode", "full"), [("1234565", "01234565"), ("36000291452", "036000291452")])
+@pytest.mark.parametrize(
+    ("barcode", "full"), [("1234565", "01234565"), ("36000291452", "036000291452")]
+)
 def test_a_barcode_that_lost_its_leading_zero_names_the_full_code(barcode: str, full: str) -> None:
     result = run_check(f"{PRODUCTS_HEADER};barcode\n1;A;1;1;1;{barcode}\n")
     assert found(result) == {(2, "barcode", "ean_leading_zeros")}
