@@ -96,7 +96,7 @@ def test_finnish_product_headers(tmp_path: Path, header: str, column: str) -> No
 )
 def test_finnish_headers_of_every_register(tmp_path: Path, header: str, register: str) -> None:
     width = header.count(";") + 1
-    code, entry = validate(tmp_path, "x.csv", header + "\n" + ";".join([""] * width) + "x\n")
+    _, entry = validate(tmp_path, "x.csv", header + "\n" + ";".join([""] * width) + "x\n")
     assert entry["register"] == register
     assert not {"missing_column", "unknown_column", "header_guessed"} & set(entry["counts"])
 
