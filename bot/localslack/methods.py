@@ -89,6 +89,15 @@ def chat_delete(slack: LocalSlack, params: dict[str, Any]) -> Result:
     return {"ok": True, "channel": message.channel, "ts": message.ts}
 
 
+def chat_get_permalink(slack: LocalSlack, params: dict[str, Any]) -> Result:
+    channel, ts = str(params.get("channel")), str(params.get("message_ts"))
+    message = slack.messages.get((channel, ts))
+    if message is None or message.deleted:
+        return {"ok": False, "error": "message_not_found"}
+    link = f"https://local.slack.test/archives/{channel}/p{ts.replace('.', '')}"
+    return {"ok": True, "channel": channel, "permalink": link}
+
+
 def users_info(slack: LocalSlack, params: dict[str, Any]) -> Result:
     user_id = str(params.get("user") or "")
     if not user_id.startswith(("U", "W")):
@@ -262,6 +271,7 @@ METHODS: dict[str, Method] = {
     "chat.postEphemeral": chat_post_ephemeral,
     "chat.update": chat_update,
     "chat.delete": chat_delete,
+    "chat.getPermalink": chat_get_permalink,
     "users.info": users_info,
     "views.open": views_open,
     "views.push": views_push,

@@ -127,9 +127,16 @@ class LocalSlack:
         *,
         is_admin: bool = False,
         is_owner: bool = False,
+        locale: str = "en-US",
     ) -> User:
         with self._lock:
-            user = User(user_id, name or user_id.lower(), is_admin=is_admin, is_owner=is_owner)
+            user = User(
+                user_id,
+                name or user_id.lower(),
+                is_admin=is_admin,
+                is_owner=is_owner,
+                locale=locale,
+            )
             self.users[user_id] = user
             return user
 

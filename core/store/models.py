@@ -168,3 +168,16 @@ class ValidationResult(Base):
     warning_count: Mapped[int] = mapped_column(default=0)
     summary: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime]
+
+
+class ChannelLanguage(Base):
+    """The language a channel chose before it had an onboarding (`language fi` before
+    `start`): answers use it at once, and `start` gives it to the new onboarding (0006_i15)."""
+
+    __tablename__ = "channel_languages"
+
+    team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    channel_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    language: Mapped[str] = mapped_column(String(2))
+    set_by: Mapped[str] = mapped_column(String(32))
+    set_at: Mapped[datetime]
