@@ -24,6 +24,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import polars as pl
 
@@ -36,33 +37,37 @@ from core.registers.columns import (
 )
 from core.registers.model import Register
 
-_SEPARATORS = re.compile(r"[\s_\-.:/\\]+")
+_SEPARATORS = re.compile(r"[\s_\-.:/\\,;]+")
 _BRACKETED = re.compile(r"\([^)]*\)|\[[^\]]*\]|\{[^}]*\}")
-# Notes written after the name: currency, unit and VAT remarks (`€`, `EUR`, `kpl`, `alv 0 %`,
-# `excl. VAT`, `veroton`). Removed from the end, repeatedly, as long as a name remains.
-_VAT = r"(?:alv|vat|moms)"
-_NOTE_TAIL = re.compile(
-    r"[\s,;]*(?:"
-    r"[€$£%]"
-    r"|\b(?:eur|euro|euroa|sek|dkk|nok|usd|kr|kpl|pcs|stk)\.?"
-    r"|\b(?:veroton|verollinen|netto|brutto)"
-    rf"|\b(?:excl?|incl?|ex|ilman|sis)\.?\s*{_VAT}"
-    rf"|\b{_VAT}\s*[0-9]+(?:[.,][0-9]+)?\s*%?"
-    rf"|\b{_VAT}"
-    r")\s*$"
+_SYMBOLS = re.compile(r"([€$£%])")
+# Words of a note written after the name: currency, unit and VAT remarks (`€`, `EUR`, `kpl`,
+# `excl. VAT`, `veroton`); a VAT word may carry its rate (`alv 0 %`, `alv 25,5 %`).
+_VAT_WORDS = frozenset(["alv", "vat", "moms"])
+_NOTE_WORDS = _VAT_WORDS | frozenset(
+    "€ $ £ % eur euro euroa sek dkk nok usd kr kpl pcs stk veroton verollinen netto brutto "
+    "excl exkl ex incl inkl ilman sis".split()
 )
 
 
-def _strip_notes(text: str) -> str:
-    """`myyntihinta (alv 0 %)` → `myyntihinta`; a note alone (`kpl`) is kept: it is the name."""
-    out = _BRACKETED.sub(" ", text).strip() or text
-    while True:
-        shorter = _NOTE_TAIL.sub("", out).strip()
-        if shorter == out or not _SEPARATORS.sub("", shorter):
-            return out
-        out = shorter
+def _without_notes(words: list[str]) -> list[str]:
+    """`myyntihinta alv 0 %` → `myyntihinta`; words are dropped from the end only, and never
+    the first: a note alone (`kpl`, `ALV`) is the name."""
+    end = len(words)
+    while end > 1:
+        if words[end - 1] in _NOTE_WORDS:
+            end -= 1
+            continue
+        rate = end
+        while rate > 1 and words[rate - 1].isdigit():
+            rate -= 1
+        if rate < end and rate > 1 and words[rate - 1] in _VAT_WORDS:
+            end = rate - 1  # `alv 25 5` (from `alv 25,5`) goes with its rate
+            continue
+        break
+    return words[:end] or words[:1]
 
 
+@lru_cache(maxsize=8192)
 def header_key(text: str) -> str:
     """Comparable form of a header cell: `Y-tunnus` → `ytunnus`, `Cost price €` → `costprice`.
 
@@ -71,9 +76,13 @@ def header_key(text: str) -> str:
     """
     if not text.isascii():
         text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
-    folded = _strip_notes(text.strip().strip('"').casefold())
+    folded = text.strip().strip('"').casefold()
+    if "(" in folded or "[" in folded or "{" in folded:
+        folded = _BRACKETED.sub(" ", folded).strip() or folded
+    if not folded.isalnum():
+        folded = _SYMBOLS.sub(r" \1 ", folded)
     words = [w for w in _SEPARATORS.split(folded) if w]
-    return "".join(ABBREVIATIONS.get(w, w) for w in words)
+    return "".join(ABBREVIATIONS.get(w, w) for w in _without_notes(words))
 
 
 def _lookup(register: Register, columns: tuple[Column, ...]) -> dict[str, str]:
@@ -125,6 +134,21 @@ def edit_distance(a: str, b: str, limit: int) -> int:
     return min(previous[-1], limit + 1)
 
 
+def _by_length(lookup: dict[str, str]) -> dict[int, list[tuple[str, str]]]:
+    table: dict[int, list[tuple[str, str]]] = {}
+    for alias, name in lookup.items():
+        table.setdefault(len(alias), []).append((alias, name))
+    return table
+
+
+# Accepted names by length: a guess only looks at names within its edit limit in length.
+_LENGTHS = {register: _by_length(lookup) for register, lookup in LOOKUPS.items()}
+# A header row longer than this is not a register's header (they have at most 18 columns
+# and exports add a few dozen): no guessing, so a hostile 100 000-cell row stays cheap.
+GUESS_MAX_CELLS = 200
+
+
+@lru_cache(maxsize=8192)
 def guess_column(register: Register, key: str) -> str | None:
     """The one column whose accepted names ``key`` is close to, or None (none, or a tie)."""
     limit = guess_limit(key)
@@ -132,7 +156,8 @@ def guess_column(register: Register, key: str) -> str | None:
         return None
     near = {
         name
-        for alias, name in LOOKUPS[register].items()
+        for length in range(len(key) - limit, len(key) + limit + 1)
+        for alias, name in _LENGTHS[register].get(length, ())
         if edit_distance(key, alias, limit) <= limit
     }
     return near.pop() if len(near) == 1 else None
@@ -162,7 +187,11 @@ class HeaderMap:
 
 
 def map_header(
-    register: Register, header: tuple[str, ...], sample: pl.DataFrame | None = None
+    register: Register,
+    header: tuple[str, ...],
+    sample: pl.DataFrame | None = None,
+    *,
+    keys: list[str] | None = None,
 ) -> HeaderMap:
     """Map ``header`` onto ``register``'s columns.
 
@@ -173,7 +202,8 @@ def map_header(
     (a trailing delimiter) are ignored with their column.
     """
     lookup = LOOKUPS[register]
-    keys = [header_key(cell) for cell in header]
+    if keys is None:
+        keys = [header_key(cell) for cell in header]
     positions: dict[str, int] = {}
     duplicates: list[tuple[str, str]] = []
     unknown: list[tuple[int, str]] = []
@@ -207,7 +237,7 @@ def map_header(
         if note.column is not None:
             take(index, note.column)
     for index in guessable:
-        name = guess_column(register, keys[index])
+        name = guess_column(register, keys[index]) if len(header) <= GUESS_MAX_CELLS else None
         if name is None:
             unknown.append((index, header[index]))
         elif take(index, name):
@@ -287,8 +317,9 @@ def detect_register(header: tuple[str, ...], filename: str) -> Register:
     from core.registers.errors import UnreadableFile
 
     scores: dict[Register, tuple[int, int]] = {}
+    keys = [header_key(cell) for cell in header]
     for register in SCHEMAS:
-        mapped = map_header(register, header)
+        mapped = map_header(register, header, keys=keys)
         found = set(mapped.positions)
         required = sum(1 for c in SCHEMAS[register] if c.required and c.name in found)
         scores[register] = (required, len(found))
