@@ -44,8 +44,34 @@ _SYMBOLS = re.compile(r"([€$£%])")
 # `excl. VAT`, `veroton`); a VAT word may carry its rate (`alv 0 %`, `alv 25,5 %`).
 _VAT_WORDS = frozenset(["alv", "vat", "moms"])
 _NOTE_WORDS = _VAT_WORDS | frozenset(
-    "€ $ £ % eur euro euroa sek dkk nok usd kr kpl pcs stk veroton verollinen netto brutto "
-    "excl exkl ex incl inkl ilman sis".split()
+    [
+        "€",
+        "$",
+        "£",
+        "%",
+        "eur",
+        "euro",
+        "euroa",
+        "sek",
+        "dkk",
+        "nok",
+        "usd",
+        "kr",
+        "kpl",
+        "pcs",
+        "stk",
+        "veroton",
+        "verollinen",
+        "netto",
+        "brutto",
+        "excl",
+        "exkl",
+        "ex",
+        "incl",
+        "inkl",
+        "ilman",
+        "sis",
+    ]
 )
 
 
