@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date
-from itertools import chain
 
 import polars as pl
 
@@ -141,11 +140,13 @@ def _validate(
     except csv.Error as exc:
         raise UnreadableFile("not_text", f"The file cannot be read as CSV ({exc}).") from exc
     header = map_header(register, dialect.header, first.frame if first else None)
+    every_batch = _with_first(first, batches)
+    del first  # only the iterator holds it now: released once checked, like the others
     rules = rules_for(header, Context(known, valuation, today))
     frames = [_header_issues(header)]
     rows = 0
     try:
-        for batch in _with_first(first, batches):
+        for batch in every_batch:
             if batch.extra:
                 frames.append(_extra_fields(batch.extra))
             prepared = rules.prepare(batch.frame)
@@ -185,7 +186,13 @@ def _validate(
 
 
 def _with_first(first: Batch | None, rest: Iterator[Batch]) -> Iterator[Batch]:
-    return chain([first], rest) if first is not None else rest
+    """``first`` then ``rest``, holding no reference to ``first`` once it is handed out
+    (``chain`` would keep it for the whole file: memory stays flat only if it goes)."""
+    held = [first] if first is not None else []
+    del first
+    while held:
+        yield held.pop()
+    yield from rest
 
 
 def _header_issues(header: HeaderMap) -> pl.DataFrame:
