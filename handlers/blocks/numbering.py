@@ -22,7 +22,7 @@ from core.onboarding.snapshot import Channel
 from core.onboarding.texts import format_when, mention
 from handlers.blocks.checklist import Block, SlackMessage, button, context, section
 from handlers.messages import t
-from handlers.messages.formatting import format_date, format_number
+from handlers.messages.formatting import format_date, format_number, tn
 
 ACTION_SETUP = "numbering:setup"
 ACTION_CHECK = "numbering:check"
@@ -99,7 +99,8 @@ def _forecast_text(evaluation: SeriesEvaluation, language: str) -> str | None:
     if when is None:
         return t("numbering.forecast.far", language, rate=rate_text)
     date = format_date(when, language)
-    return t("numbering.forecast.days", language, days=round(days), rate=rate_text, date=date)
+    left = tn("numbering.count.days", language, round(days))
+    return t("numbering.forecast.days", language, days=left, rate=rate_text, date=date)
 
 
 def _reading_line(

@@ -61,9 +61,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "numbering.headroom.limit.mixed": {"en": "Netvisor's numbers", "fi": "Netvisorin numerot"},
     "numbering.forecast.days": {
-        "en": "about {days} days left at {rate} numbers a working day (around {date})",
-        "fi": "noin {days} päivää jäljellä, kun numeroita kuluu {rate} arkipäivässä (noin {date})",
+        "en": "about {days} left at {rate} numbers a working day (around {date})",
+        "fi": "noin {days} jäljellä, kun numeroita kuluu {rate} arkipäivässä (noin {date})",
     },
+    "numbering.count.days.one": {"en": "{count} day", "fi": "{count} päivä"},
+    "numbering.count.days.other": {"en": "{count} days", "fi": "{count} päivää"},
     "numbering.forecast.far": {
         "en": "more than ten years left at {rate} numbers a working day",
         "fi": "yli kymmenen vuotta jäljellä, kun numeroita kuluu {rate} arkipäivässä",
