@@ -212,7 +212,7 @@ def test_inventory_is_checked_against_the_products_remembered_in_the_onboarding(
     )
     message = upload(bot, "saldot.csv", inventory.encode())
     text = all_text(final_reply(slack, message))
-    assert "Product not in the products register* (`product`): rows 3" in text
+    assert "Product not in the products register* (`product`): row 3" in text
     assert t("registers.hint.no_onboarding", "en") not in text
 
 
