@@ -198,8 +198,10 @@ def _with_first(first: Batch | None, rest: Iterator[Batch]) -> Iterator[Batch]:
 def _header_issues(header: HeaderMap) -> pl.DataFrame:
     unmatched = [cell for _, cell in header.unknown]
     rows: list[tuple[str, str | None, str]] = []
+    columns: list[str | None] = []  # the column a guessed or decided header was read as
     for note in header.notes:
         rows.append(_note_issue(note.cell, note.column, note.meaning, note.reason))
+        columns.append(note.column)
     for column in header.missing:
         guess = closest_header(column, header.register, unmatched)
         hint = f" (did you mean '{guess}'?)" if guess else ""
@@ -215,10 +217,11 @@ def _header_issues(header: HeaderMap) -> pl.DataFrame:
             )
     if not rows:
         return empty_issues()
+    columns += [None] * (len(rows) - len(columns))
     return pl.DataFrame(
         {
             "row": [None] * len(rows),
-            "column": [None] * len(rows),
+            "column": columns,
             "code": [r[0] for r in rows],
             "value": [r[1] for r in rows],
             "message": [r[2] for r in rows],

@@ -65,13 +65,24 @@ def issue_line(group: IssueGroup, lang: str) -> str:
     title = t(f"registers.code.{group.code}", lang)
     column = f" (`{group.column}`)" if group.column else ""
     if not group.rows:
-        return f"{icon} *{title}*: {mrkdwn_text(group.message)}"
+        return f"{icon} *{title}*: {_file_level_text(group, lang)}"
     where = tn("registers.group.rows", lang, group.count, rows=group.rows)
     count = f" ({format_number(group.count, lang)}×)" if group.count > 1 else ""
     # A backtick in a value would end the code span early.
     samples = ", ".join(f"`{mrkdwn_text(s[:40]).replace('`', 'ˋ')}`" for s in group.samples)
     example = "; " + t("registers.group.samples", lang, samples=samples) if samples else ""
     return f"{icon} *{title}*{column}: {where}{count}{example}"
+
+
+def _file_level_text(group: IssueGroup, lang: str) -> str:
+    """A header read as a column it does not name exactly, in the reader's language; other
+    file-level issues keep the engine's text."""
+    if group.code in ("header_guessed", "header_ambiguous") and group.samples:
+        header = mrkdwn_text(group.samples[0])
+        if group.column is None:
+            return t("registers.issue.header_ambiguous.ignored", lang, header=header)
+        return t(f"registers.issue.{group.code}", lang, header=header, column=group.column)
+    return mrkdwn_text(group.message)
 
 
 def result_message(

@@ -46,6 +46,21 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "e.g. {samples}",
         "fi": "esim. {samples}",
     },
+    # File-level issues about one header: the header as the user wrote it, and the column.
+    "registers.issue.header_guessed": {
+        "en": "read *{header}* as `{column}`",
+        "fi": "luin otsikon *{header}* sarakkeeksi `{column}`",
+    },
+    "registers.issue.header_ambiguous": {
+        "en": "read *{header}* as `{column}`: check that this is what the column holds",
+        "fi": "luin otsikon *{header}* sarakkeeksi `{column}`: tarkista, että sarakkeessa on sitä",
+    },
+    "registers.issue.header_ambiguous.ignored": {
+        "en": "read *{header}* as stock balances and left it out: balances are imported as a "
+        "file of their own",
+        "fi": "tulkitsin otsikon *{header}* varastosaldoiksi ja jätin sen pois: saldot tuodaan "
+        "omana tiedostonaan",
+    },
     "registers.more.one": {
         "en": "…and {count} more kind of issue: every one is in the error report.",
         "fi": "…ja {count} muu ongelmatyyppi: kaikki ovat virheraportissa.",

@@ -78,3 +78,14 @@ def test_many_kinds_of_issue_are_capped_with_a_pointer_to_the_report() -> None:
     )
     _, blocks = result_message(check(rows + "\n"), "en", with_button=False, no_onboarding=False)
     assert len(str(blocks)) < 12_000
+
+
+def test_a_products_file_with_a_stock_column_says_it_was_left_out_in_both_languages() -> None:
+    result = check(f"{HEADER};Varasto\n1;A;1;1;1;12,5\n")
+    groups, _ = group_issues(result)
+    assert issue_line(groups[0], "fi").endswith(
+        t("registers.issue.header_ambiguous.ignored", "fi", header="Varasto")
+    )
+    assert issue_line(groups[0], "en").endswith(
+        t("registers.issue.header_ambiguous.ignored", "en", header="Varasto")
+    )

@@ -155,6 +155,7 @@ def test_a_header_close_to_one_column_is_read_as_it_with_a_warning() -> None:
     assert len(guessed) == 1
     assert guessed[0].value == "Tuotenumro" and guessed[0].severity == "warning"
     assert "as number" in guessed[0].message
+    assert (guessed[0].row, guessed[0].column) == (None, "number")
 
 
 def test_several_guessed_headers_still_recognise_the_register() -> None:
