@@ -359,7 +359,8 @@ def detect_register(header: tuple[str, ...], filename: str) -> Register:
     tied = [reg for reg, score in scores.items() if score == best]
     if len(tied) == 1:
         return tied[0]
-    hinted = [reg for reg in tied if register_in_text(filename) == reg]
+    named = registers_in_text(filename)
+    hinted = [reg for reg in tied if reg in named]
     if len(hinted) == 1:
         return hinted[0]
     options = " or ".join(reg.value for reg in tied)
@@ -382,6 +383,12 @@ def register_in_text(text: str) -> Register | None:
     compound with stems of two registers the last one wins, since a Finnish (and Danish)
     compound ends with its head: `tuotesaldot` are balances, `varelager` is stock.
     """
+    named = registers_in_text(text)
+    return named.pop() if len(named) == 1 else None
+
+
+def registers_in_text(text: str) -> set[Register]:
+    """Every register a text names (see ``register_in_text``)."""
     named: set[Register] = set()
     for word in _WORDS.findall(text.casefold()):
         best: tuple[int, Register] | None = None
@@ -391,4 +398,4 @@ def register_in_text(text: str) -> Register | None:
                 best = (at, register)
         if best is not None:
             named.add(best[1])
-    return named.pop() if len(named) == 1 else None
+    return named

@@ -139,7 +139,7 @@ class PartyRules(RegisterRules):
         checks: list[Check] = []
         finnish = self._finnish()
         messages = {
-            "business_id_invalid": "not a Y-tunnus of the form 1234567-8",
+            "business_id_invalid": "not a Y-tunnus of the form 1234567-8 (or 12345678)",
             "business_id_checksum": "the check digit of the Y-tunnus does not match",
             "vat_number_invalid": "not a valid VAT number",
             "iban_invalid": "not an IBAN: its length or characters do not fit the country "

@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 
 from core.registers.columns import SCHEMAS
-from core.registers.header import LOOKUPS, edit_distance, guess_limit, header_key, map_header
+from core.registers.header import (
+    LOOKUPS,
+    edit_distance,
+    guess_limit,
+    header_key,
+    map_header,
+    register_in_text,
+)
 from core.registers.model import Register
 from tests.core.registers.conftest import PRODUCTS_HEADER, found, run_check
 
@@ -228,3 +235,30 @@ def test_every_alias_is_claimed_by_one_column_per_register() -> None:
         for column in SCHEMAS[register]:
             for alias in column.aliases:
                 assert lookup[header_key(alias)] == column.name, (register, alias)
+
+
+@pytest.mark.parametrize(
+    ("text", "register"),
+    [
+        ("tuoterekisteri", "products"),
+        ("tässä tuotteita", "products"),
+        ("asiakkaat.csv", "customers"),
+        ("Asiakasrekisteri 2024.csv", "customers"),
+        ("varastosaldot", "inventory"),
+        ("alkusaldot.csv", "inventory"),
+        ("tuotesaldot", "inventory"),  # a compound's head decides
+        ("toimittajia", "suppliers"),
+        ("Suppliers", "suppliers"),
+        ("varelager.csv", "inventory"),
+        ("tässä tuotavat asiakkaat", "customers"),  # `tuotavat` ("to import") is no product
+        ("products and customers", None),
+        ("hello", None),
+    ],
+)
+def test_the_register_named_in_a_message_or_file_name(text: str, register: str | None) -> None:
+    assert register_in_text(text) == register
+
+
+def test_a_file_name_that_names_two_registers_still_breaks_a_tie() -> None:
+    header = "number;name;group;vat_zone;payment_terms\n500;A;1;1;14\n"
+    assert run_check(header, "customers_with_stock.csv").register == "customers"
