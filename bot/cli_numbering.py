@@ -38,7 +38,7 @@ class NoSlack:
         """No checklist to refresh without Slack."""
 
 
-def _parser() -> argparse.ArgumentParser:
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m bot check-numbering",
         description="Run the numbering check once now and post alerts like the scheduler.",
@@ -53,8 +53,14 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(args: Sequence[str], settings: Settings, out: TextIO = sys.stdout) -> int:
-    options = _parser().parse_args(list(args))
+def main(
+    args: Sequence[str] | argparse.Namespace, settings: Settings, out: TextIO = sys.stdout
+) -> int:
+    """Run the check; ``args`` is the command line after `check-numbering`, or already parsed
+    (`bot.cli` parses it before the settings are read, so that `--help` needs none)."""
+    options = (
+        args if isinstance(args, argparse.Namespace) else build_parser().parse_args(list(args))
+    )
     from bot.scheduler import attach_numbering
 
     engine = create_database_engine(settings.database_url)
