@@ -3,7 +3,8 @@
 For those who prefer cron to the scheduler inside `serve`: checks every configured onboarding
 (or the one of ``--channel``), prints the result per onboarding and series, and posts alerts
 exactly like the scheduler (the same unique keys: cron and a running bot never double-post).
-Without ``SLACK_BOT_TOKEN`` nothing is posted; the alerts wait for the next run that can.
+Without ``SLACK_BOT_TOKEN`` (or OAuth installations) nothing is posted; the alerts wait for
+the next run that can.
 
 Exit status: 0 every series OK, 1 some series not OK, 2 a check could not run.
 """
@@ -66,8 +67,7 @@ def main(
     engine = create_database_engine(settings.database_url)
     migrate(engine)
     uow = unit_of_work_factory(engine)
-    token = settings.slack_bot_token
-    deps = Deps(config=RuntimeConfig(bot_token=token) if token else _no_token(), uow=uow)
+    deps = Deps(config=RuntimeConfig(bot_token=settings.slack_bot_token), uow=uow)
     service = attach_numbering(deps, settings)
     try:
         with uow() as unit:
@@ -99,24 +99,14 @@ def main(
         engine.dispose()
 
 
-def _no_token() -> RuntimeConfig:
-    from pydantic import SecretStr
-
-    return RuntimeConfig(bot_token=SecretStr(""))
-
-
 def _notifier(settings: Settings, deps: Deps) -> Notifier:
-    if settings.slack_bot_token is None:
+    if settings.slack_bot_token is None and not settings.oauth_configured:
         return NoSlack()
-    from bot.app import build_client
-    from handlers.numbering import SlackNotifier
+    from bot.scheduler import WorkspaceNotifier
+    from bot.wiring import workspace_clients
 
-    client = build_client(
-        settings.slack_bot_token.get_secret_value(),
-        settings.slack_api_url,
-        settings.slack_timeout_seconds,
-    )
-    return SlackNotifier(client, deps)
+    # One token, or in OAuth mode each onboarding's workspace's own.
+    return WorkspaceNotifier(workspace_clients(settings, deps), deps)
 
 
 def _in(channel: str | None) -> str:
