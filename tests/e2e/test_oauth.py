@@ -1,0 +1,347 @@
+"""Installation into any workspace (OAuth v2), end to end over HTTP: a browser with cookies
+against `serve`'s `/slack/install` and `/slack/oauth_redirect`, Slack's consent page and
+`oauth.v2.access` emulated by LocalSlack, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import html
+import http.cookiejar
+import logging
+import re
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+import pytest
+from pydantic import SecretStr
+from sqlalchemy import func, select, update
+
+from bot.localslack import LocalSlack
+from bot.localslack.oauth import CLIENT_ID, CLIENT_SECRET, Workspace
+from core.store.installation_models import OAuthState, SlackInstallation
+from core.store.models import Onboarding, Workspace as WorkspaceRow
+from handlers.messages import t
+from tests.harness import BotUnderTest
+
+SECRET_KEY = "test-secret-key-for-sealing-tokens"
+ACME = Workspace("T0ACME", "Acme Oy", bot_user_id="U0ACMEBOT", bot_id="B0ACME")
+BETA = Workspace("T0BETA", "Beta Ab", bot_user_id="U0BETABOT", bot_id="B0BETA")
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: object, **kwargs: object) -> None:
+        return None
+
+
+class _BehindTls(http.cookiejar.DefaultCookiePolicy):
+    """`serve` runs behind a TLS-terminating load balancer, so the browser speaks https and
+    returns Bolt's `Secure` state cookie; the test talks plain http to the bot itself."""
+
+    def return_ok_secure(self, cookie: http.cookiejar.Cookie, request: object) -> bool:
+        return True
+
+
+class Browser:
+    """A person's browser: keeps cookies, shows what a page says, follows no redirects."""
+
+    def __init__(self) -> None:
+        self.cookies = http.cookiejar.CookieJar(policy=_BehindTls())
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(self.cookies), _NoRedirects()
+        )
+
+    def get(self, url: str, headers: dict[str, str] | None = None) -> tuple[int, str]:
+        request = urllib.request.Request(url, headers=headers or {})  # noqa: S310
+        try:
+            with self.opener.open(request, timeout=15) as response:
+                return response.status, response.read().decode("utf-8")
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode("utf-8")
+
+    def set_state_cookie(self, host: str, value: str) -> None:
+        """What a forger controls: the cookie in their own browser."""
+        cookie = http.cookiejar.Cookie(
+            0, "slack-app-oauth-state", value, None, False, host, False, False, "/", True,
+            False, None, False, None, None, {},
+        )  # fmt: skip
+        self.cookies.set_cookie(cookie)
+
+
+def install_link(browser: Browser, bot: BotUnderTest) -> str:
+    """Open the "Add to Slack" page; the consent URL it links to (with a fresh state)."""
+    status, page = browser.get(bot.url + "/slack/install")
+    assert status == 200
+    match = re.search(r'href="([^"]*/oauth/v2/authorize\?[^"]*)"', page)
+    assert match, page
+    return html.unescape(match.group(1))
+
+
+def install(
+    bot: BotUnderTest, workspace: Workspace, browser: Browser | None = None
+) -> tuple[int, str]:
+    browser = browser or Browser()
+    link = install_link(browser, bot)
+    back = bot.slack.oauth.approve(link, workspace, bot.url + "/slack/oauth_redirect")
+    return browser.get(back)
+
+
+@pytest.fixture
+def oauth_bot(slack: LocalSlack, database_url: str) -> Iterator[BotUnderTest]:
+    under_test = BotUnderTest(
+        slack,
+        database_url,
+        slack_bot_token=None,
+        slack_client_id=CLIENT_ID,
+        slack_client_secret=SecretStr(CLIENT_SECRET),
+        secret_key=SecretStr(SECRET_KEY),
+    )
+    yield under_test
+    under_test.stop()
+
+
+def command(bot: BotUnderTest, workspace: Workspace, text: str, channel: str) -> int:
+    fields = bot.driver.command_fields(text, user="U1", channel=channel)
+    fields["team_id"] = workspace.team_id
+    return bot.driver.send_form(fields).status
+
+
+def tokens_used(bot: BotUnderTest, channel: str, after: int) -> set[str]:
+    """The tokens of the Web API calls about ``channel`` since call number ``after``."""
+    bot.settle()
+    calls = [c for c in bot.slack.calls if c.seq > after and c.params.get("channel") == channel]
+    assert calls, f"nothing was sent to {channel}"
+    return {c.token for c in calls}
+
+
+def installations(bot: BotUnderTest) -> int:
+    with bot.deps.uow() as unit:
+        return int(unit.session.scalar(select(func.count()).select_from(SlackInstallation)) or 0)
+
+
+def onboarding_channels(bot: BotUnderTest) -> set[tuple[str, str]]:
+    with bot.deps.uow() as unit:
+        rows = unit.session.execute(select(Onboarding.team_id, Onboarding.channel_id))
+        return {(team, channel) for team, channel in rows.tuples()}
+
+
+def uninstalled_at(bot: BotUnderTest, team_id: str) -> datetime | None:
+    with bot.deps.uow() as unit:
+        return unit.session.scalar(
+            select(WorkspaceRow.uninstalled_at).where(WorkspaceRow.team_id == team_id)
+        )
+
+
+def test_two_workspaces_install_and_each_is_answered_with_its_own_token(
+    oauth_bot: BotUnderTest,
+) -> None:
+    bot, slack = oauth_bot, oauth_bot.slack
+    status, page = install(bot, ACME)
+    assert status == 200
+    assert html.escape(t("install.done", "en", team="Acme Oy")) in page
+    assert install(bot, BETA)[0] == 200
+    (acme_token,) = slack.oauth.tokens_of(ACME.team_id)
+    (beta_token,) = slack.oauth.tokens_of(BETA.team_id)
+    assert acme_token != beta_token
+
+    seen = slack.calls[-1].seq if slack.calls else 0
+    assert command(bot, ACME, "start Acme Oy", "C0ACME") == 200
+    assert command(bot, BETA, "start Beta Ab", "C0BETA") == 200
+    assert tokens_used(bot, "C0ACME", seen) == {acme_token}
+    assert tokens_used(bot, "C0BETA", seen) == {beta_token}
+
+    with bot.deps.uow() as unit:
+        sealed = unit.session.scalars(select(SlackInstallation.tokens_sealed)).all()
+    assert len(sealed) == 2
+    assert not any(token in value for value in sealed for token in (acme_token, beta_token))
+
+
+def test_uninstall_deletes_the_tokens_keeps_the_onboarding_and_reinstall_brings_it_back(
+    oauth_bot: BotUnderTest,
+) -> None:
+    bot, slack = oauth_bot, oauth_bot.slack
+    install(bot, ACME)
+    install(bot, BETA)
+    command(bot, ACME, "start Acme Oy", "C0ACME")
+    command(bot, BETA, "start Beta Ab", "C0BETA")
+    bot.settle()
+
+    assert bot.driver.send_event(slack.oauth.uninstall(ACME.team_id)).status == 200
+    bot.settle()
+    assert installations(bot) == 1
+    assert uninstalled_at(bot, ACME.team_id) is not None
+    assert (ACME.team_id, "C0ACME") in onboarding_channels(bot)
+
+    # The other workspace keeps working with its own token.
+    seen = slack.calls[-1].seq
+    assert command(bot, BETA, "status", "C0BETA") == 200
+    assert tokens_used(bot, "C0BETA", seen) == set(slack.oauth.tokens_of(BETA.team_id))
+    # The uninstalled one is refused quietly: no crash, nothing stored, nothing posted.
+    before = onboarding_channels(bot)
+    assert command(bot, ACME, "start Acme Again", "C0ACME2") in {200, 401}
+    bot.settle()
+    assert onboarding_channels(bot) == before
+    assert not [c for c in slack.calls[seen:] if c.params.get("channel") == "C0ACME2"]
+
+    assert install(bot, ACME)[0] == 200
+    assert uninstalled_at(bot, ACME.team_id) is None
+    seen = slack.calls[-1].seq
+    assert command(bot, ACME, "status", "C0ACME") == 200
+    assert tokens_used(bot, "C0ACME", seen) == set(slack.oauth.tokens_of(ACME.team_id))
+
+
+def test_tokens_revoked_for_the_bot_forgets_the_workspace(oauth_bot: BotUnderTest) -> None:
+    bot, slack = oauth_bot, oauth_bot.slack
+    install(bot, ACME)
+    user_only = {"type": "tokens_revoked", "tokens": {"oauth": ["U1"]}, "event_ts": "1.1"}
+    body = {"type": "event_callback", "team_id": ACME.team_id, "api_app_id": "A0LOCAL"}
+    assert bot.driver.send_event({**body, "event": user_only, "event_id": "Ev1"}).status == 200
+    bot.settle()
+    assert installations(bot) == 1
+    bot_too = {**user_only, "tokens": {"bot": [ACME.bot_user_id]}}
+    assert bot.driver.send_event({**body, "event": bot_too, "event_id": "Ev2"}).status == 200
+    bot.settle()
+    assert installations(bot) == 0
+    assert uninstalled_at(bot, ACME.team_id) is not None
+    del slack  # the emulator's tokens are Slack's business; ours are gone
+
+
+def test_a_workspace_that_never_installed_gets_no_answer_and_nothing_is_stored(
+    oauth_bot: BotUnderTest,
+) -> None:
+    bot = oauth_bot
+    seen = bot.slack.calls[-1].seq if bot.slack.calls else 0
+    assert command(bot, Workspace("T0NOBODY", "Nobody"), "start Nobody", "C0NOBODY") in {200, 401}
+    bot.settle()
+    assert onboarding_channels(bot) == set()
+    assert not [c for c in bot.slack.calls[seen:] if c.method == "chat.postMessage"]
+
+
+# --- refusals: a readable page, a log line, nothing stored --------------------------------
+
+
+def refused(
+    bot: BotUnderTest,
+    caplog: pytest.LogCaptureFixture,
+    status: int,
+    page: str,
+    reason: str,
+    lang: str = "en",
+) -> None:
+    assert status in {200, 400, 401}
+    assert html.escape(t("install.failed", lang)) in page
+    assert html.escape(t(f"install.failed.{reason}", lang)) in page
+    assert f"installation not completed: {reason}" in caplog.text
+    assert installations(bot) == 0
+
+
+def redirect_with(bot: BotUnderTest, **query: str) -> str:
+    return f"{bot.url}/slack/oauth_redirect?{urlencode(query)}"
+
+
+@pytest.fixture
+def logs(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
+    caplog.set_level(logging.WARNING, logger="bot.oauth")
+    return caplog
+
+
+def test_a_forged_state_is_refused(oauth_bot: BotUnderTest, logs: pytest.LogCaptureFixture) -> None:
+    bot = oauth_bot
+    browser = Browser()
+    link = install_link(browser, bot)
+    back = bot.slack.oauth.approve(link, ACME, bot.url + "/slack/oauth_redirect")
+    code = parse_qs(urlsplit(back).query)["code"][0]
+    # A state this browser was never given.
+    status, page = browser.get(redirect_with(bot, code=code, state="forged-state"))
+    refused(bot, logs, status, page, "invalid_browser")
+    # A forger's own browser, whose cookie matches their forged state: the store knows no such
+    # state.
+    forger = Browser()
+    forger.set_state_cookie("127.0.0.1", "forged-state")
+    status, page = forger.get(redirect_with(bot, code=code, state="forged-state"))
+    refused(bot, logs, status, page, "invalid_state")
+
+
+def test_a_replayed_state_is_refused(
+    oauth_bot: BotUnderTest, logs: pytest.LogCaptureFixture
+) -> None:
+    bot = oauth_bot
+    browser = Browser()
+    link = install_link(browser, bot)
+    state = parse_qs(urlsplit(link).query)["state"][0]
+    back = bot.slack.oauth.approve(link, ACME, bot.url + "/slack/oauth_redirect")
+    assert browser.get(back)[0] == 200
+    assert installations(bot) == 1
+    with bot.deps.uow() as unit:  # start again from nothing, to see that nothing is stored
+        unit.session.execute(SlackInstallation.__table__.delete())
+        unit.commit()
+    replay = Browser()
+    replay.set_state_cookie("127.0.0.1", state)
+    second = bot.slack.oauth.approve(link, ACME, bot.url + "/slack/oauth_redirect")
+    status, page = replay.get(second)
+    refused(bot, logs, status, page, "invalid_state")
+
+
+def test_an_expired_state_is_refused(
+    oauth_bot: BotUnderTest, logs: pytest.LogCaptureFixture
+) -> None:
+    bot = oauth_bot
+    browser = Browser()
+    link = install_link(browser, bot)
+    with bot.deps.uow() as unit:  # eleven minutes later: states last ten
+        past = datetime.now(UTC) - timedelta(minutes=1)
+        unit.session.execute(update(OAuthState).values(expires_at=past))
+        unit.commit()
+    back = bot.slack.oauth.approve(link, ACME, bot.url + "/slack/oauth_redirect")
+    status, page = browser.get(back)
+    refused(bot, logs, status, page, "invalid_state")
+
+
+def test_a_redirect_without_a_code_is_refused(
+    oauth_bot: BotUnderTest, logs: pytest.LogCaptureFixture
+) -> None:
+    bot = oauth_bot
+    browser = Browser()
+    state = parse_qs(urlsplit(install_link(browser, bot)).query)["state"][0]
+    status, page = browser.get(redirect_with(bot, state=state))
+    refused(bot, logs, status, page, "missing_code")
+
+
+def test_cancelling_on_slacks_page_is_explained_in_finnish_too(
+    oauth_bot: BotUnderTest, logs: pytest.LogCaptureFixture
+) -> None:
+    bot = oauth_bot
+    browser = Browser()
+    link = install_link(browser, bot)
+    back = bot.slack.oauth.approve(link, ACME, bot.url + "/slack/oauth_redirect", cancel=True)
+    status, page = browser.get(back, headers={"Accept-Language": "fi-FI,fi;q=0.9"})
+    refused(bot, logs, status, page, "access_denied", lang="fi")
+    assert status == 200
+
+
+def test_a_code_slack_refuses_is_refused(
+    oauth_bot: BotUnderTest, logs: pytest.LogCaptureFixture
+) -> None:
+    bot = oauth_bot
+    browser = Browser()
+    state = parse_qs(urlsplit(install_link(browser, bot)).query)["state"][0]
+    status, page = browser.get(redirect_with(bot, code="code-slack-never-issued", state=state))
+    refused(bot, logs, status, page, "invalid_code")
+    refusal = bot.slack.wait_for("oauth.v2.access")
+    assert refusal.response == {"ok": False, "error": "invalid_code"}
+    assert "client_secret" not in refusal.params
+
+
+def test_the_install_page_asks_for_the_manifests_scopes(oauth_bot: BotUnderTest) -> None:
+    query = parse_qs(urlsplit(install_link(Browser(), oauth_bot)).query)
+    assert query["client_id"] == [CLIENT_ID]
+    assert set(query["scope"][0].split(",")) == {
+        "commands",
+        "chat:write",
+        "files:read",
+        "files:write",
+        "channels:history",
+        "groups:history",
+        "users:read",
+    }
