@@ -21,7 +21,8 @@ from sqlalchemy import func, select, update
 from bot.localslack import LocalSlack
 from bot.localslack.oauth import CLIENT_ID, CLIENT_SECRET, Workspace
 from core.store.installation_models import OAuthState, SlackInstallation
-from core.store.models import Onboarding, Workspace as WorkspaceRow
+from core.store.models import Onboarding
+from core.store.models import Workspace as WorkspaceRow
 from handlers.messages import t
 from tests.harness import BotUnderTest
 
@@ -53,7 +54,7 @@ class Browser:
         )
 
     def get(self, url: str, headers: dict[str, str] | None = None) -> tuple[int, str]:
-        request = urllib.request.Request(url, headers=headers or {})  # noqa: S310
+        request = urllib.request.Request(url, headers=headers or {})
         try:
             with self.opener.open(request, timeout=15) as response:
                 return response.status, response.read().decode("utf-8")
