@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import http.cookiejar
+import io
 import logging
 import re
 import urllib.error
@@ -18,8 +19,14 @@ import pytest
 from pydantic import SecretStr
 from sqlalchemy import func, select, update
 
+from bot.cli_numbering import main as check_numbering
 from bot.localslack import LocalSlack
 from bot.localslack.oauth import CLIENT_ID, CLIENT_SECRET, Workspace
+from bot.scheduler import start_numbering_scheduler
+from core.numbering import InputField, Series, Strategy
+from core.numbering.service import Setup
+from core.onboarding.permissions import Actor
+from core.onboarding.snapshot import Channel
 from core.store.installation_models import OAuthState, SlackInstallation
 from core.store.models import Onboarding
 from core.store.models import Workspace as WorkspaceRow
@@ -346,3 +353,61 @@ def test_the_install_page_asks_for_the_manifests_scopes(oauth_bot: BotUnderTest)
         "groups:history",
         "users:read",
     }
+
+
+def configure_numbering(bot: BotUnderTest, workspace: Workspace, channel: str) -> None:
+    """Numbering of the channel's onboarding at 50 numbers from the end: alerts are due."""
+    values = {}
+    for series in Series:
+        values[(series, InputField.RACKBEAT_NEXT)] = 999_950
+        values[(series, InputField.NETVISOR_MAX)] = 1_000_010
+        values[(series, InputField.NETVISOR_BLOCK_START)] = 1_000_000
+    bot.deps.numbering.save_setup(
+        Channel(workspace.team_id, channel),
+        Actor("U1"),
+        Setup(strategies=dict.fromkeys(Series, Strategy.MIXED), values=values),
+    )
+
+
+def alert_tokens(bot: BotUnderTest, channel: str) -> set[str]:
+    critical = f"*{t('numbering.level.critical', 'en')}*"
+    return {
+        call.token
+        for call in bot.slack.calls
+        if call.method == "chat.postMessage"
+        and call.params.get("channel") == channel
+        and critical in str(call.params.get("text") or "")
+    }
+
+
+def test_scheduled_numbering_checks_post_with_the_onboardings_workspace_token(
+    oauth_bot: BotUnderTest,
+) -> None:
+    bot, slack = oauth_bot, oauth_bot.slack
+    install(bot, ACME)
+    install(bot, BETA)
+    command(bot, ACME, "start Acme Oy", "C0ACME")
+    command(bot, BETA, "start Beta Ab", "C0BETA")
+    bot.settle()
+    configure_numbering(bot, ACME, "C0ACME")
+    configure_numbering(bot, BETA, "C0BETA")
+    bot.driver.send_event(slack.oauth.uninstall(BETA.team_id))
+    bot.settle()
+
+    scheduler = start_numbering_scheduler(bot.runtime)
+    assert scheduler is not None
+    try:
+        scheduler._scheduler.modify_job("numbering-check", next_run_time=datetime.now(UTC))
+        slack.wait_for(
+            "chat.postMessage", lambda c: c.token in slack.oauth.tokens_of(ACME.team_id), timeout=30
+        )
+        bot.settle()
+    finally:
+        scheduler.shutdown()
+    assert alert_tokens(bot, "C0ACME") == set(slack.oauth.tokens_of(ACME.team_id))
+    # Uninstalled: nothing could be posted, the alerts wait for the workspace to come back.
+    assert alert_tokens(bot, "C0BETA") == set()
+
+    install(bot, BETA)
+    assert check_numbering([], bot.settings, io.StringIO()) == 1
+    assert alert_tokens(bot, "C0BETA") == set(slack.oauth.tokens_of(BETA.team_id))
