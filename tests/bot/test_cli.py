@@ -11,6 +11,8 @@ import pytest
 from bot.__main__ import main
 from bot.cli import COMMANDS, choose_mode, command_parser, package_version
 from bot.config import Settings, load_settings
+from bot.logs import secrets_of
+from bot.modes import serve_problem
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -159,3 +161,48 @@ def test_the_readme_row_shows_the_options_help_shows(name: str) -> None:
     }
     documented = set(re.findall(r"--[a-z-]+", readme_processes()[name]))
     assert documented == options
+
+
+@pytest.mark.parametrize(
+    ("env", "problem"),
+    [
+        ({"SLACK_BOT_TOKEN": "xoxb-1"}, "serve needs SLACK_SIGNING_SECRET"),
+        ({"SLACK_SIGNING_SECRET": "s"}, "serve needs SLACK_BOT_TOKEN (one workspace), or"),
+        (
+            {"SLACK_SIGNING_SECRET": "s", "SLACK_CLIENT_ID": "1.2", "SLACK_CLIENT_SECRET": "c"},
+            "serve with SLACK_CLIENT_ID needs SECRET_KEY",
+        ),
+    ],
+)
+def test_serve_says_which_setting_it_lacks(
+    env: dict[str, str], problem: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    found = serve_problem(settings(monkeypatch, tmp_path, **env))
+    assert found is not None
+    assert found.startswith(problem)
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s"},
+        {
+            "SLACK_SIGNING_SECRET": "s",
+            "SLACK_CLIENT_ID": "1.2",
+            "SLACK_CLIENT_SECRET": "c",
+            "SECRET_KEY": "k" * 32,
+        },
+    ],
+)
+def test_serve_starts_with_one_workspace_or_with_oauth(
+    env: dict[str, str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    assert serve_problem(settings(monkeypatch, tmp_path, **env)) is None
+
+
+def test_the_client_secret_is_redacted_from_logs(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    configured = settings(monkeypatch, tmp_path, SLACK_CLIENT_SECRET="very-secret-client")
+    assert "very-secret-client" in secrets_of(configured)
+    assert "very-secret-client" not in repr(configured)

@@ -13,15 +13,18 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
+import yaml
 from pydantic import SecretStr
 from sqlalchemy import func, select, update
 
 from bot.cli_numbering import main as check_numbering
 from bot.localslack import LocalSlack
 from bot.localslack.oauth import CLIENT_ID, CLIENT_SECRET, Workspace
+from bot.oauth import BOT_SCOPES
 from bot.scheduler import start_numbering_scheduler
 from core.numbering import InputField, Series, Strategy
 from core.numbering.service import Setup
@@ -33,6 +36,7 @@ from core.store.models import Workspace as WorkspaceRow
 from handlers.messages import t
 from tests.harness import BotUnderTest
 
+ROOT = Path(__file__).resolve().parents[2]
 SECRET_KEY = "test-secret-key-for-sealing-tokens"
 ACME = Workspace("T0ACME", "Acme Oy", bot_user_id="U0ACMEBOT", bot_id="B0ACME")
 BETA = Workspace("T0BETA", "Beta Ab", bot_user_id="U0BETABOT", bot_id="B0BETA")
@@ -344,15 +348,9 @@ def test_a_code_slack_refuses_is_refused(
 def test_the_install_page_asks_for_the_manifests_scopes(oauth_bot: BotUnderTest) -> None:
     query = parse_qs(urlsplit(install_link(Browser(), oauth_bot)).query)
     assert query["client_id"] == [CLIENT_ID]
-    assert set(query["scope"][0].split(",")) == {
-        "commands",
-        "chat:write",
-        "files:read",
-        "files:write",
-        "channels:history",
-        "groups:history",
-        "users:read",
-    }
+    manifest = yaml.safe_load((ROOT / "app.yaml").read_text(encoding="utf-8"))
+    assert set(query["scope"][0].split(",")) == set(manifest["oauth_config"]["scopes"]["bot"])
+    assert list(BOT_SCOPES) == manifest["oauth_config"]["scopes"]["bot"]
 
 
 def configure_numbering(bot: BotUnderTest, workspace: Workspace, channel: str) -> None:
