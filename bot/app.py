@@ -18,7 +18,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 from bot import slack_retries
 from bot.config import Settings
 from bot.logs import withhold_refused_request_bodies
-from bot.oauth import oauth_settings
+from bot.oauth import oauth_settings, refuse_unknown_workspaces
 from core.sources.http import tls_context
 from handlers import register_handlers
 from handlers.deps import Deps
@@ -89,6 +89,7 @@ def build_app(
         logger=logging.getLogger("slack_bolt"),
         raise_error_for_unhandled_request=False,
         oauth_settings=oauth_settings(settings, deps.uow) if oauth else None,
+        before_authorize=refuse_unknown_workspaces(settings, deps.uow) if oauth else None,
     )
     slack_retries.install(app)
     registrar = register_handlers(app, deps, hand_off)

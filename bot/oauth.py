@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from threading import Lock
 from urllib.parse import urljoin
 
-from slack_bolt import BoltResponse
+from slack_bolt import BoltRequest, BoltResponse
+from slack_bolt.middleware import Middleware
 from slack_bolt.oauth.callback_options import CallbackOptions, FailureArgs, SuccessArgs
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
@@ -83,6 +84,38 @@ def oauth_settings(settings: Settings, uow: UnitOfWorkFactory) -> OAuthSettings:
         callback_options=CallbackOptions(success=installed_page, failure=failed_page),
         logger=logging.getLogger("slack_bolt.oauth"),
     )
+
+
+class RefuseUnknownWorkspaces(Middleware):
+    """A request from a workspace with no installation gets a silent 401 before Bolt's
+    authorization, which would otherwise answer the person with its own English-only "your
+    installation is no longer available" text. Nothing is stored, nothing is posted."""
+
+    # Events that arrive after the token is gone; the handlers/install.py listeners need them.
+    _TOKENLESS_EVENTS = frozenset({"app_uninstalled", "tokens_revoked"})
+
+    def __init__(self, store: SealedInstallationStore) -> None:
+        self.store = store
+
+    def process(
+        self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
+    ) -> BoltResponse:
+        body = req.body or {}
+        event = body.get("event")
+        event_type = event.get("type") if isinstance(event, dict) else None
+        if body.get("type") in {"url_verification", "ssl_check"} or (
+            event_type in self._TOKENLESS_EVENTS
+        ):
+            return next()
+        team_id = req.context.team_id
+        if team_id and self.store.installed(team_id):
+            return next()
+        log.info("refused a request from workspace %s: it has no installation", team_id)
+        return BoltResponse(status=401, body="")
+
+
+def refuse_unknown_workspaces(settings: Settings, uow: UnitOfWorkFactory) -> Middleware:
+    return RefuseUnknownWorkspaces(SealedInstallationStore(uow, sealing_box(settings)))
 
 
 def installed_page(args: SuccessArgs) -> BoltResponse:

@@ -119,6 +119,11 @@ class SealedInstallationStore(InstallationStore):
             )
             return None
 
+    def installed(self, team_id: str) -> bool:
+        """Whether the workspace has an installation (one indexed read, nothing decrypted)."""
+        with self.uow() as unit:
+            return InstallationsRepository(unit.session).installed(team_id)
+
     def find_bot(
         self,
         *,

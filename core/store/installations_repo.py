@@ -63,6 +63,10 @@ class InstallationsRepository:
             **{name: getattr(row, name) for name in StoredInstallation.__dataclass_fields__}
         )
 
+    def installed(self, team_id: str) -> bool:
+        query = select(SlackInstallation.team_id).where(SlackInstallation.team_id == team_id)
+        return self.session.scalar(query) is not None
+
     def delete(self, team_id: str, now: datetime) -> bool:
         """Forget the team's tokens; its workspace row (and onboardings) stay, marked
         uninstalled. ``True`` if there was an installation."""
