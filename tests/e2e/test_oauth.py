@@ -8,7 +8,12 @@ import html
 import http.cookiejar
 import io
 import logging
+import os
 import re
+import socket
+import subprocess
+import sys
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -23,6 +28,7 @@ from sqlalchemy import func, select, update
 
 from bot.cli_numbering import main as check_numbering
 from bot.localslack import LocalSlack
+from bot.localslack.driver import SlackDriver, http_transport
 from bot.localslack.oauth import CLIENT_ID, CLIENT_SECRET, Workspace
 from bot.oauth import BOT_SCOPES
 from bot.scheduler import start_numbering_scheduler
@@ -34,7 +40,7 @@ from core.store.installation_models import OAuthState, SlackInstallation
 from core.store.models import Onboarding
 from core.store.models import Workspace as WorkspaceRow
 from handlers.messages import t
-from tests.harness import BotUnderTest
+from tests.harness import SIGNING_SECRET, BotUnderTest
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET_KEY = "test-secret-key-for-sealing-tokens"
@@ -410,3 +416,65 @@ def test_scheduled_numbering_checks_post_with_the_onboardings_workspace_token(
     install(bot, BETA)
     assert check_numbering([], bot.settings, io.StringIO()) == 1
     assert alert_tokens(bot, "C0BETA") == set(slack.oauth.tokens_of(BETA.team_id))
+
+
+def test_python_m_bot_with_oauth_credentials_serves_installation_with_worker_processes(
+    slack: LocalSlack, tmp_path: Path
+) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "PYTHONPATH": str(ROOT),
+        "SLACK_CLIENT_ID": CLIENT_ID,
+        "SLACK_CLIENT_SECRET": CLIENT_SECRET,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SECRET_KEY": SECRET_KEY,
+        "SLACK_API_URL": slack.api_url,
+        "SLACK_FILE_HOSTS": "127.0.0.1",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'bot.db'}",
+        "PORT": str(port),
+        "WORKER_PROCESSES": "1",
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and process.poll() is None:
+            try:
+                if Browser().get(url + "/healthz")[0] == 200:
+                    break
+            except OSError:
+                time.sleep(0.1)
+        browser = Browser()
+        status, page = browser.get(url + "/slack/install")
+        assert status == 200, page
+        match = re.search(r'href="([^"]*/oauth/v2/authorize\?[^"]*)"', page)
+        assert match
+        back = slack.oauth.approve(
+            html.unescape(match.group(1)), ACME, url + "/slack/oauth_redirect"
+        )
+        assert browser.get(back)[0] == 200
+        # The worker process answers with the new workspace's own token.
+        driver = SlackDriver(slack, SIGNING_SECRET, http_transport(url + "/slack/events"))
+        fields = driver.command_fields("start Acme Oy", user="U1", channel="C0ACME")
+        fields["team_id"] = ACME.team_id
+        assert driver.send_form(fields).status == 200
+        posted = slack.wait_for(
+            "chat.postMessage", lambda c: c.params.get("channel") == "C0ACME", timeout=30
+        )
+        assert posted.token == slack.oauth.tokens_of(ACME.team_id)[0]
+    finally:
+        process.terminate()
+        _, stderr = process.communicate(timeout=30)
+    assert "serve mode (SLACK_CLIENT_ID and SLACK_CLIENT_SECRET are set" in stderr
+    assert CLIENT_SECRET not in stderr
+    assert SECRET_KEY not in stderr
