@@ -3,6 +3,7 @@ built wheel into a fresh virtual environment and migrates from an empty folder).
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 
@@ -35,3 +36,21 @@ def test_every_data_file_in_the_packages_is_declared_as_package_data() -> None:
     for path in shipped:
         package = ".".join(path.parent.parts)
         assert any(path.match(pattern) for pattern in declared.get(package, [])), path
+
+
+def _name(requirement: str) -> str:
+    return re.split(r"[\s\[<>=!~;]", requirement, maxsplit=1)[0].lower().replace("_", "-")
+
+
+def test_constraints_pin_every_dependency_of_pyproject() -> None:
+    """`constraints.txt` is refreshed with the command in the README whenever a dependency
+    changes; a dependency it lacks would install unpinned."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    wanted = {_name(r) for r in project["dependencies"]}
+    for extra in project["optional-dependencies"].values():
+        wanted |= {_name(r) for r in extra}
+    text = (ROOT / "constraints.txt").read_text(encoding="utf-8")
+    pinned = {
+        _name(line) for line in text.splitlines() if "==" in line and not line.startswith("#")
+    }
+    assert wanted - pinned == set()
