@@ -18,6 +18,7 @@ from threading import Lock
 from urllib.parse import urljoin
 
 from slack_bolt import BoltRequest, BoltResponse
+from slack_bolt.authorization.authorize import InstallationStoreAuthorize
 from slack_bolt.middleware import Middleware
 from slack_bolt.oauth.callback_options import CallbackOptions, FailureArgs, SuccessArgs
 from slack_bolt.oauth.oauth_settings import OAuthSettings
@@ -70,7 +71,7 @@ def sealing_box(settings: Settings) -> SecretBox:
 def oauth_settings(settings: Settings, uow: UnitOfWorkFactory) -> OAuthSettings:
     if settings.slack_client_id is None or settings.slack_client_secret is None:
         raise ValueError("SLACK_CLIENT_ID and SLACK_CLIENT_SECRET are needed for OAuth")
-    return OAuthSettings(
+    flow = OAuthSettings(
         client_id=settings.slack_client_id,
         client_secret=settings.slack_client_secret.get_secret_value(),
         scopes=list(BOT_SCOPES),
@@ -84,6 +85,20 @@ def oauth_settings(settings: Settings, uow: UnitOfWorkFactory) -> OAuthSettings:
         callback_options=CallbackOptions(success=installed_page, failure=failed_page),
         logger=logging.getLogger("slack_bolt.oauth"),
     )
+    # Bolt asks `auth.test` on every request for the bot's ids, which never change for a token
+    # (a reinstall brings a new one): remember them per token and answer without the round
+    # trip. A workspace whose tokens were revoked is refused before authorization
+    # (RefuseUnknownWorkspaces), so a remembered result of a dead token is never used.
+    flow.authorize = InstallationStoreAuthorize(
+        logger=logging.getLogger("slack_bolt.oauth"),
+        client_id=flow.client_id,
+        client_secret=flow.client_secret,
+        token_rotation_expiration_minutes=flow.token_rotation_expiration_minutes,
+        installation_store=flow.installation_store,
+        bot_only=True,
+        cache_enabled=True,
+    )
+    return flow
 
 
 class RefuseUnknownWorkspaces(Middleware):

@@ -175,6 +175,19 @@ def test_two_workspaces_install_and_each_is_answered_with_its_own_token(
     assert not any(token in value for value in sealed for token in (acme_token, beta_token))
 
 
+def test_the_bots_identity_is_asked_once_per_token_not_on_every_request(
+    oauth_bot: BotUnderTest,
+) -> None:
+    bot, slack = oauth_bot, oauth_bot.slack
+    install(bot, ACME)
+    (token,) = slack.oauth.tokens_of(ACME.team_id)
+    for text in ("help", "help steps", "help csv"):
+        assert command(bot, ACME, text, "C0ACME") == 200
+    bot.settle()
+    asked = [c for c in slack.calls if c.method == "auth.test" and c.token == token]
+    assert len(asked) == 2  # once when installing, once at the first request
+
+
 def test_uninstall_deletes_the_tokens_keeps_the_onboarding_and_reinstall_brings_it_back(
     oauth_bot: BotUnderTest,
 ) -> None:
