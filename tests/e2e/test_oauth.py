@@ -39,6 +39,7 @@ from core.onboarding.snapshot import Channel
 from core.store.installation_models import OAuthState, SlackInstallation
 from core.store.models import Onboarding
 from core.store.models import Workspace as WorkspaceRow
+from core.store.numbering_models import NumberingLease
 from handlers.messages import t
 from tests.harness import SIGNING_SECRET, BotUnderTest
 
@@ -423,8 +424,17 @@ def test_scheduled_numbering_checks_post_with_the_onboardings_workspace_token(
     finally:
         scheduler.shutdown()
     assert alert_tokens(bot, "C0ACME") == set(slack.oauth.tokens_of(ACME.team_id))
-    # Uninstalled: nothing could be posted, the alerts wait for the workspace to come back.
+    # Uninstalled: its accounts are not read and nothing is posted until it comes back.
     assert alert_tokens(bot, "C0BETA") == set()
+    with bot.deps.uow() as unit:
+        rows = unit.session.execute(
+            select(Onboarding.channel_id, NumberingLease.last_started_at).join(
+                NumberingLease, NumberingLease.onboarding_id == Onboarding.id
+            )
+        )
+        started = {channel: at for channel, at in rows.tuples()}
+    assert started["C0ACME"] is not None
+    assert started["C0BETA"] is None
 
     install(bot, BETA)
     assert check_numbering([], bot.settings, io.StringIO()) == 1
