@@ -277,8 +277,12 @@ class FileIntake:
 
     # --- resuming ----------------------------------------------------------------------------
 
-    def resume_stale(self, client: WebClient, limit: int = 20) -> int:
+    def resume_stale(
+        self, client: WebClient | Callable[[str], WebClient | None], limit: int = 20
+    ) -> int:
         """Hand the checks whose process died to the background pool; how many were found.
+        ``client`` may be a function of the team id (one token per workspace, OAuth mode);
+        a check of a workspace it has no client for (uninstalled) waits.
 
         Cheap when there are none: one indexed query (and one UPDATE that only touches leases
         a clock set back left far in the future).
@@ -288,9 +292,13 @@ class FileIntake:
             uow.commit()
         with _working_guard:
             stale = [key for key in stale if key not in _working]
+        resumed = 0
         for team_id, file_id in stale:
-            self.deps.executor.submit(self.resume, client, team_id, file_id)
-        return len(stale)
+            team_client = client if isinstance(client, WebClient) else client(team_id)
+            if team_client is not None:
+                self.deps.executor.submit(self.resume, team_client, team_id, file_id)
+                resumed += 1
+        return resumed
 
     def resume(self, client: WebClient, team_id: str, file_id: str) -> bool:
         """Take over a check whose lease ran out and finish it; False if another worker
@@ -485,7 +493,8 @@ class FileIntake:
         try:
             return download_with_retries(
                 url,
-                self.deps.config.bot_token.get_secret_value(),
+                # The workspace's own token: in OAuth mode each has one (the client has it).
+                client.token or "",
                 self.deps.config.file_hosts,
                 limit_mb * 1024 * 1024,
                 timeout=self.deps.config.slack_timeout_seconds,

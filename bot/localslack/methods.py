@@ -10,6 +10,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from bot.localslack.oauth import Workspace, auth_test_of
 from bot.localslack.server import LocalSlack
 from bot.localslack.state import Ephemeral, Message, SlackFile, View
 
@@ -23,16 +24,7 @@ def _blocks(params: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def auth_test(slack: LocalSlack, params: dict[str, Any]) -> Result:
-    return {
-        "ok": True,
-        "url": "https://local.slack.invalid/",
-        "team": slack.team_name,
-        "user": "rackbeat",
-        "team_id": slack.team_id,
-        "user_id": slack.bot_user_id,
-        "bot_id": slack.bot_id,
-        "is_enterprise_install": False,
-    }
+    return auth_test_of(Workspace(slack.team_id, slack.team_name, slack.bot_user_id, slack.bot_id))
 
 
 def chat_post_message(slack: LocalSlack, params: dict[str, Any]) -> Result:

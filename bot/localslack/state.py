@@ -114,6 +114,8 @@ class Call:
     status: int
     response: dict[str, Any]
     seq: int
+    # The bearer token the call came with (one per workspace with OAuth installations).
+    token: str = ""
 
 
 @dataclass

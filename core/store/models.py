@@ -23,6 +23,9 @@ class Workspace(Base):
     team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
     name: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime]
+    # Set when the app is uninstalled (OAuth mode): its onboardings stay, and a reinstall
+    # clears it (core/store/installations_repo.py).
+    uninstalled_at: Mapped[datetime | None]
 
 
 class Onboarding(Base):
