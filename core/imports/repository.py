@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from core.imports.model import RUNNABLE, Action, Counts, Mode, State, Status
@@ -159,7 +159,7 @@ class ImportsRepository:
         self.session.flush()
         if records:
             self.session.execute(
-                ImportRecord.__table__.insert(),
+                insert(ImportRecord),
                 [
                     {
                         "import_id": run.id,
@@ -180,7 +180,9 @@ class ImportsRepository:
         return run.id
 
     def set_preview_ts(self, import_id: int, ts: str) -> None:
-        self.session.execute(update(ImportRun).where(ImportRun.id == import_id).values(preview_ts=ts))
+        self.session.execute(
+            update(ImportRun).where(ImportRun.id == import_id).values(preview_ts=ts)
+        )
 
     def set_progress_ts(self, import_id: int, ts: str) -> None:
         self.session.execute(
@@ -359,10 +361,17 @@ class ImportsRepository:
 
     # --- the journal --------------------------------------------------------------------------
 
-    def records_in(self, import_id: int, state: State, limit: int | None = None) -> list[JournalRecord]:
+    def records_in(
+        self, import_id: int, state: State, *, after_seq: int = 0, limit: int | None = None
+    ) -> list[JournalRecord]:
+        """Records of ``import_id`` in ``state``, in the file's order, after ``after_seq``."""
         query = (
             select(ImportRecord)
-            .where(ImportRecord.import_id == import_id, ImportRecord.state == state)
+            .where(
+                ImportRecord.import_id == import_id,
+                ImportRecord.state == state,
+                ImportRecord.seq > after_seq,
+            )
             .order_by(ImportRecord.seq)
         )
         if limit is not None:

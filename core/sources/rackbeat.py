@@ -272,7 +272,9 @@ class RackbeatRecords(OwnedHttpClient):
         page = 1
         while True:
             params = {"limit": str(_PAGE), "page": str(page)}
-            response = self._with_retries(lambda: self._request("GET", path, params=params))
+            response = self._with_retries(
+                lambda params=params: self._request("GET", path, params=params)  # type: ignore[misc]
+            )
             body = _accepted(response)
             found = body.get(path.replace("-", "_"))
             if not isinstance(found, list):
