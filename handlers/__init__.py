@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from slack_bolt import App, BoltRequest
 
-from handlers import events, files, help, numbering, onboarding
+from handlers import events, files, help, imports, numbering, onboarding
 from handlers.commands import CommandRouter
 from handlers.deps import Deps
 from handlers.errors import make_error_handler
@@ -24,6 +24,7 @@ AREAS: tuple[AreaRegister, ...] = (
     onboarding.register,
     numbering.register,
     files.register,
+    imports.register,
     events.register,
 )
 

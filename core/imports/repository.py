@@ -206,6 +206,17 @@ class ImportsRepository:
             .limit(1)
         ).first()
 
+    def shared_file(self, team_id: str, file_id: str) -> tuple[str, str] | None:
+        """The name of a shared file and the text it was shared with (register words)."""
+        row = self.session.execute(
+            select(ProcessedFile.file_name, ProcessedFile.share_text).where(
+                ProcessedFile.team_id == team_id, ProcessedFile.file_id == file_id
+            )
+        ).first()
+        if row is None:
+            return None
+        return (row[0] or file_id), (row[1] or "")
+
     def active_for_file(self, team_id: str, file_id: str) -> ImportView | None:
         """A confirmed import of this file that is running or was stopped (resumable)."""
         row = self.session.scalars(
@@ -424,7 +435,7 @@ class ImportsRepository:
                 at=now,
                 action=action,
                 subject=view.register,
-                new_value=view.file_name[:200],
+                new_value=f"{view.file_name[:200]} ({note})" if note else view.file_name[:200],
                 note=note,
                 outcome="applied",
             )
