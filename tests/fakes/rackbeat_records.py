@@ -116,6 +116,11 @@ class RecordsRoutes:
             account = self._accounts.pop(token)
             self._accounts[f"revoked:{token}"] = account
 
+    def unrevoke(self, token: str) -> None:
+        """The same account answers ``token`` again (as if connected with a new token)."""
+        with self._data_lock:
+            self._accounts[token] = self._accounts.pop(f"revoked:{token}")
+
     def record(self, request: RecordedRequest) -> None:
         super().record(request)  # type: ignore[misc]
         with self._data_lock:
