@@ -4,10 +4,10 @@ never create twice, updates only when chosen, cancellation, one runner at a time
 from __future__ import annotations
 
 import json
-
-import httpx
 import threading
 import time
+
+import httpx
 
 from core.imports.model import Action, Mode, State, Status
 from core.imports.ratelimit import RateLimiter
