@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt import Ack
@@ -31,7 +32,7 @@ from core.imports.source import read_rows
 from core.numbering.model import Source
 from core.numbering.repository import NumberingRepository
 from core.onboarding.service import OnboardingService
-from core.onboarding.snapshot import Channel
+from core.onboarding.snapshot import Channel, OnboardingSnapshot
 from core.registers import FileInput, FileResult, Register, Valuation, validate_files
 from core.sources.credentials import RackbeatCredentials
 from core.sources.rackbeat import RackbeatRecords
@@ -62,6 +63,19 @@ log = logging.getLogger(__name__)
 
 # Calls in flight at once per import: enough to hide Rackbeat's latency under the ceiling.
 IMPORT_CONCURRENCY = 4
+
+
+@dataclass(frozen=True)
+class _Asked:
+    """A click on "Import into Rackbeat…": who, where, which file."""
+
+    where: Channel
+    user_id: str
+    thread_ts: str
+    file_id: str
+    name: str
+    share_text: str
+    onboarding_id: int
 
 
 class ImportRefused(Exception):
@@ -221,7 +235,29 @@ class Importer:
             thread_ts=thread_ts,
             text=t("imports.previewing", lang, name=mrkdwn_text(name)),
         )
+        asked = _Asked(where, user_id, thread_ts, file_id, name, share_text, onboarding_id)
         reply_ts = str(reply["ts"])
+        try:
+            self._compare(client, asked, snapshot, reply_ts)
+        except ImportRefused as refusal:
+            # The "comparing…" reply says why, in the thread, instead of staying forever.
+            text = t(refusal.key, lang, **refusal.params)
+            client.chat_update(
+                channel=where.channel_id, ts=reply_ts, text=text, blocks=simple_message(text)[1]
+            )
+        except Exception:
+            text = t("error.apology", lang)
+            client.chat_update(
+                channel=where.channel_id, ts=reply_ts, text=text, blocks=simple_message(text)[1]
+            )
+            raise
+
+    def _compare(
+        self, client: WebClient, asked: _Asked, snapshot: OnboardingSnapshot, reply_ts: str
+    ) -> None:
+        """Read the file again, compare it with the account, show (and store) the preview."""
+        where, lang, name = asked.where, snapshot.language, asked.name
+        onboarding_id, thread_ts, file_id = asked.onboarding_id, asked.thread_ts, asked.file_id
         try:
             data = FileIntake(self.deps)._fetch(client, file_id, name)
         except Refusal as refusal:
@@ -233,7 +269,7 @@ class Importer:
             [file],
             known=known,
             valuation=Valuation(snapshot.valuation.value) if snapshot.valuation else None,
-            register_override=register_override(share_text),
+            register_override=register_override(asked.share_text),
             today=self.deps.clock().date(),
         ).files[0]
         if not result.valid or result.register not in IMPORTABLE:
@@ -258,7 +294,7 @@ class Importer:
                     file_name=name,
                     register=register.value,
                     fingerprint=hashlib.sha256(data).hexdigest(),
-                    created_by=user_id,
+                    created_by=asked.user_id,
                     records=preview.records,
                     now=self.deps.clock(),
                 )

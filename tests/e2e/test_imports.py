@@ -26,6 +26,7 @@ from handlers.blocks.imports import (
 )
 from handlers.blocks.registers import ACTION_MARK_DONE
 from handlers.messages import t
+from tests.fakes.rackbeat import reply_server_error
 from tests.fakes.rackbeat_records import invalid
 from tests.fakes.world import Company, FakeUpstreams, fake_upstreams
 from tests.harness import BotUnderTest
@@ -314,3 +315,14 @@ def test_a_token_revoked_mid_import_stops_it_resumable_and_resuming_sends_nothin
         unchanged="0",
         failed="0",
     )
+
+
+def test_rackbeat_unreachable_during_the_preview_says_so_in_the_thread_and_stores_nothing(
+    bot: BotUnderTest, slack: LocalSlack, world: FakeUpstreams, company: Company
+) -> None:
+    shared = share(bot, products_csv(range(1, 4)))
+    world.rackbeat.fail_next(reply_server_error(503), times=50)
+    shown = preview(bot, slack, shared)
+    assert shown.text.startswith("Rackbeat could not be read for the preview")
+    with bot.deps.uow() as uow:
+        assert uow.session.query(ImportRun).count() == 0
