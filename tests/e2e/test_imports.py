@@ -53,12 +53,12 @@ def world() -> Iterator[FakeUpstreams]:
 
 
 @pytest.fixture
-def bot(slack: LocalSlack, sqlite_url: str, world: FakeUpstreams) -> Iterator[BotUnderTest]:
+def bot(slack: LocalSlack, database_url: str, world: FakeUpstreams) -> Iterator[BotUnderTest]:
     slack.add_user(ANN, "ann")
     slack.add_user(EVE, "eve")
     under_test = BotUnderTest(
         slack,
-        sqlite_url,
+        database_url,
         secret_key=SecretStr(SECRET_KEY),
         rackbeat_api_url=world.rackbeat.url,
         netvisor_api_url=world.netvisor.url,

@@ -17,8 +17,9 @@ from core.imports.runner import RetryPlan, RunnerDeps
 from core.imports.source import SourceRow
 from core.registers.model import Register
 from core.sources.rackbeat import RackbeatRecords, RequestGate
+from core.store.database import create_database_engine, migrate
 from core.store.models import Onboarding, Workspace
-from core.store.uow import UnitOfWorkFactory
+from core.store.uow import UnitOfWorkFactory, unit_of_work_factory
 from tests.fakes.rackbeat import FakeRackbeat
 from tests.fakes.world import Company, company
 
@@ -35,6 +36,15 @@ class RecordingNotifier:
 
     def finished(self, view: ImportView, counts: Counts, status: Status, code: str | None) -> None:
         self.endings.append((status, code, counts))
+
+
+@pytest.fixture
+def uow(database_url: str) -> Iterator[UnitOfWorkFactory]:
+    """The journal on SQLite, and on PostgreSQL when ``TEST_DATABASE_URL`` is set."""
+    engine = create_database_engine(database_url)
+    migrate(engine)
+    yield unit_of_work_factory(engine)
+    engine.dispose()
 
 
 @pytest.fixture
