@@ -187,6 +187,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "kohdassa *Tuotteet → Varastosäädöt → Tuo*. Tuodut säädöt ovat luonnoksia, kunnes "
         "kirjaat ne (*Kirjaa kaikki*).",
     },
+    "onboarding.audit.imports.started": {
+        "en": "started importing {subject} from {new}",
+        "fi": "aloitti rekisterin {subject} tuonnin tiedostosta {new}",
+    },
     "onboarding.audit.imports.done": {
         "en": "imported {subject} from {new}",
         "fi": "toi rekisterin {subject} tiedostosta {new}",

@@ -22,6 +22,7 @@ from handlers.blocks.imports import (
     ACTION_CREATE,
     ACTION_PREVIEW,
     ACTION_RESUME,
+    ACTION_RETRY,
     ACTION_UPDATE,
 )
 from handlers.blocks.registers import ACTION_MARK_DONE
@@ -326,3 +327,40 @@ def test_rackbeat_unreachable_during_the_preview_says_so_in_the_thread_and_store
     assert shown.text.startswith("Rackbeat could not be read for the preview")
     with bot.deps.uow() as uow:
         assert uow.session.query(ImportRun).count() == 0
+
+
+def test_retrying_the_failed_records_sends_only_those_and_the_result_adds_up(
+    bot: BotUnderTest, slack: LocalSlack, world: FakeUpstreams, company: Company
+) -> None:
+    world.rackbeat.fail_number("2", invalid({"name": ["The name is taken."]}), times=1)
+    shared = share(bot, products_csv(range(1, 6)))
+    press(bot.driver, preview(bot, slack, shared), ACTION_CREATE)
+    bot.settle(timeout=60)
+    done = final(bot, slack)
+    assert "4 created" in done.text and "1 failed" in done.text
+    press(bot.driver, done, ACTION_RETRY)
+    bot.settle(timeout=60)
+    assert final(bot, slack).text == t(
+        "imports.done",
+        "en",
+        name="products.csv",
+        created="5",
+        updated="0",
+        unchanged="0",
+        failed="0",
+    )
+    assert posts_per_number(world.rackbeat) == {"1": 1, "2": 2, "3": 1, "4": 1, "5": 1}
+    results = [f for f in slack.uploads if f.name == "products-import-result.csv"]
+    assert len(results) == 2 and ";failed;" not in results[-1].content.decode("utf-8-sig")
+
+
+def test_a_clean_inventory_file_says_where_rackbeats_import_screen_is(
+    bot: BotUnderTest, slack: LocalSlack, world: FakeUpstreams, company: Company
+) -> None:
+    inventory = (
+        "date;product;location;quantity;cost_price;reason\n01.01.2026;1001;1;5;12,50;Alkusaldo\n"
+    )
+    shared = share(bot, inventory.encode(), name="saldot.csv")
+    verdict = [m for m in bot_replies(slack, shared.ts) if not m.files][-1]
+    assert t("imports.inventory_note", "en") in text_of(verdict)
+    assert ACTION_PREVIEW not in buttons(verdict)
