@@ -198,7 +198,9 @@ def run(
     with httpx.Client(limits=httpx.Limits(max_connections=32)) as http:
         deps = RunnerDeps(
             uow=uow,
-            account=lambda view: RackbeatRecords(url, credentials, gate, http=http),
+            account=lambda view, stop: RackbeatRecords(
+                url, credentials, gate, http=http, stop=stop
+            ),
             notifier=notifier,
             clock=lambda: datetime.now(UTC),
             concurrency=concurrency,

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -161,7 +162,7 @@ class Importer:
 
     # --- the account ------------------------------------------------------------------------
 
-    def account(self, onboarding_id: int) -> RackbeatRecords:
+    def account(self, onboarding_id: int, stop: threading.Event | None = None) -> RackbeatRecords:
         numbering = self.deps.numbering
         with self.deps.uow() as uow:
             stored = (
@@ -181,12 +182,13 @@ class Importer:
             credentials,
             gate,
             http=numbering.upstreams.http(),
+            stop=stop,
         )
 
     def runner_deps(self, client: WebClient) -> RunnerDeps:
         return RunnerDeps(
             uow=self.deps.uow,
-            account=lambda view: self.account(view.onboarding_id),
+            account=lambda view, stop: self.account(view.onboarding_id, stop),
             notifier=SlackNotifier(self.deps, client),
             clock=self.deps.clock,
             concurrency=IMPORT_CONCURRENCY,

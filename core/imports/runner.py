@@ -67,8 +67,9 @@ class RetryPlan:
 @dataclass
 class RunnerDeps:
     uow: UnitOfWorkFactory
-    # The onboarding's account for this import; raises ``Unconnected`` when there is none.
-    account: Callable[[ImportView], RecordWriter]
+    # The onboarding's account for this import (its requests give up waiting for the ceiling
+    # once the event is set); raises ``Unconnected`` when there is none.
+    account: Callable[[ImportView, threading.Event], RecordWriter]
     notifier: Notifier
     clock: Callable[[], datetime]
     concurrency: int = 4
@@ -116,11 +117,12 @@ def run_import(import_id: int, deps: RunnerDeps) -> Status | None:
     log.info("import %d: run %d (%s)", import_id, attempt, view.status)
     if view.status is Status.CANCELLING:
         return _finish(deps, view, attempt, Status.CANCELLED, None)
+    stop = threading.Event()
     try:
-        account = deps.account(view)
+        account = deps.account(view, stop)
     except Unconnected:
         return _finish(deps, view, attempt, Status.STOPPED, "disconnected")
-    run = _Run(view, attempt, deps, account)
+    run = _Run(view, attempt, deps, account, stop=stop)
     heartbeat = threading.Thread(target=_heartbeat, args=(run,), daemon=True)
     heartbeat.start()
     try:
@@ -283,7 +285,8 @@ def _send_one(run: _Run, record: JournalRecord) -> None:
         try:
             return run.account.create_record(register, record.payload)
         except UpstreamUnavailable as error:
-            uncertain = getattr(error, "code", "") != "rate_limited"
+            # Turned away before Rackbeat did anything: a 429, or never sent (cancelled).
+            uncertain = getattr(error, "code", "") not in ("rate_limited", "stopped")
             raise
 
     try:

@@ -208,10 +208,13 @@ class RackbeatRecords(OwnedHttpClient):
         retry: RetryPolicy | None = None,
         sleep: Callable[[float], None] = time.sleep,
         user_agent: str = IMPORT_USER_AGENT,
+        stop: threading.Event | None = None,
     ) -> None:
         self._base_url = base_url if base_url.endswith("/") else base_url + "/"
         self._credentials = credentials
         self._gate = gate
+        # Set when the import is cancelled: a request still waiting for the ceiling is dropped.
+        self._stop = stop
         self._owns_http = http is None
         self._http = (
             http if http is not None else httpx.Client(timeout=timeout, verify=tls_context())
@@ -318,7 +321,8 @@ class RackbeatRecords(OwnedHttpClient):
             },
             timeout=self._timeout,
         )
-        self._gate.acquire()
+        if not self._gate.acquire(self._stop):
+            raise RackbeatBusy("stopped", "The import was stopped before this request was sent.")
         try:
             response = self._http.send(request)
         except httpx.TimeoutException as exc:

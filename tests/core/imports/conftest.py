@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -153,13 +154,14 @@ def runner_deps(
     timeout: float = 5.0,
     concurrency: int = 4,
 ) -> RunnerDeps:
-    def open_account(view: ImportView) -> RackbeatRecords:
+    def open_account(view: ImportView, stop: threading.Event) -> RackbeatRecords:
         return RackbeatRecords(
             rackbeat.url,
             account.rackbeat,
             gate or Unlimited(),
             http=http,
             timeout=httpx.Timeout(timeout),
+            stop=stop,
         )
 
     return RunnerDeps(

@@ -166,3 +166,25 @@ def test_the_ceiling_holds_in_every_window_the_fake_counts(
     assert rackbeat.most_in_a_window(1.0) <= 10
     assert 3.0 <= took < 6.0
     assert len(rackbeat.records_of(account.token, "products")) == 35
+
+
+def test_a_cancel_is_not_held_up_by_requests_waiting_for_the_ceiling(
+    uow: UnitOfWorkFactory, http: httpx.Client, rackbeat: FakeRackbeat, account: Company
+) -> None:
+    import_id = add_import(uow, rows(range(1, 21)))
+    gate = RateLimiter(5, window=60)  # five go at once, the rest wait a minute
+    deps = runner_deps(http, uow, rackbeat, account, RecordingNotifier(), gate=gate)
+    outcome: list[Status | None] = []
+    runner = threading.Thread(target=lambda: outcome.append(run_import(import_id, deps)))
+    runner.start()
+    deadline = time.monotonic() + 20
+    while len(rackbeat.records_of(account.token, "products")) < 5:
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    with uow() as unit:
+        assert ImportsRepository(unit.session).request_cancel(import_id)
+        unit.commit()
+    runner.join(timeout=10)
+    assert outcome == [Status.CANCELLED]
+    assert len(rackbeat.writes()) == 5
+    assert sorted(states(uow, import_id).values()).count("pending") == 15
