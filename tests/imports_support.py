@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import time
+from collections.abc import Callable
 from typing import Any
 
 from bot.localslack import LocalSlack
@@ -77,3 +79,11 @@ def posts_per_number(rackbeat: FakeRackbeat) -> dict[str, int]:
             number = str(json.loads(request.body)["number"])
             counts[number] = counts.get(number, 0) + 1
     return counts
+
+
+def wait_until(check: Callable[[], bool], timeout: float = 60) -> None:
+    """Poll a condition another thread or process brings about (the fake's records)."""
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)

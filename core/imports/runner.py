@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -34,6 +35,7 @@ from core.store.uow import UnitOfWorkFactory
 log = logging.getLogger(__name__)
 
 _BATCH = 200  # journal rows read at a time
+CANCEL_CHECK = 0.5  # seconds between looks at the import's status (a cancel click)
 T = TypeVar("T")
 
 
@@ -174,19 +176,22 @@ def _finish(
 
 
 def _heartbeat(run: _Run) -> None:
-    """Renew the lease; notice a cancellation or a lost claim; show progress."""
+    """Notice a cancellation (within ``CANCEL_CHECK`` seconds); renew the lease and show
+    progress every ``progress_seconds``; stop everything if the claim was lost."""
     deps = run.deps
     renew_every = min(deps.lease.total_seconds() / 4, deps.progress_seconds)
-    while not run.stop.wait(renew_every):
+    last_renewal = time.monotonic()
+    while not run.stop.wait(min(CANCEL_CHECK, renew_every)):
+        due = time.monotonic() - last_renewal >= renew_every
         try:
             with deps.uow() as uow:
                 repo = ImportsRepository(uow.session)
-                if not repo.renew(run.view.id, run.attempt, deps.clock(), deps.lease):
+                if due and not repo.renew(run.view.id, run.attempt, deps.clock(), deps.lease):
                     run.lost.set()
                     run.stop.set()
                     return
                 status = repo.status(run.view.id)
-                counts = repo.counts(run.view.id)
+                counts = repo.counts(run.view.id) if due else None
                 uow.commit()
         except Exception:
             # The database may be away for a moment: the lease is long enough to try again.
@@ -196,6 +201,9 @@ def _heartbeat(run: _Run) -> None:
             run.cancelled.set()
             run.stop.set()
             return
+        if counts is None:
+            continue
+        last_renewal = time.monotonic()
         try:
             deps.notifier.progress(run.view, counts)
         except Exception:

@@ -5,7 +5,6 @@ record ends up in Rackbeat exactly once."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -25,6 +24,7 @@ from tests.imports_support import (
     posts_per_number,
     press,
     products_csv,
+    wait_until,
     with_button,
 )
 from tests.serve_process import ServeProcess
@@ -59,13 +59,6 @@ def start_serve(
     serve = ServeProcess(slack, f"sqlite:///{database}", database.parent, env=env)
     processes.append(serve)
     return serve
-
-
-def wait_until(check: object, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():  # type: ignore[operator]
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.05)
 
 
 def test_serve_killed_mid_import_resumes_it_and_sends_every_record_once(
