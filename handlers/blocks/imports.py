@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from core.imports.model import Counts, Status
+from core.imports.model import Action, Counts, Status
 from core.imports.planner import Preview, Problem
 from core.registers.model import Register
 from handlers.blocks.registers import ACTION_MARK_DONE, STEP_OF, mrkdwn_text
@@ -81,8 +81,6 @@ def preview_message(
             )
         text = t("imports.preview.stopped", lang, name=mrkdwn_text(name), problems="\n".join(lines))
         return text, [_section(text)]
-    from core.imports.model import Action
-
     creates, updates = preview.count(Action.CREATE), preview.count(Action.UPDATE)
     unchanged = preview.count(Action.UNCHANGED)
     title = t("imports.preview.title", lang, name=mrkdwn_text(name), register=register)
