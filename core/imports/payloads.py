@@ -79,6 +79,13 @@ IMPORTABLE = frozenset(ORDER)
 TRACKING = ("batch_control.is_active", "serial_numbers.is_active")
 
 
+def record_number(register: Register, number: str) -> str:
+    """The number as Rackbeat keeps it: customers' and suppliers' are integers (``0012`` is
+    ``12`` there), products' are text."""
+    integer = FIELDS[register][0].integer
+    return str(int(number)) if integer and number.isdigit() else number
+
+
 def not_sent(register: Register, columns: set[str]) -> list[str]:
     """Columns of the file that the API import leaves out (the preview names them)."""
     known = {f.column for f in FIELDS[register]}

@@ -20,6 +20,7 @@ from core.imports.payloads import (
     has_stock,
     not_sent,
     payload,
+    record_number,
     references_needed,
     tracking_changes,
 )
@@ -72,18 +73,19 @@ def plan(register: Register, rows: list[SourceRow], account: AccountReader) -> P
     columns = set().union(*(r.values for r in rows)) if rows else set()
     preview.not_sent = not_sent(register, columns)
     ids: dict[str, dict[str, str]] = {}
-    for path, numbers in sorted(references_needed(register, rows).items()):
+    for path, referred in sorted(references_needed(register, rows).items()):
         ids[path] = account.reference_ids(path)
-        preview.references[path] = len(numbers)
+        preview.references[path] = len(referred)
     _check_references(register, rows, ids, preview)
     if preview.problems:
         return preview
-    existing = account.find_existing(register, [r.number for r in rows])
-    for seq, row in enumerate(rows, start=1):
+    numbers = [record_number(register, r.number) for r in rows]
+    existing = account.find_existing(register, numbers)
+    for seq, (row, number) in enumerate(zip(rows, numbers, strict=True), start=1):
         body = payload(register, row, ids)
-        found = existing.get(row.number)
+        found = existing.get(number)
         if found is None:
-            preview.records.append(PlannedRecord(seq, row.row, row.number, Action.CREATE, body))
+            preview.records.append(PlannedRecord(seq, row.row, number, Action.CREATE, body))
             continue
         changed = changes(register, body, found)
         if register is Register.PRODUCTS and has_stock(found):
@@ -92,8 +94,8 @@ def plan(register: Register, rows: list[SourceRow], account: AccountReader) -> P
                     Problem("tracking_on_product_with_stock", row.row, row.number, switch, "on/off")
                 )
         action = Action.UPDATE if changed else Action.UNCHANGED
-        preview.records.append(PlannedRecord(seq, row.row, row.number, action, body))
-        preview.changes.extend(Change(row.row, row.number, *c) for c in changed)
+        preview.records.append(PlannedRecord(seq, row.row, number, action, body))
+        preview.changes.extend(Change(row.row, number, *c) for c in changed)
     return preview
 
 

@@ -360,3 +360,22 @@ def test_a_clean_inventory_file_says_where_rackbeats_import_screen_is(
     verdict = [m for m in bot_replies(slack, shared.ts) if not m.files][-1]
     assert t("imports.inventory_note", "en") in text_of(verdict)
     assert ACTION_PREVIEW not in buttons(verdict)
+
+
+def test_customers_are_imported_with_their_group_and_payment_terms_as_rackbeat_ids(
+    bot: BotUnderTest, slack: LocalSlack, world: FakeUpstreams, company: Company
+) -> None:
+    group = world.rackbeat.add_reference(company.token, "customer-groups", "1", "Kotimaa")
+    terms = world.rackbeat.add_reference(company.token, "payment-terms", "14", "14 pv netto")
+    customers = (
+        "number;name;group;vat_zone;payment_terms\n1001;Asiakas Oy;1;1;14\n1002;Toinen Oy;1;1;14\n"
+    )
+    shared = share(bot, customers.encode(), name="asiakkaat.csv")
+    shown = preview(bot, slack, shared)
+    press(bot.driver, shown, ACTION_CREATE)
+    bot.settle(timeout=60)
+    created = world.rackbeat.records_of(company.token, "customers")
+    assert set(created) == {"1001", "1002"}
+    assert created["1001"]["customer_group_id"] == group
+    assert created["1001"]["payment_terms_id"] == terms
+    assert created["1001"]["number"] == 1001  # an integer in the API

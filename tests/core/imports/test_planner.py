@@ -153,3 +153,22 @@ def test_result_and_diff_files_escape_what_a_spreadsheet_would_run() -> None:
         "2;'=1+1;failed;;'@SUM(A1)",
     ]
     assert diff_csv([]).startswith("\ufeff".encode())
+
+
+def test_a_supplier_number_is_compared_as_the_integer_rackbeat_keeps() -> None:
+    account = AccountInMemory(
+        {"12": {"id": 5, "number": 12, "company_name": "Toimittaja Oy"}},
+        {"supplier-groups": {"1": "301"}, "payment-terms": {"14": "602"}},
+    )
+    row = SourceRow(
+        2,
+        {
+            "number": "0012",
+            "name": "Toimittaja Oy",
+            "group": "1",
+            "vat_zone": "1",
+            "payment_terms": "14",
+        },
+    )
+    [record] = plan(Register.SUPPLIERS, [row], account).records
+    assert (record.number, record.action) == ("12", Action.UPDATE)
