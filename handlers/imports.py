@@ -16,7 +16,7 @@ import json
 import logging
 import threading
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeGuard
 
 from slack_bolt import Ack
 from slack_sdk import WebClient
@@ -323,7 +323,7 @@ class Importer:
         with self.deps.uow() as uow:
             repo = ImportsRepository(uow.session)
             view = repo.get(import_id)
-            if view is None or (view.team_id, view.channel_id) != (where.team_id, where.channel_id):
+            if not _here(view, where):
                 raise ImportRefused("imports.refused.stale")
             if view.status is not Status.PREVIEWED:
                 running = view.status in (Status.QUEUED, Status.RUNNING, Status.CANCELLING)
@@ -387,11 +387,7 @@ class Importer:
         with self.deps.uow() as uow:
             repo = ImportsRepository(uow.session)
             view = repo.get(import_id)
-            if (
-                view is None
-                or view.channel_id != where.channel_id
-                or not repo.request_cancel(import_id)
-            ):
+            if not _here(view, where) or not repo.request_cancel(import_id):
                 raise ImportRefused("imports.refused.not_running")
             uow.commit()
         lang = OnboardingService(self.deps.uow).language(where) or "en"
@@ -408,7 +404,7 @@ class Importer:
         with self.deps.uow() as uow:
             repo = ImportsRepository(uow.session)
             view = repo.get(import_id)
-            if view is None or view.channel_id != where.channel_id:
+            if not _here(view, where):
                 raise ImportRefused("imports.refused.stale")
             if not repo.requeue(import_id, user_id, self.deps.clock(), failed=failed):
                 raise ImportRefused("imports.refused.running")
@@ -417,6 +413,15 @@ class Importer:
         lang = OnboardingService(self.deps.uow).language(where) or "en"
         self._post_progress(client, view, counts, lang)
         self.start(client, import_id)
+
+
+def _here(view: ImportView | None, where: Channel) -> TypeGuard[ImportView]:
+    """The import exists and belongs to the channel the click came from (a forged id from
+    another channel or team is refused like a stale one)."""
+    return view is not None and (view.team_id, view.channel_id) == (
+        where.team_id,
+        where.channel_id,
+    )
 
 
 def _value(body: dict[str, Any], key: str) -> Any:

@@ -379,3 +379,17 @@ def test_customers_are_imported_with_their_group_and_payment_terms_as_rackbeat_i
     assert created["1001"]["customer_group_id"] == group
     assert created["1001"]["payment_terms_id"] == terms
     assert created["1001"]["number"] == 1001  # an integer in the API
+
+
+def test_an_import_cannot_be_cancelled_from_another_channel(
+    bot: BotUnderTest, slack: LocalSlack, world: FakeUpstreams, company: Company
+) -> None:
+    world.rackbeat.latency = 0.02
+    shared = share(bot, products_csv(range(1, 201)))
+    press(bot.driver, preview(bot, slack, shared), ACTION_CREATE)
+    assert bot.driver.command("start Muu Oy", user=ANN, channel="C0OTHER").status == 200
+    cancel, _ = buttons(with_button(slack, shared.ts, ACTION_CANCEL))[ACTION_CANCEL]
+    assert bot.driver.click(cancel, user=ANN, channel="C0OTHER").status == 200
+    bot.settle(timeout=60)
+    assert t("imports.refused.not_running", "en") in [e.text for e in slack.ephemerals_for(ANN)]
+    assert len(world.rackbeat.records_of(company.token, "products")) == 200
