@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -30,10 +31,12 @@ NOW = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
 @dataclass
 class RecordingNotifier:
     progress_calls: list[Counts] = field(default_factory=list)
+    progress_times: list[float] = field(default_factory=list)
     endings: list[tuple[Status, str | None, Counts]] = field(default_factory=list)
 
     def progress(self, view: ImportView, counts: Counts) -> None:
         self.progress_calls.append(counts)
+        self.progress_times.append(time.monotonic())
 
     def finished(self, view: ImportView, counts: Counts, status: Status, code: str | None) -> None:
         self.endings.append((status, code, counts))

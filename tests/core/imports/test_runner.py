@@ -3,6 +3,7 @@ never create twice, updates only when chosen, cancellation, one runner at a time
 
 from __future__ import annotations
 
+import itertools
 import json
 import threading
 import time
@@ -188,3 +189,18 @@ def test_a_cancel_is_not_held_up_by_requests_waiting_for_the_ceiling(
     assert outcome == [Status.CANCELLED]
     assert len(rackbeat.writes()) == 5
     assert sorted(states(uow, import_id).values()).count("pending") == 15
+
+
+def test_progress_is_shown_at_most_every_progress_interval_and_only_grows(
+    uow: UnitOfWorkFactory, http: httpx.Client, rackbeat: FakeRackbeat, account: Company
+) -> None:
+    rackbeat.latency = 0.02
+    import_id = add_import(uow, rows(range(1, 241)))
+    notifier = RecordingNotifier()
+    deps = runner_deps(http, uow, rackbeat, account, notifier, concurrency=2)
+    deps.progress_seconds = 1.0  # longer than the look for a cancel (every half second)
+    run_import(import_id, deps)
+    times, shown = notifier.progress_times, [c.done for c in notifier.progress_calls]
+    assert len(times) >= 2
+    assert all(b - a >= 0.95 for a, b in itertools.pairwise(times))
+    assert shown == sorted(shown) and shown[-1] <= 240
