@@ -385,11 +385,15 @@ def test_an_import_cannot_be_cancelled_from_another_channel(
     bot: BotUnderTest, slack: LocalSlack, world: FakeUpstreams, company: Company
 ) -> None:
     world.rackbeat.latency = 0.02
-    shared = share(bot, products_csv(range(1, 201)))
+    shared = share(bot, products_csv(range(1, 801)))
     press(bot.driver, preview(bot, slack, shared), ACTION_CREATE)
     assert bot.driver.command("start Muu Oy", user=ANN, channel="C0OTHER").status == 200
+    slack.wait_for("chat.postMessage", lambda c: c.params.get("channel") == "C0OTHER", timeout=30)
+    slack.wait_for(
+        "chat.postMessage", lambda c: ACTION_CANCEL in str(c.params.get("blocks")), timeout=30
+    )
     cancel, _ = buttons(with_button(slack, shared.ts, ACTION_CANCEL))[ACTION_CANCEL]
     assert bot.driver.click(cancel, user=ANN, channel="C0OTHER").status == 200
-    bot.settle(timeout=60)
+    bot.settle(timeout=90)
     assert t("imports.refused.not_running", "en") in [e.text for e in slack.ephemerals_for(ANN)]
-    assert len(world.rackbeat.records_of(company.token, "products")) == 200
+    assert len(world.rackbeat.records_of(company.token, "products")) == 800
