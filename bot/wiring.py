@@ -50,6 +50,7 @@ def runtime_config(settings: Settings) -> RuntimeConfig:
         rackbeat_api_url=settings.rackbeat_api_url,
         netvisor_api_url=settings.netvisor_api_url,
         secret_key=settings.secret_key,
+        rackbeat_max_requests_per_minute=settings.rackbeat_max_requests_per_minute,
     )
 
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from slack_bolt import App, BoltRequest
 
-from handlers import events, files, help, install, numbering, onboarding
+from handlers import events, files, help, imports, install, numbering, onboarding
 from handlers.commands import CommandRouter
 from handlers.deps import Deps
 from handlers.errors import make_error_handler
@@ -25,6 +25,7 @@ AREAS: tuple[AreaRegister, ...] = (
     numbering.register,
     files.register,
     install.register,
+    imports.register,
     events.register,
 )
 

@@ -35,6 +35,7 @@ class RuntimeConfig:
     rackbeat_api_url: str = "https://app.rackbeat.com/api/"
     netvisor_api_url: str = "https://isvapi.netvisor.fi/"
     secret_key: SecretStr | None = None
+    rackbeat_max_requests_per_minute: int = 480
 
 
 @dataclass

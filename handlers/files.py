@@ -459,6 +459,10 @@ class FileIntake:
         text, blocks = result_message(
             result, lang, with_button=onboarding is not None, no_onboarding=onboarding is None
         )
+        if onboarding is not None:
+            from handlers.imports import offer_blocks  # the import area builds on this one
+
+            blocks += offer_blocks(self.deps, onboarding.id, result, claim.file_id, lang)
         self._edit(client, share, reply_ts, text, blocks)
         self._upload_outputs(client, share, claim, file, result, lang)
         if onboarding is not None and result.register is not None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 from urllib.parse import parse_qs, urlsplit
 
+from tests.fakes.rackbeat_records import RECORD_KEYS, RecordsRoutes
 from tests.fakes.server import FakeHandler, FakeUpstream, Reply
 
 LISTS = {"customer-invoices": "customer_invoices", "orders": "orders"}
@@ -24,6 +25,12 @@ class RackbeatAccount:
     token: str
     company_name: str
     numbers: dict[str, list[int]] = field(default_factory=lambda: {p: [] for p in LISTS})
+    # Customers, suppliers and products by number (tests/fakes/rackbeat_records.py).
+    records: dict[str, dict[str, dict[str, Any]]] = field(
+        default_factory=lambda: {p: {} for p in RECORD_KEYS}
+    )
+    # Reference lists (product-groups, payment-terms…): rows with id, number, name.
+    references: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
 
 def json_reply(status: int, body: Any, headers: dict[str, str] | None = None) -> Reply:
@@ -47,13 +54,14 @@ def reply_malformed() -> Reply:
     return Reply(206, b'{"customer_invoices": [{"number": 1', content_type="application/json")
 
 
-class FakeRackbeat(FakeUpstream):
+class FakeRackbeat(RecordsRoutes, FakeUpstream):
     base_path: ClassVar[str] = "/api/"
 
     def __init__(self, latency: float = 0.0) -> None:
         super().__init__(latency)
         self._accounts: dict[str, RackbeatAccount] = {}
         self._data_lock = threading.Lock()
+        self.init_records()
 
     def add_account(
         self,
@@ -88,6 +96,8 @@ class FakeRackbeat(FakeUpstream):
                 return reply_unauthorized()
             if resource == "self":
                 return json_reply(200, {"user_account": {"company_name": account.company_name}})
+            if self.is_records_route(resource):
+                return self.records_route(handler, account, resource, parse_qs(url.query))
             if resource not in LISTS:
                 return json_reply(404, {"message": "Not Found"})
             return self._list(account, resource, parse_qs(url.query))
