@@ -431,6 +431,10 @@ class FileIntake:
         if onboarding is not None:
             with self.deps.uow() as uow:
                 known = RegistersRepository(uow.session).known(onboarding.id)
+            if not onboarding.situation.stock_moved:
+                # A checked inventory file is no inventory transaction: until balances are
+                # entered, no product's tracking is locked by it.
+                known = known.without(Register.INVENTORY)
         valuation = onboarding.valuation if onboarding else None
 
         def show_progress(rows: int) -> None:

@@ -87,16 +87,22 @@ class NumberingService:
             return build_view(NumberingRepository(uow.session), row, self.clock(), self.interval)
 
     def levels(self, session: Session, onboarding_id: int) -> dict[str, str]:
-        """The step guard's question: the level of each series, ``unknown`` when too old.
+        """The step guard's question: the level of each series, ``unknown`` when too old or
+        when a value or setting changed after the check (that result judged other numbers).
 
         Plugs into ``OnboardingService(numbering=service.levels)``.
         """
         oldest = self.clock() - STALE_INTERVALS * self.interval
+        repo = NumberingRepository(session)
+        changed = repo.inputs_changed_at(onboarding_id)
+
+        def current(series: Series, checked_at: datetime) -> bool:
+            since = changed.get(series)
+            return checked_at >= oldest and (since is None or since <= checked_at)
+
         return {
-            series.value: level.value if checked_at >= oldest else Level.UNKNOWN.value
-            for series, (level, checked_at) in NumberingRepository(session)
-            .levels(onboarding_id)
-            .items()
+            series.value: level.value if current(series, checked_at) else Level.UNKNOWN.value
+            for series, (level, checked_at) in repo.levels(onboarding_id).items()
         }
 
     # --- changes ------------------------------------------------------------------------------

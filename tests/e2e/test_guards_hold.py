@@ -1,0 +1,139 @@
+"""Issue 17, the guards that protect the company's Rackbeat account, walked as users walk them:
+slash commands and shared files over real, signed HTTP against the Slack emulator."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from bot.localslack import LocalSlack
+from bot.localslack.methods import message_event
+from bot.localslack.state import Message
+from core.onboarding.service import OnboardingService
+from core.onboarding.snapshot import Channel, OnboardingSnapshot
+from core.onboarding.steps import StepId, StepState, Valuation
+from core.onboarding.texts import text
+from tests.harness import BotUnderTest
+
+CHANNEL = "C0GUARDS"
+ANN = "U0ANN"
+
+PRODUCTS = "number;name;group;cost_price;sales_price\n1001;Vasara;1;12,50;19,90\n"
+PRODUCTS_WITH_BATCHES = (
+    "number;name;group;cost_price;sales_price;batch_tracking\n1001;Vasara;1;12,50;19,90;1\n"
+)
+INVENTORY = "date;product;location;quantity;cost_price;reason\n01.01.2024;1001;1;5;2,00;Opening\n"
+INVENTORY_WITHOUT_REASON = "date;product;location;quantity;cost_price\n01.01.2024;1001;1;5;2,00\n"
+
+
+@pytest.fixture(autouse=True)
+def people(slack: LocalSlack) -> None:
+    slack.add_user(ANN, "ann")
+
+
+def run(bot: BotUnderTest, command: str) -> str:
+    assert bot.driver.command(command, user=ANN, channel=CHANNEL).status == 200
+    bot.settle()
+    return last_answer(bot.slack)
+
+
+def last_answer(slack: LocalSlack) -> str:
+    answers = slack.ephemerals_for(ANN)
+    return answers[-1].text if answers else ""
+
+
+def snapshot(bot: BotUnderTest) -> OnboardingSnapshot:
+    found = OnboardingService(bot.deps.uow).find(Channel(bot.slack.team_id, CHANNEL))
+    assert found is not None
+    return found
+
+
+def share(bot: BotUnderTest, *files: tuple[str, str], message: str = "") -> Message:
+    """One message with ``files`` (name, content) attached, as Slack sends it."""
+    slack = bot.slack
+    stored = [slack.add_file(name=name, content=body.encode(), user=ANN) for name, body in files]
+    shared = slack.share_file(CHANNEL, ANN, stored[0], text=message)
+    shared.files = [slack.file_stub(f) for f in stored]
+    for extra in stored[1:]:
+        extra.channel = CHANNEL
+    assert bot.driver.send_event(message_event(slack, shared)).status == 200
+    bot.settle()
+    return shared
+
+
+def thread_text(slack: LocalSlack, message: Message) -> str:
+    replies = [m for m in slack.thread(CHANNEL, message.ts) if m.user == slack.bot_user_id]
+    return "\n".join(_all_text(m) for m in replies)
+
+
+def _all_text(message: Message) -> str:
+    parts = [message.text]
+    for block in message.blocks:
+        inner: Any = block.get("text")
+        if isinstance(inner, dict):
+            parts.append(str(inner.get("text", "")))
+        for element in block.get("elements", []):
+            if isinstance(element.get("text"), str):
+                parts.append(element["text"])
+            elif isinstance(element.get("text"), dict):
+                parts.append(element["text"]["text"])
+    return "\n".join(parts)
+
+
+def locked_words() -> str:
+    """A fragment of the batch/serial lock's reason, from the message constants."""
+    return text("onb.rule.batch_serial_locked", "en", dep="X", by="").split("X* ")[1][:40]
+
+
+# --- item 1: the batch/serial decision stays final ------------------------------------------
+
+
+def test_batch_serial_stays_final_after_initial_balances_are_reopened(bot: BotUnderTest) -> None:
+    for command in (
+        "start Acme Oy",
+        "done login",
+        "done settings",
+        "set valuation fifo",
+        "skip products",
+        "skip batch",
+        "done initial_balances",
+    ):
+        run(bot, command)
+    run(bot, "reopen batch_serial")
+    assert snapshot(bot).step(StepId.BATCH_SERIAL).state is StepState.SKIPPED
+    run(bot, "reopen initial_balances oops")
+    assert snapshot(bot).step(StepId.INITIAL_BALANCES).state is StepState.IN_PROGRESS
+
+    said = run(bot, "reopen batch_serial")
+    assert snapshot(bot).step(StepId.BATCH_SERIAL).state is StepState.SKIPPED
+    assert locked_words() in said
+    assert "can't be changed" in run(bot, "set valuation average")
+    assert snapshot(bot).valuation is Valuation.FIFO
+
+
+# --- item 3: checking an inventory file moves no stock --------------------------------------
+
+
+def _settings_done(bot: BotUnderTest) -> None:
+    for command in ("start Acme Oy", "done login", "done settings", "set valuation fifo"):
+        run(bot, command)
+
+
+def test_checking_an_inventory_file_does_not_lock_the_valuation(bot: BotUnderTest) -> None:
+    _settings_done(bot)
+    refused_file = share(bot, ("saldot.csv", INVENTORY_WITHOUT_REASON))
+    assert "reason" in thread_text(bot.slack, refused_file)
+    assert snapshot(bot).step(StepId.INITIAL_BALANCES).state is StepState.IN_PROGRESS
+
+    run(bot, "set valuation average")
+    assert snapshot(bot).valuation is Valuation.AVERAGE
+
+
+def test_a_checked_inventory_file_does_not_lock_product_tracking(bot: BotUnderTest) -> None:
+    _settings_done(bot)
+    share(bot, ("tuotteet.csv", PRODUCTS))
+    share(bot, ("saldot.csv", INVENTORY))
+    switched_on = share(bot, ("tuotteet2.csv", PRODUCTS_WITH_BATCHES))
+    said = thread_text(bot.slack, switched_on)
+    assert "is ready to import" in said, said
