@@ -301,3 +301,20 @@ def test_the_numbering_step_follows_the_check(bot: BotUnderTest, slack: LocalSla
     run(bot, "numbering check")
     run(bot, "done numbering")
     assert said_to(slack, ANN).startswith(":white_check_mark:")
+
+
+def test_a_value_changed_after_the_check_holds_done_numbering_until_the_next_check(
+    bot: BotUnderTest, slack: LocalSlack, clock: Clock
+) -> None:
+    run(bot, "start Testi Oy")
+    set_up(bot, 20_000)
+    run(bot, "numbering check")
+    clock.advance(minutes=5)
+    # Netvisor's largest invoice number now lies beyond Rackbeat's next one: a collision,
+    # but the last check judged the old value.
+    run(bot, "numbering set invoice netvisor-max 200000")
+    run(bot, "done numbering")
+    assert "/rackbeat numbering check" in said_to(slack, ANN)
+    run(bot, "numbering check")
+    run(bot, "done numbering")
+    assert "the numbering is not OK yet (orders: OK, invoices:" in said_to(slack, ANN)
