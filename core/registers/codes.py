@@ -54,6 +54,13 @@ _ALL = [
         "`1;A;B;C` under 3 headers",
     ),
     Code(
+        "encoding_mixed",
+        W,
+        "UTF-8 and Windows-1252 mixed in one file",
+        "Each line was read in its own encoding; check ä and ö, then save the file as CSV UTF-8.",
+        "rows pasted from a UTF-8 export into a Windows-1252 file",
+    ),
+    Code(
         "encoding_replaced",
         W,
         "Characters that could not be decoded",

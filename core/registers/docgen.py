@@ -73,6 +73,7 @@ FILE_CODES = (
     "unknown_column",
     "extra_fields",
     "encoding_replaced",
+    "encoding_mixed",
 )
 
 _INTRO = f"""# Register CSV formats
@@ -84,8 +85,11 @@ report. Generated from `core/registers/columns.py` and `codes.py` by
 ## Reading
 
 - **Encodings**: UTF-8 with or without BOM, UTF-16 with BOM (Excel's "Unicode text"),
-  Windows-1252 and ISO-8859-15 (decided by the bytes 0x80–0x9F and charset-normalizer). Files
-  that are empty, header-only, binary, images, zip/Excel workbooks or HTML pages are refused.
+  Windows-1252 and ISO-8859-15 (decided by the bytes 0x80–0x9F and charset-normalizer). A
+  file that mixes UTF-8 lines with Windows-1252 ones is read line by line, each in its own
+  encoding, with the warning `encoding_mixed` (its encoding is reported as `utf-8+cp1252`).
+  Files that are empty, header-only, binary, images, zip/Excel workbooks or HTML pages are
+  refused.
 - **Delimiters**: `;`, `,`, tab and `|`, recognised from the first lines. Quoting as Excel
   writes it (`"a ""b"" c"`, line breaks inside quotes); CRLF, LF and old-Mac CR line ends.
 - **Rows**: the header is row 1, the first data row is row 2, as a spreadsheet shows them: a

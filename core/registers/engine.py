@@ -25,6 +25,7 @@ from core.registers.model import (
 from core.registers.reading import Dialect, iter_batches, sniff_dialect
 from core.registers.rules import Context, rules_for
 from core.registers.rules.base import ISSUE_SCHEMA, empty_issues, issue_frame
+from core.registers.sniff import MIXED_PREFIX
 from core.registers.source import Utf8Stats
 
 Progress = Callable[[int], None]
@@ -163,6 +164,20 @@ def _validate(
                 "encoding_replaced",
                 [None],
                 [f"{stats.replaced} characters could not be decoded as {dialect.encoding}"],
+            )
+        )
+    if stats.legacy_lines:
+        legacy = dialect.encoding.removeprefix(MIXED_PREFIX)
+        frames.append(
+            issue_frame(
+                [None],
+                None,
+                "encoding_mixed",
+                [None],
+                [
+                    f"the file mixes UTF-8 with {legacy}: {stats.legacy_lines} lines were read "
+                    f"as {legacy}, the others as UTF-8"
+                ],
             )
         )
     result = _result(file.name, register, dialect.encoding, dialect.delimiter, rows, frames)

@@ -61,7 +61,9 @@ def sniff_dialect(file: FileInput) -> Dialect:
     if encoding is None:
         utf8 = sniff.is_utf8(source.blocks())
         encoding = "utf-8" if utf8 else sniff.legacy_encoding(head)
-    text_head = head[bom_len:].decode(encoding, errors="replace")
+        if not utf8 and sniff.has_utf8_characters(source.blocks()):
+            encoding = sniff.MIXED_PREFIX + encoding
+    text_head = sniff.decode_text(head[bom_len:], encoding)
     if sniff.looks_binary(text_head[:4096]):
         raise UnreadableFile("binary", "It is a binary file, not a CSV file.")
     cr_only = "\n" not in text_head and "\r" in text_head
@@ -73,7 +75,7 @@ def sniff_dialect(file: FileInput) -> Dialect:
         # Thousands of columns: the header row goes on past the sample. Read all of it, or
         # the columns after the cut would be reported missing although they are there.
         long_head = source.head(HEADER_MAX)
-        text = long_head[bom_len:].decode(encoding, errors="replace")
+        text = sniff.decode_text(long_head[bom_len:], encoding)
         header, header_row, complete = _header(
             text.replace("\r", "\n") if cr_only else text, delimiter
         )

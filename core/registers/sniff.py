@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 from collections.abc import Iterable
 
 from core.registers.errors import UnreadableFile
@@ -84,6 +85,41 @@ def is_utf8(blocks: Iterable[bytes]) -> bool:
     except UnicodeDecodeError:
         return False
     return True
+
+
+# A well-formed multi-byte UTF-8 character. In Windows-1252 text these byte pairs are
+# "Ã¤"-like letter pairs that Finnish text never has, so one of them means UTF-8 lines.
+_UTF8_CHARACTER = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+MIXED_PREFIX = "utf-8+"
+"""``utf-8+cp1252``: lines that are UTF-8 are read as such, the others in the legacy one."""
+
+
+def has_utf8_characters(blocks: Iterable[bytes]) -> bool:
+    """Whether a file that is not UTF-8 as a whole still has UTF-8 encoded letters (a file
+    pasted together from two exports): read as one legacy encoding, they would be garbled."""
+    tail = b""
+    for block in blocks:
+        if _UTF8_CHARACTER.search(tail + block):
+            return True
+        tail = block[-3:]
+    return False
+
+
+def decode_text(data: bytes, encoding: str) -> str:
+    """``data`` decoded, line by line for a mixed file (``MIXED_PREFIX``)."""
+    if not encoding.startswith(MIXED_PREFIX):
+        return data.decode(encoding, errors="replace")
+    return "".join(decode_line(line, encoding) for line in data.splitlines(keepends=True))
+
+
+def decode_line(line: bytes, encoding: str) -> str:
+    """One line of a mixed file: UTF-8 if it is, else the legacy encoding."""
+    try:
+        return line.decode("utf-8")
+    except UnicodeDecodeError:
+        return line.decode(encoding.removeprefix(MIXED_PREFIX), errors="replace")
 
 
 def legacy_encoding(sample: bytes) -> str:

@@ -112,3 +112,15 @@ def test_python_m_bot_validate_runs_as_a_process(files: dict[str, Path]) -> None
     )
     assert proc.returncode == 1, proc.stderr
     assert json.loads(proc.stdout)["files"][0]["error_count"] == 1
+
+
+def test_a_file_mixing_utf8_and_windows_1252_is_never_a_silently_garbled_import_file(
+    tmp_path: Path,
+) -> None:
+    source = ROOT / "tests" / "data" / "hostile" / "mixed_encodings_utf8_and_cp1252.csv"
+    normalized = tmp_path / "out.csv"
+    code, out = run([str(source), "--normalized", str(normalized)])
+    assert code == 0
+    assert "encoding_mixed" in out
+    text = normalized.read_text(encoding="utf-8-sig")
+    assert "Sähköjohto" in text and "Ã" not in text
