@@ -69,6 +69,7 @@ from handlers.commands import CommandRouter
 from handlers.deps import Deps
 from handlers.messages import t
 from handlers.registry import Registrar
+from handlers.rejudge import FetchFailed, known_for, rejudge_inventory
 from handlers.slack_failures import SLACK_FAILURES, describe, transient
 
 log = logging.getLogger(__name__)
@@ -427,14 +428,7 @@ class FileIntake:
     ) -> str:
         data = self._fetch(client, claim.file_id, name)
         self._renew(claim)
-        known = KnownRegisters()
-        if onboarding is not None:
-            with self.deps.uow() as uow:
-                known = RegistersRepository(uow.session).known(onboarding.id)
-            if not onboarding.situation.stock_moved:
-                # A checked inventory file is no inventory transaction: until balances are
-                # entered, no product's tracking is locked by it.
-                known = known.without(Register.INVENTORY)
+        known = KnownRegisters() if onboarding is None else known_for(self.deps, onboarding)
         valuation = onboarding.valuation if onboarding else None
 
         def show_progress(rows: int) -> None:
@@ -463,6 +457,16 @@ class FileIntake:
         )
         self._edit(client, share, reply_ts, text, blocks)
         self._upload_outputs(client, share, claim, file, result, lang)
+        if onboarding is not None and result.register is Register.PRODUCTS and result.snapshot:
+            rejudge_inventory(
+                self.deps,
+                client,
+                self._fetch_again,
+                channel_id=share.channel_id,
+                onboarding=onboarding,
+                products=result,
+                products_processed_id=claim.id,
+            )
         if onboarding is not None and result.register is not None:
             begin_step(
                 self.deps,
@@ -504,6 +508,14 @@ class FileIntake:
             if refusal.key == "registers.refused.too_large":
                 raise Refusal(refusal.key, size=f">{limit_mb}", limit=limit_mb) from refusal
             raise
+
+    def _fetch_again(self, client: WebClient, file_id: str, name: str) -> bytes:
+        try:
+            return self._fetch(client, file_id, name)
+        except (Refusal, DownloadUnavailable) as error:
+            raise FetchFailed(type(error).__name__) from error
+        except SLACK_FAILURES as error:
+            raise FetchFailed(describe(error)) from error
 
     def _store(
         self,

@@ -117,9 +117,13 @@ Files checked together (several files to `validate`, or uploads in one onboardin
 suppliers → customers → products → inventory: `products.supplier` must be a supplier number,
 `inventory.product` a product number, and the products' `batch_tracking` / `serial_numbers`
 decide the inventory's batch and serial rules. In an onboarding the bot remembers, per
-register, the keys and flags of the latest error-free file; a products file that changes the
-tracking of a product that already has a balance is an error. Inventory rules depend on the
-valuation method (`/rackbeat set valuation`, `--valuation`).
+register, the keys and flags of the latest error-free file. Slack files are checked as they
+arrive, so an error-free products file checks again every inventory file that was judged on
+older products (shared before it, in the same message or earlier) and replaces that file's
+verdict in its thread. Once initial balances have been marked done (stock has moved), a
+products file that changes the tracking of a product with a balance is an error; a checked
+inventory file alone locks nothing. Inventory rules depend on the valuation method
+(`/rackbeat set valuation`, `--valuation`).
 
 ## Reports
 

@@ -40,6 +40,20 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "…and {count} more kinds of issue: every one is in the error report.",
         "fi": "…ja {count} muuta ongelmatyyppiä: kaikki ovat virheraportissa.",
     },
+    "registers.recheck.note": {
+        "en": ":arrows_counterclockwise: Checked again: *{products}* arrived after *{name}* "
+        "was checked, and inventory is judged against the products.",
+        "fi": ":arrows_counterclockwise: Tarkistettu uudelleen: *{products}* tuli vasta "
+        "tiedoston *{name}* tarkistuksen jälkeen, ja saldot tarkistetaan tuotteita vasten.",
+    },
+    "registers.recheck.share_again": {
+        "en": ":warning: *{name}* was checked before *{products}*: its verdict above is out of "
+        "date and I can't fetch the file again. Share it again to check it against the new "
+        "products.",
+        "fi": ":warning: *{name}* tarkistettiin ennen tiedostoa *{products}*: yllä oleva tulos "
+        "on vanhentunut, enkä saa tiedostoa haettua uudelleen. Jaa se uudelleen, niin tarkistan "
+        "sen uusia tuotteita vasten.",
+    },
     "registers.report.comment": {
         "en": "Every issue of {name}, row by row.",
         "fi": "Kaikki tiedoston {name} ongelmat riveittäin.",

@@ -14,6 +14,7 @@ from core.onboarding.service import OnboardingService
 from core.onboarding.snapshot import Channel, OnboardingSnapshot
 from core.onboarding.steps import StepId, StepState, Valuation
 from core.onboarding.texts import text
+from handlers.messages import t
 from tests.harness import BotUnderTest
 
 CHANNEL = "C0GUARDS"
@@ -137,3 +138,32 @@ def test_a_checked_inventory_file_does_not_lock_product_tracking(bot: BotUnderTe
     switched_on = share(bot, ("tuotteet2.csv", PRODUCTS_WITH_BATCHES))
     said = thread_text(bot.slack, switched_on)
     assert "is ready to import" in said, said
+
+
+# --- item 4: several files in one message are judged in the documented order ---------------
+
+
+def test_inventory_shared_before_its_products_in_one_message_is_judged_against_them(
+    bot: BotUnderTest,
+) -> None:
+    _settings_done(bot)
+    message = share(bot, ("saldot.csv", INVENTORY), ("tuotteet.csv", PRODUCTS_WITH_BATCHES))
+    said = thread_text(bot.slack, message)
+    assert "*saldot.csv* is ready to import" not in said, said
+    assert t("registers.code.batch_missing", "en") in said
+    assert t("registers.recheck.note", "en", name="saldot.csv", products="tuotteet.csv") in said
+    uploads = {f.name for f in bot.slack.uploads if f.thread_ts == message.ts}
+    assert "saldot-errors.csv" in uploads
+
+
+def test_a_products_file_in_a_later_message_re_judges_the_clean_inventory(
+    bot: BotUnderTest,
+) -> None:
+    _settings_done(bot)
+    share(bot, ("tuotteet.csv", PRODUCTS))
+    inventory = share(bot, ("saldot.csv", INVENTORY))
+    assert "*saldot.csv* is ready to import" in thread_text(bot.slack, inventory)
+    share(bot, ("tuotteet2.csv", PRODUCTS_WITH_BATCHES))
+    said = thread_text(bot.slack, inventory)
+    assert "*saldot.csv* is ready to import" not in said
+    assert t("registers.code.batch_missing", "en") in said
