@@ -12,8 +12,8 @@ from bot.localslack.methods import message_event
 from bot.localslack.state import Message
 from core.onboarding.service import OnboardingService
 from core.onboarding.snapshot import Channel, OnboardingSnapshot
-from core.onboarding.steps import StepId, StepState, Valuation
-from core.onboarding.texts import text
+from core.onboarding.steps import STEPS, StepId, StepState, Valuation
+from core.onboarding.texts import Language, text
 from handlers.messages import t
 from tests.harness import BotUnderTest
 
@@ -167,3 +167,21 @@ def test_a_products_file_in_a_later_message_re_judges_the_clean_inventory(
     said = thread_text(bot.slack, inventory)
     assert "*saldot.csv* is ready to import" not in said
     assert t("registers.code.batch_missing", "en") in said
+
+
+# --- item 7: one numbering of the steps everywhere -----------------------------------------
+
+
+def test_help_steps_numbers_the_steps_as_the_checklist_and_done_n_marks_that_step(
+    bot: BotUnderTest,
+) -> None:
+    run(bot, "start Acme Oy")
+    said = run(bot, "help steps")
+    lines = [line for line in said.splitlines() if line[:1].isdigit()]
+    assert len(lines) == len(STEPS)
+    for entry, line in zip(STEPS, lines, strict=True):
+        assert line.startswith(f"{entry.position}. {entry.title_in(Language.EN)} (`{entry.id}`)")
+    fourth = next(line for line in lines if line.startswith("4. "))
+    run(bot, "done 4")
+    done = [e.id for e in STEPS if snapshot(bot).step(e.id).state is StepState.DONE]
+    assert len(done) == 1 and f"(`{done[0]}`)" in fourth
