@@ -445,7 +445,7 @@ class FileIntake:
             [file],
             known=known,
             valuation=Valuation(valuation.value) if valuation else None,
-            register_override=register_override(share.text),
+            register_hint=register_override(share.text),
             today=self.deps.clock().date(),
             progress=Throttle(show_progress),
         ).files[0]

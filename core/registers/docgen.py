@@ -74,6 +74,7 @@ FILE_CODES = (
     "extra_fields",
     "encoding_replaced",
     "encoding_mixed",
+    "register_hint_overruled",
 )
 
 _INTRO = f"""# Register CSV formats
@@ -106,7 +107,9 @@ report. Generated from `core/registers/columns.py` and `codes.py` by
 ## Recognising the register
 
 The register is the one whose required columns the header names best; the file name breaks
-a tie (`asiakkaat.csv`, `suppliers.csv`…), else name it (`--register`). Header names are
+a tie (`asiakkaat.csv`, `suppliers.csv`…), else name it (`--register`). A register named in
+the Slack message the file is shared with also only breaks ties: a header with every required
+column of another register wins, with the warning `register_hint_overruled`. Header names are
 compared ignoring case, spaces, `_`, `-`, `.` and `:`. A missing required column is a
 file-level error that names the closest header present ("did you mean"); unknown columns are
 warnings and are left out of the normalized file.

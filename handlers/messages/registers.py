@@ -148,6 +148,7 @@ _FI_TITLES = {
     "extra_fields": "Rivillä enemmän kenttiä kuin otsikoita",
     "encoding_replaced": "Merkkejä, joita ei voitu lukea",
     "encoding_mixed": "UTF-8 ja Windows-1252 sekaisin samassa tiedostossa",
+    "register_hint_overruled": "Otsikkorivi nimeää eri rekisterin kuin viesti",
     "valuation_unknown": "Arvostusmenetelmä tuntematon",
     "products_not_known": "Tuotenumeroita ei tarkistettu",
     "suppliers_not_known": "Toimittajanumeroita ei tarkistettu",

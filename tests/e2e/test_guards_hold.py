@@ -185,3 +185,27 @@ def test_help_steps_numbers_the_steps_as_the_checklist_and_done_n_marks_that_ste
     run(bot, "done 4")
     done = [e.id for e in STEPS if snapshot(bot).step(e.id).state is StepState.DONE]
     assert len(done) == 1 and f"(`{done[0]}`)" in fourth
+
+
+# --- item 8: a clear header beats the message text -----------------------------------------
+
+
+def test_a_clear_products_header_beats_customers_in_the_message_and_the_conflict_is_said(
+    bot: BotUnderTest,
+) -> None:
+    run(bot, "start Acme Oy")
+    message = share(bot, ("lista.csv", PRODUCTS), message="customers list attached")
+    said = thread_text(bot.slack, message)
+    assert "*lista.csv* is ready to import: products" in said, said
+    assert t("registers.code.register_hint_overruled", "en") in said
+
+
+def test_the_message_text_still_breaks_a_tie_between_customers_and_suppliers(
+    bot: BotUnderTest,
+) -> None:
+    run(bot, "start Acme Oy")
+    parties = "number;name;group;vat_zone;payment_terms\n500;Tukku;1;1;30\n"
+    message = share(bot, ("data.csv", parties), message="suppliers for import")
+    said = thread_text(bot.slack, message)
+    assert "*data.csv* is ready to import: suppliers" in said, said
+    assert t("registers.code.register_hint_overruled", "en") not in said
