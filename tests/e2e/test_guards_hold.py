@@ -209,3 +209,13 @@ def test_the_message_text_still_breaks_a_tie_between_customers_and_suppliers(
     said = thread_text(bot.slack, message)
     assert "*data.csv* is ready to import: suppliers" in said, said
     assert t("registers.code.register_hint_overruled", "en") not in said
+
+
+# --- item 9: row ranges say the real range --------------------------------------------------
+
+
+def test_an_issue_on_300_rows_names_rows_2_to_301(bot: BotUnderTest) -> None:
+    rows = "".join(f"{n};Tuote {n};Työkalut;1;1\n" for n in range(1, 301))
+    message = share(bot, ("tuotteet.csv", "number;name;group;cost_price;sales_price\n" + rows))
+    said = thread_text(bot.slack, message)
+    assert "rows 2–301 (300×)" in said, said
