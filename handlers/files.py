@@ -608,6 +608,9 @@ class FileIntake:
 
 def _refusal_for(result: FileResult) -> Refusal:
     code = result.issues[0].code if result.issues else "not_text"
+    line = result.issues[0].row if result.issues else None
+    if code == "binary" and line is not None:
+        return Refusal("registers.refused.control_characters", line=line)
     if code in ("binary", "spreadsheet", "not_text"):
         return Refusal("registers.refused.not_csv")
     if code in ("html", "empty", "header_only"):

@@ -90,7 +90,8 @@ report. Generated from `core/registers/columns.py` and `codes.py` by
   file that mixes UTF-8 lines with Windows-1252 ones is read line by line, each in its own
   encoding, with the warning `encoding_mixed` (its encoding is reported as `utf-8+cp1252`).
   Files that are empty, header-only, binary, images, zip/Excel workbooks or HTML pages are
-  refused.
+  refused; so is a file with control characters (other than tab, CR and LF) anywhere, not only
+  near its start, and the refusal names the line.
 - **Delimiters**: `;`, `,`, tab and `|`, recognised from the first lines. Quoting as Excel
   writes it (`"a ""b"" c"`, line breaks inside quotes); CRLF, LF and old-Mac CR line ends.
 - **Rows**: the header is row 1, the first data row is row 2, as a spreadsheet shows them: a

@@ -152,7 +152,7 @@ def choose_register(
 
 
 def unreadable_result(name: str, error: UnreadableFile) -> FileResult:
-    issue = Issue(Severity.ERROR, None, None, error.code, None, error.reason)
+    issue = Issue(Severity.ERROR, error.row, None, error.code, None, error.reason)
     return FileResult(
         file=name, error_count=1, counts={error.code: 1}, issues=[issue], unreadable=True
     )

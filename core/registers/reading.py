@@ -66,6 +66,14 @@ def sniff_dialect(file: FileInput) -> Dialect:
     text_head = sniff.decode_text(head[bom_len:], encoding)
     if sniff.looks_binary(text_head[:4096]):
         raise UnreadableFile("binary", "It is a binary file, not a CSV file.")
+    line = sniff.first_control_line(_after(source, bom_len), encoding.removeprefix("utf-8+"))
+    if line is not None:
+        raise UnreadableFile(
+            "binary",
+            f"Line {line} has control characters that text never has: the file is damaged or "
+            "binary, not a CSV to import.",
+            row=line,
+        )
     cr_only = "\n" not in text_head and "\r" in text_head
     if cr_only:
         text_head = text_head.replace("\r", "\n")
@@ -86,6 +94,14 @@ def sniff_dialect(file: FileInput) -> Dialect:
                 "row of a register CSV.",
             )
     return Dialect(encoding, bom_len, delimiter, header, header_row, cr_only)
+
+
+def _after(source: ByteSource, skip: int) -> Iterator[bytes]:
+    """The file's blocks without its first ``skip`` bytes (the byte-order mark)."""
+    blocks = source.blocks()
+    first = next(blocks, b"")
+    yield first[skip:]
+    yield from blocks
 
 
 def _header(text_head: str, delimiter: str) -> tuple[tuple[str, ...], int, bool]:

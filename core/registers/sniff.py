@@ -75,6 +75,36 @@ def looks_binary(text_head: str) -> bool:
     return bad > 0
 
 
+_CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def first_control_line(blocks: Iterable[bytes], encoding: str) -> int | None:
+    """The first line (1-based) with a control character other than tab, CR and LF.
+
+    The same judgement as ``looks_binary`` on the start, over the whole file: one stray byte
+    deep in a file must not reach the import-ready copy when the same byte near the top gets
+    the file refused. Byte-wise for one-byte encodings and UTF-8 (a byte below 0x20 is that
+    character there), on decoded text for UTF-16/32.
+    """
+    wide = encoding.startswith(("utf-16", "utf-32"))
+    decoder = codecs.getincrementaldecoder(encoding)(errors="replace") if wide else None
+    lines = 1
+    for block in blocks:
+        if decoder is not None:
+            text = decoder.decode(block)
+            found = _CONTROL_CHARS.search(text)
+            if found:
+                return lines + text.count("\n", 0, found.start())
+            lines += text.count("\n")
+            continue
+        hit = _CONTROL_BYTES.search(block)
+        if hit:
+            return lines + block.count(b"\n", 0, hit.start())
+        lines += block.count(b"\n")
+    return None
+
+
 def is_utf8(blocks: Iterable[bytes]) -> bool:
     """Whether the whole byte stream decodes as UTF-8 (checked block by block)."""
     decoder = codecs.getincrementaldecoder("utf-8")()

@@ -130,6 +130,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "uudelleenohjauksia Slack-tunnukseni kanssa. Jaa tiedosto uudelleen; jos tämä toistuu, "
         "kerro botin ylläpitäjälle.",
     },
+    "registers.refused.control_characters": {
+        "en": ":no_entry: {name} has control characters on line {line} that text never has: "
+        "the file is damaged or binary, and I don't pass them on to an import file. Save it "
+        "from Excel again as “CSV UTF-8” and share that.",
+        "fi": ":no_entry: Tiedoston {name} rivillä {line} on ohjausmerkkejä, joita tekstissä ei "
+        "koskaan ole: tiedosto on vioittunut tai binääritiedosto, enkä vie niitä tuontitiedostoon. "
+        "Tallenna se Excelistä uudelleen muodossa ”CSV UTF-8” ja jaa se.",
+    },
     "registers.refused.other": {
         "en": ":no_entry: I can't read {name}: {reason}",
         "fi": ":no_entry: En pysty lukemaan tiedostoa {name}: {reason}",

@@ -188,3 +188,12 @@ def test_a_directory_is_named_as_a_directory(tmp_path: Path) -> None:
     code, out = run([str(tmp_path)])
     assert code == 2
     assert "is a directory" in out and "No such file" not in out
+
+
+def test_control_characters_after_the_first_4k_are_refused_like_at_the_top(tmp_path: Path) -> None:
+    source = ROOT / "tests" / "data" / "hostile" / "control_characters_after_first_4k.csv"
+    normalized = tmp_path / "out.csv"
+    code, out = run([str(source), "--normalized", str(normalized)])
+    assert code == 2
+    assert "Line 302 has control characters" in out
+    assert not normalized.exists()
