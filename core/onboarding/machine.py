@@ -386,6 +386,18 @@ def next_step(situation: Situation) -> StepId | None:
     return None
 
 
+def needs_attention(situation: Situation) -> StepId | None:
+    """A settled step that the world has since contradicted: numbering marked done while the
+    latest check finds a problem (a collision after go-live). Its history stays as it is; the
+    checklist, ``next`` and App Home point at it until the numbers are OK again."""
+    if (
+        situation.state(StepId.NUMBERING) is StepState.DONE
+        and situation.numbering.verdict is Verdict.NOT_OK
+    ):
+        return StepId.NUMBERING
+    return None
+
+
 # --- the valuation method ----------------------------------------------------------------
 
 

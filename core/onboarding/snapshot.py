@@ -16,6 +16,7 @@ from core.onboarding.machine import (
     Refusal,
     Situation,
     check,
+    needs_attention,
     next_step,
     progress,
 )
@@ -98,6 +99,12 @@ class OnboardingSnapshot:
     @property
     def next_step(self) -> StepView | None:
         step_id = next_step(self.situation)
+        return None if step_id is None else self.step(step_id)
+
+    @property
+    def attention(self) -> StepView | None:
+        """A settled step that needs looking at again (``machine.needs_attention``)."""
+        step_id = needs_attention(self.situation)
         return None if step_id is None else self.step(step_id)
 
     @property

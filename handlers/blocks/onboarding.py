@@ -3,7 +3,7 @@ announcement): pure functions of core's snapshots."""
 
 from __future__ import annotations
 
-from core.onboarding.machine import Action
+from core.onboarding.machine import Action, numbering_detail
 from core.onboarding.snapshot import (
     AuditAction,
     AuditEntry,
@@ -42,7 +42,18 @@ def next_message(next_step: NextStep) -> SlackMessage:
     language = snapshot.language.value
     view = next_step.step
     if view is None:
-        text = t("onboarding.next.none", language)
+        attention = snapshot.attention
+        text = (
+            t("onboarding.next.none", language)
+            if attention is None
+            else t(
+                "onboarding.next.attention",
+                language,
+                position=attention.position,
+                title=attention.step.title.get(language),
+                detail=numbering_detail(snapshot.numbering, language),
+            )
+        )
         return SlackMessage(text, [section(text)])
     heading = t(
         "onboarding.next.heading",

@@ -318,3 +318,47 @@ def test_a_value_changed_after_the_check_holds_done_numbering_until_the_next_che
     run(bot, "numbering check")
     run(bot, "done numbering")
     assert "the numbering is not OK yet (orders: OK, invoices:" in said_to(slack, ANN)
+
+
+def test_a_collision_after_go_live_points_the_checklist_next_and_app_home_at_numbering(
+    bot: BotUnderTest, slack: LocalSlack, clock: Clock
+) -> None:
+    from core.onboarding.service import OnboardingService
+    from core.onboarding.snapshot import Channel
+    from core.onboarding.steps import StepId, StepState
+
+    run(bot, "start Testi Oy")
+    set_up(bot, 20_000)
+    run(bot, "numbering check")
+    for command in (
+        "done login",
+        "done settings",
+        "set valuation fifo",
+        "skip customers",
+        "skip products",
+        "skip suppliers",
+        "skip batch_serial",
+        "done initial_balances",
+        "done access_rights",
+        "skip previous_orders",
+        "done numbering",
+    ):
+        run(bot, command)
+    run(bot, "next")
+    assert said_to(slack, ANN) == t("onboarding.next.none", "en")
+
+    clock.advance(hours=1)
+    run(bot, f"numbering set invoice rackbeat-next {BLOCK + 5}")  # inside Netvisor's block
+    run(bot, "numbering check")
+    where = Channel(slack.team_id, CHANNEL)
+    snapshot = OnboardingService(bot.deps.uow).snapshot(where)
+    assert snapshot.step(StepId.NUMBERING).state is StepState.DONE  # history stays
+    attention = "needs attention"
+    run(bot, "next")
+    assert attention in said_to(slack, ANN) and "invoices:" in said_to(slack, ANN)
+    checklist = slack.message(CHANNEL, str(snapshot.checklist_ts))
+    assert checklist is not None
+    assert "Needs attention:* 10." in str(checklist.blocks)
+    bot.driver.open_home(user=ANN)
+    bot.settle()
+    assert "Needs attention: 10." in str(slack.homes[ANN].view["blocks"])
