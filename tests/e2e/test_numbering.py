@@ -362,3 +362,16 @@ def test_a_collision_after_go_live_points_the_checklist_next_and_app_home_at_num
     bot.driver.open_home(user=ANN)
     bot.settle()
     assert "Needs attention: 10." in str(slack.homes[ANN].view["blocks"])
+
+
+def test_rackbeat_only_with_rackbeat_next_at_netvisor_s_largest_plus_one_can_be_done(
+    bot: BotUnderTest, slack: LocalSlack
+) -> None:
+    run(bot, "start Testi Oy")
+    run(bot, "numbering strategy rackbeat-only")
+    for series, largest in (("order", 5_000), ("invoice", 200_000)):
+        run(bot, f"numbering set {series} netvisor-max {largest}")
+        run(bot, f"numbering set {series} rackbeat-next {largest + 1}")
+    run(bot, "numbering check")
+    run(bot, "done numbering")
+    assert said_to(slack, ANN).startswith(":white_check_mark:"), said_to(slack, ANN)
