@@ -212,7 +212,8 @@ def test_setup_modal_refuses_bad_numbers_in_place(bot: BotUnderTest, slack: Loca
     }
     reply = bot.driver.submit_view(modal, values, user=ANN)
     assert reply.json["response_action"] == "errors"
-    assert set(reply.json["errors"]) == {"value.invoice.rackbeat-next"}
+    # Every mistake at once, each on its own field (critical 7 days is above warning 3 days).
+    assert set(reply.json["errors"]) == {"value.invoice.rackbeat-next", "threshold.critical_days"}
 
 
 def test_connect_tests_live_stores_encrypted_and_never_shows_the_token(
@@ -283,7 +284,7 @@ def test_bad_arguments_get_a_clear_answer(
 ) -> None:
     run(bot, "start Testi Oy")
     run(bot, text)
-    first_words = t(key, "en", value="X", valid="Y").split("`")[0][:12]
+    first_words = t(key, "en", value="X", valid="Y", max="Z").split("`")[0][:12]
     assert first_words in said_to(slack, ANN)
 
 
@@ -375,3 +376,37 @@ def test_rackbeat_only_with_rackbeat_next_at_netvisor_s_largest_plus_one_can_be_
     run(bot, "numbering check")
     run(bot, "done numbering")
     assert said_to(slack, ANN).startswith(":white_check_mark:"), said_to(slack, ANN)
+
+
+@pytest.mark.parametrize("typed", ["12345678901234567890123456", "12 34", "0", "2147483648"])
+def test_numbering_set_refuses_what_a_series_cannot_hold_and_says_the_range(
+    bot: BotUnderTest, slack: LocalSlack, typed: str
+) -> None:
+    run(bot, "start Testi Oy")
+    run(bot, f"numbering set invoice rackbeat-next {typed}")
+    said = said_to(slack, ANN)
+    assert "from 1 to 2,147,483,647" in said, said
+    run(bot, "numbering set invoice rackbeat-next 1 000 000")
+    assert "from 1 to" not in said_to(slack, ANN)
+
+
+def test_setup_modal_puts_a_numbers_threshold_error_on_the_numbers_field(
+    bot: BotUnderTest, slack: LocalSlack
+) -> None:
+    run(bot, "start Testi Oy")
+    run(bot, "numbering")
+    status = status_post(slack)
+    button, block_id = element(status, ACTION_SETUP)
+    bot.driver.click(button, user=ANN, channel=CHANNEL, message_ts=status.ts, block_id=block_id)
+    bot.settle()
+    modal = slack.open_modal(ANN)
+    assert modal is not None
+    values = {
+        "threshold.warning_days": {"value": {"type": "number_input", "value": "30"}},
+        "threshold.warning_numbers": {"value": {"type": "number_input", "value": "100"}},
+        "threshold.critical_days": {"value": {"type": "number_input", "value": "7"}},
+        "threshold.critical_numbers": {"value": {"type": "number_input", "value": "1000"}},
+    }
+    reply = bot.driver.submit_view(modal, values, user=ANN)
+    assert reply.json["response_action"] == "errors"
+    assert set(reply.json["errors"]) == {"threshold.critical_numbers"}
