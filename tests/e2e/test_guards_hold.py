@@ -219,3 +219,15 @@ def test_an_issue_on_300_rows_names_rows_2_to_301(bot: BotUnderTest) -> None:
     message = share(bot, ("tuotteet.csv", "number;name;group;cost_price;sales_price\n" + rows))
     said = thread_text(bot.slack, message)
     assert "rows 2–301 (300×)" in said, said
+
+
+# --- Low: history pages ------------------------------------------------------------------
+
+
+def test_history_minus_one_is_no_page_and_a_huge_page_says_how_many_there_are(
+    bot: BotUnderTest,
+) -> None:
+    run(bot, "start Acme Oy")
+    assert run(bot, "history -1").endswith(text("onb.invalid.page", "en", value="-1"))
+    said = run(bot, "history 99999999999")
+    assert said.endswith(text("onb.history.page_out_of_range", "en", page=99999999999, pages=1))
