@@ -299,6 +299,12 @@ _UI: dict[str, dict[str, str]] = {
         "en": "Next: {position}. {title}",
         "fi": "Seuraavaksi: {position}. {title}",
     },
+    "onboarding.members.unknown": {
+        "en": "Slack knows nobody with the id {users} in this workspace, so nobody was added. "
+        "Mention people instead: `/rackbeat members add @name`.",
+        "fi": "Slack ei tunne tässä työtilassa ketään tunnuksella {users}, joten ketään ei "
+        "lisätty. Mainitse henkilöt: `/rackbeat members add @nimi`.",
+    },
     "onboarding.home.attention": {
         "en": ":warning: Needs attention: {position}. {title} ({detail})",
         "fi": ":warning: Vaatii huomiota: {position}. {title} ({detail})",

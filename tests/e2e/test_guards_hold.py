@@ -231,3 +231,23 @@ def test_history_minus_one_is_no_page_and_a_huge_page_says_how_many_there_are(
     assert run(bot, "history -1").endswith(text("onb.invalid.page", "en", value="-1"))
     said = run(bot, "history 99999999999")
     assert said.endswith(text("onb.history.page_out_of_range", "en", page=99999999999, pages=1))
+
+
+# --- Low: members are people Slack knows ---------------------------------------------------
+
+
+@pytest.mark.parametrize("nobody", ["UDAVE", "U00", "W123ABC"])
+def test_members_add_refuses_an_id_slack_knows_no_one_by(bot: BotUnderTest, nobody: str) -> None:
+    bot.slack.invent_users = False  # as real Slack: users.info says user_not_found
+    run(bot, "start Acme Oy")
+    said = run(bot, f"members add {nobody}")
+    assert said.endswith(t("onboarding.members.unknown", "en", users=f"`{nobody}`")), said
+    assert snapshot(bot).member_ids == {ANN}
+
+
+def test_members_add_still_adds_a_known_person(bot: BotUnderTest) -> None:
+    bot.slack.invent_users = False
+    bot.slack.add_user("U0BOB", "bob")
+    run(bot, "start Acme Oy")
+    run(bot, "members add <@U0BOB|bob>")
+    assert snapshot(bot).member_ids == {ANN, "U0BOB"}
