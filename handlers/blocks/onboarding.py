@@ -27,7 +27,7 @@ from handlers.blocks.checklist import (
 )
 from handlers.messages import CATALOG, t
 
-NOTE_CHARS = 160
+NOTE_CHARS = 600
 STEP_ACTIONS = {
     AuditAction.STEP_BEGIN: Action.BEGIN,
     AuditAction.STEP_DONE: Action.DONE,
@@ -149,8 +149,9 @@ def history_line(entry: AuditEntry, language: str) -> str:
     if entry.outcome is not Outcome.APPLIED:
         what = f"{what} — _{t(f'onboarding.history.{entry.outcome.value}', language)}_"
     if entry.note and entry.outcome is not Outcome.DENIED:
-        # One line per entry: a refusal's first line says enough, `next` explains the rest.
-        note = " ".join(entry.note.split("\n", 1)[0].split())
+        # One line per entry, with every reason: a refusal with several lists them as bullets
+        # after a headline that on its own says nothing ("can't be marked done (now to do):").
+        note = " ".join(entry.note.split())
         note = note if len(note) <= NOTE_CHARS else note[: NOTE_CHARS - 1] + "…"
         what = f"{what} — {note}"
     return t(

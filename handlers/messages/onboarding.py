@@ -253,6 +253,14 @@ _UI: dict[str, dict[str, str]] = {
         "en": "numbering alert limits {old} → {new}",
         "fi": "numeroinnin hälytysrajat {old} → {new}",
     },
+    "onboarding.audit.numbering.setup": {
+        "en": "saved the numbering setup",
+        "fi": "tallensi numeroinnin asetukset",
+    },
+    "onboarding.audit.numbering.change": {
+        "en": "changed the numbering settings",
+        "fi": "muutti numeroinnin asetuksia",
+    },
     "onboarding.audit.numbering.connect": {
         "en": "connected {subject} ({new})",
         "fi": "yhdisti: {subject} ({new})",

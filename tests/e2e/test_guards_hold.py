@@ -251,3 +251,27 @@ def test_members_add_still_adds_a_known_person(bot: BotUnderTest) -> None:
     run(bot, "start Acme Oy")
     run(bot, "members add <@U0BOB|bob>")
     assert snapshot(bot).member_ids == {ANN, "U0BOB"}
+
+
+# --- Low: the history says what was refused and what was denied -----------------------------
+
+
+def test_history_shows_every_reason_of_a_refusal_and_what_a_denied_numbering_change_was(
+    bot: BotUnderTest,
+) -> None:
+    bot.slack.add_user("U0EVE", "eve")
+    run(bot, "start Acme Oy")
+    refusal = run(bot, "done initial_balances")
+    reasons = [line.removeprefix("• ") for line in refusal.splitlines()[1:]]
+    assert len(reasons) > 1
+    assert (
+        bot.driver.command(
+            "numbering set invoice rackbeat-next 5", user="U0EVE", channel=CHANNEL
+        ).status
+        == 200
+    )
+    bot.settle()
+    history = run(bot, "history")
+    for reason in reasons:
+        assert " ".join(reason.split())[:60] in history, reason
+    assert "numbering value `invoice.rackbeat-next` – → 5" in history, history
