@@ -163,6 +163,33 @@ def register_override(text: str) -> Register | None:
     return named[0] if len(named) == 1 else None
 
 
+# What a register file is called or typed as; anything else is answered only when asked.
+_REGISTER_EXTENSIONS = frozenset({"csv", "tsv", "txt"})
+_REGISTER_TYPES = frozenset({"csv", "tsv", "text", "txt"})
+_REGISTER_MIMETYPES = ("text/csv", "text/plain", "text/tab-separated-values", "application/csv")
+# Words in the sharing message that ask for a check of whatever was shared.
+_ASKING_WORDS = frozenset({"check", "validate", "csv", "tarkista", "tarkistatko", "tarkistus"})
+
+
+def looks_like_register(stub: dict[str, Any], text: str) -> bool:
+    """Whether a shared file is ours to answer: a CSV/TSV/TXT by name or type, or any file
+    when the message names a register or asks for a check. A PNG or PDF dropped in the
+    channel for people is none of our business. A stub without a name or type (Slack
+    Connect shares) is checked: ``files.info`` tells then."""
+    name = str(stub.get("name") or stub.get("title") or "")
+    extension = name.rsplit(".", 1)[-1].casefold() if "." in name else ""
+    filetype = str(stub.get("filetype") or "").casefold()
+    mimetype = str(stub.get("mimetype") or "").casefold()
+    if not (extension or filetype or mimetype):
+        return True
+    if extension in _REGISTER_EXTENSIONS or filetype in _REGISTER_TYPES:
+        return True
+    if mimetype.startswith(_REGISTER_MIMETYPES):
+        return True
+    words = set(re.findall(r"\w+", text.casefold()))
+    return register_override(text) is not None or bool(words & _ASKING_WORDS)
+
+
 def download(
     url: str, token: str, hosts: tuple[str, ...], limit_bytes: int, *, timeout: float = 30.0
 ) -> bytes:
@@ -664,7 +691,7 @@ def register(reg: Registrar, router: CommandRouter, deps: Deps) -> None:
             log.warning("a file_share event without team, channel, ts or files: ignored")
             return
         for stub in files:
-            if isinstance(stub, dict):
+            if isinstance(stub, dict) and looks_like_register(stub, share.text):
                 intake.handle(client, share, stub)
 
     def on_mark_done(ack: Ack, body: dict[str, Any], client: WebClient) -> None:

@@ -275,3 +275,43 @@ def test_history_shows_every_reason_of_a_refusal_and_what_a_denied_numbering_cha
     for reason in reasons:
         assert " ".join(reason.split())[:60] in history, reason
     assert "numbering value `invoice.rackbeat-next` – → 5" in history, history
+
+
+# --- Low: pictures and documents for people are left alone ---------------------------------
+
+
+def _share_picture(bot: BotUnderTest, name: str, mimetype: str, message: str) -> Message:
+    slack = bot.slack
+    stored = slack.add_file(
+        name=name,
+        content=b"\x89PNG\r\n\x1a\n",
+        user=ANN,
+        mimetype=mimetype,
+        filetype=name.rsplit(".", 1)[1],
+    )
+    shared = slack.share_file(CHANNEL, ANN, stored, text=message)
+    assert bot.driver.send_event(message_event(slack, shared)).status == 200
+    bot.settle()
+    return shared
+
+
+@pytest.mark.parametrize(
+    ("name", "mimetype"), [("kuva.png", "image/png"), ("tarjous.pdf", "application/pdf")]
+)
+def test_a_picture_or_pdf_shared_for_people_gets_no_answer(
+    bot: BotUnderTest, name: str, mimetype: str
+) -> None:
+    run(bot, "start Acme Oy")
+    shared = _share_picture(bot, name, mimetype, "here is the offer")
+    assert thread_text(bot.slack, shared) == ""
+    assert bot.slack.calls_to("files.info") == []
+
+
+def test_a_picture_shared_with_a_request_to_check_it_is_told_it_is_no_csv(
+    bot: BotUnderTest,
+) -> None:
+    run(bot, "start Acme Oy")
+    shared = _share_picture(bot, "tuotteet.png", "image/png", "tarkista tuotteet")
+    assert t("registers.refused.not_csv", "en", name="tuotteet.png") in thread_text(
+        bot.slack, shared
+    )
