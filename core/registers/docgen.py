@@ -92,7 +92,8 @@ report. Generated from `core/registers/columns.py` and `codes.py` by
   Files that are empty, header-only, binary, images, zip/Excel workbooks or HTML pages are
   refused; so is a file with control characters (other than tab, CR and LF) anywhere, not only
   near its start, and the refusal names the line.
-- **Delimiters**: `;`, `,`, tab and `|`, recognised from the first lines. Quoting as Excel
+- **Delimiters**: `;`, `,`, tab and `|`, recognised from the first lines, or named by Excel's
+  `sep=;` first line (which, as in Excel, is no row: the header is still row 1). Quoting as Excel
   writes it (`"a ""b"" c"`, line breaks inside quotes); CRLF, LF and old-Mac CR line ends.
 - **Rows**: the header is row 1, the first data row is row 2, as a spreadsheet shows them: a
   quoted value with line breaks is still one row, and blank rows keep their number (they are

@@ -35,6 +35,7 @@ class Dialect:
 
     encoding: str
     bom_len: int
+    """Bytes skipped before the first row: the byte-order mark and Excel's `sep=` line."""
     delimiter: str
     header: tuple[str, ...]
     header_row: int
@@ -74,10 +75,18 @@ def sniff_dialect(file: FileInput) -> Dialect:
             "binary, not a CSV to import.",
             row=line,
         )
+    declared = sniff.excel_separator(text_head)
+    if declared is not None:
+        # Excel's `sep=;` first line names the delimiter and is no row: Excel shows the
+        # header as row 1. It is skipped like the byte-order mark.
+        delimiter, sep_line = declared
+        bom_len += len(sep_line.encode(_plain(encoding)))
+        text_head = text_head[len(sep_line) :]
     cr_only = "\n" not in text_head and "\r" in text_head
     if cr_only:
         text_head = text_head.replace("\r", "\n")
-    delimiter = sniff.sniff_delimiter(text_head)
+    if declared is None:
+        delimiter = sniff.sniff_delimiter(text_head)
     header, header_row, complete = _header(text_head, delimiter)
     if not complete and len(head) == HEAD:
         # Thousands of columns: the header row goes on past the sample. Read all of it, or
@@ -94,6 +103,12 @@ def sniff_dialect(file: FileInput) -> Dialect:
                 "row of a register CSV.",
             )
     return Dialect(encoding, bom_len, delimiter, header, header_row, cr_only)
+
+
+def _plain(encoding: str) -> str:
+    """The codec that encodes text as the file has it (no BOM, no mixed marker)."""
+    codec = encoding.removeprefix(sniff.MIXED_PREFIX)
+    return "utf-8" if codec == "utf-8-sig" else codec
 
 
 def _after(source: ByteSource, skip: int) -> Iterator[bytes]:

@@ -169,6 +169,20 @@ def legacy_encoding(sample: bytes) -> str:
     return "cp1252"
 
 
+_EXCEL_SEPARATOR = re.compile(r'"?sep=([;,\t|])"?[;,\t|]*(?:\r\n|\r|\n)', re.IGNORECASE)
+
+
+def excel_separator(text_head: str) -> tuple[str, str] | None:
+    """Excel's first line ``sep=;`` (it declares the delimiter and is not shown as a row):
+    the delimiter and the line as written, or ``None``.
+
+    >>> excel_separator("sep=;\r\nnumber;name\r\n")
+    (';', 'sep=;\r\n')
+    """
+    found = _EXCEL_SEPARATOR.match(text_head)
+    return None if found is None else (found.group(1), found.group(0))
+
+
 def sniff_delimiter(text_head: str) -> str:
     """The delimiter that splits the first lines into the same number (>1) of fields.
 
