@@ -160,6 +160,8 @@ _SET_TARGETS = frozenset(
 def parse_valuation(value: str, language: Language | str = Language.EN) -> Valuation:
     method = _VALUATION_NAMES.get(normalise(value))
     if method is None:
+        if not value.strip():  # nothing typed: ask, don't echo empty backticks
+            raise InvalidArgument(text("onb.missing.valuation", language))
         raise InvalidArgument(text("onb.invalid.valuation", language, value=value.strip()))
     return method
 
@@ -188,6 +190,8 @@ _LANGUAGE_NAMES: Mapping[str, Language] = MappingProxyType(
 def parse_language(value: str, language: Language | str = Language.EN) -> Language:
     chosen = _LANGUAGE_NAMES.get(normalise(value))
     if chosen is None:
+        if not value.strip():
+            raise InvalidArgument(text("onb.missing.language", language))
         raise InvalidArgument(text("onb.invalid.language", language, value=value.strip()))
     return chosen
 

@@ -241,6 +241,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "I can set `valuation`: `/rackbeat set valuation fifo|average`.",
         "fi": "Voin asettaa arvon `valuation`: `/rackbeat set valuation fifo|average`.",
     },
+    "onb.missing.valuation": {
+        "en": "Which valuation method? Use `/rackbeat set valuation fifo` or "
+        "`/rackbeat set valuation average`.",
+        "fi": "Mikä arvostusmenetelmä? Käytä `/rackbeat set valuation fifo` tai "
+        "`/rackbeat set valuation average` (keskihinta).",
+    },
+    "onb.missing.language": {
+        "en": "Which language? Use `/rackbeat language en` or `/rackbeat language fi`.",
+        "fi": "Mikä kieli? Käytä `/rackbeat language fi` tai `/rackbeat language en`.",
+    },
     "onb.invalid.language": {
         "en": "`{value}` is not a language I speak. Use `/rackbeat language en` or "
         "`/rackbeat language fi`.",

@@ -315,3 +315,19 @@ def test_a_picture_shared_with_a_request_to_check_it_is_told_it_is_no_csv(
     assert t("registers.refused.not_csv", "en", name="tuotteet.png") in thread_text(
         bot.slack, shared
     )
+
+
+# --- Low: nothing typed is asked for, not echoed --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("command", "key"),
+    [("set valuation", "onb.missing.valuation"), ("language", "onb.missing.language")],
+)
+def test_an_empty_argument_is_asked_for_not_echoed_in_empty_backticks(
+    bot: BotUnderTest, command: str, key: str
+) -> None:
+    run(bot, "start Acme Oy")
+    said = run(bot, command)
+    assert "``" not in said
+    assert said.endswith(text(key, "en"))
