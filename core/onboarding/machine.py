@@ -37,7 +37,7 @@ from core.onboarding.steps import (
     StepState,
     Valuation,
 )
-from core.onboarding.texts import Language, format_when, mention, text
+from core.onboarding.texts import Language, format_when, in_every_language, mention, text
 
 
 class Action(StrEnum):
@@ -201,6 +201,7 @@ class StepRefused(TransitionRefused):
         self.situation = situation
         self.refusals = refusals
         super().__init__(self.in_language(language))
+        self.translations = in_every_language(self.in_language)
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -414,19 +415,19 @@ def decide_valuation(
     """
     if situation.valuation is None or method is situation.valuation or not situation.stock_moved:
         return method
-    current = (
-        text(f"onb.valuation.{situation.valuation.value}", language)
-        if situation.valuation
-        else text("onb.valuation.none", language)
-    )
-    raise TransitionRefused(
-        text(
+    recorded = situation.valuation
+
+    def reason(lang: Language | str) -> str:
+        return text(
             "onb.valuation.locked",
-            language,
-            dep=CATALOGUE[StepId.INITIAL_BALANCES].title_in(_lang(language)),
-            current=current,
+            lang,
+            dep=CATALOGUE[StepId.INITIAL_BALANCES].title_in(_lang(lang)),
+            current=text(f"onb.valuation.{recorded.value}", lang),
         )
-    )
+
+    refused = TransitionRefused(reason(language))
+    refused.translations = in_every_language(reason)
+    raise refused
 
 
 # --- the checks made when the module loads -------------------------------------------------

@@ -138,4 +138,5 @@ def audit_entry(event: AuditEvent) -> AuditEntry:
         new_value=event.new_value,
         note=event.note,
         outcome=Outcome(event.outcome),
+        note_translations=event.note_translations,
     )

@@ -6,6 +6,7 @@ transaction, so everything in it is consistent with everything else.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -194,6 +195,11 @@ class AuditEntry:
     new_value: str | None
     note: str | None
     outcome: Outcome
+    note_translations: Mapping[str, str] | None = None
+
+    def note_in(self, language: str) -> str | None:
+        """The note in ``language`` where it was stored in every language, else as written."""
+        return (self.note_translations or {}).get(language) or self.note
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ and is merged into that catalogue, so every string is still found in one place.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -278,6 +279,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fi": "Sivua {page} ei ole: historiassa on {pages} sivu(a).",
     },
 }
+
+
+def in_every_language(render: Callable[[Language], str]) -> dict[str, str]:
+    """``render`` in each language, keyed by its code (``DomainError.translations``)."""
+    return {language.value: render(language) for language in Language}
 
 
 def text(key: str, language: Language | str, /, **params: object) -> str:

@@ -148,10 +148,11 @@ def history_line(entry: AuditEntry, language: str) -> str:
     what = _what(entry, language)
     if entry.outcome is not Outcome.APPLIED:
         what = f"{what} — _{t(f'onboarding.history.{entry.outcome.value}', language)}_"
-    if entry.note and entry.outcome is not Outcome.DENIED:
+    note_text = entry.note_in(language)
+    if note_text and entry.outcome is not Outcome.DENIED:
         # One line per entry, with every reason: a refusal with several lists them as bullets
         # after a headline that on its own says nothing ("can't be marked done (now to do):").
-        note = " ".join(entry.note.split())
+        note = " ".join(note_text.split())
         note = note if len(note) <= NOTE_CHARS else note[: NOTE_CHARS - 1] + "…"
         what = f"{what} — {note}"
     return t(

@@ -331,3 +331,17 @@ def test_an_empty_argument_is_asked_for_not_echoed_in_empty_backticks(
     said = run(bot, command)
     assert "``" not in said
     assert said.endswith(text(key, "en"))
+
+
+def test_refusal_notes_in_the_history_follow_the_language_switch(bot: BotUnderTest) -> None:
+    for command in ("start Acme Oy", "done login", "done settings", "set valuation fifo"):
+        run(bot, command)
+    for command in ("skip products", "skip batch", "done initial_balances"):
+        run(bot, command)
+    run(bot, "set valuation average")  # refused: stock has moved
+    run(bot, "done initial_balances")  # refused: already done
+    run(bot, "language fi")
+    history = run(bot, "history")
+    assert "Arvostusmenetelmää ei voi enää muuttaa" in history, history
+    assert "The valuation method can't be changed" not in history
+    assert "already" not in history
