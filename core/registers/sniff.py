@@ -117,24 +117,23 @@ def is_utf8(blocks: Iterable[bytes]) -> bool:
     return True
 
 
-# A well-formed multi-byte UTF-8 character. In Windows-1252 text these byte pairs are
-# "Ã¤"-like letter pairs that Finnish text never has, so one of them means UTF-8 lines.
-_UTF8_CHARACTER = re.compile(
-    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
-)
 MIXED_PREFIX = "utf-8+"
 """``utf-8+cp1252``: lines that are UTF-8 are read as such, the others in the legacy one."""
 
 
 def has_utf8_characters(blocks: Iterable[bytes]) -> bool:
     """Whether a file that is not UTF-8 as a whole still has UTF-8 encoded letters (a file
-    pasted together from two exports): read as one legacy encoding, they would be garbled."""
-    tail = b""
+    pasted together from two exports): read as one legacy encoding, they would be garbled.
+
+    Decoding as UTF-8 replaces every byte that is not part of a well-formed character; what
+    is left beyond ASCII are real UTF-8 letters. In Windows-1252 text such byte pairs are
+    "Ã¤"-like letters that Finnish text never has. (All in C: 3.5 MB in a few milliseconds.)
+    """
+    decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
     for block in blocks:
-        if _UTF8_CHARACTER.search(tail + block):
+        if not decoder.decode(block).replace("\ufffd", "").isascii():
             return True
-        tail = block[-3:]
-    return False
+    return not decoder.decode(b"", final=True).replace("\ufffd", "").isascii()
 
 
 def decode_text(data: bytes, encoding: str) -> str:
