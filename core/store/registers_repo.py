@@ -261,7 +261,7 @@ class RegistersRepository:
             ValidationResult.onboarding_id == onboarding_id,
             ValidationResult.register == basis,
             ValidationResult.valid.is_(True),
-            ValidationResult.processed_file_id != current,
+            ValidationResult.id < mine.scalar_subquery(),
         )
         query = (
             select(ValidationResult, ProcessedFile)
