@@ -67,7 +67,9 @@ def sniff_dialect(file: FileInput) -> Dialect:
     text_head = sniff.decode_text(head[bom_len:], encoding)
     if sniff.looks_binary(text_head[:4096]):
         raise UnreadableFile("binary", "It is a binary file, not a CSV file.")
-    line = sniff.first_control_line(_after(source, bom_len), encoding.removeprefix("utf-8+"))
+    line = sniff.first_control_line(
+        _after(source, bom_len), encoding.removeprefix(sniff.MIXED_PREFIX)
+    )
     if line is not None:
         raise UnreadableFile(
             "binary",
