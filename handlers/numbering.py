@@ -24,7 +24,14 @@ from core.errors import DomainError, InvalidArgument
 from core.numbering.chart import render_chart
 from core.numbering.checker import CheckInProgress, CheckReport, Delivery
 from core.numbering.commands import Verb, parse_numbering, parse_source
-from core.numbering.model import InputField, Series, Source, Strategy, parse_number
+from core.numbering.model import (
+    TYPED_MAX,
+    InputField,
+    Series,
+    Source,
+    Strategy,
+    parse_typed_number,
+)
 from core.numbering.service import NumberingRefusal, NumberingService, Setup
 from core.numbering.thresholds import Thresholds
 from core.numbering.view import NumberingView
@@ -283,9 +290,9 @@ def parse_setup(values: dict[str, dict[str, Any]], language: str) -> Setup | dic
             if not text:
                 continue
             try:
-                numbers[(series, field)] = parse_number(text)
+                numbers[(series, field)] = parse_typed_number(text)
             except ValueError:
-                errors[block] = t("numbering.modal.not_a_number", language)
+                errors[block] = t("numbering.modal.bad_number", language, max=f"{TYPED_MAX:,}")
     limits: dict[str, int] = {}
     for name in THRESHOLD_FIELDS:
         block = f"threshold.{name}"
@@ -296,6 +303,16 @@ def parse_setup(values: dict[str, dict[str, Any]], language: str) -> Setup | dic
             errors[block] = t("numbering.modal.not_a_number", language)
         else:
             limits[name] = int(text)
+    # Each ordering error goes on the field it is about (the numbers one is not about days).
+    for unit in ("days", "numbers"):
+        critical, warning = limits.get(f"critical_{unit}"), limits.get(f"warning_{unit}")
+        if critical is not None and warning is not None and critical > warning:
+            errors[f"threshold.critical_{unit}"] = t(
+                f"numbering.modal.critical_above_warning_{unit}",
+                language,
+                critical=critical,
+                warning=warning,
+            )
     if errors:
         return errors
     try:

@@ -62,7 +62,14 @@ from core.onboarding.snapshot import (
     Outcome,
 )
 from core.onboarding.steps import STEPS, StepId, StepState, Valuation
-from core.onboarding.texts import Language, format_when, language_of, mention, text
+from core.onboarding.texts import (
+    Language,
+    format_when,
+    in_every_language,
+    language_of,
+    mention,
+    text,
+)
 from core.store.models import Member, Onboarding
 from core.store.models import StepState as StepRow
 from core.store.uow import UnitOfWorkFactory
@@ -447,14 +454,18 @@ class OnboardingService:
             by_user = {member.user_id: member for member in work.row.members}
             for user_id in users:
                 if user_id == work.row.owner_id:
-                    raise TransitionRefused(
-                        text("onb.members.owner_stays", lang, user=mention(user_id))
+                    raise _localized(
+                        TransitionRefused, lang, "onb.members.owner_stays", user=mention(user_id)
                     )
                 member = by_user.get(user_id)
                 if member is None:
                     listed = ", ".join(mention(u) for u in by_user) or "–"
-                    raise InvalidArgument(
-                        text("onb.members.not_member", lang, user=mention(user_id), members=listed)
+                    raise _localized(
+                        InvalidArgument,
+                        lang,
+                        "onb.members.not_member",
+                        user=mention(user_id),
+                        members=listed,
                     )
                 work.row.members.remove(member)
                 work.changes.append(Change(AuditAction.MEMBER_REMOVE, user_id, member.role, None))
@@ -555,6 +566,11 @@ class OnboardingService:
         change = Change(attempt.action, attempt.subject, attempt.old, attempt.new, attempt.note)
         event = audit_event(where, actor, attempt.onboarding_id, self._clock(), change, outcome)
         event.note = _join_notes(attempt.note, refusal.reason)
+        if refusal.translations:
+            event.note_translations = {
+                lang: _join_notes(attempt.note, reason) or ""
+                for lang, reason in refusal.translations.items()
+            }
         try:
             with self._uow() as uow:
                 uow.session.add(event)
@@ -562,6 +578,16 @@ class OnboardingService:
         except SQLAlchemyError:
             # The refusal itself must still reach the user; losing its audit row is logged.
             log.exception("could not record a refused attempt on %s", where)
+
+
+def _localized(
+    kind: type[DomainError], language: Language, key: str, **params: object
+) -> DomainError:
+    """A refusal in ``language`` that also carries its reason in every language (for the
+    history, which is read in the language chosen later)."""
+    refusal = kind(text(key, language, **params))
+    refusal.translations = in_every_language(lambda lang: text(key, lang, **params))
+    return refusal
 
 
 def _language_hint(actor: Actor | None) -> Language:

@@ -68,6 +68,21 @@ _ALL = [
         "`1;A;B;C` under 3 headers",
     ),
     Code(
+        "register_hint_overruled",
+        W,
+        "The header names another register than the message",
+        "The header decides: share the file again with the right register named, or fix the "
+        "header, if this is not the register you meant.",
+        'a products file shared with "customers list attached"',
+    ),
+    Code(
+        "encoding_mixed",
+        W,
+        "UTF-8 and Windows-1252 mixed in one file",
+        "Each line was read in its own encoding; check ä and ö, then save the file as CSV UTF-8.",
+        "rows pasted from a UTF-8 export into a Windows-1252 file",
+    ),
+    Code(
         "encoding_replaced",
         W,
         "Characters that could not be decoded",

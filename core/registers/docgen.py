@@ -88,6 +88,8 @@ FILE_CODES = (
     "header_ambiguous",
     "extra_fields",
     "encoding_replaced",
+    "encoding_mixed",
+    "register_hint_overruled",
 )
 
 _INTRO = (
@@ -100,9 +102,14 @@ report. Generated from `core/registers/columns.py` and `codes.py` by
 ## Reading
 
 - **Encodings**: UTF-8 with or without BOM, UTF-16 with BOM (Excel's "Unicode text"),
-  Windows-1252 and ISO-8859-15 (decided by the bytes 0x80–0x9F and charset-normalizer). Files
-  that are empty, header-only, binary, images, zip/Excel workbooks or HTML pages are refused.
-- **Delimiters**: `;`, `,`, tab and `|`, recognised from the first lines. Quoting as Excel
+  Windows-1252 and ISO-8859-15 (decided by the bytes 0x80–0x9F and charset-normalizer). A
+  file that mixes UTF-8 lines with Windows-1252 ones is read line by line, each in its own
+  encoding, with the warning `encoding_mixed` (its encoding is reported as `utf-8+cp1252`).
+  Files that are empty, header-only, binary, images, zip/Excel workbooks or HTML pages are
+  refused; so is a file with control characters (other than tab, CR and LF) anywhere, not only
+  near its start, and the refusal names the line.
+- **Delimiters**: `;`, `,`, tab and `|`, recognised from the first lines, or named by Excel's
+  `sep=;` first line (which, as in Excel, is no row: the header is still row 1). Quoting as Excel
   writes it (`"a ""b"" c"`, line breaks inside quotes); CRLF, LF and old-Mac CR line ends.
 - **Rows**: the header is row 1, the first data row is row 2, as a spreadsheet shows them: a
   quoted value with line breaks is still one row, and blank rows keep their number (they are
@@ -136,7 +143,9 @@ The register is the one whose required columns the header names best; the file n
 a tie (`asiakkaat.csv`, `suppliers.csv`…), else name it (`--register`, or a word in the
 message the file is shared with in Slack). The file name and the message may name the
 register in any inflection: `tuoterekisteri`, `tuotteita`, `asiakkaat.csv`, `varastosaldot`
-(a word counts when it contains one of the stems {stems}).
+(a word counts when it contains one of the stems {stems}). A register named in the Slack
+message only breaks ties: a header with every required column of another register wins, with
+the warning `register_hint_overruled`.
 
 Header names are compared
 
@@ -164,16 +173,19 @@ read and left out (balances are a file of their own).
 Empty header cells at the end of the row (a trailing delimiter) are ignored with their column;
 an empty header cell between others is an unknown column. Unknown columns are warnings and are
 left out of the normalized file.
-
 ## Across files
 
 Files checked together (several files to `validate`, or uploads in one onboarding) are read
 suppliers → customers → products → inventory: `products.supplier` must be a supplier number,
 `inventory.product` a product number, and the products' `batch_tracking` / `serial_numbers`
 decide the inventory's batch and serial rules. In an onboarding the bot remembers, per
-register, the keys and flags of the latest error-free file; a products file that changes the
-tracking of a product that already has a balance is an error. Inventory rules depend on the
-valuation method (`/rackbeat set valuation`, `--valuation`).
+register, the keys and flags of the latest error-free file. Slack files are checked as they
+arrive, so an error-free products file checks again every inventory file that was judged on
+older products (shared before it, in the same message or earlier) and replaces that file's
+verdict in its thread. Once initial balances have been marked done (stock has moved), a
+products file that changes the tracking of a product with a balance is an error; a checked
+inventory file alone locks nothing. Inventory rules depend on the valuation method
+(`/rackbeat set valuation`, `--valuation`).
 
 ## Reports
 

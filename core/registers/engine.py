@@ -25,6 +25,7 @@ from core.registers.model import (
 from core.registers.reading import Batch, Dialect, iter_batches, sniff_dialect
 from core.registers.rules import Context, rules_for
 from core.registers.rules.base import ISSUE_SCHEMA, empty_issues, issue_frame
+from core.registers.sniff import MIXED_PREFIX
 from core.registers.source import Utf8Stats
 
 Progress = Callable[[int], None]
@@ -39,10 +40,16 @@ def validate_files(
     known: KnownRegisters | None = None,
     valuation: Valuation | None = None,
     register_override: Register | str | None = None,
+    register_hint: Register | str | None = None,
     today: date | None = None,
     progress: Progress | None = None,
 ) -> ValidationRun:
     """Check several files together; results come back in the order of ``files``.
+
+    ``register_override`` (the CLI's ``--register``) decides the register of every file;
+    ``register_hint`` (a register named in a Slack message) only breaks ties: a header with
+    every required column of one register wins over it, with the warning
+    ``register_hint_overruled``.
 
     Suppliers are read before products and products before inventory, so references are
     checked against the files of the same run, or else against ``known`` (the latest
@@ -55,24 +62,36 @@ def validate_files(
     (True, 'products')
     """
     override = Register(register_override) if register_override else None
+    hint = Register(register_hint) if register_hint else None
     today = today or date.today()
     state = known or KnownRegisters()
     results: dict[int, FileResult] = {}
-    readable: list[tuple[int, FileInput, Dialect, Register]] = []
+    readable: list[tuple[int, FileInput, Dialect, Register, Register | None]] = []
     for index, file in enumerate(files):
         try:
             dialect = sniff_dialect(file)
-            register = override or detect_register(dialect.header, file.name)
+            if override is not None:
+                register, overruled = override, None
+            else:
+                register, overruled = choose_register(dialect.header, file.name, hint)
         except UnreadableFile as exc:
             results[index] = unreadable_result(file.name, exc)
             continue
-        readable.append((index, file, dialect, register))
+        readable.append((index, file, dialect, register, overruled))
     ordered = sorted(readable, key=lambda p: _ORDER[p[3]])
-    for position, (index, file, dialect, register) in enumerate(ordered):
+    for position, (index, file, dialect, register, overruled) in enumerate(ordered):
         later = position < len(ordered) - 1
         try:
             result, run_snapshot = _validate(
-                file, dialect, register, state, valuation, today, progress, for_run=later
+                file,
+                dialect,
+                register,
+                state,
+                valuation,
+                today,
+                progress,
+                for_run=later,
+                overruled=overruled,
             )
         except UnreadableFile as exc:
             results[index] = unreadable_result(file.name, exc)
@@ -113,8 +132,27 @@ def validate_file(
     return result
 
 
+def choose_register(
+    header: tuple[str, ...], filename: str, hint: Register | None
+) -> tuple[Register, Register | None]:
+    """The file's register, and the hint when the header overrules it.
+
+    A header with every required column of exactly the registers that exclude the hint is
+    clear: it wins, and the hint is returned to be reported. Otherwise (the header fits the
+    hint too, e.g. customers and suppliers share their required columns, or fits no register
+    completely) the hint decides; without one, the header and the file name do.
+    """
+    if hint is None:
+        return detect_register(header, filename), None
+    complete = [register for register in Register if not map_header(register, header).missing]
+    if not complete or hint in complete:
+        return hint, None
+    chosen = complete[0] if len(complete) == 1 else detect_register(header, filename)
+    return chosen, hint
+
+
 def unreadable_result(name: str, error: UnreadableFile) -> FileResult:
-    issue = Issue(Severity.ERROR, None, None, error.code, None, error.reason)
+    issue = Issue(Severity.ERROR, error.row, None, error.code, None, error.reason)
     return FileResult(
         file=name, error_count=1, counts={error.code: 1}, issues=[issue], unreadable=True
     )
@@ -130,6 +168,7 @@ def _validate(
     progress: Progress | None,
     *,
     for_run: bool = False,
+    overruled: Register | None = None,
 ) -> tuple[FileResult, Snapshot | None]:
     """Check one file; the snapshot is built when the file is valid or ``for_run`` needs it."""
     stats = Utf8Stats()
@@ -144,6 +183,19 @@ def _validate(
     del first  # only the iterator holds it now: released once checked, like the others
     rules = rules_for(header, Context(known, valuation, today))
     frames = [_header_issues(header)]
+    if overruled is not None:
+        frames.append(
+            issue_frame(
+                [None],
+                None,
+                "register_hint_overruled",
+                [overruled.value],
+                [
+                    f"the message names {overruled.value}, but the header has every required "
+                    f"column of {register.value}: checked as {register.value}"
+                ],
+            )
+        )
     rows = 0
     try:
         for batch in every_batch:
@@ -171,6 +223,20 @@ def _validate(
                 "encoding_replaced",
                 [None],
                 [f"{stats.replaced} characters could not be decoded as {dialect.encoding}"],
+            )
+        )
+    if stats.legacy_lines:
+        legacy = dialect.encoding.removeprefix(MIXED_PREFIX)
+        frames.append(
+            issue_frame(
+                [None],
+                None,
+                "encoding_mixed",
+                [None],
+                [
+                    f"the file mixes UTF-8 with {legacy}: {stats.legacy_lines} lines were read "
+                    f"as {legacy}, the others as UTF-8"
+                ],
             )
         )
     result = _result(file.name, register, dialect.encoding, dialect.delimiter, rows, frames)

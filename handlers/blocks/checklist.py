@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from core.onboarding.machine import Refusal
+from core.onboarding.machine import Refusal, numbering_detail
 from core.onboarding.snapshot import OnboardingSnapshot, StepView
 from core.onboarding.steps import CATALOGUE, StepId, StepState
 from core.onboarding.texts import format_when, mention
@@ -165,7 +165,7 @@ def checklist_message(snapshot: OnboardingSnapshot) -> SlackMessage:
                 title=next_view.step.title.get(language),
             )
             if next_view
-            else t("onboarding.checklist.all_settled", language),
+            else _settled_line(snapshot, language),
             block_id="checklist:next",
         ),
         {"type": "divider"},
@@ -186,6 +186,20 @@ def checklist_message(snapshot: OnboardingSnapshot) -> SlackMessage:
         total=total,
     )
     return SlackMessage(fallback, blocks)
+
+
+def _settled_line(snapshot: OnboardingSnapshot, language: str) -> str:
+    """Everything settled, unless a settled step needs attention again (a live collision)."""
+    view = snapshot.attention
+    if view is None:
+        return t("onboarding.checklist.all_settled", language)
+    return t(
+        "onboarding.checklist.attention",
+        language,
+        position=view.position,
+        title=view.step.title.get(language),
+        detail=numbering_detail(snapshot.numbering, language),
+    )
 
 
 def guide_text(step_id: StepId, language: str) -> str:

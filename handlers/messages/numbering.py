@@ -250,8 +250,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fi": "`{value}` ei ole kenttä; käytä jotakin näistä: {valid}.",
     },
     "numbering.set.bad_number": {
-        "en": "`{value}` is not a document number: digits only.",
-        "fi": "`{value}` ei ole asiakirjan numero: vain numeroita.",
+        "en": "`{value}` is not a document number Rackbeat and Netvisor can hold: a whole number "
+        "from 1 to {max}, with spaces only between groups of three digits.",
+        "fi": "`{value}` ei ole asiakirjan numero, jonka Rackbeat ja Netvisor voivat tallentaa: "
+        "kokonaisluku 1–{max}, välilyöntejä vain kolmen numeron ryhmien välissä.",
     },
     "numbering.strategy.usage": {
         "en": "Use `/rackbeat numbering strategy [invoice|order] rackbeat-only|mixed`.",
@@ -303,6 +305,20 @@ MESSAGES: dict[str, dict[str, str]] = {
     "numbering.modal.critical_numbers": {
         "en": "Critical at ≤ numbers",
         "fi": "Kriittinen, kun ≤ numeroa",
+    },
+    "numbering.modal.bad_number": {
+        "en": "A whole number from 1 to {max}, please (spaces only between groups of three).",
+        "fi": "Kokonaisluku 1–{max} (välilyöntejä vain kolmen numeron ryhmien välissä).",
+    },
+    "numbering.modal.critical_above_warning_days": {
+        "en": "Critical at {critical} days can't be above the warning at {warning} days.",
+        "fi": "Kriittinen raja {critical} päivää ei voi olla varoitusrajaa {warning} päivää "
+        "suurempi.",
+    },
+    "numbering.modal.critical_above_warning_numbers": {
+        "en": "Critical at {critical} numbers can't be above the warning at {warning} numbers.",
+        "fi": "Kriittinen raja {critical} numeroa ei voi olla varoitusrajaa {warning} numeroa "
+        "suurempi.",
     },
     "numbering.modal.not_a_number": {
         "en": "Digits only, please.",

@@ -139,8 +139,11 @@ def test_setup_errors_point_at_their_inputs() -> None:
     }
     errors = parse_setup(state, "en")
     assert errors == {
-        "value.order.netvisor-max": t("numbering.modal.not_a_number", "en"),
+        "value.order.netvisor-max": t("numbering.modal.bad_number", "en", max="2,147,483,647"),
         "threshold.critical_numbers": t("numbering.modal.not_a_number", "en"),
+        "threshold.critical_days": t(
+            "numbering.modal.critical_above_warning_days", "en", critical=7, warning=5
+        ),
     }
 
 
