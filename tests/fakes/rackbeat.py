@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 from urllib.parse import parse_qs, urlsplit
 
+from tests.fakes.rackbeat_account import ACCOUNT_LISTS, AccountLists, list_reply
 from tests.fakes.server import FakeHandler, FakeUpstream, Reply
 
 LISTS = {"customer-invoices": "customer_invoices", "orders": "orders"}
@@ -24,6 +25,7 @@ class RackbeatAccount:
     token: str
     company_name: str
     numbers: dict[str, list[int]] = field(default_factory=lambda: {p: [] for p in LISTS})
+    lists: AccountLists = field(default_factory=AccountLists)
 
 
 def json_reply(status: int, body: Any, headers: dict[str, str] | None = None) -> Reply:
@@ -54,6 +56,7 @@ class FakeRackbeat(FakeUpstream):
         super().__init__(latency)
         self._accounts: dict[str, RackbeatAccount] = {}
         self._data_lock = threading.Lock()
+        self._list_failures: dict[str, list[Reply]] = {}
 
     def add_account(
         self,
@@ -88,9 +91,27 @@ class FakeRackbeat(FakeUpstream):
                 return reply_unauthorized()
             if resource == "self":
                 return json_reply(200, {"user_account": {"company_name": account.company_name}})
+            if resource in ACCOUNT_LISTS:
+                return self._account_list(account, resource, parse_qs(url.query))
             if resource not in LISTS:
                 return json_reply(404, {"message": "Not Found"})
             return self._list(account, resource, parse_qs(url.query))
+
+    def account(self, token: str) -> RackbeatAccount:
+        return self._accounts[token]
+
+    def fail_list(self, resource: str, reply: Reply, times: int = 1) -> None:
+        """The next ``times`` requests for ``resource`` (e.g. ``customers``) get ``reply``."""
+        with self._data_lock:
+            self._list_failures.setdefault(resource, []).extend([reply] * times)
+
+    def _account_list(
+        self, account: RackbeatAccount, resource: str, query: dict[str, list[str]]
+    ) -> Reply:
+        scripted = self._list_failures.get(resource)
+        if scripted:
+            return scripted.pop(0)
+        return list_reply(account.lists, resource, query)
 
     def _list(self, account: RackbeatAccount, resource: str, query: dict[str, list[str]]) -> Reply:
         order_by = query.get("order_by", [""])[0]
