@@ -8,6 +8,7 @@ from datetime import date
 
 import polars as pl
 
+from core.registers.account import AccountFacts
 from core.registers.codes import CODES
 from core.registers.columns import HeaderMap, closest_header, detect_register, map_header
 from core.registers.errors import UnreadableFile
@@ -23,6 +24,7 @@ from core.registers.model import (
     Valuation,
 )
 from core.registers.reading import Dialect, iter_batches, sniff_dialect
+from core.registers.references import AccountChecks, known_with_account
 from core.registers.rules import Context, rules_for
 from core.registers.rules.base import ISSUE_SCHEMA, empty_issues, issue_frame
 from core.registers.source import Utf8Stats
@@ -41,13 +43,16 @@ def validate_files(
     register_override: Register | str | None = None,
     today: date | None = None,
     progress: Progress | None = None,
+    account: AccountFacts | None = None,
 ) -> ValidationRun:
     """Check several files together; results come back in the order of ``files``.
 
     Suppliers are read before products and products before inventory, so references are
     checked against the files of the same run, or else against ``known`` (the latest
     error-free registers of the onboarding). An unreadable file becomes a result with
-    ``unreadable=True`` and one error; the others are still checked.
+    ``unreadable=True`` and one error; the others are still checked. With ``account`` (a
+    snapshot of the Rackbeat account), files are also checked against the account
+    (``core/registers/references.py``).
 
     >>> data = b"number;name;group;cost_price;sales_price\\n1;A;1;0;0\\n"
     >>> run = validate_files([FileInput("p.csv", data=data)])
@@ -72,7 +77,15 @@ def validate_files(
         later = position < len(ordered) - 1
         try:
             result, run_snapshot = _validate(
-                file, dialect, register, state, valuation, today, progress, for_run=later
+                file,
+                dialect,
+                register,
+                state,
+                valuation,
+                today,
+                progress,
+                for_run=later,
+                account=account,
             )
         except UnreadableFile as exc:
             results[index] = unreadable_result(file.name, exc)
@@ -93,6 +106,7 @@ def validate_file(
     register_override: Register | str | None = None,
     today: date | None = None,
     progress: Progress | None = None,
+    account: AccountFacts | None = None,
 ) -> FileResult:
     """Check one file; raises ``UnreadableFile`` (a ``CsvUnreadable``) if it is not a CSV."""
     dialect = sniff_dialect(file)
@@ -109,6 +123,7 @@ def validate_file(
         valuation,
         today or date.today(),
         progress,
+        account=account,
     )
     return result
 
@@ -130,9 +145,14 @@ def _validate(
     progress: Progress | None,
     *,
     for_run: bool = False,
+    account: AccountFacts | None = None,
 ) -> tuple[FileResult, Snapshot | None]:
     """Check one file; the snapshot is built when the file is valid or ``for_run`` needs it."""
     header = map_header(register, dialect.header)
+    extra: AccountChecks | None = None
+    if account is not None:
+        known = known_with_account(known, account, register)
+        extra = AccountChecks(header, account)
     rules = rules_for(header, Context(known, valuation, today))
     frames = [_header_issues(header, dialect.header)]
     stats = Utf8Stats()
@@ -146,7 +166,8 @@ def _validate(
             rows += prepared.height
             if header.missing:
                 continue  # without the required columns, row rules would only add noise
-            frames.extend(rules.check_batch(prepared))
+            found = rules.check_batch(prepared)
+            frames.extend(found if extra is None else extra.check_batch(prepared, found))
             if progress is not None:
                 progress(rows)
     except csv.Error as exc:
@@ -154,7 +175,8 @@ def _validate(
     if rows == 0:
         raise UnreadableFile("header_only", "The file has a header row but no data rows.")
     if not header.missing:
-        frames.extend(rules.finish())
+        finished = rules.finish()
+        frames.extend(finished if extra is None else [extra.adjust(f) for f in finished])
     if stats.replaced:
         frames.append(
             issue_frame(
@@ -168,6 +190,9 @@ def _validate(
     result = _result(file.name, register, dialect.encoding, dialect.delimiter, rows, frames)
     result.dialect = dialect
     result.decimal_marks = rules.decimal_marks
+    if extra is not None:
+        result.account = extra.summary
+        result.replacements = extra.replacements
     if not (result.valid or for_run):
         return result, None
     snapshot = rules.snapshot()
