@@ -215,7 +215,8 @@ class AccountChecks:
         number = named[0].number
         return _Verdict(
             "reference_by_name",
-            f"'{value}' is {word} {number} in Rackbeat; the normalized file uses {number}",
+            f"'{value}' is {word} {number} {named[0].name} in Rackbeat; "
+            f"the normalized file uses {number}",
             number,
         )
 
@@ -228,9 +229,9 @@ class AccountChecks:
             compared = [c for c in compared if c not in _FLAGS]
         wanted = [ROW, "number", *compared]
         wanted += [n(c) for c in compared if c in _DECIMALS]
-        wanted += [
-            b(c) for c in _FLAGS if c in self._present and self.register == Register.PRODUCTS
-        ]
+        if self.register == Register.PRODUCTS:
+            flags = [c for c in _FLAGS if c in self._present]
+            wanted += [*flags, *(b(c) for c in flags)]
         left = frame.select([c for c in wanted if c in frame.columns])
         for column, mapping in self.replacements.items():
             if column in left.columns:
@@ -240,6 +241,7 @@ class AccountChecks:
         if joined.height == 0:
             return []
         changes = [self._change(c) for c in compared]
+        changes += [_flag_change(c) for c in _FLAGS if b(c) in joined.columns]
         diff = pl.concat_str(changes, separator=", ", ignore_nulls=True) if changes else pl.lit("")
         found = joined.select(
             pl.col(ROW).cast(pl.Int64).alias("row"),
@@ -308,6 +310,19 @@ class AccountChecks:
                 )
             )
         return out
+
+
+def _flag_change(column: str) -> pl.Expr:
+    new, old = pl.col(b(column)), pl.col(f"rb__{column}")
+    as_digit = {True: "1", False: "0"}
+    return pl.when(new.is_not_null() & (new != old)).then(
+        pl.format(
+            "{} '{}' → '{}'",
+            pl.lit(column),
+            old.replace_strict(as_digit, return_dtype=pl.String),
+            new.replace_strict(as_digit, return_dtype=pl.String),
+        )
+    )
 
 
 def _closest(entries: tuple[ReferenceEntry, ...], value: str) -> str:
