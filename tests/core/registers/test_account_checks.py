@@ -167,3 +167,12 @@ def test_inventory_without_a_products_file_is_checked_against_the_account_alone(
     result = check(text, "inventory.csv", facts=account())
     assert "products_not_known" not in result.counts
     assert "unknown_product" not in result.counts
+
+
+def test_tracking_may_be_switched_on_for_a_product_without_stock() -> None:
+    text = "number;name;group;cost_price;sales_price;batch_tracking\n1001;Vasara;1;5;10;1\n"
+    result = check(text, facts=account())
+    assert issues(result) == [(2, "number", "already_in_rackbeat")]
+    assert result.issues[0].message == (
+        "already in Rackbeat; would change batch_tracking '0' → '1'"
+    )
