@@ -12,7 +12,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 import httpx
 
@@ -79,7 +79,8 @@ class Upstreams:
                     max_connections=self.max_connections,
                     max_keepalive_connections=self.max_connections,
                 )
-                hooks = [self.rackbeat_pacers] if self.rackbeat_pacers is not None else []
+                pacers = self.rackbeat_pacers
+                hooks: list[Callable[..., Any]] = [pacers] if pacers is not None else []
                 self._http = httpx.Client(
                     limits=limits, verify=tls_context(), event_hooks={"request": hooks}
                 )
