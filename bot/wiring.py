@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy import Engine
 
 from bot.config import Settings
 from bot.scheduler import attach_numbering
+from core.account.service import AccountService
 from core.sources.credentials import SecretBox, reseal_stored
 from core.store.database import create_database_engine, migrate
 from core.store.uow import unit_of_work_factory
@@ -65,6 +67,13 @@ def build_runtime(
         executor=TrackingExecutor(max_workers=8),
     )
     numbering = attach_numbering(deps, settings)
+    deps.account = AccountService(
+        deps.uow,
+        numbering.upstreams,
+        numbering.box,
+        clock=lambda: deps.clock(),  # noqa: PLW0108 - late-bound: tests replace deps.clock
+        max_age=timedelta(minutes=settings.account_max_age_minutes),
+    )
     if reseal and numbering.box is not None:
         reseal_credentials(deps, numbering.box)
     return Runtime(settings, engine, deps)

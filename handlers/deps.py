@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 
 from pydantic import SecretStr
 
+from core.account.service import AccountService
 from core.numbering.service import NumberingService
 from core.onboarding.numbering_gate import NumberingStatusProvider
 from core.store.uow import UnitOfWorkFactory
@@ -53,3 +54,5 @@ class Deps:
     numbering_status: NumberingStatusProvider | None = None
     # The numbering watch (service, checker, upstream clients), built in `bot/wiring.py`.
     numbering: NumberingService | None = None
+    # The account snapshot (`/rackbeat account`, file checks against Rackbeat).
+    account: AccountService | None = None

@@ -56,6 +56,7 @@ from core.registers import (
 )
 from core.sources.http import tls_context
 from core.store.registers_repo import Claim, RegistersRepository
+from handlers.blocks.account import account_note
 from handlers.blocks.registers import (
     ACTION_MARK_DONE,
     STEP_OF,
@@ -432,6 +433,12 @@ class FileIntake:
             with self.deps.uow() as uow:
                 known = RegistersRepository(uow.session).known(onboarding.id)
         valuation = onboarding.valuation if onboarding else None
+        account = None
+        if onboarding is not None and self.deps.account is not None:
+            # Reads the account first when the stored snapshot is too old (or never read).
+            account = self.deps.account.for_checks(onboarding.id)
+            self._renew(claim)
+        facts = account.snapshot.facts() if account and account.snapshot else None
 
         def show_progress(rows: int) -> None:
             self._renew(claim)
@@ -450,12 +457,21 @@ class FileIntake:
             register_override=register_override(share.text),
             today=self.deps.clock().date(),
             progress=Throttle(show_progress),
+            account=facts,
         ).files[0]
         if result.unreadable:
             raise _refusal_for(result)
         self._store(share, claim, onboarding, result)
         text, blocks = result_message(
-            result, lang, with_button=onboarding is not None, no_onboarding=onboarding is None
+            result,
+            lang,
+            with_button=onboarding is not None,
+            no_onboarding=onboarding is None,
+            account_note=(
+                account_note(result, account, lang, self.deps.clock())
+                if onboarding is not None
+                else None
+            ),
         )
         self._edit(client, share, reply_ts, text, blocks)
         self._upload_outputs(client, share, claim, file, result, lang)
