@@ -438,7 +438,7 @@ class FileIntake:
             # Reads the account first when the stored snapshot is too old (or never read).
             account = self.deps.account.for_checks(onboarding.id)
             self._renew(claim)
-        facts = account.snapshot.facts() if account and account.snapshot else None
+        facts = account.facts if account is not None else None
 
         def show_progress(rows: int) -> None:
             self._renew(claim)

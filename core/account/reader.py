@@ -10,7 +10,8 @@ account never replaces a good one.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -116,21 +117,30 @@ def _get(client: PageReader, path: str, params: dict[str, str], stats: ReadStats
     return client.read_page(path, params)
 
 
-def _rows(client: PageReader, list_name: str, stats: ReadStats) -> list[Any]:
-    """Every row of a list, page by page, as long as ``pages`` says there are more."""
+def _rows(client: PageReader, list_name: str, stats: ReadStats) -> Iterator[Any]:
+    """Every row of a list, page by page, as long as ``pages`` says there are more.
+
+    The next page is asked for while the caller parses this one: still one request at a time
+    (the politeness Rackbeat asks for), but parsing no longer adds to the waiting.
+    """
     path = PATHS[list_name]
-    rows: list[Any] = []
-    page, pages = 1, 1
-    while page <= pages:
-        if page > MAX_PAGES:
-            raise parse.AccountUnreadable(list_name, f"more than {MAX_PAGES} pages")
+
+    def fetch(page: int) -> tuple[list[Any], int]:
         body = _get(client, path, {"limit": str(PAGE_LIMIT), "page": str(page)}, stats)
-        found, pages = parse.page_rows(list_name, body)
-        rows.extend(found)
-        if not found:
-            break  # an empty page ends the list whatever `pages` claimed
-        page += 1
-    return rows
+        return parse.page_rows(list_name, body)
+
+    with ThreadPoolExecutor(1, thread_name_prefix="rackbeat-page") as pool:
+        pending: Future[tuple[list[Any], int]] | None = pool.submit(fetch, 1)
+        page = 1
+        while pending is not None:
+            found, pages = pending.result()
+            pending = None
+            if found and page < pages:  # an empty page ends the list whatever `pages` says
+                if page >= MAX_PAGES:
+                    raise parse.AccountUnreadable(list_name, f"more than {MAX_PAGES} pages")
+                pending = pool.submit(fetch, page + 1)
+            yield from found
+            page += 1
 
 
 def _unique(records: tuple[Record, ...]) -> tuple[Record, ...]:

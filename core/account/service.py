@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -25,6 +26,7 @@ from core.errors import ConfigurationError
 from core.numbering.fetch import Upstreams
 from core.numbering.model import Source
 from core.numbering.repository import NumberingRepository
+from core.registers.account import AccountFacts
 from core.sources.credentials import NetvisorCredentials, RackbeatCredentials, SecretBox
 from core.sources.errors import SourceRejected, SourceUnavailable
 from core.sources.netvisor import NetvisorClient
@@ -70,6 +72,13 @@ class CheckAccount:
 
     snapshot: AccountSnapshot | None
     failure: ReadFailure | None
+    facts: AccountFacts | None = None
+    """The snapshot as the register checks take it (``None`` without a snapshot)."""
+
+
+CACHED_SNAPSHOTS = 8
+"""Snapshots kept ready for checks per process: opening a 50,000-product snapshot and building
+its frames costs more than checking a large file against it, and files come in series."""
 
 
 class AccountService:
@@ -90,6 +99,9 @@ class AccountService:
         self._locks: dict[int, threading.Lock] = {}
         self._guard = threading.Lock()
         self.last_stats = ReadStats()
+        self._ready: OrderedDict[tuple[int, datetime], tuple[AccountSnapshot, AccountFacts]] = (
+            OrderedDict()
+        )
 
     # -- reading what is stored -----------------------------------------------------------
 
@@ -137,9 +149,33 @@ class AccountService:
         if not view.connected:
             return None
         failure: ReadFailure | None = None
-        if view.read_at is None or self._clock() - view.read_at > self.max_age:
+        read_at = view.read_at
+        if read_at is None or self._clock() - read_at > self.max_age:
             failure = self._read(onboarding_id, None, only_if_older=self.max_age)
-        return CheckAccount(self.snapshot(onboarding_id), failure)
+            read_at = self.view(onboarding_id).read_at
+        if read_at is None:
+            return CheckAccount(None, failure)
+        snapshot, facts = self._prepared(onboarding_id, read_at)
+        return CheckAccount(snapshot, failure, facts)
+
+    def _prepared(
+        self, onboarding_id: int, read_at: datetime
+    ) -> tuple[AccountSnapshot | None, AccountFacts | None]:
+        key = (onboarding_id, read_at)
+        with self._guard:
+            found = self._ready.get(key)
+            if found is not None:
+                self._ready.move_to_end(key)
+                return found
+        snapshot = self.snapshot(onboarding_id)
+        if snapshot is None:
+            return None, None
+        facts = snapshot.facts()
+        with self._guard:
+            self._ready[(onboarding_id, snapshot.read_at)] = (snapshot, facts)
+            while len(self._ready) > CACHED_SNAPSHOTS:
+                self._ready.popitem(last=False)
+        return snapshot, facts
 
     def _read(
         self, onboarding_id: int, actor: str | None, only_if_older: timedelta | None = None

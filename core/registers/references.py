@@ -107,6 +107,7 @@ class AccountChecks:
     summary: AccountSummary = field(init=False)
     replacements: dict[str, dict[str, str]] = field(default_factory=dict, init=False)
     _verdicts: dict[str, dict[str, _Verdict]] = field(default_factory=dict, init=False)
+    _right: pl.LazyFrame | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
         self.summary = AccountSummary(self.account.company)
@@ -232,36 +233,45 @@ class AccountChecks:
         if self.register == Register.PRODUCTS:
             flags = [c for c in _FLAGS if c in self._present]
             wanted += [*flags, *(b(c) for c in flags)]
-        left = frame.select([c for c in wanted if c in frame.columns])
+        left = frame.lazy().select([c for c in wanted if c in frame.columns])
         for column, mapping in self.replacements.items():
-            if column in left.columns:
+            if column in frame.columns:
                 left = left.with_columns(pl.col(column).replace(mapping))
-        right = account.rename({c: f"rb__{c}" for c in account.columns if c != "number"})
-        joined = left.join(right, on="number", how="inner")
+        if self._right is None:
+            self._right = account.rename(
+                {c: f"rb__{c}" for c in account.columns if c != "number"}
+            ).lazy()
+        joined = left.join(self._right, on="number", how="inner").collect()
         if joined.height == 0:
             return []
         changes = [self._change(c) for c in compared]
         changes += [_flag_change(c) for c in _FLAGS if b(c) in joined.columns]
         diff = pl.concat_str(changes, separator=", ", ignore_nulls=True) if changes else pl.lit("")
-        found = joined.select(
-            pl.col(ROW).cast(pl.Int64).alias("row"),
-            pl.lit("number", pl.String).alias("column"),
-            pl.lit("already_in_rackbeat", pl.String).alias("code"),
-            pl.col("number").alias("value"),
-            diff.fill_null("").alias("diff"),
+        # One query: polars computes the per-column differences in parallel.
+        issues = (
+            joined.lazy()
+            .select(
+                row=pl.col(ROW).cast(pl.Int64),
+                column=pl.lit("number", pl.String),
+                code=pl.lit("already_in_rackbeat", pl.String),
+                value=pl.col("number"),
+                diff=diff.fill_null(""),
+            )
+            .select(
+                "row",
+                "column",
+                "code",
+                "value",
+                message=pl.when(pl.col("diff") == "")
+                .then(pl.lit("already in Rackbeat; the row changes nothing"))
+                .otherwise(pl.lit("already in Rackbeat; would change ") + pl.col("diff")),
+                changes=pl.col("diff") != "",
+            )
+            .collect()
         )
-        changing = found.filter(pl.col("diff") != "")
-        self.summary.existing += found.height
-        self.summary.changing += changing.height
-        issues = found.select(
-            "row",
-            "column",
-            "code",
-            "value",
-            message=pl.when(pl.col("diff") == "")
-            .then(pl.lit("already in Rackbeat; the row changes nothing"))
-            .otherwise(pl.format("already in Rackbeat; would change {}", pl.col("diff"))),
-        )
+        self.summary.existing += issues.height
+        self.summary.changing += int(issues.get_column("changes").sum())
+        issues = issues.drop("changes")
         out = [issues]
         if self.register == Register.PRODUCTS:
             out.extend(self._tracking(joined))
@@ -278,7 +288,9 @@ class AccountChecks:
         else:
             differs = new.is_not_null() & (old.is_null() | (new != old))
         return pl.when(differs).then(
-            pl.format("{} '{}' → '{}'", pl.lit(column), old.fill_null(""), new)
+            pl.concat_str(
+                [pl.lit(f"{column} '"), old.fill_null(""), pl.lit("' → '"), new, pl.lit("'")]
+            )
         )
 
     def _tracking(self, joined: pl.DataFrame) -> list[pl.DataFrame]:
