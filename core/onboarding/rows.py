@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from core.onboarding.machine import OnboardingState, Situation, StepRecord
 from core.onboarding.numbering_gate import NumberingStatusProvider, numbering_status_ok
+from core.onboarding.orders_gate import open_orders_of
 from core.onboarding.permissions import Actor
 from core.onboarding.snapshot import (
     AuditEntry,
@@ -47,6 +48,7 @@ def situation_of(
         steps=records,
         valuation=valuation,
         numbering=numbering_status_ok(session, row.id, numbering),
+        open_orders=open_orders_of(session, row.id),
     )
 
 
