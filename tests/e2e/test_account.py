@@ -1,7 +1,7 @@
 """The bot looks into the connected Rackbeat account, over real signed HTTP against the Slack
 emulator and local Rackbeat and Netvisor: the snapshot, the four account codes on the right
-rows, refresh, export, an outage while reading, and answers that are not what Rackbeat
-documents."""
+rows, refresh, export, an outage while reading, answers that are not what Rackbeat
+documents, and the steps that check themselves (`login`, `previous_orders`)."""
 
 from __future__ import annotations
 
@@ -14,10 +14,14 @@ from typing import Any
 
 import pytest
 from pydantic import SecretStr
+from sqlalchemy import select
 
 from bot.localslack import LocalSlack
 from bot.localslack.state import Message
 from core.account.model import AccountSnapshot
+from core.onboarding.service import OnboardingService
+from core.onboarding.snapshot import Channel
+from core.store.models import AuditEvent, ValidationResult
 from handlers.blocks.account import ACTION_REFRESH
 from handlers.messages import t
 from tests.fakes.rackbeat import reply_server_error
@@ -124,10 +128,6 @@ def said(slack: LocalSlack) -> Any:
 
 def issue_rows(bot: BotUnderTest) -> set[tuple[int | None, str]]:
     """(row, code) of every issue of the latest checked file, from the stored result."""
-    from sqlalchemy import select
-
-    from core.store.models import ValidationResult
-
     with bot.deps.uow() as uow:
         stored = uow.session.scalars(select(ValidationResult).order_by(ValidationResult.id)).all()
         issues = stored[-1].summary["issues"]
@@ -280,18 +280,105 @@ def test_without_a_connection_the_reply_says_once_that_references_were_not_check
 
 
 def _onboarding_id(bot: BotUnderTest) -> int:
-    from core.onboarding.service import OnboardingService
-    from core.onboarding.snapshot import Channel
-
     found = OnboardingService(bot.deps.uow).find(Channel(bot.slack.team_id, CHANNEL))
     assert found is not None
     return found.id
 
 
 def _audit(bot: BotUnderTest) -> list[tuple[str, str | None]]:
-    from sqlalchemy import select
-
-    from core.store.models import AuditEvent
-
     with bot.deps.uow() as uow:
         return [(e.action, e.new_value) for e in uow.session.scalars(select(AuditEvent))]
+
+
+# --- steps that check themselves ----------------------------------------------------------
+
+
+def checklist_text(slack: LocalSlack) -> str:
+    posts = [m for m in slack.channel_messages(CHANNEL) if m.user == slack.bot_user_id]
+    return "\n".join(json.dumps(m.blocks, ensure_ascii=False) for m in posts)
+
+
+def audit(bot: BotUnderTest) -> list[tuple[str, str | None, str, str | None, str]]:
+    with bot.deps.uow() as uow:
+        return [
+            (e.action, e.subject, e.actor, e.note, e.outcome)
+            for e in uow.session.scalars(select(AuditEvent).order_by(AuditEvent.id))
+        ]
+
+
+def connect_netvisor(bot: BotUnderTest, slack: LocalSlack, made: Company) -> None:
+    run(bot, "connect netvisor")
+    modal = slack.open_modal(ANN)
+    assert modal is not None
+    keys = made.netvisor
+    fields = {
+        "customer_id": keys.customer_id,
+        "customer_key": keys.customer_key.get_secret_value(),
+        "partner_id": keys.partner_id,
+        "partner_key": keys.partner_key.get_secret_value(),
+        "organisation_id": keys.organisation_id,
+    }
+    values = {k: {"value": {"type": "plain_text_input", "value": v}} for k, v in fields.items()}
+    assert bot.driver.submit_view(modal, values, user=ANN).status == 200
+    bot.settle()
+
+
+def test_connecting_rackbeat_verifies_login_and_the_checklist_says_by_whom(
+    bot: BotUnderTest, slack: LocalSlack, company: Company
+) -> None:
+    run(bot, "start Kone ja Rauta Oy")
+    assert t("account.verified", "en", when="6 Dec 2026 14:03 UTC") not in checklist_text(slack)
+    connect(bot, slack, company)
+    assert t("account.verified", "en", when="6 Dec 2026 14:03 UTC") in checklist_text(slack)
+    trail = audit(bot)
+    assert ("numbering.connect.rackbeat", "rackbeat", ANN, None, "applied") in trail
+    assert ("step.done", "login", "rackbeat", "Kone ja Rauta Oy", "applied") in trail
+
+
+def test_login_ticked_by_a_person_stays_theirs(
+    bot: BotUnderTest, slack: LocalSlack, company: Company
+) -> None:
+    run(bot, "start Kone ja Rauta Oy")
+    run(bot, "done login")
+    connect(bot, slack, company)
+    assert t("account.verified", "en", when="6 Dec 2026 14:03 UTC") not in checklist_text(slack)
+    assert not [a for a in audit(bot) if a[2] == "rackbeat"]
+
+
+def test_previous_orders_needs_the_open_orders_invoiced_or_a_reason(
+    bot: BotUnderTest, slack: LocalSlack, company: Company, world: FakeUpstreams
+) -> None:
+    world.netvisor.add_document(company.customer_id, "order", "5001")
+    world.netvisor.add_document(company.customer_id, "order", "5002", status="Invoiced")
+    world.netvisor.add_document(company.customer_id, "order", "5003", status="Toimitettu")
+    connect(bot, slack, company)
+    connect_netvisor(bot, slack, company)
+    run(bot, "done previous_orders")
+    refused = said(slack).text
+    assert "2 open sales orders: 5001 (open), 5003 (Toimitettu)" in refused
+    assert "5002" not in refused
+    run(bot, "done previous_orders vanhat tilaukset laskutetaan käsin tammikuussa")
+    trail = audit(bot)
+    assert (
+        "step.done",
+        "previous_orders",
+        ANN,
+        "vanhat tilaukset laskutetaan käsin tammikuussa",
+        "applied",
+    ) in trail
+    run(bot, "account")
+    assert "2 sales orders still open" in json.dumps(said(slack).blocks)
+
+
+def test_previous_orders_is_done_without_a_reason_once_nothing_is_open(
+    bot: BotUnderTest, slack: LocalSlack, company: Company, world: FakeUpstreams
+) -> None:
+    order = world.netvisor.add_document(company.customer_id, "order", "5001")
+    connect(bot, slack, company)
+    connect_netvisor(bot, slack, company)
+    run(bot, "done previous_orders")
+    assert "1 open sales orders" in said(slack).text
+    # Someone invoices it in Netvisor; the next attempt reads the orders again.
+    world.netvisor.invoice(company.customer_id, order.key)
+    run(bot, "done previous_orders")
+    assert ("step.done", "previous_orders", ANN, None, "applied") in audit(bot)
