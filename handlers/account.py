@@ -44,13 +44,20 @@ class AccountCommands:
 
     def message(self, onboarding_id: int, lang: str) -> tuple[str, list[dict[str, Any]]]:
         view = self.service.view(onboarding_id)
+        valuation = self.service.valuation(onboarding_id)
         with self.deps.uow() as uow:
             registers: list[Register] = list(
                 RegistersRepository(uow.session).known(onboarding_id).snapshots
             )
         snapshot = self.service.snapshot(onboarding_id) if view.has_snapshot else None
-        stock = snapshot.products_with_stock() if snapshot is not None else None
-        return account_message(view, lang, self.deps.clock(), registers=registers, with_stock=stock)
+        return account_message(
+            view,
+            lang,
+            self.deps.clock(),
+            registers=registers,
+            snapshot=snapshot,
+            valuation=valuation,
+        )
 
     def account(self, ctx: CommandContext) -> None:
         where = Channel(ctx.team_id, ctx.channel_id)

@@ -130,6 +130,12 @@ class AccountService:
                 row.orders_read_at,
             )
 
+    def valuation(self, onboarding_id: int) -> str | None:
+        """The valuation method recorded in the onboarding (Rackbeat's API does not show it)."""
+        with self._uow() as uow:
+            row = uow.session.get(Onboarding, onboarding_id)
+            return row.valuation_method if row is not None else None
+
     def snapshot(self, onboarding_id: int) -> AccountSnapshot | None:
         with self._uow() as uow:
             row = AccountRepository(uow.session).row(onboarding_id)

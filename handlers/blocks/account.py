@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from core.account.model import ALL_LISTS
+from core.account.model import ALL_LISTS, AccountSnapshot
 from core.account.service import AccountView, CheckAccount, ReadFailure
 from core.onboarding.texts import format_when
 from core.registers.model import FileResult, Register
@@ -16,6 +16,16 @@ from handlers.messages import t
 
 ACTION_REFRESH = "account:refresh"
 SHOWN_ORDERS = 20
+SHOWN_REFERENCES = 8
+SETTINGS_LISTS = (
+    "product_groups",
+    "customer_groups",
+    "supplier_groups",
+    "units",
+    "locations",
+    "payment_terms",
+    "layouts",
+)
 
 NEEDS: dict[Register, tuple[str, ...]] = {
     Register.PRODUCTS: ("product_groups",),
@@ -52,9 +62,11 @@ def account_message(
     now: datetime,
     *,
     registers: Iterable[Register] = (),
-    with_stock: int | None = None,
+    snapshot: AccountSnapshot | None = None,
+    valuation: str | None = None,
 ) -> tuple[str, Blocks]:
-    """`/rackbeat account`: company, counts per list, when read, what is missing, orders."""
+    """`/rackbeat account`: company, counts per list, when read, what the account has (the
+    `settings` step's checklist), what is missing for the uploaded files, open orders."""
     if not view.connected:
         text = t("account.not_connected", lang)
         return text, [_section(text)]
@@ -71,8 +83,11 @@ def account_message(
             for name in ALL_LISTS
         )
         blocks += [_section(title), _section(t("account.counts", lang, counts=counts))]
-        if with_stock:
-            blocks.append(_context(t("account.stock", lang, count=with_stock)))
+        if snapshot is not None:
+            blocks.append(_section(settings_text(snapshot, lang, valuation)))
+            with_stock = snapshot.products_with_stock()
+            if with_stock:
+                blocks.append(_context(t("account.stock", lang, count=with_stock)))
         missing = missing_lists(view, registers)
         if missing:
             names = ", ".join(list_word(m, lang) for m in missing)
@@ -100,6 +115,21 @@ def account_message(
         }
     )
     return title, blocks
+
+
+def settings_text(snapshot: AccountSnapshot, lang: str, valuation: str | None) -> str:
+    """The reference lists, a few entries each: what the `settings` step is about."""
+    lines = [t("account.has", lang)]
+    for name in SETTINGS_LISTS:
+        refs = snapshot.lists.get(name, ())
+        shown = ", ".join(f"{r.number} {mrkdwn_text(r.name)}" for r in refs[:SHOWN_REFERENCES])
+        more = f", … (+{len(refs) - SHOWN_REFERENCES})" if len(refs) > SHOWN_REFERENCES else ""
+        lines.append(f"• {list_word(name, lang)}: {shown + more or t('account.none_yet', lang)}")
+    if valuation:
+        lines.append(t("account.valuation", lang, method=valuation.upper()))
+    else:
+        lines.append(t("account.valuation.unknown", lang))
+    return "\n".join(lines)
 
 
 def failure_text(failure: ReadFailure, read_at: datetime | None, lang: str, now: datetime) -> str:

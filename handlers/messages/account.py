@@ -33,6 +33,20 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fi": "En ole vielä lukenut Rackbeat-tiliä: paina *Päivitä*.",
     },
     "account.counts": {"en": "*In the account:* {counts}", "fi": "*Tilillä:* {counts}"},
+    "account.has": {"en": "*What the account has:*", "fi": "*Mitä tilillä on:*"},
+    "account.none_yet": {"en": "none yet", "fi": "ei vielä yhtään"},
+    "account.valuation": {
+        "en": "Valuation method: {method} (as recorded with `/rackbeat set valuation`; "
+        "Rackbeat's API does not show it).",
+        "fi": "Arvostusmenetelmä: {method} (kirjattu komennolla `/rackbeat set valuation`; "
+        "Rackbeatin rajapinta ei näytä sitä).",
+    },
+    "account.valuation.unknown": {
+        "en": "Valuation method: not recorded yet: `/rackbeat set valuation fifo|average` "
+        "(Rackbeat's API does not show it).",
+        "fi": "Arvostusmenetelmää ei ole vielä kirjattu: `/rackbeat set valuation fifo|average` "
+        "(Rackbeatin rajapinta ei näytä sitä).",
+    },
     "account.stock": {
         "en": "{count} products have stock: their batch and serial tracking can no longer "
         "be switched on.",
