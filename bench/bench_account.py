@@ -37,12 +37,13 @@ from core.sources.credentials import RackbeatCredentials  # noqa: E402
 from core.sources.pacing import AccountPacers  # noqa: E402
 from core.sources.rackbeat import RackbeatClient  # noqa: E402
 from tests.fakes.rackbeat import FakeRackbeat  # noqa: E402
+from tests.fakes.rackbeat_account import AccountLists  # noqa: E402
 
 TOKEN = "bench-token-0001"
 
 
 def build_account(fake: FakeRackbeat, products: int, customers: int, suppliers: int) -> None:
-    lists = fake.add_account(TOKEN, "Iso Varasto Oy").lists
+    lists = fake.add_account(TOKEN, "Iso Varasto Oy", lists=AccountLists()).lists
     for n in range(1, 41):
         lists.reference("product-groups", n, f"Ryhmä {n}")
     lists.reference("customer-groups", 1, "Kotimaa")

@@ -61,7 +61,6 @@ RECORD_FIELDS: dict[str, tuple[str, ...]] = {
         "vat_zone",
         "payment_terms",
         "layout",
-        "language",
         "vat_number",
         "address",
         "address2",
@@ -79,7 +78,6 @@ RECORD_FIELDS: dict[str, tuple[str, ...]] = {
         "vat_zone",
         "payment_terms",
         "layout",
-        "language",
         "vat_number",
         "address",
         "zip",
@@ -90,7 +88,8 @@ RECORD_FIELDS: dict[str, tuple[str, ...]] = {
         "currency",
     ),
 }
-"""Text fields kept per record, named like the register's canonical columns."""
+"""Text fields kept per record, named like the register's canonical columns. Not the
+document language: Rackbeat's ``locale`` (``fi_FI``?) and the file's `fi` would always differ."""
 
 PRODUCT_BOOLEANS = ("batch_tracking", "serial_numbers")
 

@@ -131,7 +131,6 @@ def party(list_name: str, row: object, ids: IdNumbers) -> tuple[Record, int | No
         "vat_zone": _text(data.get("vat_zone")),
         "payment_terms": ids.number("payment_terms", data.get("payment_terms_id")),
         "layout": ids.number("layouts", data.get("layout_id")),
-        "language": _text(data.get("locale")),
         "vat_number": _text(data.get("company_vat")),
         "address": _text(data.get("address_street")),
         "address2": _text(data.get("address_street2")),

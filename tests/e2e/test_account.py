@@ -84,7 +84,7 @@ def bot(
 @pytest.fixture
 def company(world: FakeUpstreams) -> Company:
     made = world.add_company(11, name="Kone ja Rauta Oy")
-    lists = world.rackbeat.account(made.token).lists.standard()
+    lists = world.rackbeat.account(made.token).lists
     lists.product("1001", "Vasara", 1, cost_price=5.0, sales_price=10.0)
     lists.product("1002", "Saha", 1, cost_price=5.0, sales_price=10.0, stock=5.0)
     for n in range(1500):  # two pages of products

@@ -25,7 +25,9 @@ class RackbeatAccount:
     token: str
     company_name: str
     numbers: dict[str, list[int]] = field(default_factory=lambda: {p: [] for p in LISTS})
-    lists: AccountLists = field(default_factory=AccountLists)
+    # A plausible account with one or two of each reference list (group 1, unit kpl, …), so
+    # files that use them check clean once Rackbeat is connected; pass AccountLists() for none.
+    lists: AccountLists = field(default_factory=lambda: AccountLists().standard())
 
 
 def json_reply(status: int, body: Any, headers: dict[str, str] | None = None) -> Reply:
@@ -65,8 +67,11 @@ class FakeRackbeat(FakeUpstream):
         *,
         invoice: int | None = None,
         order: int | None = None,
+        lists: AccountLists | None = None,
     ) -> RackbeatAccount:
         account = RackbeatAccount(token, company_name)
+        if lists is not None:
+            account.lists = lists
         with self._data_lock:
             self._accounts[token] = account
         if invoice is not None:

@@ -23,7 +23,7 @@ def reader(fake: FakeRackbeat, credentials: RackbeatCredentials, sleeps: Sleeps)
 @pytest.fixture
 def account(rackbeat: FakeRackbeat) -> FakeRackbeat:
     made = rackbeat.add_account(RACKBEAT_TOKEN, "Kone ja Rauta Oy")
-    lists = made.lists.standard()
+    lists = made.lists
     for n in range(2500):
         lists.product(f"{1000 + n}", f"Tuote {n}", 1 + n % 2, stock=5.0 if n == 7 else 0.0)
     lists.rows["products"][3]["batch_control"] = {"is_active": True}
