@@ -224,57 +224,78 @@ class AccountChecks:
     # -- existing records ---------------------------------------------------------------------
 
     def _existing(self, frame: pl.DataFrame) -> list[pl.DataFrame]:
+        """``already_in_rackbeat`` (and, for products, ``tracking_on_product_with_stock``) in
+        one lazy query: the wide join of file and account columns is never materialized."""
         account = self.account.records[self.register]
         compared = [c for c in account.columns if c in self._present and c != "number"]
+        flags: list[str] = []
         if self.register == Register.PRODUCTS:
             compared = [c for c in compared if c not in _FLAGS]
-        wanted = [ROW, "number", *compared]
-        wanted += [n(c) for c in compared if c in _DECIMALS]
-        if self.register == Register.PRODUCTS:
             flags = [c for c in _FLAGS if c in self._present]
-            wanted += [*flags, *(b(c) for c in flags)]
+        wanted = [ROW, "number", *compared, *(n(c) for c in compared if c in _DECIMALS)]
+        wanted += [*flags, *(b(c) for c in flags)]
         left = frame.lazy().select([c for c in wanted if c in frame.columns])
         for column, mapping in self.replacements.items():
             if column in frame.columns:
                 left = left.with_columns(pl.col(column).replace(mapping))
         if self._right is None:
-            self._right = account.rename(
-                {c: f"rb__{c}" for c in account.columns if c != "number"}
-            ).lazy()
-        joined = left.join(self._right, on="number", how="inner").collect()
-        if joined.height == 0:
-            return []
-        changes = [self._change(c) for c in compared]
-        changes += [_flag_change(c) for c in _FLAGS if b(c) in joined.columns]
+            renamed = account.rename({c: f"rb__{c}" for c in account.columns if c != "number"})
+            self._right = renamed.lazy()
+        changes = [self._change(c) for c in compared] + [_flag_change(c) for c in flags]
         diff = pl.concat_str(changes, separator=", ", ignore_nulls=True) if changes else pl.lit("")
-        # One query: polars computes the per-column differences in parallel.
-        issues = (
-            joined.lazy()
+        switched = {
+            column: pl.col(b(column)).fill_null(False)
+            & ~pl.col(f"rb__{column}")
+            & pl.col("rb__has_stock")
+            for column in flags
+        }
+        found = (
+            left.join(self._right, on="number", how="inner")
             .select(
-                row=pl.col(ROW).cast(pl.Int64),
-                column=pl.lit("number", pl.String),
-                code=pl.lit("already_in_rackbeat", pl.String),
-                value=pl.col("number"),
-                diff=diff.fill_null(""),
-            )
-            .select(
-                "row",
-                "column",
-                "code",
-                "value",
-                message=pl.when(pl.col("diff") == "")
-                .then(pl.lit("already in Rackbeat; the row changes nothing"))
-                .otherwise(pl.lit("already in Rackbeat; would change ") + pl.col("diff")),
-                changes=pl.col("diff") != "",
+                pl.col(ROW).cast(pl.Int64).alias("row"),
+                "number",
+                diff.fill_null("").alias("diff"),
+                *(pl.col(c).alias(f"value__{c}") for c in flags),
+                *(mask.alias(f"on__{c}") for c, mask in switched.items()),
+                *([pl.col("rb__stock")] if flags else []),
             )
             .collect()
         )
-        self.summary.existing += issues.height
-        self.summary.changing += int(issues.get_column("changes").sum())
-        issues = issues.drop("changes")
-        out = [issues]
-        if self.register == Register.PRODUCTS:
-            out.extend(self._tracking(joined))
+        if found.height == 0:
+            return []
+        changing = found.get_column("diff") != ""
+        self.summary.existing += found.height
+        self.summary.changing += int(changing.sum())
+        out = [
+            found.select(
+                "row",
+                column=pl.lit("number", pl.String),
+                code=pl.lit("already_in_rackbeat", pl.String),
+                value=pl.col("number"),
+                message=pl.when(pl.col("diff") == "")
+                .then(pl.lit("already in Rackbeat; the row changes nothing"))
+                .otherwise(pl.lit("already in Rackbeat; would change ") + pl.col("diff")),
+            )
+        ]
+        for column in flags:
+            hits = found.filter(pl.col(f"on__{column}"))
+            if hits.height == 0:
+                continue
+            word = "batch tracking" if column == "batch_tracking" else "serial numbers"
+            out.append(
+                hits.select(
+                    "row",
+                    column=pl.lit(column, pl.String),
+                    code=pl.lit("tracking_on_product_with_stock", pl.String),
+                    value=pl.col(f"value__{column}"),
+                    message=pl.format(
+                        f"product {{}} has stock in Rackbeat ({{}}): {word} can no longer be "
+                        "switched on",
+                        pl.col("number"),
+                        pl.col("rb__stock"),
+                    ),
+                )
+            )
         return out
 
     def _change(self, column: str) -> pl.Expr:
@@ -292,36 +313,6 @@ class AccountChecks:
                 [pl.lit(f"{column} '"), old.fill_null(""), pl.lit("' → '"), new, pl.lit("'")]
             )
         )
-
-    def _tracking(self, joined: pl.DataFrame) -> list[pl.DataFrame]:
-        out = []
-        for column in _FLAGS:
-            if b(column) not in joined.columns:
-                continue
-            switched_on = (
-                pl.col(b(column)).fill_null(False)
-                & ~pl.col(f"rb__{column}")
-                & pl.col("rb__has_stock")
-            )
-            hits = joined.filter(switched_on)
-            if hits.height == 0:
-                continue
-            word = "batch tracking" if column == "batch_tracking" else "serial numbers"
-            out.append(
-                hits.select(
-                    row=pl.col(ROW).cast(pl.Int64),
-                    column=pl.lit(column, pl.String),
-                    code=pl.lit("tracking_on_product_with_stock", pl.String),
-                    value=pl.col(column),
-                    message=pl.format(
-                        f"product {{}} has stock in Rackbeat ({{}}): {word} can no longer be "
-                        "switched on",
-                        pl.col("number"),
-                        pl.col("rb__stock"),
-                    ),
-                )
-            )
-        return out
 
 
 def _flag_change(column: str) -> pl.Expr:
