@@ -259,7 +259,7 @@ class AccountChecks:
                 *(mask.alias(f"on__{c}") for c, mask in switched.items()),
                 *([pl.col("rb__stock")] if flags else []),
             )
-            .collect()
+            .collect(engine="in-memory")  # small query: no streaming set-up
         )
         if found.height == 0:
             return []
