@@ -64,7 +64,13 @@ class AccountCommands:
         onboarding_id, lang = self.onboarding_id(where)
         verb = ctx.args.strip().lower()
         if verb in ("", "show", "näytä"):
-            ctx.reply(*self.message(onboarding_id, lang))
+            view = self.service.view(onboarding_id)
+            stale = view.read_at is None or self.deps.clock() - view.read_at > self.service.max_age
+            if view.connected and stale:
+                # Never read, or too old to show as the account: read it first.
+                self.refresh(onboarding_id, lang, ctx.user_id, ctx.reply)
+            else:
+                ctx.reply(*self.message(onboarding_id, lang))
         elif verb in ("refresh", "päivitä", "paivita"):
             self.refresh(onboarding_id, lang, ctx.user_id, ctx.reply)
         elif verb in ("export", "vie"):

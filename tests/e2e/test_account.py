@@ -171,10 +171,8 @@ def test_the_account_view_refresh_button_and_a_changed_account(
     bot: BotUnderTest, slack: LocalSlack, company: Company, world: FakeUpstreams, clock: Clock
 ) -> None:
     connect(bot, slack, company)
-    run(bot, "account")
-    view = said(slack)
-    assert view.text == t("account.never_read", "en")
-    run(bot, "account refresh")
+    run(bot, "account")  # never read: read now
+    assert [e.text for e in slack.ephemerals_for(ANN)][-2] == t("account.reading", "en")
     view = said(slack)
     assert "Kone ja Rauta Oy" in view.text
     assert "product groups 2" in all_text(view) and "products 1\u00a0502" in all_text(view)
