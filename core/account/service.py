@@ -98,7 +98,6 @@ class AccountService:
         self.max_age = max_age
         self._locks: dict[int, threading.Lock] = {}
         self._guard = threading.Lock()
-        self.last_stats = ReadStats()
         self._ready: OrderedDict[tuple[int, datetime], tuple[AccountSnapshot, AccountFacts]] = (
             OrderedDict()
         )
@@ -196,7 +195,6 @@ class AccountService:
                 client = self._rackbeat(onboarding_id)
                 stats = ReadStats()
                 snapshot = read_account(client, self._clock, stats)
-                self.last_stats = stats
             except AccountReadFailed as error:
                 return self._failed(onboarding_id, error.list_name, error.code, error.reason)
             with self._uow() as uow:
