@@ -331,6 +331,9 @@ def test_connecting_rackbeat_verifies_login_and_the_checklist_says_by_whom(
     trail = audit(bot)
     assert ("numbering.connect.rackbeat", "rackbeat", ANN, None, "applied") in trail
     assert ("step.done", "login", "rackbeat", "Kone ja Rauta Oy", "applied") in trail
+    run(bot, "history")
+    history = said(slack).text + json.dumps(said(slack).blocks, ensure_ascii=False)
+    assert "<@rackbeat>" not in history and "Rackbeat" in history
 
 
 def test_login_ticked_by_a_person_stays_theirs(
