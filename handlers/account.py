@@ -57,6 +57,7 @@ class AccountCommands:
             registers=registers,
             snapshot=snapshot,
             valuation=valuation,
+            unknown=self.service.unknown_references(onboarding_id),
         )
 
     def account(self, ctx: CommandContext) -> None:

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from core.account.model import AccountSnapshot
 from core.account.orders import open_orders
 from core.account.reader import AccountReadFailed, ReadStats, read_account
-from core.account.repository import AccountRepository
+from core.account.repository import AccountRepository, unknown_references
 from core.errors import ConfigurationError
 from core.numbering.fetch import Upstreams
 from core.numbering.model import Source
@@ -128,6 +128,11 @@ class AccountService:
                 AccountRepository.orders(row) if row.open_orders is not None else None,
                 row.orders_read_at,
             )
+
+    def unknown_references(self, onboarding_id: int) -> list[str]:
+        """References in the latest uploaded files that the account does not have."""
+        with self._uow() as uow:
+            return unknown_references(uow.session, onboarding_id)
 
     def valuation(self, onboarding_id: int) -> str | None:
         """The valuation method recorded in the onboarding (Rackbeat's API does not show it)."""

@@ -64,6 +64,7 @@ def account_message(
     registers: Iterable[Register] = (),
     snapshot: AccountSnapshot | None = None,
     valuation: str | None = None,
+    unknown: Iterable[str] = (),
 ) -> tuple[str, Blocks]:
     """`/rackbeat account`: company, counts per list, when read, what the account has (the
     `settings` step's checklist), what is missing for the uploaded files, open orders."""
@@ -92,6 +93,9 @@ def account_message(
         if missing:
             names = ", ".join(list_word(m, lang) for m in missing)
             blocks.append(_section(t("account.missing", lang, lists=names)))
+        items = ", ".join(mrkdwn_text(item) for item in unknown)
+        if items:
+            blocks.append(_section(t("account.unknown_references", lang, items=items)))
     else:
         title = t("account.never_read", lang)
         blocks.append(_section(title))

@@ -59,6 +59,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fi": ":warning: *Tiedostoillesi puuttuu vielä:* {lists}. Luo ne Rackbeatiin "
         "ennen tuontia.",
     },
+    "account.unknown_references": {
+        "en": ":warning: *Your files point at what the account does not have:* {items}. "
+        "Create them in Rackbeat or fix the files.",
+        "fi": ":warning: *Tiedostosi viittaavat asioihin, joita tilillä ei ole:* {items}. "
+        "Luo ne Rackbeatiin tai korjaa tiedostot.",
+    },
     "account.failed": {
         "en": ":warning: The last read failed: I could not read {list} from Rackbeat "
         "({reason}, {when}). What you see is the snapshot read {age}.",

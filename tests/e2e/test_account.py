@@ -179,6 +179,12 @@ def test_the_account_view_refresh_button_and_a_changed_account(
     audit = [e for e in _audit(bot) if e[0] == "account.refresh"]
     assert audit and "1502 products" in str(audit[-1][1])
 
+    upload(bot, slack, "products.csv", PRODUCTS)
+    run(bot, "account")
+    assert t("account.unknown_references", "en", items="group 7 (products.csv)") in all_text(
+        said(slack)
+    )
+
     world.rackbeat.account(company.token).lists.reference("product-groups", 7, "Ruuvit")
     clock.now += timedelta(minutes=5)
     button = next(
