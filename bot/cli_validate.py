@@ -18,6 +18,7 @@ from typing import TextIO
 # when polars loads, so it must be set before the import below (an explicit setting wins).
 os.environ.setdefault("_RJEM_MALLOC_CONF", "dirty_decay_ms:0,muzzy_decay_ms:0")
 
+from core.account.model import AccountSnapshot, SnapshotFileInvalid
 from core.registers import (
     FileInput,
     FileResult,
@@ -29,6 +30,7 @@ from core.registers import (
     write_error_report,
     write_normalized,
 )
+from core.registers.account import AccountFacts
 from core.registers.codes import CODES
 from core.registers.engine import unreadable_result
 from core.registers.report import group_issues
@@ -68,6 +70,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--valuation",
         choices=[v.value for v in Valuation],
         help="inventory valuation method chosen in Rackbeat (enables its inventory rules)",
+    )
+    parser.add_argument(
+        "--account",
+        metavar="SNAPSHOT.json",
+        type=Path,
+        help="also check against a Rackbeat account snapshot (/rackbeat account export)",
     )
     parser.add_argument(
         "--report",
@@ -147,6 +155,13 @@ def _check_output(option: str, target: Path, inputs: set[Path], owner: dict[Path
 def main(argv: Sequence[str], stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
     out, err = stdout or sys.stdout, stderr or sys.stderr
     args = build_parser().parse_args(list(argv))
+    account: AccountFacts | None = None
+    if args.account is not None:
+        try:
+            account = load_account(args.account).facts()
+        except SnapshotFileInvalid as error:
+            sys.stderr.write(f"{args.account}: not usable as --account: {error.reason}\n")
+            return EXIT_UNREADABLE
     paths: list[Path] = args.files
     present = list(dict.fromkeys(p for p in paths if p.is_file()))
     try:
@@ -159,6 +174,7 @@ def main(argv: Sequence[str], stdout: TextIO | None = None, stderr: TextIO | Non
         list(inputs.values()),
         valuation=Valuation(args.valuation) if args.valuation else None,
         register_override=args.register,
+        account=account,
     )
     checked = dict(zip(present, run.files, strict=True))
     results: list[FileResult] = []
@@ -194,6 +210,17 @@ def _not_a_file(path: Path) -> UnreadableFile:
     return UnreadableFile("not_found", f"No such file: {path}")
 
 
+def load_account(path: Path) -> AccountSnapshot:
+    """The snapshot in ``path``; every way it can be wrong is a ``SnapshotFileInvalid``."""
+    try:
+        data = json.loads(path.read_bytes())
+    except OSError as error:
+        raise SnapshotFileInvalid(f"cannot read the file ({error.strerror})") from error
+    except ValueError as error:
+        raise SnapshotFileInvalid("the file is not JSON") from error
+    return AccountSnapshot.from_json(data)
+
+
 def _write_outputs(
     planned: dict[tuple[Path, str], Path],
     path: Path,
@@ -223,6 +250,12 @@ def _print_human(run: ValidationRun, out: TextIO) -> None:
         groups, left = group_issues(result, _SHOWN_GROUPS)
         if result.unreadable:
             continue
+        if result.account is not None:
+            out.write(
+                f"  checked against Rackbeat ({result.account.company}): "
+                f"{result.account.existing:,} rows exist there already, "
+                f"{result.account.changing:,} would change them\n"
+            )
         for g in groups:
             where = f"rows {g.rows}" if g.rows else "file"
             column = f" {g.column}" if g.column else ""

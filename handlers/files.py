@@ -57,6 +57,7 @@ from core.registers import (
 from core.registers.header import register_in_text
 from core.sources.http import tls_context
 from core.store.registers_repo import Claim, RegistersRepository
+from handlers.blocks.account import account_note
 from handlers.blocks.registers import (
     ACTION_MARK_DONE,
     STEP_OF,
@@ -459,6 +460,12 @@ class FileIntake:
         self._renew(claim)
         known = KnownRegisters() if onboarding is None else known_for(self.deps, onboarding)
         valuation = onboarding.valuation if onboarding else None
+        account = None
+        if onboarding is not None and self.deps.account is not None:
+            # Reads the account first when the stored snapshot is too old (or never read).
+            account = self.deps.account.for_checks(onboarding.id)
+            self._renew(claim)
+        facts = account.facts if account is not None else None
 
         def show_progress(rows: int) -> None:
             self._renew(claim)
@@ -478,12 +485,21 @@ class FileIntake:
             register_hint=register_override(share.text),
             today=self.deps.clock().date(),
             progress=Throttle(show_progress),
+            account=facts,
         ).files[0]
         if result.unreadable:
             raise _refusal_for(result)
         self._store(share, claim, onboarding, result)
         text, blocks = result_message(
-            result, lang, with_button=onboarding is not None, no_onboarding=onboarding is None
+            result,
+            lang,
+            with_button=onboarding is not None,
+            no_onboarding=onboarding is None,
+            account_note=(
+                account_note(result, account, lang, self.deps.clock())
+                if onboarding is not None
+                else None
+            ),
         )
         if onboarding is not None:
             from handlers.imports import offer_blocks  # the import area builds on this one

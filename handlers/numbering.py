@@ -20,6 +20,7 @@ from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from core.account.verify import verify_login
 from core.errors import DomainError, InvalidArgument
 from core.numbering.chart import render_chart
 from core.numbering.checker import CheckInProgress, CheckReport, Delivery
@@ -59,7 +60,7 @@ from handlers.blocks.numbering import (
     source_word,
     status_message,
 )
-from handlers.checklist import actor_for, publish_checklist, service_for
+from handlers.checklist import actor_for, after_change, publish_checklist, service_for
 from handlers.commands import CommandContext, CommandRouter
 from handlers.deps import Deps
 from handlers.messages import Language, t
@@ -473,6 +474,12 @@ class NumberingListeners:
             channel=where.channel_id,
             text=t("numbering.connected", lang, who=mention(user), source=name, company=company),
         )
+        if source is Source.RACKBEAT:
+            # A working connection is the proof of the `login` step (issue 11).
+            onboarding = service_for(self.deps)
+            verified = verify_login(onboarding, where, company)
+            if verified is not None:
+                after_change(onboarding, client, verified)
 
 
 def register(reg: Registrar, router: CommandRouter, deps: Deps) -> None:

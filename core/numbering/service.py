@@ -37,6 +37,8 @@ from core.onboarding.snapshot import Channel
 from core.onboarding.texts import Language, language_of, text
 from core.sources.credentials import NetvisorCredentials, RackbeatCredentials, SecretBox
 from core.sources.errors import SourceRejected, SourceUnavailable
+from core.sources.identity import user_agent
+from core.sources.pacing import AccountPacers
 from core.store.models import AuditEvent, Onboarding
 from core.store.uow import UnitOfWorkFactory
 
@@ -404,6 +406,8 @@ def build_numbering(
     interval: timedelta,
     max_connections: int = 64,
     previous_keys: Sequence[SecretStr] = (),
+    rackbeat_contact: str | None = None,
+    rackbeat_max_per_minute: int = 480,
 ) -> NumberingService:
     """The process's numbering service (its checker and pooled upstream clients inside).
 
@@ -417,6 +421,12 @@ def build_numbering(
             box = SecretBox(secret_key, previous_keys)
         except ConfigurationError as error:
             log.error("numbering credentials disabled: %s", error.reason)
-    upstreams = Upstreams(rackbeat_url, netvisor_url, max_connections=max_connections)
+    upstreams = Upstreams(
+        rackbeat_url,
+        netvisor_url,
+        max_connections=max_connections,
+        rackbeat_user_agent=user_agent(rackbeat_contact),
+        rackbeat_pacers=AccountPacers(rackbeat_max_per_minute),
+    )
     checker = NumberingChecker(uow, upstreams, box, interval=interval, clock=clock)
     return NumberingService(uow, checker, upstreams, box, clock=clock, interval=interval)

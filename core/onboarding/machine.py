@@ -104,6 +104,11 @@ class Situation:
         """
         return self.balances_done_before or self.state(StepId.INITIAL_BALANCES) is StepState.DONE
 
+    # Netvisor's sales orders still open (read by the account area; none without Netvisor).
+    open_orders: tuple[str, ...] = ()
+    # The person gave a reason with the action (``done previous_orders REASON``).
+    reason_given: bool = False
+
     @classmethod
     def initial(cls) -> Situation:
         return cls(steps={step_id: StepRecord() for step_id in StepId})
@@ -160,6 +165,11 @@ class Refusal:
             params["by"] = _by(about, language)
         if self.code == "numbering_not_ok":
             params["detail"] = numbering_detail(situation.numbering, language)
+        if self.code == "orders_open":
+            shown = situation.open_orders[:SHOWN_ORDERS]
+            more = len(situation.open_orders) - len(shown)
+            params["count"] = len(situation.open_orders)
+            params["numbers"] = ", ".join(shown) + (f", … (+{more})" if more else "")
         return text(f"onb.rule.{self.code}", language, **params)
 
 
@@ -262,6 +272,14 @@ def _numbering_ok(situation: Situation, step_id: StepId) -> Iterable[Refusal]:
         yield Refusal("numbering_not_ok", step_id)
 
 
+def _previous_orders_invoiced(situation: Situation, step_id: StepId) -> Iterable[Refusal]:
+    if situation.open_orders and not situation.reason_given:
+        yield Refusal("orders_open", step_id)
+
+
+SHOWN_ORDERS = 10
+"""Open orders a refusal names; the rest are counted."""
+
 GUARDS: Mapping[str, Guard] = MappingProxyType(
     {
         guard.name: guard
@@ -278,6 +296,7 @@ GUARDS: Mapping[str, Guard] = MappingProxyType(
                 reads=(StepId.INITIAL_BALANCES,),
             ),
             Guard("numbering_ok", _numbering_ok),
+            Guard("previous_orders_invoiced", _previous_orders_invoiced),
         )
     }
 )
@@ -304,6 +323,9 @@ RULES: tuple[Rule, ...] = (
     Rule(Action.REOPEN, StepId.BATCH_SERIAL, "stock_never_moved"),
     # Numbers of the two systems must not overlap before numbering counts as done.
     Rule(Action.DONE, StepId.NUMBERING, "numbering_ok"),
+    # Orders still open in Netvisor are invoiced there before go-live, or a reason is given
+    # (it goes into the audit trail with the step).
+    Rule(Action.DONE, StepId.PREVIOUS_ORDERS, "previous_orders_invoiced"),
 )
 
 

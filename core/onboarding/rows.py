@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from core.onboarding.machine import OnboardingState, Situation, StepRecord
 from core.onboarding.numbering_gate import NumberingStatusProvider, numbering_status_ok
+from core.onboarding.orders_gate import open_orders_of
 from core.onboarding.permissions import Actor
 from core.onboarding.repository import OnboardingRepository
 from core.onboarding.snapshot import (
@@ -50,6 +51,7 @@ def situation_of(
         valuation=valuation,
         numbering=numbering_status_ok(session, row.id, numbering),
         balances_done_before=balances_done_before(session, row),
+        open_orders=open_orders_of(session, row.id),
     )
 
 

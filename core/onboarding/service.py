@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
@@ -137,9 +137,13 @@ class OnboardingService:
         numbering: NumberingStatusProvider | None = None,
         clock: Callable[[], datetime] = _utc_now,
         max_attempts: int = 5,
+        read_open_orders: Callable[[int], object] | None = None,
     ) -> None:
         self._uow = uow
         self._numbering = numbering
+        # Reads Netvisor's open sales orders into the store before `previous_orders` is
+        # marked done (the account area's reader; network, so outside any transaction).
+        self._read_open_orders = read_open_orders
         self._clock = clock
         self._max_attempts = max_attempts
 
@@ -323,6 +327,14 @@ class OnboardingService:
     ) -> ChangeResult:
         """Apply ``action`` to ``step_id``; ``StepRefused`` says why not and what to do."""
         clean_note = _clean_note(note)
+        if (
+            step_id is StepId.PREVIOUS_ORDERS
+            and action is Action.DONE
+            and self._read_open_orders is not None
+        ):
+            found = self.find(where)
+            if found is not None:
+                self._read_open_orders(found.id)
         attempt = _Attempt(
             STEP_AUDIT_ACTIONS[action],
             step_id.value,
@@ -333,7 +345,10 @@ class OnboardingService:
         )
 
         def apply(work: _Work) -> None:
-            before = situation_of(work.session, work.row, self._numbering)
+            before = replace(
+                situation_of(work.session, work.row, self._numbering),
+                reason_given=clean_note is not None,
+            )
             target = decide(before, step_id, action, work.attempt.language)
             row = step_row(work.row, step_id)
             row.state = target.value

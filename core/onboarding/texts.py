@@ -151,6 +151,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "Rackbeat sallii edelleen: seurannan kytkemisen tuotteille, joilla ei vielä ole "
         "varastotapahtumia, esimerkiksi uusille tuotekorteille.",
     },
+    "onb.rule.orders_open": {
+        "en": "Netvisor still has {count} open sales orders: {numbers}. Invoice them in "
+        "Netvisor first, or give the reason they stay open: "
+        "`/rackbeat done previous_orders REASON`.",
+        "fi": "Netvisorissa on vielä {count} avointa myyntitilausta: {numbers}. Laskuta ne "
+        "ensin Netvisorissa tai kerro, miksi ne jäävät avoimiksi: "
+        "`/rackbeat done previous_orders SYY`.",
+    },
     "onb.rule.numbering_unknown": {
         "en": "the numbering status of the order and invoice series is not known (never "
         "checked, checked too long ago, or a number or setting changed since the last check). "

@@ -17,6 +17,7 @@ from core.registers.columns import (
     Kind,
 )
 from core.registers.model import ISSUE_CAP, Register
+from core.registers.references import CLOSEST, NAMES_ALLOWED, REFERENCES
 
 _KIND_CODES: dict[Kind, tuple[str, ...]] = {
     Kind.TEXT: ("too_long", "formula_like_text"),
@@ -41,8 +42,14 @@ _COLUMN_CODES: dict[tuple[Register, str], tuple[str, ...]] = {
         "ean_checksum",
     ),
     (Register.PRODUCTS, "supplier"): ("unknown_supplier", "suppliers_not_known"),
-    (Register.PRODUCTS, "batch_tracking"): ("tracking_changed_after_balances",),
-    (Register.PRODUCTS, "serial_numbers"): ("tracking_changed_after_balances",),
+    (Register.PRODUCTS, "batch_tracking"): (
+        "tracking_changed_after_balances",
+        "tracking_on_product_with_stock",
+    ),
+    (Register.PRODUCTS, "serial_numbers"): (
+        "tracking_changed_after_balances",
+        "tracking_on_product_with_stock",
+    ),
     (Register.CUSTOMERS, "number"): (
         "duplicate_number",
         "customer_number_not_numeric",
@@ -77,6 +84,15 @@ for _reg in (Register.CUSTOMERS, Register.SUPPLIERS):
             (_reg, "currency"): ("currency_invalid",),
         }
     )
+for _reg, _columns in REFERENCES.items():
+    for _column in _columns:
+        _COLUMN_CODES[(_reg, _column)] = (
+            *_COLUMN_CODES.get((_reg, _column), ()),
+            "unknown_reference",
+            *(() if _column in NAMES_ALLOWED else ("reference_by_name",)),
+        )
+for _reg in (Register.PRODUCTS, Register.CUSTOMERS, Register.SUPPLIERS):
+    _COLUMN_CODES[(_reg, "number")] = (*_COLUMN_CODES[(_reg, "number")], "already_in_rackbeat")
 _COLUMN_CODES[(Register.SUPPLIERS, "iban")] = ("iban_invalid", "iban_checksum")
 _COLUMN_CODES[(Register.SUPPLIERS, "bic")] = ("bic_invalid",)
 
@@ -187,6 +203,29 @@ products file that changes the tracking of a product with a balance is an error;
 inventory file alone locks nothing. Inventory rules depend on the valuation method
 (`/rackbeat set valuation`, `--valuation`).
 
+## Against the Rackbeat account
+
+With Rackbeat connected (or `validate --account SNAPSHOT.json`, the file
+`/rackbeat account export` uploads), files are also checked against what the account has
+(read at most `ACCOUNT_MAX_AGE_MINUTES` before; the reply says when it was read):
+
+- `group`, `location`, `payment_terms` and `layout` must be numbers the account has
+  (`unknown_reference`, naming up to {CLOSEST} of the closest existing ones); `unit` may be a
+  unit's number or its name.
+- A name where a number belongs that matches exactly one record (case and accents aside) is
+  a warning (`reference_by_name`) instead of `reference_not_number`, and the normalized file
+  carries that record's number. A name that matches none or several stays an error.
+- A row whose number already exists in the account is a warning (`already_in_rackbeat`); the
+  message lists the fields the import would change, and the reply counts the rows that change
+  existing records.
+- A products row that switches batch tracking or serial numbers on for a product with stock
+  in Rackbeat is an error (`tracking_on_product_with_stock`): Rackbeat refuses it.
+- Inventory products and product suppliers may exist in the uploaded register or in the
+  account; `unknown_product` / `unknown_supplier` name a number found in neither.
+
+Without a connection, none of this runs, and the reply says once that references were not
+checked against the account.
+
 ## Reports
 
 - Counts per code are always complete; messages show up to """
@@ -241,7 +280,9 @@ def _intro() -> str:
     stems = ", ".join(f"`{stem}`" for stems in REGISTER_STEMS.values() for stem in stems)
     abbreviations = ", ".join(f"`{a}.` = `{w}`" for a, w in ABBREVIATIONS.items())
     ambiguous = " and ".join(f"`{key.capitalize()}`" for key in AMBIGUOUS_HEADERS)
-    return _INTRO.format(stems=stems, abbreviations=abbreviations, ambiguous=ambiguous)
+    return _INTRO.format(
+        stems=stems, abbreviations=abbreviations, ambiguous=ambiguous, CLOSEST=CLOSEST
+    )
 
 
 def render() -> str:

@@ -8,6 +8,7 @@ from datetime import date
 
 import polars as pl
 
+from core.registers.account import AccountFacts
 from core.registers.codes import CODES
 from core.registers.errors import UnreadableFile
 from core.registers.header import HeaderMap, closest_header, detect_register, map_header
@@ -23,6 +24,7 @@ from core.registers.model import (
     Valuation,
 )
 from core.registers.reading import Batch, Dialect, iter_batches, sniff_dialect
+from core.registers.references import AccountChecks, known_with_account
 from core.registers.rules import Context, rules_for
 from core.registers.rules.base import ISSUE_SCHEMA, empty_issues, issue_frame
 from core.registers.sniff import MIXED_PREFIX
@@ -43,6 +45,7 @@ def validate_files(
     register_hint: Register | str | None = None,
     today: date | None = None,
     progress: Progress | None = None,
+    account: AccountFacts | None = None,
 ) -> ValidationRun:
     """Check several files together; results come back in the order of ``files``.
 
@@ -54,7 +57,9 @@ def validate_files(
     Suppliers are read before products and products before inventory, so references are
     checked against the files of the same run, or else against ``known`` (the latest
     error-free registers of the onboarding). An unreadable file becomes a result with
-    ``unreadable=True`` and one error; the others are still checked.
+    ``unreadable=True`` and one error; the others are still checked. With ``account`` (a
+    snapshot of the Rackbeat account), files are also checked against the account
+    (``core/registers/references.py``).
 
     >>> data = b"number;name;group;cost_price;sales_price\\n1;A;1;0;0\\n"
     >>> run = validate_files([FileInput("p.csv", data=data)])
@@ -92,6 +97,7 @@ def validate_files(
                 progress,
                 for_run=later,
                 overruled=overruled,
+                account=account,
             )
         except UnreadableFile as exc:
             results[index] = unreadable_result(file.name, exc)
@@ -112,6 +118,7 @@ def validate_file(
     register_override: Register | str | None = None,
     today: date | None = None,
     progress: Progress | None = None,
+    account: AccountFacts | None = None,
 ) -> FileResult:
     """Check one file; raises ``UnreadableFile`` (a ``CsvUnreadable``) if it is not a CSV."""
     dialect = sniff_dialect(file)
@@ -128,6 +135,7 @@ def validate_file(
         valuation,
         today or date.today(),
         progress,
+        account=account,
     )
     return result
 
@@ -169,6 +177,7 @@ def _validate(
     *,
     for_run: bool = False,
     overruled: Register | None = None,
+    account: AccountFacts | None = None,
 ) -> tuple[FileResult, Snapshot | None]:
     """Check one file; the snapshot is built when the file is valid or ``for_run`` needs it."""
     stats = Utf8Stats()
@@ -181,21 +190,14 @@ def _validate(
     header = map_header(register, dialect.header, first.frame if first else None)
     every_batch = _with_first(first, batches)
     del first  # only the iterator holds it now: released once checked, like the others
+    extra: AccountChecks | None = None
+    if account is not None:
+        known = known_with_account(known, account, register)
+        extra = AccountChecks(header, account)
     rules = rules_for(header, Context(known, valuation, today))
     frames = [_header_issues(header)]
     if overruled is not None:
-        frames.append(
-            issue_frame(
-                [None],
-                None,
-                "register_hint_overruled",
-                [overruled.value],
-                [
-                    f"the message names {overruled.value}, but the header has every required "
-                    f"column of {register.value}: checked as {register.value}"
-                ],
-            )
-        )
+        frames.append(_overruled(overruled, register))
     rows = 0
     try:
         for batch in every_batch:
@@ -206,7 +208,8 @@ def _validate(
             rows += prepared.height
             if header.missing:
                 continue  # without the required columns, row rules would only add noise
-            frames.extend(rules.check_batch(prepared))
+            found = rules.check_batch(prepared)
+            frames.extend(found if extra is None else extra.check_batch(prepared, found))
             if progress is not None:
                 progress(rows)
     except csv.Error as exc:
@@ -214,35 +217,16 @@ def _validate(
     if rows == 0:
         raise UnreadableFile("header_only", "The file has a header row but no data rows.")
     if not header.missing:
-        frames.extend(rules.finish())
-    if stats.replaced:
-        frames.append(
-            issue_frame(
-                [None],
-                None,
-                "encoding_replaced",
-                [None],
-                [f"{stats.replaced} characters could not be decoded as {dialect.encoding}"],
-            )
-        )
-    if stats.legacy_lines:
-        legacy = dialect.encoding.removeprefix(MIXED_PREFIX)
-        frames.append(
-            issue_frame(
-                [None],
-                None,
-                "encoding_mixed",
-                [None],
-                [
-                    f"the file mixes UTF-8 with {legacy}: {stats.legacy_lines} lines were read "
-                    f"as {legacy}, the others as UTF-8"
-                ],
-            )
-        )
+        finished = rules.finish()
+        frames.extend(finished if extra is None else [extra.adjust(f) for f in finished])
+    frames.extend(_encoding_issues(stats, dialect))
     result = _result(file.name, register, dialect.encoding, dialect.delimiter, rows, frames)
     result.dialect = dialect
     result.header = header
     result.decimal_marks = rules.decimal_marks
+    if extra is not None:
+        result.account = extra.summary
+        result.replacements = extra.replacements
     if not (result.valid or for_run):
         return result, None
     snapshot = rules.snapshot()
@@ -311,6 +295,50 @@ def _note_issue(
             "balances are a file of their own",
         )
     return ("header_ambiguous", cell, f"read '{cell}' as {column} (decided by {why})")
+
+
+def _encoding_issues(stats: Utf8Stats, dialect: Dialect) -> list[pl.DataFrame]:
+    """File-level warnings about how the bytes were decoded."""
+    found: list[pl.DataFrame] = []
+    if stats.replaced:
+        found.append(
+            issue_frame(
+                [None],
+                None,
+                "encoding_replaced",
+                [None],
+                [f"{stats.replaced} characters could not be decoded as {dialect.encoding}"],
+            )
+        )
+    if stats.legacy_lines:
+        legacy = dialect.encoding.removeprefix(MIXED_PREFIX)
+        found.append(
+            issue_frame(
+                [None],
+                None,
+                "encoding_mixed",
+                [None],
+                [
+                    f"the file mixes UTF-8 with {legacy}: {stats.legacy_lines} lines were read "
+                    f"as {legacy}, the others as UTF-8"
+                ],
+            )
+        )
+    return found
+
+
+def _overruled(hint: Register, register: Register) -> pl.DataFrame:
+    """The warning that the header overruled the register named in the message."""
+    return issue_frame(
+        [None],
+        None,
+        "register_hint_overruled",
+        [hint.value],
+        [
+            f"the message names {hint.value}, but the header has every required "
+            f"column of {register.value}: checked as {register.value}"
+        ],
+    )
 
 
 def _extra_fields(extra: list[tuple[int, str]]) -> pl.DataFrame:

@@ -28,8 +28,10 @@ from core.sources.http import (
     tls_context,
     transient_status,
 )
+from core.sources.identity import user_agent as default_user_agent
 
-USER_AGENT = "rackbeat-onboarding-bot/0.1 (numbering watch)"
+USER_AGENT = default_user_agent()
+"""Without RACKBEAT_CONTACT: the project's address as the contact (core/sources/identity.py)."""
 
 RESOURCES: dict[Series, tuple[str, str]] = {
     Series.INVOICE: ("customer-invoices", "customer_invoices"),
@@ -100,6 +102,11 @@ class RackbeatClient(OwnedHttpClient):
             return parse_number(str(number))
         except ValueError as exc:
             raise _malformed(f"the first row of {path!r} has a non-numeric number") from exc
+
+    def read_page(self, path: str, params: dict[str, str]) -> dict[str, Any]:
+        """One answer of ``path`` as a JSON object (the account snapshot pages lists with it,
+        see ``core/account/reader.py``); errors are translated like every other read."""
+        return self._get_json(path, params)
 
     def _get_json(self, path: str, params: dict[str, str]) -> dict[str, Any]:
         def build() -> httpx.Request:

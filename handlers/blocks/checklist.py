@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from core.account.verify import VERIFIER
 from core.onboarding.machine import Refusal, numbering_detail
 from core.onboarding.snapshot import OnboardingSnapshot, StepView
 from core.onboarding.steps import CATALOGUE, StepId, StepState
@@ -92,7 +93,10 @@ def step_line(view: StepView, language: str, *, is_next: bool = False) -> str:
         title += f" _({t('onboarding.checklist.optional', language)})_"
     icon = ":point_right:" if is_next else STATE_ICONS[view.state]
     line = f"{icon} {title}"
-    if view.changed_by and view.changed_at and view.state is not StepState.TODO:
+    if view.changed_by == VERIFIER and view.changed_at and view.state is StepState.DONE:
+        # Settled from the account itself, not ticked by a person: say so.
+        line += " — " + t("account.verified", language, when=format_when(view.changed_at, language))
+    elif view.changed_by and view.changed_at and view.state is not StepState.TODO:
         changed = t(
             "onboarding.checklist.changed",
             language,

@@ -3,6 +3,7 @@ announcement): pure functions of core's snapshots."""
 
 from __future__ import annotations
 
+from core.account.verify import VERIFIER
 from core.onboarding.machine import Action, numbering_detail
 from core.onboarding.snapshot import (
     AuditAction,
@@ -160,7 +161,8 @@ def history_line(entry: AuditEntry, language: str) -> str:
         language,
         mark=mark,
         when=format_when(entry.at, language),
-        who=mention(entry.actor),
+        # A step the account verified by itself has no person behind it.
+        who="Rackbeat" if entry.actor == VERIFIER else mention(entry.actor),
         what=what,
     )
 

@@ -86,11 +86,19 @@ def _file_level_text(group: IssueGroup, lang: str) -> str:
 
 
 def result_message(
-    result: FileResult, lang: str, *, with_button: bool, no_onboarding: bool
+    result: FileResult,
+    lang: str,
+    *,
+    with_button: bool,
+    no_onboarding: bool,
+    account_note: str | None = None,
 ) -> tuple[str, Blocks]:
-    """The final thread reply for a checked file: (fallback text, blocks)."""
+    """The final thread reply for a checked file: (fallback text, blocks). ``account_note``
+    says how the file was (or was not) checked against the Rackbeat account."""
     line = verdict(result, lang)
     blocks: Blocks = [_section(line)]
+    if account_note:
+        blocks.append(_context(account_note))
     groups, left = group_issues(result, SHOWN_GROUPS)
     if groups:
         blocks.append(_section("\n".join(issue_line(g, lang) for g in groups)))

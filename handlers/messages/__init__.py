@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Literal
 
 from handlers.messages import (
+    account,
     common,
     help_topics,
     imports,
@@ -35,6 +36,7 @@ _AREAS: tuple[Mapping[str, Mapping[str, str]], ...] = (
     registers.MESSAGES,
     install.MESSAGES,
     imports.MESSAGES,
+    account.MESSAGES,
 )
 
 

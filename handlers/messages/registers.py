@@ -239,6 +239,10 @@ _FI_TITLES = {
     "batch_missing": "Erä puuttuu",
     "serial_not_tracked": "Sarjanumero tuotteelle ilman sarjanumeroseurantaa",
     "batch_not_tracked": "Erä tuotteelle ilman eräseurantaa",
+    "unknown_reference": "Ei löydy Rackbeat-tililtä",
+    "reference_by_name": "Nimi numeron sijaan (tunnistettu)",
+    "already_in_rackbeat": "On jo Rackbeatissa",
+    "tracking_on_product_with_stock": "Seuranta päälle tuotteelle, jolla on saldoa",
     # refusals recorded as file issues
     "not_found": "Tiedostoa ei löydy",
 }
