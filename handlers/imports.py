@@ -277,13 +277,17 @@ class Importer:
             raise ImportRefused(refusal.key, **refusal.params) from refusal
         with self.deps.uow() as uow:
             known = RegistersRepository(uow.session).known(onboarding_id)
+        # Judged as the file check judged it (the header beats the message text; names the
+        # account resolves are numbers), or a file called ready could be refused here.
+        account = self.deps.account.for_checks(onboarding_id) if self.deps.account else None
         file = FileInput(name, data=data)
         result = validate_files(
             [file],
             known=known,
             valuation=Valuation(snapshot.valuation.value) if snapshot.valuation else None,
-            register_override=register_override(asked.share_text),
+            register_hint=register_override(asked.share_text),
             today=self.deps.clock().date(),
+            account=account.facts if account is not None else None,
         ).files[0]
         if not result.valid or result.register not in IMPORTABLE:
             raise ImportRefused("imports.refused.not_clean")
