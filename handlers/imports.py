@@ -279,7 +279,7 @@ class Importer:
             known = RegistersRepository(uow.session).known(onboarding_id)
         # Judged as the file check judged it (the header beats the message text; names the
         # account resolves are numbers), or a file called ready could be refused here.
-        account = self.deps.account.for_checks(onboarding_id) if self.deps.account else None
+        checks = self.deps.account.for_checks(onboarding_id) if self.deps.account else None
         file = FileInput(name, data=data)
         result = validate_files(
             [file],
@@ -287,7 +287,7 @@ class Importer:
             valuation=Valuation(snapshot.valuation.value) if snapshot.valuation else None,
             register_hint=register_override(asked.share_text),
             today=self.deps.clock().date(),
-            account=account.facts if account is not None else None,
+            account=checks.facts if checks is not None else None,
         ).files[0]
         if not result.valid or result.register not in IMPORTABLE:
             raise ImportRefused("imports.refused.not_clean")
