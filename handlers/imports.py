@@ -196,7 +196,21 @@ class Importer:
         )
 
     def start(self, client: WebClient, import_id: int) -> None:
-        self.deps.executor.submit(run_import, import_id, self.runner_deps(client))
+        self.deps.executor.submit(self._run, client, import_id)
+
+    def _run(self, client: WebClient, import_id: int) -> None:
+        if run_import(import_id, self.runner_deps(client)) is None or self.deps.account is None:
+            return
+        # The import changed the account: read it again, or the next file check would judge
+        # against the account as it was before (records just created "not in Rackbeat").
+        with self.deps.uow() as uow:
+            view = ImportsRepository(uow.session).get(import_id)
+        if view is None:
+            return
+        try:
+            self.deps.account.refresh(view.onboarding_id)
+        except Exception:  # a courtesy after the import: the next check reads it when old
+            log.warning("account not read again after import %s", import_id, exc_info=True)
 
     def resume_stale(self, client: WebClient | Callable[[str], WebClient | None]) -> int:
         """Hand the imports whose runner died (lease run out) to the background pool.

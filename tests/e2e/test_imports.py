@@ -444,3 +444,17 @@ def test_a_products_file_shared_as_customers_is_previewed_as_the_products_its_he
     bot.settle()
     shown = preview(bot, slack, shared)
     assert ACTION_CREATE in buttons(shown), text_of(shown)
+
+
+def test_a_file_checked_after_an_import_counts_the_imported_records_as_in_rackbeat(
+    bot: BotUnderTest, slack: LocalSlack, world: FakeUpstreams, company: Company
+) -> None:
+    # The check before the import read the account; the import changed it. The next check
+    # must not judge against the account as it was before the bot's own import.
+    first = share(bot, products_csv([1001, 1002]))
+    press(bot.driver, preview(bot, slack, first), ACTION_CREATE)
+    bot.settle(timeout=60)
+    assert set(world.rackbeat.records_of(company.token, "products")) == {"1001", "1002"}
+    again = share(bot, products_csv([1001, 1002]), name="products-again.csv")
+    verdict = bot_replies(slack, again.ts)[0]
+    assert t("registers.code.already_in_rackbeat", "en") in str(verdict.blocks), text_of(verdict)
