@@ -15,7 +15,7 @@ from typing import Any
 from slack_bolt import Ack, Respond
 
 from core.account.service import AccountService
-from core.errors import InvalidArgument, NotFound
+from core.errors import InvalidArgument
 from core.onboarding.service import OnboardingService
 from core.onboarding.snapshot import Channel
 from core.onboarding.texts import format_when, mention
@@ -37,9 +37,8 @@ class AccountCommands:
         self.service = service
 
     def onboarding_id(self, where: Channel) -> tuple[int, str]:
-        found = OnboardingService(self.deps.uow).find(where)
-        if found is None:
-            raise NotFound(t("onb.not_found", "en"))
+        # ``snapshot`` refuses in the channel's chosen language when nothing is started yet.
+        found = OnboardingService(self.deps.uow).snapshot(where)
         return found.id, found.language
 
     def message(self, onboarding_id: int, lang: str) -> tuple[str, list[dict[str, Any]]]:

@@ -196,7 +196,21 @@ class Importer:
         )
 
     def start(self, client: WebClient, import_id: int) -> None:
-        self.deps.executor.submit(run_import, import_id, self.runner_deps(client))
+        self.deps.executor.submit(self._run, client, import_id)
+
+    def _run(self, client: WebClient, import_id: int) -> None:
+        if run_import(import_id, self.runner_deps(client)) is None or self.deps.account is None:
+            return
+        # The import changed the account: read it again, or the next file check would judge
+        # against the account as it was before (records just created "not in Rackbeat").
+        with self.deps.uow() as uow:
+            view = ImportsRepository(uow.session).get(import_id)
+        if view is None:
+            return
+        try:
+            self.deps.account.refresh(view.onboarding_id)
+        except Exception:  # a courtesy after the import: the next check reads it when old
+            log.warning("account not read again after import %s", import_id, exc_info=True)
 
     def resume_stale(self, client: WebClient | Callable[[str], WebClient | None]) -> int:
         """Hand the imports whose runner died (lease run out) to the background pool.
@@ -277,13 +291,17 @@ class Importer:
             raise ImportRefused(refusal.key, **refusal.params) from refusal
         with self.deps.uow() as uow:
             known = RegistersRepository(uow.session).known(onboarding_id)
+        # Judged as the file check judged it (the header beats the message text; names the
+        # account resolves are numbers), or a file called ready could be refused here.
+        checks = self.deps.account.for_checks(onboarding_id) if self.deps.account else None
         file = FileInput(name, data=data)
         result = validate_files(
             [file],
             known=known,
             valuation=Valuation(snapshot.valuation.value) if snapshot.valuation else None,
-            register_override=register_override(asked.share_text),
+            register_hint=register_override(asked.share_text),
             today=self.deps.clock().date(),
+            account=checks.facts if checks is not None else None,
         ).files[0]
         if not result.valid or result.register not in IMPORTABLE:
             raise ImportRefused("imports.refused.not_clean")

@@ -29,6 +29,7 @@ from core.registers import (
     write_error_report,
 )
 from core.store.registers_repo import Checked, RegistersRepository
+from handlers.blocks.account import account_note
 from handlers.blocks.registers import mrkdwn_text, result_message, simple_message
 from handlers.deps import Deps
 from handlers.messages import t
@@ -98,18 +99,28 @@ def _rejudge_one(
         return
     file = FileInput(checked.file_name, data=data)
     valuation = onboarding.valuation
+    # Judged again as the first check judged it: against the account too, or a product that
+    # is only in Rackbeat turns into an error here.
+    account = deps.account.for_checks(onboarding.id) if deps.account is not None else None
     result = validate_files(
         [file],
         known=known_for(deps, onboarding),
         valuation=Valuation(valuation.value) if valuation else None,
         register_override=Register.INVENTORY,
         today=deps.clock().date(),
+        account=account.facts if account is not None else None,
     ).files[0]
     if result.unreadable:
         return
     _store(deps, onboarding, channel_id, checked, result)
     note = t("registers.recheck.note", lang, **names)
-    text, blocks = result_message(result, lang, with_button=True, no_onboarding=False)
+    text, blocks = result_message(
+        result,
+        lang,
+        with_button=True,
+        no_onboarding=False,
+        account_note=account_note(result, account, lang, deps.clock()),
+    )
     blocks = [{"type": "context", "elements": [{"type": "mrkdwn", "text": note}]}, *blocks]
     try:
         if checked.reply_ts:

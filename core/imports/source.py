@@ -61,9 +61,18 @@ def read_rows(file: FileInput, result: FileResult) -> tuple[Register, list[Sourc
             exprs.append(pl.col("country__v").str.split(":").list.last().alias(column.name))
         else:
             exprs.append(pl.col(column.name).cast(pl.String).alias(column.name))
+    # Names the account resolved to numbers (``reference_by_name``) are sent as numbers.
+    replaced = [
+        pl.col(column).replace(mapping)
+        for column, mapping in result.replacements.items()
+        if column in rules.present
+    ]
     rows: list[SourceRow] = []
     for batch in iter_batches(file, result.dialect, Utf8Stats()):
-        frame = rules.prepare(batch.frame).select(exprs)
+        prepared = rules.prepare(batch.frame)
+        if replaced:
+            prepared = prepared.with_columns(replaced)
+        frame = prepared.select(exprs)
         for record in frame.iter_rows(named=True):
             row = int(record.pop(ROW))
             rows.append(SourceRow(row, {k: _value(v) for k, v in record.items()}))

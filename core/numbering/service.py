@@ -379,9 +379,12 @@ class Audit:
 
 
 def _onboarding(session: Session, where: Channel, *, lock: bool = False) -> Onboarding:
-    row = OnboardingRepository(session).for_channel(where, lock=lock)
+    repo = OnboardingRepository(session)
+    row = repo.for_channel(where, lock=lock)
     if row is None:
-        raise NotFound(text("onb.not_found", Language.EN))
+        # Before start, the language the channel chose (`/rackbeat language fi`) still holds.
+        chosen = repo.channel_language(where)
+        raise NotFound(text("onb.not_found", language_of(chosen) if chosen else Language.EN))
     return row
 
 

@@ -189,7 +189,9 @@ class OnboardingService:
             repo = OnboardingRepository(uow.session)
             row = repo.for_channel(where)
             if row is None:
-                raise NotFound(text("onb.not_found", _language_hint(actor)))
+                chosen = repo.channel_language(where)
+                language = language_of(chosen) if chosen else _language_hint(actor)
+                raise NotFound(text("onb.not_found", language))
             total = repo.count_audit(row.id)
             pages = max(1, math.ceil(total / page_size))
             if page < 1 or page > pages:

@@ -389,3 +389,21 @@ def test_previous_orders_is_done_without_a_reason_once_nothing_is_open(
     world.netvisor.invoice(company.customer_id, order.key)
     run(bot, "done previous_orders")
     assert ("step.done", "previous_orders", ANN, None, "applied") in audit(bot)
+
+
+def test_an_inventory_re_judged_after_a_products_file_still_counts_the_account_s_products(
+    bot: BotUnderTest, slack: LocalSlack, company: Company
+) -> None:
+    connect(bot, slack, company)
+    run(bot, "set valuation fifo")
+    # Product 1001 is in the account only: the inventory is fine as long as the account counts.
+    inventory = "date;product;location;quantity;cost_price;reason\n1.4.2024;1001;1;3;5,00;Alku\n"
+    first = upload(bot, slack, "saldot.csv", inventory)
+    assert t("registers.code.unknown_product", "en") not in all_text(first)
+    upload(
+        bot, slack, "tuotteet.csv", "number;name;group;cost_price;sales_price\n3001;Uusi;1;1;2\n"
+    )
+    rejudged = slack.message(CHANNEL, first.ts)
+    assert rejudged is not None
+    assert t("registers.code.unknown_product", "en") not in all_text(rejudged)
+    assert (2, "unknown_product") not in issue_rows(bot)

@@ -414,3 +414,47 @@ def test_an_import_cannot_be_cancelled_from_another_channel(
     bot.settle(timeout=90)
     assert t("imports.refused.not_running", "en") in [e.text for e in slack.ephemerals_for(ANN)]
     assert len(world.rackbeat.records_of(company.token, "products")) == 800
+
+
+def test_a_group_the_check_resolved_by_name_is_imported_as_its_number(
+    bot: BotUnderTest, slack: LocalSlack, world: FakeUpstreams, company: Company
+) -> None:
+    # Finnish headers, and a group by name: the check (against the account) says "ready", so
+    # the preview must read the file the same way and send the group's number.
+    products = (
+        "Tuotenumero;Nimi;Tuoteryhmä;Kustannushinta;Myyntihinta\n"
+        "1001;Vasara;Työkalut;12,50;19,90\n1002;Saha;1;5,00;9,90\n"
+    )
+    shared = share(bot, products.encode(), name="tuotteet.csv")
+    shown = preview(bot, slack, shared)
+    assert ACTION_CREATE in buttons(shown), text_of(shown)
+    press(bot.driver, shown, ACTION_CREATE)
+    bot.settle(timeout=60)
+    created = world.rackbeat.records_of(company.token, "products")
+    assert set(created) == {"1001", "1002"}
+    assert created["1001"]["group"] == created["1002"]["group"]
+
+
+def test_a_products_file_shared_as_customers_is_previewed_as_the_products_its_header_names(
+    bot: BotUnderTest, slack: LocalSlack, company: Company
+) -> None:
+    stored = slack.add_file(name="lista.csv", content=products_csv([1001, 1002]), user=ANN)
+    shared = slack.share_file(CHANNEL, ANN, stored, text="customers list attached")
+    assert bot.driver.send_event(message_event(slack, shared)).status == 200
+    bot.settle()
+    shown = preview(bot, slack, shared)
+    assert ACTION_CREATE in buttons(shown), text_of(shown)
+
+
+def test_a_file_checked_after_an_import_counts_the_imported_records_as_in_rackbeat(
+    bot: BotUnderTest, slack: LocalSlack, world: FakeUpstreams, company: Company
+) -> None:
+    # The check before the import read the account; the import changed it. The next check
+    # must not judge against the account as it was before the bot's own import.
+    first = share(bot, products_csv([1001, 1002]))
+    press(bot.driver, preview(bot, slack, first), ACTION_CREATE)
+    bot.settle(timeout=60)
+    assert set(world.rackbeat.records_of(company.token, "products")) == {"1001", "1002"}
+    again = share(bot, products_csv([1001, 1002]), name="products-again.csv")
+    verdict = bot_replies(slack, again.ts)[0]
+    assert t("registers.code.already_in_rackbeat", "en") in str(verdict.blocks), text_of(verdict)

@@ -533,6 +533,15 @@ def test_language_before_start_is_remembered_for_the_channel_and_used_by_start(
     assert "<@U0ANN>" in last_answer(slack, BOB)
 
 
+def test_every_command_before_start_answers_in_the_language_chosen_for_the_channel(
+    bot: BotUnderTest, slack: LocalSlack
+) -> None:
+    run(bot, "language fi", user=BOB)
+    for line in ("history", "numbering", "numbering check", "account", "account refresh"):
+        run(bot, line, user=EVE)
+        assert last_answer(slack, EVE) == ":no_entry: " + t("onb.not_found", "fi"), line
+
+
 def test_a_finnish_slack_locale_starts_a_finnish_onboarding(
     bot: BotUnderTest, slack: LocalSlack
 ) -> None:
