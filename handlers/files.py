@@ -51,15 +51,16 @@ from core.registers import (
     Register,
     Valuation,
     validate_files,
-    write_error_report,
     write_normalized,
 )
 from core.sources.http import tls_context
 from core.store.registers_repo import Claim, RegistersRepository
+from handlers.blocks.issues import describe_issue, error_report
 from handlers.blocks.registers import (
     ACTION_MARK_DONE,
     STEP_OF,
     after_mark_done,
+    count_text,
     mrkdwn_text,
     result_message,
     simple_message,
@@ -435,7 +436,8 @@ class FileIntake:
 
         def show_progress(rows: int) -> None:
             self._renew(claim)
-            text = t("registers.progress", lang, name=mrkdwn_text(name), rows=f"{rows:,}")
+            counted = count_text("rows", rows, lang)
+            text = t("registers.progress", lang, name=mrkdwn_text(name), rows=counted)
             try:
                 self._edit(client, share, reply_ts, *simple_message(text))
             except SLACK_FAILURES as error:
@@ -452,7 +454,7 @@ class FileIntake:
             progress=Throttle(show_progress),
         ).files[0]
         if result.unreadable:
-            raise _refusal_for(result)
+            raise _refusal_for(result, lang)
         self._store(share, claim, onboarding, result)
         text, blocks = result_message(
             result, lang, with_button=onboarding is not None, no_onboarding=onboarding is None
@@ -545,7 +547,7 @@ class FileIntake:
             outputs.append(
                 (
                     "report",
-                    lambda: write_error_report(result),
+                    lambda: error_report(result, lang),
                     f"{stem}-errors.csv",
                     t("registers.report.comment", lang, name=mrkdwn_text(file.name)),
                 )
@@ -590,7 +592,7 @@ class FileIntake:
         client.chat_update(channel=share.channel_id, ts=ts, text=text, blocks=blocks)
 
 
-def _refusal_for(result: FileResult) -> Refusal:
+def _refusal_for(result: FileResult, lang: str) -> Refusal:
     code = result.issues[0].code if result.issues else "not_text"
     if code in ("binary", "spreadsheet", "not_text"):
         return Refusal("registers.refused.not_csv")
@@ -598,7 +600,8 @@ def _refusal_for(result: FileResult) -> Refusal:
         return Refusal(f"registers.refused.{code}")
     if code in ("unknown_register", "ambiguous_register"):
         return Refusal("registers.refused.unknown_register")
-    return Refusal("registers.refused.other", reason=mrkdwn_text(result.issues[0].message))
+    reason = describe_issue(result.issues[0], lang) if result.issues else ""
+    return Refusal("registers.refused.other", reason=mrkdwn_text(reason))
 
 
 def _text(value: object) -> str:

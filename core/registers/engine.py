@@ -21,10 +21,11 @@ from core.registers.model import (
     Severity,
     ValidationRun,
     Valuation,
+    decode_params,
 )
 from core.registers.reading import Dialect, iter_batches, sniff_dialect
 from core.registers.rules import Context, rules_for
-from core.registers.rules.base import ISSUE_SCHEMA, empty_issues, issue_frame
+from core.registers.rules.base import ISSUE_SCHEMA, empty_issues, encode_params, issue_frame
 from core.registers.source import Utf8Stats
 
 Progress = Callable[[int], None]
@@ -114,7 +115,8 @@ def validate_file(
 
 
 def unreadable_result(name: str, error: UnreadableFile) -> FileResult:
-    issue = Issue(Severity.ERROR, None, None, error.code, None, error.reason)
+    # The reason stays English for logs and the command line; readers get the code's words.
+    issue = Issue(Severity.ERROR, None, None, error.code, None, {"reason": error.reason})
     return FileResult(
         file=name, error_count=1, counts={error.code: 1}, issues=[issue], unreadable=True
     )
@@ -162,12 +164,15 @@ def _validate(
                 None,
                 "encoding_replaced",
                 [None],
-                [f"{stats.replaced} characters could not be decoded as {dialect.encoding}"],
+                [{"count": stats.replaced, "encoding": dialect.encoding}],
             )
         )
     result = _result(file.name, register, dialect.encoding, dialect.delimiter, rows, frames)
     result.dialect = dialect
     result.decimal_marks = rules.decimal_marks
+    result.headers = {
+        name: dialect.header[index].strip() for name, index in header.positions.items()
+    }
     if not (result.valid or for_run):
         return result, None
     snapshot = rules.snapshot()
@@ -178,15 +183,14 @@ def _validate(
 
 def _header_issues(header: HeaderMap, cells: tuple[str, ...]) -> pl.DataFrame:
     unmatched = [cell for _, cell in header.unknown]
-    rows: list[tuple[str, str | None, str]] = []
+    rows: list[tuple[str, str | None, dict[str, object]]] = []
     for column in header.missing:
         guess = closest_header(column, header.register, unmatched)
-        hint = f" (did you mean '{guess}'?)" if guess else ""
-        rows.append(("missing_column", None, f"required column '{column}' is missing{hint}"))
+        rows.append(("missing_column", None, {"column": column, "guess": guess or ""}))
     for cell, name in header.duplicates:
-        rows.append(("duplicate_column", cell, f"'{cell}' is a second '{name}' column; ignored"))
+        rows.append(("duplicate_column", cell, {"column": name, "header": cell}))
     for _, cell in header.unknown:
-        rows.append(("unknown_column", cell, f"unknown column '{cell}' is ignored"))
+        rows.append(("unknown_column", cell, {"header": cell}))
     if not rows:
         return empty_issues()
     return pl.DataFrame(
@@ -195,7 +199,7 @@ def _header_issues(header: HeaderMap, cells: tuple[str, ...]) -> pl.DataFrame:
             "column": [None] * len(rows),
             "code": [r[0] for r in rows],
             "value": [r[1] for r in rows],
-            "message": [r[2] for r in rows],
+            "params": [encode_params(r[2]) for r in rows],
         },
         schema=ISSUE_SCHEMA,
     )
@@ -207,8 +211,6 @@ def _extra_fields(extra: list[tuple[int, str]]) -> pl.DataFrame:
         None,
         "extra_fields",
         [surplus for _, surplus in extra],
-        ["the row has more fields than the header: quote values that contain the delimiter"]
-        * len(extra),
     )
 
 
@@ -229,8 +231,8 @@ def _result(
     counts = dict(issues.group_by("code").len().sort("code").iter_rows())
     errors = sum(v for k, v in counts.items() if CODES[k].severity == Severity.ERROR)
     capped = [
-        Issue(CODES[code].severity, row, column, code, value, message)
-        for row, column, code, value, message in issues.head(ISSUE_CAP).iter_rows()
+        Issue(CODES[code].severity, row, column, code, value, decode_params(params))
+        for row, column, code, value, params in issues.head(ISSUE_CAP).iter_rows()
     ]
     return FileResult(
         file=name,

@@ -10,28 +10,33 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fi": ":hourglass_flowing_sand: Tarkistan tiedostoa {name}…",
     },
     "registers.progress": {
-        "en": ":hourglass_flowing_sand: Checking {name}… {rows} rows so far",
-        "fi": ":hourglass_flowing_sand: Tarkistan tiedostoa {name}… {rows} riviä tähän mennessä",
+        "en": ":hourglass_flowing_sand: Checking {name}… {rows} so far",
+        "fi": ":hourglass_flowing_sand: Tarkistan tiedostoa {name}… {rows} tähän mennessä",
     },
+    # Counted nouns: ``.one`` for exactly 1 (“1 rivi”, never “1 riviä”), ``.other`` else.
+    "registers.count.rows.one": {"en": "{n} row", "fi": "{n} rivi"},
+    "registers.count.rows.other": {"en": "{n} rows", "fi": "{n} riviä"},
+    "registers.count.errors.one": {"en": "{n} error", "fi": "{n} virhe"},
+    "registers.count.errors.other": {"en": "{n} errors", "fi": "{n} virhettä"},
+    "registers.count.warnings.one": {"en": "{n} warning", "fi": "{n} varoitus"},
+    "registers.count.warnings.other": {"en": "{n} warnings", "fi": "{n} varoitusta"},
     "registers.verdict.valid": {
-        "en": ":white_check_mark: *{name}* is ready to import: {register}, {rows} rows, no errors.",
-        "fi": ":white_check_mark: *{name}* on valmis tuotavaksi: {register}, {rows} riviä, "
-        "ei virheitä.",
+        "en": ":white_check_mark: *{name}* is ready to import: {register}, {rows}, no errors.",
+        "fi": ":white_check_mark: *{name}* on valmis tuotavaksi: {register}, {rows}, ei virheitä.",
     },
     "registers.verdict.warnings": {
-        "en": " {warnings} warnings to look at.",
-        "fi": " {warnings} varoitusta kannattaa katsoa.",
+        "en": " Have a look at {warnings}.",
+        "fi": " Katso vielä: {warnings}.",
     },
     "registers.verdict.invalid": {
-        "en": ":x: *{name}* has {errors} errors and {warnings} warnings ({register}, {rows} rows): "
-        "fix them before importing.",
-        "fi": ":x: *{name}*: {errors} virhettä ja {warnings} varoitusta ({register}, {rows} "
-        "riviä). Korjaa ne ennen tuontia.",
+        "en": ":x: *{name}* has {errors} and {warnings} ({register}, {rows}): "
+        "fix the errors before importing.",
+        "fi": ":x: *{name}*: {errors} ja {warnings} ({register}, {rows}). "
+        "Korjaa virheet ennen tuontia.",
     },
-    "registers.group.rows": {
-        "en": "rows {rows}",
-        "fi": "rivit {rows}",
-    },
+    "registers.group.rows.one": {"en": "row {rows}", "fi": "rivi {rows}"},
+    "registers.group.rows.other": {"en": "rows {rows}", "fi": "rivit {rows}"},
+    "registers.group.column": {"en": "column {label}", "fi": "sarake {label}"},
     "registers.group.samples": {
         "en": "e.g. {samples}",
         "fi": "esim. {samples}",

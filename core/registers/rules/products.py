@@ -15,7 +15,9 @@ from core.registers.rules.base import (
     Context,
     RegisterRules,
     b,
+    encode_params,
     issue_frame,
+    params_expr,
     run_checks,
 )
 
@@ -31,8 +33,8 @@ def _confirm_checksums(issues: pl.DataFrame) -> pl.DataFrame:
             return_dtype=pl.Boolean,
         )
     )
-    expected = [f"check digit should be {ean.calc_check_digit(v[:-1])}" for v in confirmed["value"]]
-    return confirmed.with_columns(message=pl.Series(expected, dtype=pl.String))
+    expected = [encode_params({"digit": ean.calc_check_digit(v[:-1])}) for v in confirmed["value"]]
+    return confirmed.with_columns(params=pl.Series(expected, dtype=pl.String))
 
 
 class ProductRules(RegisterRules):
@@ -50,7 +52,6 @@ class ProductRules(RegisterRules):
                 "product_number_not_numeric",
                 "number",
                 number.is_not_null() & ~number.str.contains(r"^[0-9]+$"),
-                "Netvisor matches products by number: a purely numeric one is safest",
             ),
         ]
         if "barcode" in self.present:
@@ -60,7 +61,6 @@ class ProductRules(RegisterRules):
                     "ean_invalid",
                     "barcode",
                     code.is_not_null() & ~values.ean_shape_valid(code),
-                    "a barcode has 8, 12, 13 or 14 digits",
                 )
             )
             checks.append(
@@ -68,7 +68,6 @@ class ProductRules(RegisterRules):
                     "ean_checksum",
                     "barcode",
                     values.ean_shape_valid(code) & ~values.ean_check_valid(code),
-                    "wrong check digit",
                     refine=_confirm_checksums,
                 )
             )
@@ -85,7 +84,6 @@ class ProductRules(RegisterRules):
                 "unknown_supplier",
                 "supplier",
                 col.is_not_null() & ~col.is_in(suppliers.keys.implode()),
-                pl.format("supplier {} is not in the suppliers register", col),
             )
         ]
 
@@ -105,7 +103,6 @@ class ProductRules(RegisterRules):
                     None,
                     "suppliers_not_known",
                     [None],
-                    ["supplier numbers were not checked: no suppliers register is known"],
                 )
             )
         return out
@@ -127,7 +124,6 @@ class ProductRules(RegisterRules):
                         "tracking_changed_after_balances",
                         column,
                         changed,
-                        "the product already has a balance: its tracking cannot change",
                     )
                 )
         return run_checks(joined, checks)
@@ -163,10 +159,7 @@ class ProductRules(RegisterRules):
             column=pl.lit("number"),
             code=pl.lit("product_number_leading_zeros"),
             value=pl.col("number"),
-            message=pl.format(
-                f"other numbers have {width} digits with leading zeros: was it {{}}?",
-                pl.col("number").str.zfill(width),
-            ),
+            params=params_expr(width=pl.lit(width), guess=pl.col("number").str.zfill(width)),
         )
 
     def snapshot(self) -> Snapshot:
