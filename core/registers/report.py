@@ -79,9 +79,8 @@ def write_error_report(
         columns[column or ""] = wording.column(column)
     table = issues.select(
         pl.col("row"),
-        pl.col("column")
-        .fill_null("")
-        .replace_strict(columns, default="", return_dtype=pl.String)
+        pl.when(pl.col("column").is_not_null())
+        .then(pl.col("column").fill_null("").replace_strict(columns, return_dtype=pl.String))
         .alias("column"),
         values.escape_formula(pl.col("value")).alias("value"),
         pl.col("code"),

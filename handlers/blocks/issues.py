@@ -40,13 +40,16 @@ def column_label(
     return t("registers.column.label", lang, header=mrkdwn_text(header), canonical=canonical)
 
 
+# The fact whose absence picks a code's ``.plain`` wording (a guess is not always possible).
+_OPTIONAL = {"missing_column": "guess", "zip_invalid": "guess", "ean_checksum": "digit"}
+
+
 def _template(code: str, params: Mapping[str, str]) -> str:
     key = f"registers.issue.{code}"
     if params.get("count") == "1" and f"{key}.one" in CATALOG:
         return f"{key}.one"
-    if not params.get("guess") and f"{key}.plain" in CATALOG:
-        return f"{key}.plain"
-    if not params.get("digit") and f"{key}.plain" in CATALOG:
+    optional = _OPTIONAL.get(code)
+    if optional and not params.get(optional):
         return f"{key}.plain"
     return key
 
