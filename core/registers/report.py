@@ -79,9 +79,14 @@ def write_error_report(
         columns[column or ""] = wording.column(column)
     table = issues.select(
         pl.col("row"),
-        pl.when(pl.col("column").is_not_null())
-        .then(pl.col("column").fill_null("").replace_strict(columns, return_dtype=pl.String))
-        .alias("column"),
+        # The column is named by the user's header: as untrusted as a cell.
+        values.escape_formula(
+            pl.when(pl.col("column").is_not_null()).then(
+                pl.col("column")
+                .fill_null("")
+                .replace_strict(columns, default="", return_dtype=pl.String)
+            )
+        ).alias("column"),
         values.escape_formula(pl.col("value")).alias("value"),
         pl.col("code"),
         pl.col("code")
