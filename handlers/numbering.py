@@ -52,6 +52,7 @@ from handlers.blocks.numbering import (
     source_word,
     status_message,
 )
+from handlers.blocks.upstream import failure_text
 from handlers.checklist import actor_for, publish_checklist, service_for
 from handlers.commands import CommandContext, CommandRouter
 from handlers.deps import Deps
@@ -67,7 +68,10 @@ CONNECT_VIEWS = re.compile(f"^{CONNECT_CALLBACK}:(rackbeat|netvisor)$")
 def localized(refusal: DomainError, language: str) -> str:
     """A refusal's text in ``language`` (numbering refusals carry a message key)."""
     if isinstance(refusal, NumberingRefusal):
-        return t(refusal.key, language, **refusal.params)
+        params = dict(refusal.params)
+        if "code" in params and "source" in params:  # an upstream failure: its words, not English
+            params["reason"] = failure_text(str(params["source"]), str(params["code"]), language)
+        return t(refusal.key, language, **params)
     if isinstance(refusal, CheckInProgress):
         return t("numbering.check.in_progress", language)
     return refusal.reason
@@ -208,7 +212,7 @@ def check_summary(report: CheckReport, language: str) -> str:
                 "numbering.check.source_failed",
                 language,
                 source=source_word(source, language),
-                reason=failure.reason,
+                reason=failure_text(source, failure.code, language),
             )
         )
     return "\n".join(lines)

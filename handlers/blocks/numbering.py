@@ -16,11 +16,12 @@ from core.numbering.chart import ChartLabels
 from core.numbering.checker import Delivery
 from core.numbering.evaluate import SeriesEvaluation
 from core.numbering.model import InputField, Level, Reading, Series, Source, Strategy
-from core.numbering.notes import Note
+from core.numbering.notes import Note, NoteCode
 from core.numbering.view import Connection, NumberingView, SeriesView
 from core.onboarding.snapshot import Channel
 from core.onboarding.texts import format_when, mention
 from handlers.blocks.checklist import Block, SlackMessage, button, context, section
+from handlers.blocks.upstream import failure_text
 from handlers.messages import t
 
 ACTION_SETUP = "numbering:setup"
@@ -86,6 +87,8 @@ def note_text(note: Note, language: str) -> str:
         "value": number(note.value, language) if note.value is not None else "",
         "detail": note.detail or "",
     }
+    if note.code is NoteCode.SOURCE_FAILING and note.source and note.detail:
+        params["detail"] = failure_text(note.source, note.detail, language)
     return t(f"numbering.note.{note.code.value}", language, **params)
 
 
@@ -197,7 +200,7 @@ def _connection_line(source: Source, connection: Connection | None, language: st
         line += t(
             "numbering.connection.failing",
             language,
-            code=connection.last_error or "?",
+            failure=failure_text(source, connection.last_error or "?", language),
             when=format_when(connection.failing_since, language),
         )
     return line

@@ -12,7 +12,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Literal
 
-from handlers.messages import common, help_topics, issues, numbering, onboarding, registers
+from handlers.messages import (
+    common,
+    help_topics,
+    issues,
+    numbering,
+    onboarding,
+    registers,
+    upstream,
+)
 
 Language = Literal["en", "fi"]
 LANGUAGES: tuple[Language, ...] = ("en", "fi")
@@ -26,6 +34,7 @@ _AREAS: tuple[Mapping[str, Mapping[str, str]], ...] = (
     numbering.MESSAGES,
     registers.MESSAGES,
     issues.MESSAGES,
+    upstream.MESSAGES,
 )
 
 

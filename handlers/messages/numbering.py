@@ -81,8 +81,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fi": "{source}: yhdistetty, {company} ({who}, {when})",
     },
     "numbering.connection.failing": {
-        "en": " · :warning: has answered {code} since {when}",
-        "fi": " · :warning: on vastannut {code} {when} lähtien",
+        "en": " · :warning: failing since {when}: {failure}",
+        "fi": " · :warning: ei ole toiminut {when} lähtien: {failure}",
     },
     "numbering.connection.none": {
         "en": "{source}: not connected (`/rackbeat connect {source_id}`)",
@@ -117,8 +117,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fi": "{field} ({source}) on vanhentunut (luettu {when}): tilaa ei voi sanoa OK:ksi.",
     },
     "numbering.note.source_failing": {
-        "en": "{source} has answered {detail} since {when}.",
-        "fi": "{source} on vastannut {detail} {when} lähtien.",
+        "en": "{source} has been failing since {when}: {detail}",
+        "fi": "{source} ei ole toiminut {when} lähtien: {detail}",
     },
     "numbering.note.rackbeat_in_netvisor_block": {
         "en": "Rackbeat's next number has reached Netvisor's block ({value}): the next "

@@ -85,7 +85,11 @@ def test_status_shows_level_values_source_age_connections_and_buttons() -> None:
     assert message.text == t("numbering.status.text", "en", order="critical", invoice="critical")
     assert "50 numbers left" in text
     assert "5 min ago" in text and "3 d ago" in text
-    assert "connected to Kone Oy" in text and "has answered timeout since" in text
+    assert (
+        "connected to Kone Oy" in text
+        and "failing since" in text
+        and "did not answer in time" in text
+    )
     assert "Netvisor: not connected" in text
     assert buttons(message.blocks) == [ACTION_SETUP, ACTION_CHECK]
 
