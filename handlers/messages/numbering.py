@@ -6,7 +6,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     # --- words ----------------------------------------------------------------------------
     "numbering.series.order": {"en": "Sales orders", "fi": "Myyntitilaukset"},
     "numbering.series.invoice": {"en": "Sales invoices", "fi": "Myyntilaskut"},
-    "numbering.level.ok": {"en": "OK", "fi": "OK"},
+    "numbering.level.ok": {"en": "OK", "fi": "kunnossa"},
     "numbering.level.warning": {"en": "warning", "fi": "varoitus"},
     "numbering.level.critical": {"en": "critical", "fi": "kriittinen"},
     "numbering.level.collision": {"en": "collision", "fi": "päällekkäisyys"},
@@ -114,7 +114,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "numbering.note.stale_input": {
         "en": "{field} from {source} is out of date (last read {when}): not calling this OK.",
-        "fi": "{field} ({source}) on vanhentunut (luettu {when}): tilaa ei voi sanoa OK:ksi.",
+        "fi": "{field} ({source}) on vanhentunut (luettu {when}), joten tilaa ei voi todeta "
+        "kunnossa olevaksi.",
     },
     "numbering.note.source_failing": {
         "en": "{source} has been failing since {when}: {detail}",
@@ -305,6 +306,16 @@ MESSAGES: dict[str, dict[str, str]] = {
     "numbering.modal.not_a_number": {
         "en": "Digits only, please.",
         "fi": "Vain numeroita.",
+    },
+    "numbering.modal.critical_above_warning.days": {
+        "en": "Critical at {critical} days must not be above warning at {warning} days.",
+        "fi": "Kriittinen raja ({critical} päivää) ei voi olla suurempi kuin varoitusraja "
+        "({warning} päivää).",
+    },
+    "numbering.modal.critical_above_warning.numbers": {
+        "en": "Critical at {critical} numbers must not be above warning at {warning} numbers.",
+        "fi": "Kriittinen raja ({critical} numeroa) ei voi olla suurempi kuin varoitusraja "
+        "({warning} numeroa).",
     },
     "numbering.modal.connect.title": {"en": "Connect {source}", "fi": "Yhdistä {source}"},
     "numbering.modal.connect.intro": {

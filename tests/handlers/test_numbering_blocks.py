@@ -145,6 +145,20 @@ def test_setup_errors_point_at_their_inputs() -> None:
     assert errors == {
         "value.order.netvisor-max": t("numbering.modal.not_a_number", "en"),
         "threshold.critical_numbers": t("numbering.modal.not_a_number", "en"),
+        "threshold.critical_days": "Critical at 7 days must not be above warning at 5 days.",
+    }
+
+
+def test_threshold_checks_of_the_setup_modal_speak_finnish() -> None:
+    state = {
+        "threshold.warning_days": {"value": {"value": "30"}},
+        "threshold.warning_numbers": {"value": {"value": "1000"}},
+        "threshold.critical_days": {"value": {"value": "7"}},
+        "threshold.critical_numbers": {"value": {"value": "12000"}},
+    }
+    assert parse_setup(state, "fi") == {
+        "threshold.critical_numbers": "Kriittinen raja (12\u00a0000 numeroa) ei voi olla suurempi "
+        "kuin varoitusraja (1\u00a0000 numeroa).",
     }
 
 
