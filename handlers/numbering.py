@@ -58,7 +58,7 @@ from handlers.commands import CommandContext, CommandRouter
 from handlers.deps import Deps
 from handlers.errors import Refused, refusal_text
 from handlers.messages import Language, t
-from handlers.messages.formatting import format_number
+from handlers.messages.formatting import format_date, format_number
 from handlers.registry import Registrar
 
 log = logging.getLogger(__name__)
@@ -119,7 +119,7 @@ def post_chart(client: WebClient, view: NumberingView, language: str, thread_ts:
             thread_ts=thread_ts,
             file=png,
             filename=f"numbering-{day}.png",
-            title=t("numbering.chart.file_title", language, date=day),
+            title=t("numbering.chart.file_title", language, date=format_date(view.now, language)),
         )
     except (SlackApiError, OSError, ValueError):
         log.exception("numbering chart for %s not uploaded", view.onboarding.channel_id)

@@ -23,6 +23,7 @@ from core.onboarding.texts import format_when, mention
 from handlers.blocks.checklist import Block, SlackMessage, button, context, section
 from handlers.blocks.upstream import failure_text
 from handlers.messages import t
+from handlers.messages.formatting import format_date, format_number, plural
 
 ACTION_SETUP = "numbering:setup"
 ACTION_CHECK = "numbering:check"
@@ -48,8 +49,13 @@ NETVISOR_FIELDS = ("customer_id", "customer_key", "partner_id", "partner_key", "
 
 def number(value: int, language: str) -> str:
     """``1,000,024`` in English, ``1 000 024`` (no-break spaces) in Finnish."""
-    grouped = f"{value:,}"
-    return grouped.replace(",", "\u00a0") if language == "fi" else grouped
+    return format_number(value, language)
+
+
+def counted(kind: str, count: int, language: str) -> str:
+    """``1 numero`` / ``1 000 numeroa``: the count formatted, the noun agreeing with it."""
+    form = plural(count, "one", "other")
+    return t(f"numbering.count.{kind}.{form}", language, n=format_number(count, language))
 
 
 def age(moment: datetime, now: datetime, language: str) -> str:
@@ -97,12 +103,17 @@ def _forecast_text(evaluation: SeriesEvaluation, language: str) -> str | None:
     days = evaluation.days_left
     if rate is None or days is None:
         return None
-    rate_text = f"{rate:.1f}".replace(".", ",") if language == "fi" else f"{rate:.1f}"
+    rate_text = format_number(rate, language, 1)
     when = evaluation.forecast.runs_out_at
     if when is None:
         return t("numbering.forecast.far", language, rate=rate_text)
-    date = f"{when.day}.{when.month}.{when.year}" if language == "fi" else when.date().isoformat()
-    return t("numbering.forecast.days", language, days=round(days), rate=rate_text, date=date)
+    return t(
+        "numbering.forecast.days",
+        language,
+        days=counted("days", round(days), language),
+        rate=rate_text,
+        date=format_date(when, language),
+    )
 
 
 def _reading_line(
@@ -131,11 +142,12 @@ def series_detail(series: Series, view: SeriesView, now: datetime, language: str
     evaluation = view.evaluation
     lines = []
     if evaluation.headroom is not None and evaluation.ceiling is not None:
+        # A headroom of zero or less is an overlap: never "-1 000 numbers left".
         lines.append(
             t(
-                "numbering.headroom",
+                "numbering.headroom" if evaluation.headroom > 0 else "numbering.headroom.none",
                 language,
-                headroom=number(evaluation.headroom, language),
+                headroom=counted("numbers", evaluation.headroom, language),
                 limit=t(f"numbering.headroom.limit.{evaluation.strategy.value}", language),
                 ceiling=number(evaluation.ceiling, language),
             )
@@ -251,7 +263,7 @@ def status_message(view: NumberingView, language: str) -> SlackMessage:
                     t(
                         "numbering.thresholds",
                         language,
-                        **{f: getattr(thresholds, f) for f in THRESHOLD_FIELDS},
+                        **{f: number(getattr(thresholds, f), language) for f in THRESHOLD_FIELDS},
                     ),
                     checked_line,
                 ]
@@ -314,6 +326,8 @@ def chart_labels(view: NumberingView, language: str) -> ChartLabels:
         meets=t("numbering.chart.meets", language, date="{date}"),
         no_data=t("numbering.chart.no_data", language),
         levels={level: level_word(level, language) for level in Level},
+        number=lambda value: format_number(round(value), language),
+        date=lambda day: format_date(day, language),
     )
 
 
@@ -354,7 +368,8 @@ def _value_input(
 ) -> Block:
     element: Block = {"type": "plain_text_input", "action_id": "value"}
     if current is not None:
-        element["placeholder"] = _plain(t("numbering.modal.current", language, value=current.value))
+        shown = number(current.value, language)
+        element["placeholder"] = _plain(t("numbering.modal.current", language, value=shown))
     return {
         "type": "input",
         "block_id": f"value.{series.value}.{field.value}",

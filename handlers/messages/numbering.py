@@ -16,9 +16,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fi": "vain Rackbeat",
     },
     "numbering.strategy.mixed": {
-        "en": "mixed (Netvisor numbers from its own block)",
-        "fi": "sekoitettu (Netvisor numeroi omasta lohkostaan)",
+        "en": "both (Netvisor numbers from its own block)",
+        "fi": "molemmat (Netvisor numeroi omasta lohkostaan)",
     },
+    # Counted nouns: ``.one`` for exactly 1 (“1 numero”), ``.other`` for every other count.
+    "numbering.count.numbers.one": {"en": "{n} number", "fi": "{n} numero"},
+    "numbering.count.numbers.other": {"en": "{n} numbers", "fi": "{n} numeroa"},
+    "numbering.count.days.one": {"en": "{n} day", "fi": "{n} päivä"},
+    "numbering.count.days.other": {"en": "{n} days", "fi": "{n} päivää"},
     "numbering.field.rackbeat-next": {
         "en": "Rackbeat's next number",
         "fi": "Rackbeatin seuraava numero",
@@ -49,20 +54,26 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "numbering.status.series": {
         "en": "{icon} *{series}*: *{level}* · strategy {strategy}",
-        "fi": "{icon} *{series}*: *{level}* · strategia {strategy}",
+        "fi": "{icon} *{series}*: *{level}* · numerointitapa: {strategy}",
     },
     "numbering.headroom": {
-        "en": "{headroom} numbers left before {limit} ({ceiling})",
-        "fi": "{headroom} numeroa jäljellä ennen rajaa {limit} ({ceiling})",
+        "en": "{headroom} left before {limit} ({ceiling})",
+        "fi": "{headroom} jäljellä ennen {limit} ({ceiling})",
     },
+    "numbering.headroom.none": {
+        "en": "No numbers left before {limit} ({ceiling}): the series already overlap.",
+        "fi": "Numeroita ei ole enää jäljellä ennen {limit} ({ceiling}): sarjat menevät jo "
+        "päällekkäin.",
+    },
+    # The limit as ``numbering.headroom`` needs it (Finnish: partitive after "ennen").
     "numbering.headroom.limit.rackbeat-only": {
         "en": "Rackbeat's next number",
-        "fi": "Rackbeatin seuraava numero",
+        "fi": "Rackbeatin seuraavaa numeroa",
     },
-    "numbering.headroom.limit.mixed": {"en": "Netvisor's numbers", "fi": "Netvisorin numerot"},
+    "numbering.headroom.limit.mixed": {"en": "Netvisor's numbers", "fi": "Netvisorin numeroita"},
     "numbering.forecast.days": {
-        "en": "about {days} days left at {rate} numbers a working day (around {date})",
-        "fi": "noin {days} päivää jäljellä, kun numeroita kuluu {rate} arkipäivässä (noin {date})",
+        "en": "about {days} left at {rate} numbers a working day (around {date})",
+        "fi": "noin {days} jäljellä, kun numeroita kuluu {rate} arkipäivässä (noin {date})",
     },
     "numbering.forecast.far": {
         "en": "more than ten years left at {rate} numbers a working day",
@@ -105,7 +116,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "numbering.snoozed": {
         "en": "Reminders snoozed until {when}.",
-        "fi": "Muistutukset tauolla {when} asti.",
+        "fi": "Muistutukset hiljennetty {when} asti.",
     },
     # --- reasons (notes) ---------------------------------------------------------------------
     "numbering.note.missing_input": {
@@ -131,20 +142,20 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Netvisor already has number {value}, at or above Rackbeat's next number: a "
         "document was made in Netvisor.",
         "fi": "Netvisorissa on jo numero {value}, joka on vähintään Rackbeatin seuraava numero: "
-        "Netvisorissa on tehty asiakirja.",
+        "Netvisorissa on tehty tosite.",
     },
     "numbering.note.netvisor_outside_block": {
         "en": "Netvisor numbers its own documents below its block (largest {value}), ahead of "
         "Rackbeat.",
-        "fi": "Netvisor numeroi omia asiakirjojaan lohkonsa alapuolelle (suurin {value}), "
+        "fi": "Netvisor numeroi omia tositteitaan lohkonsa alapuolelle (suurin {value}), "
         "Rackbeatin edelle.",
     },
     "numbering.note.block_not_in_use": {
         "en": "Netvisor's block is not in use yet: a document made in Netvisor now would get "
         "{value}, inside Rackbeat's range. Number the next Netvisor document from the block "
         "start.",
-        "fi": "Netvisorin lohko ei ole vielä käytössä: Netvisorissa nyt tehty asiakirja saisi "
-        "numeron {value} Rackbeatin alueelta. Numeroi seuraava Netvisor-asiakirja lohkon "
+        "fi": "Netvisorin lohko ei ole vielä käytössä: Netvisorissa nyt tehty tosite saisi "
+        "numeron {value} Rackbeatin alueelta. Numeroi seuraava Netvisorin tosite lohkon "
         "alusta.",
     },
     "numbering.note.not_enough_history": {
@@ -157,11 +168,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "numbering.note.rackbeat_live": {
         "en": "Rackbeat is in use: no documents of this series may be made in Netvisor.",
-        "fi": "Rackbeat on käytössä: tämän sarjan asiakirjoja ei saa tehdä Netvisorissa.",
+        "fi": "Rackbeat on käytössä: tämän sarjan tositteita ei saa tehdä Netvisorissa.",
     },
     "numbering.note.renumbered": {
-        "en": "{value} renumbering(s) seen in the history, left out of the rate.",
-        "fi": "Historiassa {value} uudelleennumerointia, jätetty kulutuksen ulkopuolelle.",
+        "en": "Renumberings in the history: {value}. They are left out of the rate.",
+        "fi": "Uudelleennumerointeja historiassa: {value}. Ne on jätetty kulutusarvion "
+        "ulkopuolelle.",
     },
     # --- alerts --------------------------------------------------------------------------------
     "numbering.alert.alert": {
@@ -184,12 +196,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "numbering.alert.snoozed": {
         "en": ":zzz: {who} snoozed reminders about {series} until {when}.",
-        "fi": ":zzz: {who} laittoi muistutukset ({series}) tauolle {when} asti.",
+        "fi": ":zzz: {who} hiljensi muistutukset ({series}) {when} asti.",
     },
     "numbering.button.setup": {"en": "Set up", "fi": "Asetukset"},
     "numbering.button.check": {"en": "Check now", "fi": "Tarkista nyt"},
     "numbering.button.ack": {"en": "Acknowledge", "fi": "Kuittaa"},
-    "numbering.button.snooze": {"en": "Snooze 7 days", "fi": "Torkku 7 päivää"},
+    "numbering.button.snooze": {"en": "Snooze 7 days", "fi": "Hiljennä 7 päiväksi"},
     # --- command answers ---------------------------------------------------------------------
     "numbering.set.done": {
         "en": "{series}: {field} is now {value}.",
@@ -197,7 +209,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "numbering.strategy.done": {
         "en": "Numbering strategy: {strategy} ({series}).",
-        "fi": "Numerointistrategia: {strategy} ({series}).",
+        "fi": "Numerointitapa: {strategy} ({series}).",
     },
     "numbering.strategy.both": {"en": "both series", "fi": "molemmat sarjat"},
     "numbering.setup.saved": {
@@ -250,7 +262,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "numbering.set.bad_number": {
         "en": "`{value}` is not a document number: digits only.",
-        "fi": "`{value}` ei ole asiakirjan numero: vain numeroita.",
+        "fi": "`{value}` ei ole tositenumero: käytä vain numeroita.",
     },
     "numbering.strategy.usage": {
         "en": "Use `/rackbeat numbering strategy [invoice|order] rackbeat-only|mixed`.",
@@ -258,7 +270,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "numbering.strategy.bad": {
         "en": "`{value}` is not a strategy; use {valid}.",
-        "fi": "`{value}` ei ole strategia; käytä: {valid}.",
+        "fi": "`{value}` ei ole numerointitapa; käytä: {valid}.",
     },
     "numbering.bad_series": {
         "en": "`{value}` is not a series; use {valid}.",
@@ -283,7 +295,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "numbering.modal.save": {"en": "Save", "fi": "Tallenna"},
     "numbering.modal.cancel": {"en": "Cancel", "fi": "Peruuta"},
     "numbering.modal.close": {"en": "Close", "fi": "Sulje"},
-    "numbering.modal.strategy": {"en": "{series}: strategy", "fi": "{series}: strategia"},
+    "numbering.modal.strategy": {"en": "{series}: strategy", "fi": "{series}: numerointitapa"},
     "numbering.modal.value": {"en": "{series}: {field}", "fi": "{series}: {field}"},
     "numbering.modal.value.hint": {
         "en": "Leave empty to keep the current value.",

@@ -12,6 +12,7 @@ import string
 
 import pytest
 
+from core.onboarding.steps import STEPS
 from handlers.messages import CATALOG, t
 
 
@@ -49,7 +50,9 @@ NOT_FINNISH = {
 
 # The plural "you" (te) and its verb forms: the bot says "sinä" to everyone.
 TE = re.compile(
-    r"\b(te|teidän|teille|teitä|teistä|teillä|teiltä|teihin|olette|voitte|haluatte)\b"
+    r"\b(te|teidän|teille|teitä|teistä|teillä|teiltä|teihin)\b"
+    # Plural present tense: "tarvitsette", "olette", "voitte".
+    r"|\b\w{2,}(?:ette|atte|ätte|itte|otte|ötte|utte|ytte)\b"
     # Plural imperatives (3rd person singulars such as "hylkää", "jatkaa" end alike).
     r"|\b(kokeil|tarkista|lisät|teh|otta|katso|valit|tallenta|jaka|pyytä|merkit|kerto|korjat"
     r"|käyttä|aloitta|yrittä|odotta|poista|avat|ohitta|kirjoitta|liittä)(kaa|kää)\b",
@@ -90,6 +93,27 @@ def english_words(text: str) -> list[str]:
     return found
 
 
+def step_texts() -> dict[str, str]:
+    """The onboarding steps' own Finnish texts (kept beside the steps in ``core``)."""
+    texts = {}
+    for entry in STEPS:
+        texts[f"{entry.id}.title"] = entry.title.fi
+        texts[f"{entry.id}.guide"] = entry.guide.fi
+        if entry.skip_means is not None:
+            texts[f"{entry.id}.skip_means"] = entry.skip_means.fi
+    return texts
+
+
+STEP_TEXTS = step_texts()
+
+
+@pytest.mark.parametrize("name", sorted(STEP_TEXTS))
+def test_step_texts_are_finnish_in_the_sina_form(name: str) -> None:
+    text = STEP_TEXTS[name]
+    assert english_words(text) == [], text
+    assert not TE.search(prose(text)), text
+
+
 @pytest.mark.parametrize("key", sorted(k for k in CATALOG if k not in NOT_FINNISH))
 def test_finnish_text_has_no_english_words(key: str) -> None:
     assert english_words(finnish(key)) == [], finnish(key)
@@ -106,3 +130,4 @@ def test_the_check_finds_english_in_a_finnish_looking_sentence() -> None:
     ]
     assert english_words("Käytä `/rackbeat numbering check` ja :white_check_mark:") == []
     assert TE.search("Tarkistakaa tiedosto") and not TE.search("Tarkista tiedosto")
+    assert TE.search("Vain jos tarvitsette niitä.") and not TE.search("Vain jos tarvitset niitä.")

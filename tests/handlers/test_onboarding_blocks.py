@@ -143,7 +143,7 @@ def test_home_lists_each_onboarding_with_progress_next_step_and_role() -> None:
     assert "*Acme Oy* in <#C1> — 1/10 steps settled" in text
     assert "Next: 2. Company settings" in text
     assert t("onboarding.role.member", "en") in text
-    assert "*Beta Oy* kanavalla <#C1> — 0/10 vaihetta valmiina" in text
+    assert "*Beta Oy* kanavalla <#C1> — 0/10 vaihetta hoidettu" in text
 
 
 def test_home_without_onboardings_says_how_to_start() -> None:
@@ -191,7 +191,8 @@ def test_history_words_the_numbering_rows_of_the_trail() -> None:
         note=None,
         outcome=Outcome.APPLIED,
     )
-    assert "numbering value `invoice.rackbeat_next` – → 10500" in history_line(value, "en")
-    assert "connected rackbeat (Oy Esimerkki)" in history_line(connect, "en")
-    assert "yhdisti: rackbeat" in history_line(connect, "fi")
+    assert "Sales invoices, Rackbeat's next number: – → 10,500" in history_line(value, "en")
+    assert "Myyntilaskut, Rackbeatin seuraava numero: – → 10\u00a0500" in history_line(value, "fi")
+    assert "connected Rackbeat (Oy Esimerkki)" in history_line(connect, "en")
+    assert "yhdisti palvelun Rackbeat (Oy Esimerkki)" in history_line(connect, "fi")
     assert "`future.thing` x a → b" in history_line(unknown, "en")
