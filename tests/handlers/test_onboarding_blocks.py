@@ -196,3 +196,36 @@ def test_history_words_the_numbering_rows_of_the_trail() -> None:
     assert "connected Rackbeat (Oy Esimerkki)" in history_line(connect, "en")
     assert "yhdisti palvelun Rackbeat (Oy Esimerkki)" in history_line(connect, "fi")
     assert "`future.thing` x a → b" in history_line(unknown, "en")
+
+
+def test_history_lines_show_words_not_ids_in_finnish() -> None:
+    from datetime import UTC, datetime
+
+    from core.onboarding.snapshot import AuditEntry, Outcome
+    from handlers.blocks.onboarding import history_line
+
+    at = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
+
+    def line(action: str, subject: str | None, old: str | None, new: str | None) -> str:
+        entry = AuditEntry(1, at, "U1", action, subject, old, new, None, Outcome.APPLIED)
+        return history_line(entry, "fi")
+
+    strategy = line("numbering.strategy", "invoice", "rackbeat-only", "mixed")
+    assert "numerointitapa (Myyntilaskut) vain Rackbeat → molemmat" in strategy
+    value = line("numbering.value", "order.netvisor-max", "1000", "1000024")
+    assert "Myyntitilaukset, Netvisorin suurin numero: 1\u00a0000 → 1\u00a0000\u00a0024" in value
+    snooze = line("numbering.snooze", "order", None, "2026-12-07T12:00:00+00:00")
+    assert "hiljensi numerointihälytykset (Myyntitilaukset) 7.12.2026 klo 12.00 UTC asti" in snooze
+    limits = line(
+        "numbering.thresholds",
+        None,
+        "warning 30 d / 1000, critical 7 d / 100",
+        "warning 60 d / 5000, critical 14 d / 500",
+    )
+    assert "varoitus 30 pv / 1\u00a0000, kriittinen 7 pv / 100 → varoitus 60 pv" in limits
+    acknowledged = line("numbering.acknowledge", "invoice", None, "critical")
+    assert "kuittasi numerointihälytyksen (Myyntilaskut: kriittinen)" in acknowledged
+    assert "kieli englanti → suomi" in line("language.set", None, "en", "fi")
+    for text in (strategy, value, snooze, limits, acknowledged):
+        for raw in ("rackbeat-only", "netvisor-max", "order.", "invoice", "T12:00", "warning"):
+            assert raw not in text, text
