@@ -111,13 +111,13 @@ _CATALOGUE: tuple[Step, ...] = (
             "when Rackbeat is opened and is fixed by the first inventory transaction: record "
             "it here with `/rackbeat set valuation fifo|average`. Create locations and product "
             "groups before products refer to them.",
-            fi="Tarkista yrityksen asetukset ennen kuin kukaan aloittaa työt (Rackbeatin "
+            fi="Tarkista yrityksen asetukset, ennen kuin kukaan aloittaa työt (Rackbeatin "
             "asetusohjeen alussa on tiivistelmä tärkeimmistä): varaston arvostusmenetelmä, "
             "varastopaikat, tuoteryhmät (ALV, varastoitava vai ei), yksiköt, maksuehdot, "
             "lomakepohjat ja numerosarjat. Arvostusmenetelmä, FIFO tai keskihinta, valitaan "
             "Rackbeatia avattaessa, ja ensimmäinen varastotapahtuma lukitsee sen: kirjaa se "
             "tänne komennolla `/rackbeat set valuation fifo|average`. Perusta varastopaikat "
-            "ja tuoteryhmät ennen kuin tuotteet viittaavat niihin.",
+            "ja tuoteryhmät, ennen kuin tuotteet viittaavat niihin.",
         ),
         depends_on=(StepId.LOGIN,),
         aliases=("settings", "setup", "asetukset", "yritysasetukset"),
@@ -187,7 +187,7 @@ _CATALOGUE: tuple[Step, ...] = (
             "transactions. Serial numbers work only on stock-tracked products. The prices on "
             "the add-on page need no attention.",
             fi="Vain jos tarvitset niitä. Ota lisäosat käyttöön (Lisäosat → Sarjanumerot, "
-            "Eräseuranta) ja ota seuranta käyttöön tuote kerrallaan tuotekortilla. Tee se "
+            "Eräseuranta) ja ota seuranta käyttöön tuote kerrallaan tuotekortilla. Tee se, "
             "ennen kuin tuotteella on yhtään varastotapahtumaa, viimeistään ennen kuin sillä "
             "on saldoa: Rackbeatissa seurantaa ei voi ottaa jälkikäteen käyttöön tuotteelle, "
             "jolla on jo varastotapahtumia. Sarjanumerot toimivat vain varastoitavilla "
@@ -231,7 +231,7 @@ _CATALOGUE: tuple[Step, ...] = (
             'inventointiohjeen kohta "Inventointi CSV-tiedostolla") tai, jos rekisteri on '
             "pieni, kirjaa ne käsin (Varasto → Varastotapahtumat → Luo varastotapahtuma). "
             "Tuodut varastonsäädöt ovat luonnoksia, kunnes kirjaat ne "
-            '"Kirjaa kaikki" -toiminnolla. Päätä eräseurannasta ja sarjanumeroista ennen kuin '
+            '"Kirjaa kaikki" -toiminnolla. Päätä eräseurannasta ja sarjanumeroista, ennen kuin '
             "aloitat.",
         ),
         depends_on=(StepId.SETTINGS, StepId.PRODUCTS, StepId.BATCH_SERIAL),
@@ -277,7 +277,7 @@ _CATALOGUE: tuple[Step, ...] = (
             en="If Netvisor already holds sales orders, process and invoice them in Netvisor "
             "before you start working in Rackbeat, so nothing is half-way in two systems on "
             "the day you go live. Skip this step if there are none.",
-            fi="Jos Netvisorissa on jo myyntitilauksia, käsittele ja laskuta ne Netvisorissa "
+            fi="Jos Netvisorissa on jo myyntitilauksia, käsittele ja laskuta ne Netvisorissa, "
             "ennen kuin aloitat työt Rackbeatissa, jottei mikään jää kesken kahteen "
             "järjestelmään käyttöönottopäivänä. Ohita vaihe, jos tilauksia ei ole.",
         ),

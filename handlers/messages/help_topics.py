@@ -91,7 +91,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "kuin Netvisorissa jo käytetyt.\n• *Osa vielä Netvisorissa* (`mixed`): siirrä "
         "Netvisorin omat numerot kerran reilusti Rackbeatin numeroiden yläpuolelle — muuta "
         "seuraavan Netvisor-laskun numero, niin Netvisor jatkaa siitä, koska se ehdottaa aina "
-        "suurinta numeroa + 1.\n`/rackbeat numbering` näyttää sarjojen tilanteen ja varoittaa "
+        "suurinta numeroa + 1.\n`/rackbeat numbering` näyttää sarjojen tilanteen ja varoittaa, "
         "ennen kuin ne kohtaavat.",
     },
     "help.topic.access": {
@@ -120,7 +120,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "exist in Netvisor there, before you start working in Rackbeat. Then nothing is "
         "half-way in two systems on the day you go live.",
         "fi": "*Netvisorissa jo olevat tilaukset*\nKäsittele ja laskuta Netvisorissa jo olevat "
-        "myyntitilaukset siellä ennen kuin aloitat työn Rackbeatissa. Silloin mikään ei ole "
+        "myyntitilaukset siellä, ennen kuin aloitat työn Rackbeatissa. Silloin mikään ei ole "
         "kesken kahdessa järjestelmässä käyttöönottopäivänä.",
     },
 }
