@@ -105,7 +105,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "onb.rule.already_started": {
         "en": "it has already been started or finished.",
-        "fi": "se on jo aloitettu tai valmis.",
+        "fi": "se on jo aloitettu tai tehty.",
     },
     # Guards.
     "onb.rule.not_optional": {
@@ -155,9 +155,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "the numbering status of the order and invoice series is not known yet. Run "
         "`/rackbeat numbering check` (connect Rackbeat and Netvisor first, or enter the "
         "numbers with `/rackbeat numbering set`).",
-        "fi": "tilaus- ja laskusarjan numeroinnin tilaa ei vielä tiedetä. Aja "
-        "`/rackbeat numbering check` (yhdistä ensin Rackbeat ja Netvisor tai syötä numerot "
-        "komennolla `/rackbeat numbering set`).",
+        "fi": "tilaus- ja laskusarjan numeroinnin tilaa ei vielä tiedetä. Tarkista se "
+        "komennolla `/rackbeat numbering check` (yhdistä ensin Rackbeat ja Netvisor tai "
+        "syötä numerot komennolla `/rackbeat numbering set`).",
     },
     "onb.rule.numbering_not_ok": {
         "en": "the numbering is not OK yet ({detail}). `/rackbeat numbering` shows what to fix; "

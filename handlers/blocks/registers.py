@@ -98,7 +98,8 @@ def result_message(
         lines = (issue_line(g, lang, result.headers) for g in groups)
         blocks.append(_section("\n".join(lines)))
     if left:
-        blocks.append(_context(t("registers.more", lang, count=left)))
+        more = f"registers.more.{plural(left, 'one', 'other')}"
+        blocks.append(_context(t(more, lang, count=format_number(left, lang))))
     if no_onboarding:
         blocks.append(_context(t("registers.hint.no_onboarding", lang)))
     if with_button and result.valid and result.register is not None:

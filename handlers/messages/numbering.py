@@ -46,7 +46,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     # --- the status message ----------------------------------------------------------------
     "numbering.status.title": {
         "en": "Numbering watch: {company}",
-        "fi": "Numeroinnin vahti: {company}",
+        "fi": "Numeroinnin seuranta: {company}",
     },
     "numbering.status.text": {
         "en": "Numbering: orders {order}, invoices {invoice}",
@@ -237,7 +237,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "numbering.disconnected": {
         "en": "{who} disconnected {source}; its credentials are forgotten.",
-        "fi": "{who} irrotti palvelun {source}; sen tunnukset on poistettu.",
+        "fi": "{who} katkaisi yhteyden palveluun {source}; sen tunnukset on poistettu.",
     },
     "numbering.disconnect.none": {
         "en": "{source} was not connected.",

@@ -26,7 +26,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "registers.verdict.warnings": {
         "en": " Have a look at {warnings}.",
-        "fi": " Katso vielä: {warnings}.",
+        "fi": " Tarkista vielä {warnings}.",
     },
     "registers.verdict.invalid": {
         "en": ":x: *{name}* has {errors} and {warnings} ({register}, {rows}): "
@@ -41,9 +41,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "e.g. {samples}",
         "fi": "esim. {samples}",
     },
-    "registers.more": {
-        "en": "…and {count} more kinds of issue: every one is in the error report.",
-        "fi": "…ja {count} muuta ongelmatyyppiä: kaikki ovat virheraportissa.",
+    "registers.more.one": {
+        "en": "…and one more kind of issue: every issue is in the error report.",
+        "fi": "…ja yksi muu ongelmatyyppi: kaikki ongelmat ovat virheraportissa.",
+    },
+    "registers.more.other": {
+        "en": "…and {count} more kinds of issue: every issue is in the error report.",
+        "fi": "…ja {count} muuta ongelmatyyppiä: kaikki ongelmat ovat virheraportissa.",
     },
     "registers.report.comment": {
         "en": "Every issue of {name}, row by row.",
@@ -56,7 +60,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "registers.hint.no_onboarding": {
         "en": "Checked on its own: cross-file checks (inventory → products, products → "
         "suppliers) need an onboarding here: `/rackbeat start`.",
-        "fi": "Tarkistettu yksinään: tiedostojen väliset tarkistukset (saldot → tuotteet, "
+        "fi": "Tarkistettu yksinään: tiedostojen väliset tarkistukset (alkusaldot → tuotteet, "
         "tuotteet → toimittajat) tarvitsevat käyttöönoton tälle kanavalle: `/rackbeat start`.",
     },
     "registers.mark_done": {
