@@ -78,7 +78,8 @@ def describe_issue(
                 params[name] = mrkdwn_text(params[name])
     key = f"registers.issue.{issue.code}"
     if key not in CATALOG:  # a code this version has no words for: say what we know
-        return issue.params.get("reason") or t(f"registers.code.{issue.code}", lang)
+        title = f"registers.code.{issue.code}"
+        return issue.params.get("reason") or (t(title, lang) if title in CATALOG else issue.code)
     return t(_template(issue.code, issue.params), lang, **params)
 
 

@@ -126,3 +126,10 @@ def test_every_issue_code_has_words_in_both_languages() -> None:
     for code in CODES:
         for lang in ("en", "fi"):
             assert t(f"registers.issue.{code}", lang)
+
+
+def test_a_code_without_words_is_named_rather_than_crashing_the_reply() -> None:
+    from core.registers.model import Issue, Severity
+
+    future = Issue(Severity.WARNING, None, None, "header_from_the_future", None, {})
+    assert describe_issue(future, "fi") == "header_from_the_future"
