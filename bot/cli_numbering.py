@@ -3,7 +3,8 @@
 For those who prefer cron to the scheduler inside `serve`: checks every configured onboarding
 (or the one of ``--channel``), prints the result per onboarding and series, and posts alerts
 exactly like the scheduler (the same unique keys: cron and a running bot never double-post).
-Without ``SLACK_BOT_TOKEN`` nothing is posted; the alerts wait for the next run that can.
+Without ``SLACK_BOT_TOKEN`` (or OAuth installations) nothing is posted; the alerts wait for
+the next run that can.
 
 Exit status: 0 every series OK, 1 some series not OK, 2 a check could not run.
 """
@@ -38,7 +39,7 @@ class NoSlack:
         """No checklist to refresh without Slack."""
 
 
-def _parser() -> argparse.ArgumentParser:
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m bot check-numbering",
         description="Run the numbering check once now and post alerts like the scheduler.",
@@ -53,15 +54,20 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(args: Sequence[str], settings: Settings, out: TextIO = sys.stdout) -> int:
-    options = _parser().parse_args(list(args))
+def main(
+    args: Sequence[str] | argparse.Namespace, settings: Settings, out: TextIO = sys.stdout
+) -> int:
+    """Run the check; ``args`` is the command line after `check-numbering`, or already parsed
+    (`bot.cli` parses it before the settings are read, so that `--help` needs none)."""
+    options = (
+        args if isinstance(args, argparse.Namespace) else build_parser().parse_args(list(args))
+    )
     from bot.scheduler import attach_numbering
 
     engine = create_database_engine(settings.database_url)
     migrate(engine)
     uow = unit_of_work_factory(engine)
-    token = settings.slack_bot_token
-    deps = Deps(config=RuntimeConfig(bot_token=token) if token else _no_token(), uow=uow)
+    deps = Deps(config=RuntimeConfig(bot_token=settings.slack_bot_token), uow=uow)
     service = attach_numbering(deps, settings)
     try:
         with uow() as unit:
@@ -93,24 +99,14 @@ def main(args: Sequence[str], settings: Settings, out: TextIO = sys.stdout) -> i
         engine.dispose()
 
 
-def _no_token() -> RuntimeConfig:
-    from pydantic import SecretStr
-
-    return RuntimeConfig(bot_token=SecretStr(""))
-
-
 def _notifier(settings: Settings, deps: Deps) -> Notifier:
-    if settings.slack_bot_token is None:
+    if settings.slack_bot_token is None and not settings.oauth_configured:
         return NoSlack()
-    from bot.app import build_client
-    from handlers.numbering import SlackNotifier
+    from bot.scheduler import WorkspaceNotifier
+    from bot.wiring import workspace_clients
 
-    client = build_client(
-        settings.slack_bot_token.get_secret_value(),
-        settings.slack_api_url,
-        settings.slack_timeout_seconds,
-    )
-    return SlackNotifier(client, deps)
+    # One token, or in OAuth mode each onboarding's workspace's own.
+    return WorkspaceNotifier(workspace_clients(settings, deps), deps)
 
 
 def _in(channel: str | None) -> str:

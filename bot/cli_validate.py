@@ -171,16 +171,18 @@ def _sentence(result: FileResult, code: str, column: str | None, params: Mapping
     return describe_issue(issue, "en", result.headers, plain=True)
 
 
+def _count(count: int, noun: str) -> str:
+    """`1 row`, `12,345 rows`: the terminal output is English."""
+    return f"{count:,} {noun}" + ("" if count == 1 else "s")
+
+
 def _verdict(result: FileResult) -> str:
     if result.unreadable:
         return f"{result.file}: unreadable — {describe_issue(result.issues[0], 'en', plain=True)}"
     register = result.register.value if result.register else "?"
     delimiter = {"\t": "tab"}.get(result.delimiter or "", result.delimiter)
-    facts = f"{register}, {result.rows:,} rows, {result.encoding}, '{delimiter}'"
-    if result.error_count:
-        status = f"{result.error_count:,} error{'s' * (result.error_count != 1)}"
-    else:
-        status = "valid"
+    facts = f"{register}, {_count(result.rows, 'row')}, {result.encoding}, '{delimiter}'"
+    status = _count(result.error_count, "error") if result.error_count else "valid"
     if result.warning_count:
-        status += f", {result.warning_count:,} warning{'s' * (result.warning_count != 1)}"
+        status += ", " + _count(result.warning_count, "warning")
     return f"{result.file}: {status} ({facts})"

@@ -25,6 +25,9 @@ class Settings(BaseSettings):
     slack_bot_token: SecretStr | None = None
     slack_signing_secret: SecretStr | None = None
     slack_app_token: SecretStr | None = None
+    # OAuth installation into any workspace (instead of one SLACK_BOT_TOKEN): bot/oauth.py.
+    slack_client_id: str | None = None
+    slack_client_secret: SecretStr | None = None
     slack_api_url: str = "https://slack.com/api/"
     slack_file_hosts: Annotated[tuple[str, ...], NoDecode] = ("files.slack.com",)
     # Seconds a Slack call (Web API, response_url, file download or upload) may take.
@@ -43,12 +46,29 @@ class Settings(BaseSettings):
     worker_processes: int = Field(default=1, ge=0, le=32)
     log_level: LogLevel = "INFO"
 
-    @field_validator("slack_bot_token", "slack_signing_secret", "slack_app_token", "secret_key")
+    @field_validator(
+        "slack_bot_token",
+        "slack_signing_secret",
+        "slack_app_token",
+        "slack_client_secret",
+        "secret_key",
+    )
     @classmethod
     def _empty_is_unset(cls, value: SecretStr | None) -> SecretStr | None:
         if value is not None and not value.get_secret_value().strip():
             return None
         return value
+
+    @field_validator("slack_client_id")
+    @classmethod
+    def _client_id(cls, value: str | None) -> str | None:
+        return value.strip() or None if value is not None else None
+
+    @property
+    def oauth_configured(self) -> bool:
+        """Both OAuth credentials are set: `serve` installs into any workspace (bot/oauth.py),
+        unless a SLACK_BOT_TOKEN pins it to one."""
+        return self.slack_client_id is not None and self.slack_client_secret is not None
 
     @field_validator("slack_bot_token")
     @classmethod

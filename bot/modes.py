@@ -60,12 +60,26 @@ def freeze_startup_objects() -> None:
     gc.freeze()
 
 
-def run_serve(settings: Settings) -> int:
-    if settings.slack_bot_token is None or settings.slack_signing_secret is None:
-        print(
-            "configuration error: serve needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET",
-            file=sys.stderr,
+def serve_problem(settings: Settings) -> str | None:
+    """Why `serve` cannot start with these settings, or ``None``."""
+    if settings.slack_signing_secret is None:
+        return "serve needs SLACK_SIGNING_SECRET"
+    if settings.slack_bot_token is not None:
+        return None  # one workspace
+    if not settings.oauth_configured:
+        return (
+            "serve needs SLACK_BOT_TOKEN (one workspace), or SLACK_CLIENT_ID and "
+            "SLACK_CLIENT_SECRET (installation into any workspace)"
         )
+    if settings.secret_key is None:
+        return "serve with SLACK_CLIENT_ID needs SECRET_KEY: it encrypts the workspaces' bot tokens"
+    return None
+
+
+def run_serve(settings: Settings) -> int:
+    problem = serve_problem(settings)
+    if problem is not None or settings.slack_signing_secret is None:
+        print(f"configuration error: {problem}", file=sys.stderr)
         return 2
     from bot.__main__ import install_sigterm
 
@@ -82,9 +96,10 @@ def run_serve(settings: Settings) -> int:
     install_sigterm()
     freeze_startup_objects()
     log.info(
-        "serving on http://%s:%s (POST /slack/events, GET /healthz)",
+        "serving on http://%s:%s (POST /slack/events, GET /healthz%s)",
         settings.host,
         server.effective_port,
+        ", GET /slack/install, GET /slack/oauth_redirect" if app.oauth_flow else "",
     )
     try:
         server.run()

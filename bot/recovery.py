@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -29,7 +30,12 @@ EVERY = timedelta(minutes=1)
 
 
 class IntakeResumer:
-    def __init__(self, deps: Deps, client: WebClient, every: timedelta = EVERY) -> None:
+    def __init__(
+        self,
+        deps: Deps,
+        client: WebClient | Callable[[str], WebClient | None],
+        every: timedelta = EVERY,
+    ) -> None:
         self.deps = deps
         self.client = client
         self.every = every
@@ -65,15 +71,5 @@ class IntakeResumer:
 
 
 def start_intake_resumer(runtime: Runtime) -> IntakeResumer | None:
-    """The resumer of `serve` / `socket` (``None`` without a bot token)."""
-    from bot.app import build_client
-
-    token = runtime.settings.slack_bot_token
-    if token is None:
-        return None
-    client = build_client(
-        token.get_secret_value(),
-        runtime.settings.slack_api_url,
-        runtime.settings.slack_timeout_seconds,
-    )
-    return IntakeResumer(runtime.deps, client).start()
+    """The resumer of `serve` / `socket`: each check resumes with its workspace's token."""
+    return IntakeResumer(runtime.deps, runtime.clients.for_team).start()

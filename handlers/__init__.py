@@ -22,7 +22,7 @@ AreaRegister = Callable[["Registrar", "CommandRouter", "Deps"], None]
 def _areas() -> tuple[AreaRegister, ...]:
     # Imported on first use, not with the package: `python -m bot validate` reaches the
     # issue words in `handlers.messages` without loading Bolt and every listener.
-    from handlers import events, files, help, numbering, onboarding
+    from handlers import events, files, help, install, numbering, onboarding
 
     # Areas add their `register` here; `events.register` stays last.
     return (
@@ -30,6 +30,7 @@ def _areas() -> tuple[AreaRegister, ...]:
         onboarding.register,
         numbering.register,
         files.register,
+        install.register,
         events.register,
     )
 

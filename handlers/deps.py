@@ -26,7 +26,8 @@ def utc_now() -> datetime:
 class RuntimeConfig:
     """The part of the settings that listeners use."""
 
-    bot_token: SecretStr
+    # The one workspace's token; ``None`` in OAuth mode, where each request brings its own.
+    bot_token: SecretStr | None = None
     file_hosts: tuple[str, ...] = ("files.slack.com",)
     slack_timeout_seconds: float = 10.0
     max_upload_mb: int = 50
@@ -53,3 +54,5 @@ class Deps:
     numbering_status: NumberingStatusProvider | None = None
     # The numbering watch (service, checker, upstream clients), built in `bot/wiring.py`.
     numbering: NumberingService | None = None
+    # OAuth mode: forget a workspace's stored tokens after `app_uninstalled`/`tokens_revoked`.
+    forget_workspace: Callable[[str], None] | None = None

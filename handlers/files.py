@@ -26,7 +26,6 @@ from __future__ import annotations
 import io
 import json
 import logging
-import re
 import threading
 import time
 from collections.abc import Callable
@@ -53,6 +52,7 @@ from core.registers import (
     validate_files,
     write_normalized,
 )
+from core.registers.header import register_in_text
 from core.sources.http import tls_context
 from core.store.registers_repo import Claim, RegistersRepository
 from handlers.blocks.issues import describe_issue, error_report
@@ -60,7 +60,6 @@ from handlers.blocks.registers import (
     ACTION_MARK_DONE,
     STEP_OF,
     after_mark_done,
-    count_text,
     mrkdwn_text,
     result_message,
     simple_message,
@@ -69,6 +68,7 @@ from handlers.checklist import begin_step, mark_step_done
 from handlers.commands import CommandRouter
 from handlers.deps import Deps
 from handlers.messages import t
+from handlers.messages.formatting import tn
 from handlers.registry import Registrar
 from handlers.slack_failures import SLACK_FAILURES, describe, transient
 
@@ -112,13 +112,6 @@ _NOT_TEXT_TYPES = frozenset(
         "binary",
     ]
 )
-# Words in the sharing message that name the register explicitly.
-_REGISTER_WORDS = {
-    Register.PRODUCTS: ("products", "tuotteet", "varer"),
-    Register.CUSTOMERS: ("customers", "asiakkaat", "kunder"),
-    Register.SUPPLIERS: ("suppliers", "toimittajat", "leverandører"),
-    Register.INVENTORY: ("inventory", "saldot", "alkusaldot", "lager"),
-}
 
 
 class Refusal(Exception):
@@ -157,10 +150,9 @@ class Share:
 
 
 def register_override(text: str) -> Register | None:
-    """A register named in the message the file was shared with (`suppliers`, `tuotteet`…)."""
-    words = set(re.findall(r"\w+", text.casefold()))
-    named = [reg for reg, names in _REGISTER_WORDS.items() if words & set(names)]
-    return named[0] if len(named) == 1 else None
+    """A register named in the message the file was shared with, in any inflection
+    (`toimittajat`, `tuoterekisteri`, `asiakkaita`, `varastosaldot`, `suppliers`)."""
+    return register_in_text(text)
 
 
 def download(
@@ -285,8 +277,12 @@ class FileIntake:
 
     # --- resuming ----------------------------------------------------------------------------
 
-    def resume_stale(self, client: WebClient, limit: int = 20) -> int:
+    def resume_stale(
+        self, client: WebClient | Callable[[str], WebClient | None], limit: int = 20
+    ) -> int:
         """Hand the checks whose process died to the background pool; how many were found.
+        ``client`` may be a function of the team id (one token per workspace, OAuth mode);
+        a check of a workspace it has no client for (uninstalled) waits.
 
         Cheap when there are none: one indexed query (and one UPDATE that only touches leases
         a clock set back left far in the future).
@@ -296,9 +292,13 @@ class FileIntake:
             uow.commit()
         with _working_guard:
             stale = [key for key in stale if key not in _working]
+        resumed = 0
         for team_id, file_id in stale:
-            self.deps.executor.submit(self.resume, client, team_id, file_id)
-        return len(stale)
+            team_client = client if isinstance(client, WebClient) else client(team_id)
+            if team_client is not None:
+                self.deps.executor.submit(self.resume, team_client, team_id, file_id)
+                resumed += 1
+        return resumed
 
     def resume(self, client: WebClient, team_id: str, file_id: str) -> bool:
         """Take over a check whose lease ran out and finish it; False if another worker
@@ -436,8 +436,8 @@ class FileIntake:
 
         def show_progress(rows: int) -> None:
             self._renew(claim)
-            counted = count_text("rows", rows, lang)
-            text = t("registers.progress", lang, name=mrkdwn_text(name), rows=counted)
+            count = tn("registers.count.rows", lang, rows)
+            text = t("registers.progress", lang, name=mrkdwn_text(name), rows=count)
             try:
                 self._edit(client, share, reply_ts, *simple_message(text))
             except SLACK_FAILURES as error:
@@ -493,7 +493,8 @@ class FileIntake:
         try:
             return download_with_retries(
                 url,
-                self.deps.config.bot_token.get_secret_value(),
+                # The workspace's own token: in OAuth mode each has one (the client has it).
+                client.token or "",
                 self.deps.config.file_hosts,
                 limit_mb * 1024 * 1024,
                 timeout=self.deps.config.slack_timeout_seconds,

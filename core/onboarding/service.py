@@ -139,9 +139,11 @@ class OnboardingService:
     # --- reading ---------------------------------------------------------------------------
 
     def language(self, where: Channel) -> Language | None:
-        """The channel's onboarding language, or ``None`` without an onboarding (cheap)."""
+        """The channel's onboarding language, else the language the channel chose before
+        starting one, else ``None`` (cheap)."""
         with self._uow() as uow:
-            stored = OnboardingRepository(uow.session).language_for(where)
+            repo = OnboardingRepository(uow.session)
+            stored = repo.language_for(where) or repo.channel_language(where)
             return None if stored is None else language_of(stored)
 
     def find(self, where: Channel) -> OnboardingSnapshot | None:
@@ -153,7 +155,7 @@ class OnboardingService:
         """The channel's onboarding, or ``NotFound`` telling how to start one."""
         found = self.find(where)
         if found is None:
-            raise NotFound(text("onb.not_found", _language_hint(actor)))
+            raise NotFound(text("onb.not_found", self.language(where) or _language_hint(actor)))
         return found
 
     def next(self, where: Channel, actor: Actor | None = None) -> NextStep:
@@ -209,9 +211,11 @@ class OnboardingService:
     ) -> ChangeResult:
         """Start the channel's onboarding; ``AlreadyStarted`` (with its status) if one exists.
 
-        Anyone in the channel may start; the starter becomes the owner.
+        Anyone in the channel may start; the starter becomes the owner. The language is the
+        one given, else the one the channel chose before (``remember_language``), else the
+        starter's Slack locale when it is Finnish.
         """
-        chosen = language or _language_hint(actor)
+        chosen = language or self.language(where) or _language_hint(actor)
         name = " ".join((company_name or "").split())[:255] or where.channel_id
         attempt = _Attempt(AuditAction.START, None, chosen, new=name)
         for attempt_no in range(1, self._max_attempts + 1):
@@ -380,6 +384,18 @@ class OnboardingService:
 
         return self._change(where, actor, Capability.CHANGE, attempt, apply)
 
+    def remember_language(self, where: Channel, actor: Actor, language: Language) -> bool | None:
+        """Before ``start``: keep ``language`` for the channel (anyone in it may choose, as
+        anyone may start). True if stored, False if it was already so, None when the channel
+        has an onboarding (then ``set_language`` applies, with its permissions and audit)."""
+        with self._uow() as uow:
+            repo = OnboardingRepository(uow.session)
+            if repo.language_for(where) is not None:
+                return None
+            changed = repo.remember_language(where, language.value, actor.user_id, self._clock())
+            uow.commit()
+            return changed
+
     def set_language(self, where: Channel, actor: Actor, language: Language) -> ChangeResult:
         attempt = _Attempt(
             AuditAction.LANGUAGE,
@@ -499,7 +515,9 @@ class OnboardingService:
             repo = OnboardingRepository(uow.session)
             row = repo.for_channel(where, lock=True)
             if row is None:
-                raise NotFound(text("onb.not_found", attempt.language))
+                chosen = repo.channel_language(where)
+                language = language_of(chosen) if chosen else attempt.language
+                raise NotFound(text("onb.not_found", language))
             attempt.onboarding_id = row.id
             attempt.language = language_of(row.language)
             if attempt.read_old is not None:

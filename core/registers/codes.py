@@ -47,6 +47,20 @@ _ALL = [
         "`Väri`",
     ),
     Code(
+        "header_guessed",
+        W,
+        "Header read as the closest column",
+        "Check the guess; rename the header to an accepted name to silence this.",
+        "`Tuotenumro` read as `number`",
+    ),
+    Code(
+        "header_ambiguous",
+        W,
+        "Header that can mean two columns",
+        "Check the choice; use an unambiguous name (`Varastopaikka`, `Määrä`) to silence this.",
+        "`Varasto` read as `location` or as a stock quantity",
+    ),
+    Code(
         "extra_fields",
         E,
         "Row has more fields than the header",
@@ -126,7 +140,13 @@ _ALL = [
         "Use `1`/`0`, `yes`/`no`, `kyllä`/`ei`, `true`/`false` or `x`/empty.",
         "`maybe`",
     ),
-    Code("date_invalid", E, "Not a date", "Write DD.MM.YYYY.", "`2024-13-01`"),
+    Code(
+        "date_invalid",
+        E,
+        "Not a date",
+        "Write D.M.YYYY (`1.4.2024`), DD.MM.YYYY or YYYY-MM-DD (`2024-04-01`).",
+        "`2024-13-01`",
+    ),
     Code(
         "date_in_future",
         E,
@@ -157,6 +177,22 @@ _ALL = [
         "`1234` among `001233`",
     ),
     Code("ean_invalid", E, "Not an EAN/GTIN", "Barcodes are 8, 12, 13 or 14 digits.", "`64123`"),
+    Code(
+        "excel_scientific",
+        E,
+        "Long number in scientific notation",
+        "Excel showed the number as `6,41235E+12` and saved it so: its last digits are lost. "
+        "Format the column as Text in Excel (or import it as text) and save again.",
+        "`6,41235E+12`",
+    ),
+    Code(
+        "ean_leading_zeros",
+        E,
+        "Barcode lost its leading zero",
+        "Excel dropped the zero of an EAN-8 or UPC-A saved as a number; the message gives the "
+        "full code. Format the column as Text and restore it.",
+        "`1234565` for `01234565`",
+    ),
     Code(
         "ean_checksum",
         E,
@@ -288,6 +324,14 @@ _ALL = [
         "Product not in the products register",
         "Use a product number from the products file.",
         "`999`",
+    ),
+    Code(
+        "balance_negative",
+        E,
+        "Negative balance",
+        "With relative 0 the quantity replaces the balance: write the new balance (0 or "
+        "more), or set relative to 1 to take stock out.",
+        "quantity -3 with relative 0",
     ),
     Code(
         "cost_price_missing",

@@ -8,7 +8,14 @@ A test compares the committed page with this output.
 from __future__ import annotations
 
 from core.registers.codes import CODES, Code
-from core.registers.columns import SCHEMAS, Column, Kind
+from core.registers.columns import (
+    ABBREVIATIONS,
+    AMBIGUOUS_HEADERS,
+    REGISTER_STEMS,
+    SCHEMAS,
+    Column,
+    Kind,
+)
 from core.registers.model import ISSUE_CAP, Register
 
 _KIND_CODES: dict[Kind, tuple[str, ...]] = {
@@ -25,8 +32,14 @@ _COLUMN_CODES: dict[tuple[Register, str], tuple[str, ...]] = {
         "duplicate_number",
         "product_number_not_numeric",
         "product_number_leading_zeros",
+        "excel_scientific",
     ),
-    (Register.PRODUCTS, "barcode"): ("ean_invalid", "ean_checksum"),
+    (Register.PRODUCTS, "barcode"): (
+        "ean_invalid",
+        "excel_scientific",
+        "ean_leading_zeros",
+        "ean_checksum",
+    ),
     (Register.PRODUCTS, "supplier"): ("unknown_supplier", "suppliers_not_known"),
     (Register.PRODUCTS, "batch_tracking"): ("tracking_changed_after_balances",),
     (Register.PRODUCTS, "serial_numbers"): ("tracking_changed_after_balances",),
@@ -41,7 +54,7 @@ _COLUMN_CODES: dict[tuple[Register, str], tuple[str, ...]] = {
         "supplier_number_leading_zero",
     ),
     (Register.INVENTORY, "product"): ("unknown_product", "products_not_known"),
-    (Register.INVENTORY, "quantity"): ("serial_quantity_not_one",),
+    (Register.INVENTORY, "quantity"): ("balance_negative", "serial_quantity_not_one"),
     (Register.INVENTORY, "cost_price"): (
         "cost_price_missing",
         "fifo_cost_price_missing",
@@ -71,11 +84,14 @@ FILE_CODES = (
     "missing_column",
     "duplicate_column",
     "unknown_column",
+    "header_guessed",
+    "header_ambiguous",
     "extra_fields",
     "encoding_replaced",
 )
 
-_INTRO = f"""# Register CSV formats
+_INTRO = (
+    """# Register CSV formats
 
 What `python -m bot validate` and the bot's thread replies accept, and every issue code they
 report. Generated from `core/registers/columns.py` and `codes.py` by
@@ -94,18 +110,60 @@ report. Generated from `core/registers/columns.py` and `codes.py` by
 - **Cells**: spaces around values are trimmed; Excel's leading apostrophe (`'00123`,
   `'10.04.2024`) is dropped from every column except free text.
 - **Decimals**: `12,50`, `12.50`, `1 234,50` (space, no-break space, narrow no-break space or
-  thin space between thousands). Each column has one decimal mark, taken from the first rows
-  that show one (a tie goes to `,`); a value like `1.234` in a column of `12,50` is
-  ambiguous (1234 or 1,234?) and is an error.
+  thin space between thousands), and the forms that can be read only one way: a dot between
+  thousands with a decimal comma (`1.234,50`, Danish and Excel style), a comma between
+  thousands with a decimal point (`1,234.50`), or one mark twice (`1.234.567`). Each column
+  has one decimal mark, taken from the first rows that show one (a tie goes to `,`); a value
+  like `1.234` in a column of `12,50` is ambiguous (1234 or 1,234?) and is an error.
+- **Dates**: `D.M.YYYY` as Finnish Excel shows them (`1.4.2024`), `DD.MM.YYYY`, and ISO
+  `YYYY-MM-DD` as many exports write them (`2024-04-01`); always `DD.MM.YYYY` in the
+  normalized file. `04/01/2024` is refused: month and day could be either way round.
 - **Yes/no**: `1`/`0`, `yes`/`no`, `kyllä`/`ei`, `true`/`false`, `ja`/`nej`, `x`/empty.
+- **What Excel does to long numbers**: a barcode or product number shown in scientific
+  notation (`6,41235E+12`) has lost its last digits (`excel_scientific`); an EAN-8 or UPC-A
+  saved as a number lost its leading zero (`ean_leading_zeros`, the message gives the full
+  code). Both messages say how to keep the column as text.
+- **Countries, currencies, identifiers**: a country is an ISO 3166 code or a country's name in
+  Finnish, Swedish, English or Danish (CLDR's names, any case, with or without accents: the
+  code to use comes as a `country_name` warning); a currency is an ISO 4217 code in use
+  today; VAT numbers of EU countries follow their own country's rules, IBANs of every
+  country their length and check digits; a Finnish business id may be written with or
+  without the hyphen.
 
 ## Recognising the register
 
 The register is the one whose required columns the header names best; the file name breaks
-a tie (`asiakkaat.csv`, `suppliers.csv`…), else name it (`--register`). Header names are
-compared ignoring case, spaces, `_`, `-`, `.` and `:`. A missing required column is a
-file-level error that names the closest header present ("did you mean"); unknown columns are
-warnings and are left out of the normalized file.
+a tie (`asiakkaat.csv`, `suppliers.csv`…), else name it (`--register`, or a word in the
+message the file is shared with in Slack). The file name and the message may name the
+register in any inflection: `tuoterekisteri`, `tuotteita`, `asiakkaat.csv`, `varastosaldot`
+(a word counts when it contains one of the stems {stems}).
+
+Header names are compared
+
+- ignoring case, spaces and `_`, `-`, `.`, `:`, `/`: `CustomerNumber`, `customer_number` and
+  `Customer number` are one name;
+- without a unit, currency or VAT note in parentheses or after the name: `Myyntihinta (alv 0 %)`,
+  `Kustannushinta €`, `Määrä kpl`, `Price EUR excl. VAT`;
+- with dotted abbreviations spelled out: {abbreviations}.
+
+A header that is none of the names below but is within a small edit distance of the names of
+exactly one column is read as that column with a `header_guessed` warning, and the normalized
+file uses the canonical name. The distance (a letter added, missing, changed, or two
+neighbours swapped): none for headers under five characters, one for five to nine, two from
+ten. A header as close to two columns, or farther, is not guessed: an unknown column, and a
+missing required column names the closest header ("did you mean"). Two headers that land on
+one column (two spellings, two notes, two guesses) are `duplicate_column`, never a silent
+choice.
+
+{ambiguous}: a location in some files, a stock quantity in others. The register decides
+when it has both and another header already took one of them; otherwise the first rows'
+values do (decimals, signs or thousands spaces are a quantity, bare whole numbers a location
+number), and a `header_ambiguous` warning says which. In a products file a stock column is
+read and left out (balances are a file of their own).
+
+Empty header cells at the end of the row (a trailing delimiter) are ignored with their column;
+an empty header cell between others is an unknown column. Unknown columns are warnings and are
+left out of the normalized file.
 
 ## Across files
 
@@ -119,7 +177,9 @@ valuation method (`/rackbeat set valuation`, `--valuation`).
 
 ## Reports
 
-- Counts per code are always complete; messages show up to {ISSUE_CAP} issues (`truncated`).
+- Counts per code are always complete; messages show up to """
+    + str(ISSUE_CAP)
+    + """ issues (`truncated`).
 - Each issue is a `code` plus the facts its sentence needs (`params` in `--json`, such as
   `{{"max": "25"}}`); the sentence (`message`) is worded in the reader's language from
   `handlers/messages/issues.py`: English on the command line, the onboarding's language in
@@ -146,6 +206,7 @@ Written only for a file without errors:
 - A text or a code (product number, unit, batch, serial…) that starts like a formula gets a
   leading `'` (see above); numbers, dates and yes/no values never do.
 """
+)
 
 
 def _code_line(code: Code) -> str:
@@ -171,8 +232,15 @@ def _column_line(register: Register, column: Column) -> str:
     )
 
 
+def _intro() -> str:
+    stems = ", ".join(f"`{stem}`" for stems in REGISTER_STEMS.values() for stem in stems)
+    abbreviations = ", ".join(f"`{a}.` = `{w}`" for a, w in ABBREVIATIONS.items())
+    ambiguous = " and ".join(f"`{key.capitalize()}`" for key in AMBIGUOUS_HEADERS)
+    return _INTRO.format(stems=stems, abbreviations=abbreviations, ambiguous=ambiguous)
+
+
 def render() -> str:
-    parts = [_INTRO]
+    parts = [_intro()]
     for register, columns in SCHEMAS.items():
         parts.append(f"## `{register.value}`\n")
         parts.append("| column | required | kind | also accepted as | rules | issue codes |")

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 
 import polars as pl
 
 from core.registers.codes import CODES
-from core.registers.columns import HeaderMap, closest_header, detect_register, map_header
 from core.registers.errors import UnreadableFile
+from core.registers.header import HeaderMap, closest_header, detect_register, map_header
 from core.registers.known import KnownRegisters, Snapshot
 from core.registers.model import (
     ISSUE_CAP,
@@ -23,7 +23,7 @@ from core.registers.model import (
     Valuation,
     decode_params,
 )
-from core.registers.reading import Dialect, iter_batches, sniff_dialect
+from core.registers.reading import Batch, Dialect, iter_batches, sniff_dialect
 from core.registers.rules import Context, rules_for
 from core.registers.rules.base import ISSUE_SCHEMA, empty_issues, encode_params, issue_frame
 from core.registers.source import Utf8Stats
@@ -134,13 +134,21 @@ def _validate(
     for_run: bool = False,
 ) -> tuple[FileResult, Snapshot | None]:
     """Check one file; the snapshot is built when the file is valid or ``for_run`` needs it."""
-    header = map_header(register, dialect.header)
-    rules = rules_for(header, Context(known, valuation, today))
-    frames = [_header_issues(header, dialect.header)]
     stats = Utf8Stats()
+    try:
+        # The first rows decide headers that mean different columns in different files.
+        batches = iter_batches(file, dialect, stats)
+        first = next(batches, None)
+    except csv.Error as exc:
+        raise UnreadableFile("not_text", f"The file cannot be read as CSV ({exc}).") from exc
+    header = map_header(register, dialect.header, first.frame if first else None)
+    every_batch = _with_first(first, batches)
+    del first  # only the iterator holds it now: released once checked, like the others
+    rules = rules_for(header, Context(known, valuation, today))
+    frames = [_header_issues(header)]
     rows = 0
     try:
-        for batch in iter_batches(file, dialect, stats):
+        for batch in every_batch:
             if batch.extra:
                 frames.append(_extra_fields(batch.extra))
             prepared = rules.prepare(batch.frame)
@@ -169,6 +177,7 @@ def _validate(
         )
     result = _result(file.name, register, dialect.encoding, dialect.delimiter, rows, frames)
     result.dialect = dialect
+    result.header = header
     result.decimal_marks = rules.decimal_marks
     result.headers = {
         name: dialect.header[index].strip() for name, index in header.positions.items()
@@ -181,28 +190,58 @@ def _validate(
     return result, snapshot
 
 
-def _header_issues(header: HeaderMap, cells: tuple[str, ...]) -> pl.DataFrame:
+def _with_first(first: Batch | None, rest: Iterator[Batch]) -> Iterator[Batch]:
+    """``first`` then ``rest``, holding no reference to ``first`` once it is handed out
+    (``chain`` would keep it for the whole file: memory stays flat only if it goes)."""
+    held = [first] if first is not None else []
+    del first
+    while held:
+        yield held.pop()
+    yield from rest
+
+
+def _header_issues(header: HeaderMap) -> pl.DataFrame:
     unmatched = [cell for _, cell in header.unknown]
     rows: list[tuple[str, str | None, dict[str, object]]] = []
+    columns: list[str | None] = []  # the column a guessed or decided header was read as
+    for note in header.notes:
+        rows.append(_note_issue(note.cell, note.column, note.reason))
+        columns.append(note.column)
     for column in header.missing:
         guess = closest_header(column, header.register, unmatched)
         rows.append(("missing_column", None, {"column": column, "guess": guess or ""}))
     for cell, name in header.duplicates:
         rows.append(("duplicate_column", cell, {"column": name, "header": cell}))
-    for _, cell in header.unknown:
-        rows.append(("unknown_column", cell, {"header": cell}))
+    for index, cell in header.unknown:
+        if cell.strip():
+            rows.append(("unknown_column", cell, {"header": cell}))
+        else:  # the wording without a header names the column by its position
+            rows.append(("unknown_column", None, {"position": index + 1}))
     if not rows:
         return empty_issues()
+    columns += [None] * (len(rows) - len(columns))
     return pl.DataFrame(
         {
             "row": [None] * len(rows),
-            "column": [None] * len(rows),
+            "column": columns,
             "code": [r[0] for r in rows],
             "value": [r[1] for r in rows],
             "params": [encode_params(r[2]) for r in rows],
         },
         schema=ISSUE_SCHEMA,
     )
+
+
+def _note_issue(
+    cell: str, column: str | None, reason: str
+) -> tuple[str, str | None, dict[str, object]]:
+    """A header read as a column it does not name exactly: guessed, or decided (``column``
+    None: read as stock balances, which this register does not import)."""
+    code = "header_guessed" if reason == "guessed" else "header_ambiguous"
+    params: dict[str, object] = {"header": cell}
+    if column is not None:
+        params["column"] = column
+    return (code, cell, params)
 
 
 def _extra_fields(extra: list[tuple[int, str]]) -> pl.DataFrame:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import polars as pl
 
+    from core.registers.header import HeaderMap
     from core.registers.known import Snapshot
     from core.registers.reading import Dialect
 
@@ -112,6 +113,7 @@ class FileResult:
     unreadable: bool = False
     snapshot: Snapshot | None = None
     dialect: Dialect | None = field(default=None, repr=False)
+    header: HeaderMap | None = field(default=None, repr=False)  # how the header was read
     decimal_marks: dict[str, str] = field(default_factory=dict)
     # Canonical column → the header as the user wrote it ("group" → "Tuoteryhmä"): messages
     # name columns the way the reader knows them.

@@ -24,7 +24,8 @@ from typing import BinaryIO
 import polars as pl
 
 from core.registers import values
-from core.registers.columns import Kind, map_header
+from core.registers.columns import Kind
+from core.registers.header import map_header
 from core.registers.known import KnownRegisters
 from core.registers.model import FileInput, FileResult
 from core.registers.reading import iter_batches
@@ -67,7 +68,7 @@ def _write(
     sink: BinaryIO, file: FileInput, result: FileResult, decimal_mark: str, delimiter: str
 ) -> None:
     assert result.dialect is not None and result.register is not None
-    header = map_header(result.register, result.dialect.header)
+    header = result.header or map_header(result.register, result.dialect.header)
     rules = rules_for(header, Context(KnownRegisters(), None, date.today()))
     columns = rules.columns
     exprs = [_normalized(c.name, c.kind, decimal_mark) for c in columns]

@@ -16,7 +16,7 @@ from handlers.messages.formatting import format_number
 from handlers.messages.issues import COLUMN_NAMES
 
 # Facts that are counts or lengths: written as numbers of the reader's language.
-_NUMERIC = ("count", "length", "max", "first", "width")
+_NUMERIC = ("count", "length", "max", "first", "width", "position")
 
 
 def _same(header: str, name: str) -> bool:
@@ -41,13 +41,20 @@ def column_label(
 
 
 # The fact whose absence picks a code's ``.plain`` wording (a guess is not always possible).
-_OPTIONAL = {"missing_column": "guess", "zip_invalid": "guess", "ean_checksum": "digit"}
+_OPTIONAL = {
+    "missing_column": "guess",
+    "zip_invalid": "guess",
+    "ean_checksum": "digit",
+    "unknown_column": "header",  # an empty header cell: the column is named by its position
+}
 
 
 def _template(code: str, params: Mapping[str, str]) -> str:
     key = f"registers.issue.{code}"
     if params.get("count") == "1" and f"{key}.one" in CATALOG:
         return f"{key}.one"
+    if code == "header_ambiguous" and not params.get("column"):
+        return f"{key}.ignored"  # read as stock balances: no column of this register
     optional = _OPTIONAL.get(code)
     if optional and not params.get(optional):
         return f"{key}.plain"
@@ -69,8 +76,10 @@ def describe_issue(
         if params.get(name, "").isdigit():
             params[name] = format_number(int(params[name]), lang)
     # ``column`` is the issue's column, or the missing/duplicated one a header issue names.
+    # A header note already quotes the user's header: name the column by its own words.
+    own = {} if issue.code in ("header_guessed", "header_ambiguous") else headers
     params["column"] = column_label(
-        issue.params.get("column") or issue.column, headers, lang, plain=plain
+        issue.params.get("column") or issue.column, own, lang, plain=plain
     )
     if not plain:  # text from the user's file, shown in mrkdwn
         for name in ("header", "guess"):

@@ -23,7 +23,7 @@ from core.onboarding.texts import format_when, mention
 from handlers.blocks.checklist import Block, SlackMessage, button, context, section
 from handlers.blocks.upstream import failure_text
 from handlers.messages import t
-from handlers.messages.formatting import format_date, format_number, plural
+from handlers.messages.formatting import format_date, format_number, tn
 
 ACTION_SETUP = "numbering:setup"
 ACTION_CHECK = "numbering:check"
@@ -50,12 +50,6 @@ NETVISOR_FIELDS = ("customer_id", "customer_key", "partner_id", "partner_key", "
 def number(value: int, language: str) -> str:
     """``1,000,024`` in English, ``1 000 024`` (no-break spaces) in Finnish."""
     return format_number(value, language)
-
-
-def counted(kind: str, count: int, language: str) -> str:
-    """``1 numero`` / ``1 000 numeroa``: the count formatted, the noun agreeing with it."""
-    form = plural(count, "one", "other")
-    return t(f"numbering.count.{kind}.{form}", language, n=format_number(count, language))
 
 
 def age(moment: datetime, now: datetime, language: str) -> str:
@@ -107,13 +101,9 @@ def _forecast_text(evaluation: SeriesEvaluation, language: str) -> str | None:
     when = evaluation.forecast.runs_out_at
     if when is None:
         return t("numbering.forecast.far", language, rate=rate_text)
-    return t(
-        "numbering.forecast.days",
-        language,
-        days=counted("days", round(days), language),
-        rate=rate_text,
-        date=format_date(when, language),
-    )
+    date = format_date(when, language)
+    left = tn("numbering.count.days", language, round(days))
+    return t("numbering.forecast.days", language, days=left, rate=rate_text, date=date)
 
 
 def _reading_line(
@@ -147,7 +137,7 @@ def series_detail(series: Series, view: SeriesView, now: datetime, language: str
             t(
                 "numbering.headroom" if evaluation.headroom > 0 else "numbering.headroom.none",
                 language,
-                headroom=counted("numbers", evaluation.headroom, language),
+                headroom=tn("numbering.count.numbers", language, evaluation.headroom),
                 limit=t(f"numbering.headroom.limit.{evaluation.strategy.value}", language),
                 ceiling=number(evaluation.ceiling, language),
             )

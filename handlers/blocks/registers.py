@@ -11,7 +11,7 @@ from core.registers.report import IssueGroup, group_issues
 from handlers.blocks.issues import column_label, describe_issue
 from handlers.blocks.text import mrkdwn_text
 from handlers.messages import t
-from handlers.messages.formatting import format_number, plural
+from handlers.messages.formatting import format_number, tn
 
 ACTION_MARK_DONE = "registers:mark_done"
 SHOWN_GROUPS = 15
@@ -37,21 +37,15 @@ def _context(text: str) -> dict[str, Any]:
     return {"type": "context", "elements": [{"type": "mrkdwn", "text": text[:3000]}]}
 
 
-def count_text(kind: str, count: int, lang: str) -> str:
-    """``1 rivi`` / ``12 000 riviä``: the number formatted, the noun agreeing with it."""
-    form = plural(count, "one", "other")
-    return t(f"registers.count.{kind}.{form}", lang, n=format_number(count, lang))
-
-
 def verdict(result: FileResult, lang: str) -> str:
     """The one-line verdict: ready to import, or how many errors and warnings."""
     register = t(f"registers.name.{result.register}", lang) if result.register else "?"
     params = {
         "name": mrkdwn_text(result.file),
         "register": register,
-        "rows": count_text("rows", result.rows, lang),
-        "errors": count_text("errors", result.error_count, lang),
-        "warnings": count_text("warnings", result.warning_count, lang),
+        "rows": tn("registers.count.rows", lang, result.rows),
+        "errors": tn("registers.count.errors", lang, result.error_count),
+        "warnings": tn("registers.count.warnings", lang, result.warning_count),
     }
     if result.valid:
         line = t("registers.verdict.valid", lang, **params)
@@ -79,7 +73,7 @@ def issue_line(group: IssueGroup, lang: str, headers: Mapping[str, str] | None =
         if group.column
         else ""
     )
-    where = t(f"registers.group.rows.{plural(group.count, 'one', 'other')}", lang, rows=group.rows)
+    where = tn("registers.group.rows", lang, group.count, rows=group.rows)
     count = f" ({format_number(group.count, lang)}×)" if group.count > 1 else ""
     # A backtick in a value would end the code span early.
     samples = ", ".join(f"`{mrkdwn_text(s[:40]).replace('`', 'ˋ')}`" for s in group.samples)
@@ -98,8 +92,7 @@ def result_message(
         lines = (issue_line(g, lang, result.headers) for g in groups)
         blocks.append(_section("\n".join(lines)))
     if left:
-        more = f"registers.more.{plural(left, 'one', 'other')}"
-        blocks.append(_context(t(more, lang, count=format_number(left, lang))))
+        blocks.append(_context(tn("registers.more", lang, left)))
     if no_onboarding:
         blocks.append(_context(t("registers.hint.no_onboarding", lang)))
     if with_button and result.valid and result.register is not None:

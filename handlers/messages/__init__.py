@@ -15,6 +15,7 @@ from typing import Literal
 from handlers.messages import (
     common,
     help_topics,
+    install,
     issues,
     numbering,
     onboarding,
@@ -35,6 +36,7 @@ _AREAS: tuple[Mapping[str, Mapping[str, str]], ...] = (
     registers.MESSAGES,
     issues.MESSAGES,
     upstream.MESSAGES,
+    install.MESSAGES,
 )
 
 

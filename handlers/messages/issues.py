@@ -67,6 +67,29 @@ _ISSUES: dict[str, tuple[str, str]] = {
         "I don't know the column “{header}”, so I ignore it.",
         "En tunne saraketta ”{header}”, joten ohitan sen.",
     ),
+    "unknown_column.plain": (
+        "Column {position} has no header, so I ignore it.",
+        "Sarakkeella {position} ei ole otsikkoa, joten ohitan sen.",
+    ),
+    # A header read as a column it does not name exactly (``{column}`` is the column's own
+    # name here: ``{header}`` already says what the file wrote).
+    "header_guessed": (
+        "I read the header “{header}” as {column}, the closest column: check that this is "
+        "what you meant.",
+        "Tulkitsin otsikon ”{header}” tarkoittavan saraketta {column}, koska se on lähin: "
+        "tarkista, että tarkoitit sitä.",
+    ),
+    "header_ambiguous": (
+        "I read the header “{header}” as {column}: check that this is what the column holds.",
+        "Tulkitsin otsikon ”{header}” tarkoittavan saraketta {column}: tarkista, että "
+        "sarakkeessa on sitä.",
+    ),
+    "header_ambiguous.ignored": (
+        "I read the header “{header}” as stock balances and left the column out: balances "
+        "are imported as a file of their own.",
+        "Tulkitsin otsikon ”{header}” varastosaldoiksi ja jätin sarakkeen pois: saldot "
+        "tuodaan omana tiedostonaan.",
+    ),
     "extra_fields": (
         "The row has more fields than the header. A value that contains the delimiter "
         "needs quotes.",
@@ -128,8 +151,8 @@ _ISSUES: dict[str, tuple[str, str]] = {
         "Arvo ei ole kyllä/ei-arvo: käytä arvoja 1/0, kyllä/ei tai x.",
     ),
     "date_invalid": (
-        "Not a date of the form DD.MM.YYYY.",
-        "Arvo ei ole päivämäärä muodossa PP.KK.VVVV.",
+        "Not a date: write D.M.YYYY, DD.MM.YYYY or YYYY-MM-DD.",
+        "Arvo ei ole päivämäärä: kirjoita se muodossa P.K.VVVV, PP.KK.VVVV tai VVVV-KK-PP.",
     ),
     "date_in_future": (
         "The date is in the future: inventory adjustments can only be back-dated.",
@@ -146,8 +169,19 @@ _ISSUES: dict[str, tuple[str, str]] = {
         "tuotenumero on varmin.",
     ),
     "product_number_leading_zeros": (
-        "Other numbers have {width} digits with leading zeros: was it {guess}?",
-        "Muissa tuotenumeroissa on {width} numeroa etunollineen: oliko tämä {guess}?",
+        "Other numbers have {width} digits with leading zeros: was it {guess}? Excel drops "
+        "them from numbers: format the column as Text in Excel (or import it as text) and "
+        "save again.",
+        "Muissa tuotenumeroissa on {width} numeroa etunollineen: oliko tämä {guess}? Excel "
+        "poistaa etunollat luvuista: muotoile sarake Excelissä tekstimuotoon (tai tuo se "
+        "tekstinä) ja tallenna tiedosto uudelleen.",
+    ),
+    "excel_scientific": (
+        "Excel turned this long number into scientific notation and its last digits are lost: "
+        "format the column as Text in Excel (or import it as text) and save again.",
+        "Excel muutti tämän pitkän luvun tieteelliseen muotoon, ja sen viimeiset numerot ovat "
+        "kadonneet: muotoile sarake Excelissä tekstimuotoon (tai tuo se tekstinä) ja tallenna "
+        "tiedosto uudelleen.",
     ),
     "ean_invalid": (
         "A barcode has 8, 12, 13 or 14 digits.",
@@ -158,6 +192,12 @@ _ISSUES: dict[str, tuple[str, str]] = {
         "Väärä tarkistenumero: sen pitäisi olla {digit}.",
     ),
     "ean_checksum.plain": ("Wrong check digit.", "Väärä tarkistenumero."),
+    "ean_leading_zeros": (
+        "Excel dropped the leading zero: was it {guess}? Format the column as Text in Excel "
+        "(or import it as text) and save again.",
+        "Excel poisti etunollan: oliko tämä {guess}? Muotoile sarake Excelissä tekstimuotoon "
+        "(tai tuo se tekstinä) ja tallenna tiedosto uudelleen.",
+    ),
     "unknown_supplier": (
         "The supplier is not in the suppliers register.",
         "Toimittajaa ei ole toimittajarekisterissä.",
@@ -193,8 +233,8 @@ _ISSUES: dict[str, tuple[str, str]] = {
         "Käytä arvoa 1 (kotimaa), 2 (EU), 3 (EU:n ulkopuolinen maa) tai 4 (kotimaa, veroton).",
     ),
     "business_id_invalid": (
-        "Not a business ID of the form 1234567-8.",
-        "Arvo ei ole Y-tunnus muodossa 1234567-8.",
+        "Not a business ID of the form 1234567-8 (or 12345678).",
+        "Arvo ei ole Y-tunnus muodossa 1234567-8 (tai 12345678).",
     ),
     "business_id_checksum": (
         "The check digit of the business ID does not match.",
@@ -220,12 +260,14 @@ _ISSUES: dict[str, tuple[str, str]] = {
     "country_name": ("Use the country code {code}.", "Käytä maakoodia {code}."),
     "email_invalid": ("Not an email address.", "Arvo ei ole sähköpostiosoite."),
     "currency_invalid": (
-        "Not an ISO 4217 currency code such as EUR.",
-        "Arvo ei ole ISO 4217 -valuuttakoodi, kuten EUR.",
+        "Not an ISO 4217 currency code in use, such as EUR.",
+        "Arvo ei ole käytössä oleva ISO 4217 -valuuttakoodi, kuten EUR.",
     ),
     "iban_invalid": (
-        "Not a valid IBAN (a Finnish IBAN has 18 characters).",
-        "Arvo ei ole kelvollinen IBAN (suomalaisessa IBANissa on 18 merkkiä).",
+        "Not an IBAN: its length or characters do not fit the country (a Finnish IBAN has "
+        "18 characters).",
+        "Arvo ei ole IBAN: sen pituus tai merkit eivät sovi maahan (suomalaisessa IBANissa "
+        "on 18 merkkiä).",
     ),
     "iban_checksum": (
         "The check digits of the IBAN do not match.",
@@ -236,6 +278,10 @@ _ISSUES: dict[str, tuple[str, str]] = {
     "unknown_product": (
         "The product is not in the products register.",
         "Tuotetta ei ole tuoterekisterissä.",
+    ),
+    "balance_negative": (
+        "Relative is 0, so the quantity is the new balance: it cannot be negative.",
+        "Suhteellinen-arvo on 0, joten määrä on uusi saldo, eikä se voi olla negatiivinen.",
     ),
     "cost_price_missing": (
         "Stock is added without a cost price.",

@@ -19,11 +19,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "both (Netvisor numbers from its own block)",
         "fi": "molemmat (Netvisor numeroi omasta lohkostaan)",
     },
-    # Counted nouns: ``.one`` for exactly 1 (“1 numero”), ``.other`` for every other count.
-    "numbering.count.numbers.one": {"en": "{n} number", "fi": "{n} numero"},
-    "numbering.count.numbers.other": {"en": "{n} numbers", "fi": "{n} numeroa"},
-    "numbering.count.days.one": {"en": "{n} day", "fi": "{n} päivä"},
-    "numbering.count.days.other": {"en": "{n} days", "fi": "{n} päivää"},
+    # Counts: ``.one`` for exactly 1 (“1 numero”), ``.other`` for the rest (formatting.tn).
+    "numbering.count.numbers.one": {"en": "{count} number", "fi": "{count} numero"},
+    "numbering.count.numbers.other": {"en": "{count} numbers", "fi": "{count} numeroa"},
+    "numbering.count.days.one": {"en": "{count} day", "fi": "{count} päivä"},
+    "numbering.count.days.other": {"en": "{count} days", "fi": "{count} päivää"},
     "numbering.field.rackbeat-next": {
         "en": "Rackbeat's next number",
         "fi": "Rackbeatin seuraava numero",

@@ -134,6 +134,22 @@ _UI: dict[str, dict[str, str]] = {
         "en": "This onboarding already speaks English.",
         "fi": "Tämä käyttöönotto puhuu jo suomea.",
     },
+    "onboarding.language.remembered": {
+        "en": "I'll answer in English in this channel, and `/rackbeat start` will use it too.",
+        "fi": "Vastaan tällä kanavalla suomeksi, ja `/rackbeat start` käyttää samaa kieltä.",
+    },
+    "onboarding.language.already_remembered": {
+        "en": "This channel already gets its answers in English.",
+        "fi": "Tällä kanavalla vastataan jo suomeksi.",
+    },
+    "onboarding.status.refreshed": {
+        "en": ":clipboard: <{link}|The checklist> is up to date.",
+        "fi": ":clipboard: <{link}|Tarkistuslista> on ajan tasalla.",
+    },
+    "onboarding.status.refreshed_here": {
+        "en": ":clipboard: The checklist in this channel is up to date.",
+        "fi": ":clipboard: Tämän kanavan tarkistuslista on ajan tasalla.",
+    },
     "onboarding.status.reposted": {
         "en": "The checklist message was gone, so I posted a new one below.",
         "fi": "Tarkistuslistan viesti oli poistettu, joten lähetin uuden alle.",

@@ -39,7 +39,7 @@ def files(tmp_path: Path) -> dict[str, Path]:
 def test_valid_file_exits_0_with_a_verdict(files: dict[str, Path]) -> None:
     code, out = run([str(files["good"])])
     assert code == 0
-    assert out.startswith("products.csv: valid (products, 1 rows")
+    assert out.startswith("products.csv: valid (products, 1 row, ")
 
 
 def test_file_with_errors_exits_1_and_lists_them(files: dict[str, Path]) -> None:

@@ -133,3 +133,21 @@ def test_a_code_without_words_is_named_rather_than_crashing_the_reply() -> None:
 
     future = Issue(Severity.WARNING, None, None, "header_from_the_future", None, {})
     assert describe_issue(future, "fi") == "header_from_the_future"
+
+
+def test_header_notes_and_a_headerless_column_have_their_own_finnish_words() -> None:
+    # `Varasto` with quantities is stock balances: a products file reads it and leaves it out.
+    stock = check(FINNISH.replace(";Väri\n", ";Varasto\n").replace("punainen", "12,5"))
+    (ignored,) = (i for i in stock.issues if i.code == "header_ambiguous")
+    assert describe_issue(ignored, "fi", stock.headers) == (
+        "Tulkitsin otsikon ”Varasto” varastosaldoiksi ja jätin sarakkeen pois: saldot tuodaan "
+        "omana tiedostonaan."
+    )
+    headerless = check("Tuotenumero;;Nimi;Tuoteryhmä;Kustannushinta;Myyntihinta\n1;x;A;1;1;1\n")
+    assert [describe_issue(i, "fi", headerless.headers) for i in headerless.issues] == [
+        "Sarakkeella 2 ei ole otsikkoa, joten ohitan sen."
+    ]
+    guessed = check("Tuotenumro;Nimi;Tuoteryhmä;Kustannushinta;Myyntihinta\n1;A;1;1;1\n")
+    assert describe_issue(guessed.issues[0], "fi", guessed.headers).startswith(
+        "Tulkitsin otsikon ”Tuotenumro” tarkoittavan saraketta *Numero* (number), koska"
+    )

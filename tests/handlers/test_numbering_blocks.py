@@ -187,3 +187,27 @@ def test_credentials_from_the_modal_are_validated_without_echoing_them() -> None
     state["partner_key"] = {"value": {"value": "pk"}}
     state["organisation_id"] = {"value": {"value": "1572860-0"}}
     assert isinstance(parse_credentials(Source.NETVISOR, state, "en"), NetvisorCredentials)
+
+
+@pytest.mark.parametrize(
+    ("days", "language", "expected"),
+    [
+        (1.2, "en", "about 1 day left at 2.5 numbers a working day (around 6 Mar 2026)"),
+        (1.2, "fi", "noin 1 päivä jäljellä, kun numeroita kuluu 2,5 arkipäivässä (noin 6.3.2026)"),
+        (3, "fi", "noin 3 päivää jäljellä"),
+    ],
+)
+def test_the_forecast_counts_days_and_writes_dates_the_readers_way(
+    days: float, language: str, expected: str
+) -> None:
+    from types import SimpleNamespace
+
+    from handlers.blocks.numbering import _forecast_text
+
+    evaluation = SimpleNamespace(
+        rate=SimpleNamespace(per_business_day=2.5),
+        days_left=days,
+        forecast=SimpleNamespace(runs_out_at=datetime(2026, 3, 6, 12, tzinfo=UTC)),
+    )
+    text = _forecast_text(evaluation, language)  # type: ignore[arg-type]
+    assert text is not None and text.startswith(expected)

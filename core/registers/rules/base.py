@@ -16,7 +16,8 @@ from typing import ClassVar
 import polars as pl
 
 from core.registers import values
-from core.registers.columns import SCHEMAS, Column, HeaderMap, Kind
+from core.registers.columns import SCHEMAS, Column, Kind
+from core.registers.header import HeaderMap
 from core.registers.known import KnownRegisters, Snapshot
 from core.registers.model import Register, Valuation
 from core.registers.reading import ROW

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import polars as pl
 from stdnum import ean
 
 from core.registers import values
-from core.registers.columns import HeaderMap
+from core.registers.header import HeaderMap
 from core.registers.known import Snapshot
 from core.registers.model import Register
 from core.registers.reading import ROW
@@ -23,6 +25,8 @@ from core.registers.rules.base import (
 
 # A file "has" zero-padded numbers when at least this many numeric ones start with 0.
 _PADDED_EVIDENCE = 2
+# What Excel shows (and saves to CSV) for a number of 12 digits or more in a General cell.
+_SCIENTIFIC = re.compile(r"^[+-]?[0-9]+(?:[.,][0-9]+)?[eE]\+?[0-9]+$")
 
 
 def _confirm_checksums(issues: pl.DataFrame) -> pl.DataFrame:
@@ -35,6 +39,27 @@ def _confirm_checksums(issues: pl.DataFrame) -> pl.DataFrame:
     )
     expected = [encode_params({"digit": ean.calc_check_digit(v[:-1])}) for v in confirmed["value"]]
     return confirmed.with_columns(params=pl.Series(expected, dtype=pl.String))
+
+
+def excel_damage(issues: pl.DataFrame) -> pl.DataFrame:
+    """Issues on values Excel damaged get codes that say so: a long number shown (and saved)
+    in scientific notation (`6,41235E+12`), or a barcode that lost its leading zero (an
+    EAN-8 or UPC-A saved as a number: 7 or 11 digits that are valid with the zero back)."""
+    codes: list[str] = []
+    params: list[str | None] = []
+    for old_code, value, old_params in issues.select("code", "value", "params").iter_rows():
+        code, encoded = old_code, old_params
+        if value and _SCIENTIFIC.match(value):
+            code, encoded = "excel_scientific", None
+        elif old_code == "ean_invalid" and value and len(value) in (7, 11) and value.isdigit():
+            padded = value.zfill(len(value) + 1)
+            if ean.is_valid(padded):
+                code, encoded = "ean_leading_zeros", encode_params({"guess": padded})
+        codes.append(code)
+        params.append(encoded)
+    return issues.with_columns(
+        code=pl.Series(codes, dtype=pl.String), params=pl.Series(params, dtype=pl.String)
+    )
 
 
 class ProductRules(RegisterRules):
@@ -52,6 +77,7 @@ class ProductRules(RegisterRules):
                 "product_number_not_numeric",
                 "number",
                 number.is_not_null() & ~number.str.contains(r"^[0-9]+$"),
+                refine=excel_damage,
             ),
         ]
         if "barcode" in self.present:
@@ -61,6 +87,7 @@ class ProductRules(RegisterRules):
                     "ean_invalid",
                     "barcode",
                     code.is_not_null() & ~values.ean_shape_valid(code),
+                    refine=excel_damage,
                 )
             )
             checks.append(
