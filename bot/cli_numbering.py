@@ -6,7 +6,9 @@ exactly like the scheduler (the same unique keys: cron and a running bot never d
 Without ``SLACK_BOT_TOKEN`` (or OAuth installations) nothing is posted; the alerts wait for
 the next run that can.
 
-Exit status: 0 every series OK, 1 some series not OK, 2 a check could not run.
+Exit status: 0 every series OK (or, without ``--channel``, nothing set up yet), 1 some series
+not OK, 2 a check could not run — including ``--channel`` naming a channel with no onboarding
+whose numbering is set up.
 """
 
 from __future__ import annotations
@@ -47,11 +49,22 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--channel", help="only the onboarding of this Slack channel id")
     parser.add_argument(
         "--concurrency",
-        type=int,
+        type=_positive,
         default=DEFAULT_CONCURRENCY,
-        help=f"upstream reads at once (default {DEFAULT_CONCURRENCY})",
+        help=f"upstream reads at once, at least 1 (default {DEFAULT_CONCURRENCY})",
     )
     return parser
+
+
+def _positive(text: str) -> int:
+    """``--concurrency``: a whole number from 1 (0 reads nothing and would hide that)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} is too few: at least 1 read at a time")
+    return value
 
 
 def main(
@@ -79,12 +92,11 @@ def main(
             targets = list(unit.session.execute(query.order_by(Onboarding.id)).tuples())
         if not targets:
             print("no onboarding has numbering set up" + _in(options.channel), file=out)
-            return 0
+            # Asked for one channel that has nothing to check: the check did not run.
+            return 2 if options.channel else 0
         notifier = _notifier(settings, deps)
         ids = [target[0] for target in targets]
-        round_report = service.checker.check_due(
-            notifier, max(1, options.concurrency), keep=True, only=ids
-        )
+        round_report = service.checker.check_due(notifier, options.concurrency, keep=True, only=ids)
         reports = {report.view.onboarding.id: report for report in round_report.reports}
         outcome = 2 if round_report.errors else 0
         for onboarding_id, channel, company in targets:

@@ -40,7 +40,13 @@ class Settings(BaseSettings):
     secret_key_previous: Annotated[tuple[SecretStr, ...], NoDecode] = ()
     rackbeat_api_url: str = "https://app.rackbeat.com/api/"
     netvisor_api_url: str = "https://isvapi.netvisor.fi/"
+    # Ceiling of requests to one Rackbeat account (no published limit: domain.md).
+    rackbeat_max_requests_per_minute: int = Field(default=480, ge=1, le=100_000)
     numbering_check_minutes: int = Field(default=60, ge=1, le=7 * 24 * 60)
+    # Sent in Rackbeat's User-Agent so Rackbeat can reach whoever runs the bot.
+    rackbeat_contact: str | None = Field(default=None, max_length=200)
+    # An account snapshot older than this is read again before file checks use it.
+    account_max_age_minutes: int = Field(default=60, ge=1, le=30 * 24 * 60)
     max_upload_mb: int = Field(default=50, ge=1, le=1024)
     # Processes that do the work after `ack()` in serve/socket (bot/workers.py); 0 = threads.
     worker_processes: int = Field(default=1, ge=0, le=32)

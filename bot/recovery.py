@@ -20,6 +20,7 @@ from slack_sdk import WebClient
 
 from handlers.deps import Deps
 from handlers.files import FileIntake
+from handlers.imports import Importer
 
 if TYPE_CHECKING:
     from bot.wiring import Runtime
@@ -57,7 +58,14 @@ class IntakeResumer:
             return 0
         if found:
             log.info("resuming %d interrupted file check(s)", found)
-        return found
+        try:
+            imports = Importer(self.deps).resume_stale(self.client)
+        except Exception:
+            log.warning("could not look for interrupted imports", exc_info=True)
+            imports = 0
+        if imports:
+            log.info("resuming %d interrupted import(s)", imports)
+        return found + imports
 
     def _loop(self) -> None:
         while not self._stop.is_set():

@@ -51,6 +51,8 @@ def attach_numbering(deps: Deps, settings: Settings) -> NumberingService:
         secret_key=settings.secret_key,
         previous_keys=settings.secret_key_previous,
         interval=timedelta(minutes=settings.numbering_check_minutes),
+        rackbeat_contact=settings.rackbeat_contact,
+        rackbeat_max_per_minute=settings.rackbeat_max_requests_per_minute,
     )
     deps.numbering = service
     deps.numbering_status = service.levels

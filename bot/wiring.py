@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
 from slack_sdk import WebClient
 from sqlalchemy import Engine
@@ -13,6 +14,7 @@ from bot.config import Settings
 from bot.oauth import WorkspaceClients, sealing_box
 from bot.oauth_store import SealedInstallationStore
 from bot.scheduler import attach_numbering
+from core.account.service import AccountService
 from core.sources.credentials import SecretBox, reseal_stored
 from core.store.database import create_database_engine, migrate
 from core.store.uow import unit_of_work_factory
@@ -50,6 +52,7 @@ def runtime_config(settings: Settings) -> RuntimeConfig:
         rackbeat_api_url=settings.rackbeat_api_url,
         netvisor_api_url=settings.netvisor_api_url,
         secret_key=settings.secret_key,
+        rackbeat_max_requests_per_minute=settings.rackbeat_max_requests_per_minute,
     )
 
 
@@ -71,6 +74,13 @@ def build_runtime(
         executor=TrackingExecutor(max_workers=8),
     )
     numbering = attach_numbering(deps, settings)
+    deps.account = AccountService(
+        deps.uow,
+        numbering.upstreams,
+        numbering.box,
+        clock=lambda: deps.clock(),  # noqa: PLW0108 - late-bound: tests replace deps.clock
+        max_age=timedelta(minutes=settings.account_max_age_minutes),
+    )
     if reseal and numbering.box is not None:
         reseal_credentials(deps, numbering.box)
     clients = workspace_clients(settings, deps)

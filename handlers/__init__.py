@@ -22,15 +22,17 @@ AreaRegister = Callable[["Registrar", "CommandRouter", "Deps"], None]
 def _areas() -> tuple[AreaRegister, ...]:
     # Imported on first use, not with the package: `python -m bot validate` reaches the
     # issue words in `handlers.messages` without loading Bolt and every listener.
-    from handlers import events, files, help, install, numbering, onboarding
+    from handlers import account, events, files, help, imports, install, numbering, onboarding
 
     # Areas add their `register` here; `events.register` stays last.
     return (
         help.register,
         onboarding.register,
         numbering.register,
+        account.register,
         files.register,
         install.register,
+        imports.register,
         events.register,
     )
 

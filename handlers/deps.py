@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 
 from pydantic import SecretStr
 
+from core.account.service import AccountService
 from core.numbering.service import NumberingService
 from core.onboarding.numbering_gate import NumberingStatusProvider
 from core.store.uow import UnitOfWorkFactory
@@ -35,6 +36,7 @@ class RuntimeConfig:
     rackbeat_api_url: str = "https://app.rackbeat.com/api/"
     netvisor_api_url: str = "https://isvapi.netvisor.fi/"
     secret_key: SecretStr | None = None
+    rackbeat_max_requests_per_minute: int = 480
 
 
 @dataclass
@@ -56,3 +58,5 @@ class Deps:
     numbering: NumberingService | None = None
     # OAuth mode: forget a workspace's stored tokens after `app_uninstalled`/`tokens_revoked`.
     forget_workspace: Callable[[str], None] | None = None
+    # The account snapshot (`/rackbeat account`, file checks against Rackbeat).
+    account: AccountService | None = None

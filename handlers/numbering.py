@@ -20,11 +20,19 @@ from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from core.account.verify import verify_login
 from core.errors import DomainError
 from core.numbering.chart import render_chart
 from core.numbering.checker import CheckInProgress, CheckReport, Delivery
 from core.numbering.commands import Verb, parse_numbering, parse_source
-from core.numbering.model import InputField, Series, Source, Strategy, parse_number
+from core.numbering.model import (
+    TYPED_MAX,
+    InputField,
+    Series,
+    Source,
+    Strategy,
+    parse_typed_number,
+)
 from core.numbering.service import NumberingRefusal, NumberingService, Setup
 from core.numbering.thresholds import Thresholds
 from core.numbering.view import NumberingView
@@ -53,7 +61,7 @@ from handlers.blocks.numbering import (
     status_message,
 )
 from handlers.blocks.upstream import failure_text
-from handlers.checklist import actor_for, publish_checklist, service_for
+from handlers.checklist import actor_for, after_change, publish_checklist, service_for
 from handlers.commands import CommandContext, CommandRouter
 from handlers.deps import Deps
 from handlers.errors import Refused, refusal_text
@@ -289,9 +297,9 @@ def parse_setup(values: dict[str, dict[str, Any]], language: str) -> Setup | dic
             if not text:
                 continue
             try:
-                numbers[(series, field)] = parse_number(text)
+                numbers[(series, field)] = parse_typed_number(text)
             except ValueError:
-                errors[block] = t("numbering.modal.not_a_number", language)
+                errors[block] = t("numbering.modal.bad_number", language, max=f"{TYPED_MAX:,}")
     limits: dict[str, int] = {}
     for name in THRESHOLD_FIELDS:
         block = f"threshold.{name}"
@@ -478,6 +486,12 @@ class NumberingListeners:
             channel=where.channel_id,
             text=t("numbering.connected", lang, who=mention(user), source=name, company=company),
         )
+        if source is Source.RACKBEAT:
+            # A working connection is the proof of the `login` step (issue 11).
+            onboarding = service_for(self.deps)
+            verified = verify_login(onboarding, where, company)
+            if verified is not None:
+                after_change(onboarding, client, verified)
 
 
 def register(reg: Registrar, router: CommandRouter, deps: Deps) -> None:

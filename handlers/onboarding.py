@@ -11,6 +11,7 @@ import logging
 from collections.abc import Callable
 
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from core.errors import InvalidArgument
 from core.onboarding.machine import Action
@@ -52,6 +53,23 @@ def where(ctx: CommandContext) -> Channel:
 
 def ui_language(value: str | None) -> Language:
     return "fi" if value == "fi" else "en"
+
+
+def user_exists(client: WebClient, user_id: str) -> bool:
+    """Whether Slack knows ``user_id`` as a person who has not been deactivated.
+
+    Only Slack's own "no such user" (``user_not_found``, or a deleted account) says no: if
+    Slack cannot be asked, the id (already checked for its form) is given the benefit.
+    """
+    try:
+        response = client.users_info(user=user_id)
+    except SlackApiError as error:
+        return bool(error.response.get("error") != "user_not_found")
+    except SLACK_FAILURES as error:
+        log.warning("users.info failed for %s: %s", user_id, describe(error))
+        return True
+    user = response.get("user") or {}
+    return not user.get("deleted")
 
 
 class OnboardingCommands:
@@ -128,6 +146,10 @@ class OnboardingCommands:
             return
         actor = actor_for(ctx.client, ctx.user_id, ctx.team_id)
         if args.verb is MembersVerb.ADD:
+            nobody = [user for user in args.users if not user_exists(ctx.client, user)]
+            if nobody:
+                users = ", ".join(f"`{user}`" for user in nobody)
+                raise InvalidArgument(t("onboarding.members.unknown", ctx.language, users=users))
             result = self.service.add_members(where(ctx), actor, args.users)
         else:
             result = self.service.remove_members(where(ctx), actor, args.users)

@@ -92,7 +92,8 @@ def chat_get_permalink(slack: LocalSlack, params: dict[str, Any]) -> Result:
 
 def users_info(slack: LocalSlack, params: dict[str, Any]) -> Result:
     user_id = str(params.get("user") or "")
-    if not user_id.startswith(("U", "W")):
+    known = user_id in slack.users or slack.invent_users
+    if not user_id.startswith(("U", "W")) or not known:
         return {"ok": False, "error": "user_not_found"}
     return {"ok": True, "user": slack.user(user_id).as_api(slack.team_id)}
 

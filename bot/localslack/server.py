@@ -67,6 +67,10 @@ class LocalSlack:
         self.listeners: list[CallListener] = []
         self.event_sink: EventSink | None = None
         self.serve_login_page = False
+        # Real Slack answers `users.info` for an id nobody has with `user_not_found`. Tests
+        # that never register the people who type commands rely on invented users, so that is
+        # the default; the console and tests of unknown ids switch it off.
+        self.invent_users = True
         # A host name: downloads then answer 302 to that host's `/files-moved/` copy of the
         # file, which records whether the follow-up request carried the token.
         self.redirect_downloads: str | None = None

@@ -134,6 +134,22 @@ class NumberingRepository:
 
     # --- values and history -----------------------------------------------------------------
 
+    def inputs_changed_at(self, onboarding_id: int) -> dict[Series, datetime]:
+        """When each series' inputs (its values, or the settings of both series) last changed.
+
+        A check stores what it reads at its own time, so only a change made after a check is
+        later than that check's ``checked_at``.
+        """
+        settings = self.session.get(NumberingSettings, onboarding_id)
+        latest: dict[Series, datetime] = {}
+        if settings is not None:
+            latest = dict.fromkeys(Series, settings.updated_at)
+        for value in self.values(onboarding_id):
+            series = Series(value.series)
+            if series not in latest or value.observed_at > latest[series]:
+                latest[series] = value.observed_at
+        return latest
+
     def values(self, onboarding_id: int) -> Sequence[NumberingValue]:
         if onboarding_id not in self._values:
             query = select(NumberingValue).where(NumberingValue.onboarding_id == onboarding_id)

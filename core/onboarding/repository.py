@@ -78,6 +78,17 @@ class OnboardingRepository:
     def add_audit(self, event: AuditEvent) -> None:
         self.session.add(event)
 
+    def ever_applied(self, onboarding_id: int, action: str, subject: str) -> bool:
+        """Whether the audit trail holds an applied ``action`` on ``subject``: history that
+        outlives the current state (a reopened step was still done once)."""
+        query = select(AuditEvent.id).where(
+            AuditEvent.onboarding_id == onboarding_id,
+            AuditEvent.action == action,
+            AuditEvent.subject == subject,
+            AuditEvent.outcome == "applied",
+        )
+        return self.session.scalar(query.limit(1)) is not None
+
     def count_audit(self, onboarding_id: int) -> int:
         query = select(func.count()).select_from(AuditEvent)
         return self.session.scalar(query.where(AuditEvent.onboarding_id == onboarding_id)) or 0

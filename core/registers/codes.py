@@ -68,6 +68,21 @@ _ALL = [
         "`1;A;B;C` under 3 headers",
     ),
     Code(
+        "register_hint_overruled",
+        W,
+        "The header names another register than the message",
+        "The header decides: share the file again with the right register named, or fix the "
+        "header, if this is not the register you meant.",
+        'a products file shared with "customers list attached"',
+    ),
+    Code(
+        "encoding_mixed",
+        W,
+        "UTF-8 and Windows-1252 mixed in one file",
+        "Each line was read in its own encoding; check ä and ö, then save the file as CSV UTF-8.",
+        "rows pasted from a UTF-8 export into a Windows-1252 file",
+    ),
+    Code(
         "encoding_replaced",
         W,
         "Characters that could not be decoded",
@@ -322,7 +337,7 @@ _ALL = [
         "unknown_product",
         E,
         "Product not in the products register",
-        "Use a product number from the products file.",
+        "Use a product number from the products file (or, with an account, from Rackbeat).",
         "`999`",
     ),
     Code(
@@ -382,6 +397,35 @@ _ALL = [
         "Serial for a product without serial numbers",
         "Switch serial numbers on for the product first, or leave the cell empty.",
         "",
+    ),
+    # checks against the Rackbeat account (only with a connection or `validate --account`)
+    Code(
+        "unknown_reference",
+        E,
+        "Not in the Rackbeat account",
+        "Use a number the account has (the message lists the closest), or create it first.",
+        "product group `7` when the account has 1 and 2",
+    ),
+    Code(
+        "reference_by_name",
+        W,
+        "Name instead of a number (resolved)",
+        "Nothing to do: the normalized file uses the number of the one record with this name.",
+        "`Työkalut` for product group 2",
+    ),
+    Code(
+        "already_in_rackbeat",
+        W,
+        "Already exists in Rackbeat",
+        "Importing updates the existing record; the message says what would change.",
+        "product `1001` that Rackbeat already has",
+    ),
+    Code(
+        "tracking_on_product_with_stock",
+        E,
+        "Tracking switched on for a product with stock",
+        "Rackbeat refuses batch/serial tracking once a product has stock: leave it off.",
+        "batch tracking `1` for a product with 5 in stock",
     ),
     Code(
         "batch_not_tracked",

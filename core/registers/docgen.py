@@ -17,6 +17,7 @@ from core.registers.columns import (
     Kind,
 )
 from core.registers.model import ISSUE_CAP, Register
+from core.registers.references import CLOSEST, NAMES_ALLOWED, REFERENCES
 
 _KIND_CODES: dict[Kind, tuple[str, ...]] = {
     Kind.TEXT: ("too_long", "formula_like_text"),
@@ -41,8 +42,14 @@ _COLUMN_CODES: dict[tuple[Register, str], tuple[str, ...]] = {
         "ean_checksum",
     ),
     (Register.PRODUCTS, "supplier"): ("unknown_supplier", "suppliers_not_known"),
-    (Register.PRODUCTS, "batch_tracking"): ("tracking_changed_after_balances",),
-    (Register.PRODUCTS, "serial_numbers"): ("tracking_changed_after_balances",),
+    (Register.PRODUCTS, "batch_tracking"): (
+        "tracking_changed_after_balances",
+        "tracking_on_product_with_stock",
+    ),
+    (Register.PRODUCTS, "serial_numbers"): (
+        "tracking_changed_after_balances",
+        "tracking_on_product_with_stock",
+    ),
     (Register.CUSTOMERS, "number"): (
         "duplicate_number",
         "customer_number_not_numeric",
@@ -77,6 +84,15 @@ for _reg in (Register.CUSTOMERS, Register.SUPPLIERS):
             (_reg, "currency"): ("currency_invalid",),
         }
     )
+for _reg, _columns in REFERENCES.items():
+    for _column in _columns:
+        _COLUMN_CODES[(_reg, _column)] = (
+            *_COLUMN_CODES.get((_reg, _column), ()),
+            "unknown_reference",
+            *(() if _column in NAMES_ALLOWED else ("reference_by_name",)),
+        )
+for _reg in (Register.PRODUCTS, Register.CUSTOMERS, Register.SUPPLIERS):
+    _COLUMN_CODES[(_reg, "number")] = (*_COLUMN_CODES[(_reg, "number")], "already_in_rackbeat")
 _COLUMN_CODES[(Register.SUPPLIERS, "iban")] = ("iban_invalid", "iban_checksum")
 _COLUMN_CODES[(Register.SUPPLIERS, "bic")] = ("bic_invalid",)
 
@@ -88,6 +104,8 @@ FILE_CODES = (
     "header_ambiguous",
     "extra_fields",
     "encoding_replaced",
+    "encoding_mixed",
+    "register_hint_overruled",
 )
 
 _INTRO = (
@@ -100,9 +118,14 @@ report. Generated from `core/registers/columns.py` and `codes.py` by
 ## Reading
 
 - **Encodings**: UTF-8 with or without BOM, UTF-16 with BOM (Excel's "Unicode text"),
-  Windows-1252 and ISO-8859-15 (decided by the bytes 0x80–0x9F and charset-normalizer). Files
-  that are empty, header-only, binary, images, zip/Excel workbooks or HTML pages are refused.
-- **Delimiters**: `;`, `,`, tab and `|`, recognised from the first lines. Quoting as Excel
+  Windows-1252 and ISO-8859-15 (decided by the bytes 0x80–0x9F and charset-normalizer). A
+  file that mixes UTF-8 lines with Windows-1252 ones is read line by line, each in its own
+  encoding, with the warning `encoding_mixed` (its encoding is reported as `utf-8+cp1252`).
+  Files that are empty, header-only, binary, images, zip/Excel workbooks or HTML pages are
+  refused; so is a file with control characters (other than tab, CR and LF) anywhere, not only
+  near its start, and the refusal names the line.
+- **Delimiters**: `;`, `,`, tab and `|`, recognised from the first lines, or named by Excel's
+  `sep=;` first line (which, as in Excel, is no row: the header is still row 1). Quoting as Excel
   writes it (`"a ""b"" c"`, line breaks inside quotes); CRLF, LF and old-Mac CR line ends.
 - **Rows**: the header is row 1, the first data row is row 2, as a spreadsheet shows them: a
   quoted value with line breaks is still one row, and blank rows keep their number (they are
@@ -136,7 +159,9 @@ The register is the one whose required columns the header names best; the file n
 a tie (`asiakkaat.csv`, `suppliers.csv`…), else name it (`--register`, or a word in the
 message the file is shared with in Slack). The file name and the message may name the
 register in any inflection: `tuoterekisteri`, `tuotteita`, `asiakkaat.csv`, `varastosaldot`
-(a word counts when it contains one of the stems {stems}).
+(a word counts when it contains one of the stems {stems}). A register named in the Slack
+message only breaks ties: a header with every required column of another register wins, with
+the warning `register_hint_overruled`.
 
 Header names are compared
 
@@ -164,16 +189,42 @@ read and left out (balances are a file of their own).
 Empty header cells at the end of the row (a trailing delimiter) are ignored with their column;
 an empty header cell between others is an unknown column. Unknown columns are warnings and are
 left out of the normalized file.
-
 ## Across files
 
 Files checked together (several files to `validate`, or uploads in one onboarding) are read
 suppliers → customers → products → inventory: `products.supplier` must be a supplier number,
 `inventory.product` a product number, and the products' `batch_tracking` / `serial_numbers`
 decide the inventory's batch and serial rules. In an onboarding the bot remembers, per
-register, the keys and flags of the latest error-free file; a products file that changes the
-tracking of a product that already has a balance is an error. Inventory rules depend on the
-valuation method (`/rackbeat set valuation`, `--valuation`).
+register, the keys and flags of the latest error-free file. Slack files are checked as they
+arrive, so an error-free products file checks again every inventory file that was judged on
+older products (shared before it, in the same message or earlier) and replaces that file's
+verdict in its thread. Once initial balances have been marked done (stock has moved), a
+products file that changes the tracking of a product with a balance is an error; a checked
+inventory file alone locks nothing. Inventory rules depend on the valuation method
+(`/rackbeat set valuation`, `--valuation`).
+
+## Against the Rackbeat account
+
+With Rackbeat connected (or `validate --account SNAPSHOT.json`, the file
+`/rackbeat account export` uploads), files are also checked against what the account has
+(read at most `ACCOUNT_MAX_AGE_MINUTES` before; the reply says when it was read):
+
+- `group`, `location`, `payment_terms` and `layout` must be numbers the account has
+  (`unknown_reference`, naming up to {CLOSEST} of the closest existing ones); `unit` may be a
+  unit's number or its name.
+- A name where a number belongs that matches exactly one record (case and accents aside) is
+  a warning (`reference_by_name`) instead of `reference_not_number`, and the normalized file
+  carries that record's number. A name that matches none or several stays an error.
+- A row whose number already exists in the account is a warning (`already_in_rackbeat`); the
+  message lists the fields the import would change, and the reply counts the rows that change
+  existing records.
+- A products row that switches batch tracking or serial numbers on for a product with stock
+  in Rackbeat is an error (`tracking_on_product_with_stock`): Rackbeat refuses it.
+- Inventory products and product suppliers may exist in the uploaded register or in the
+  account; `unknown_product` / `unknown_supplier` name a number found in neither.
+
+Without a connection, none of this runs, and the reply says once that references were not
+checked against the account.
 
 ## Reports
 
@@ -236,7 +287,9 @@ def _intro() -> str:
     stems = ", ".join(f"`{stem}`" for stems in REGISTER_STEMS.values() for stem in stems)
     abbreviations = ", ".join(f"`{a}.` = `{w}`" for a, w in ABBREVIATIONS.items())
     ambiguous = " and ".join(f"`{key.capitalize()}`" for key in AMBIGUOUS_HEADERS)
-    return _INTRO.format(stems=stems, abbreviations=abbreviations, ambiguous=ambiguous)
+    return _INTRO.format(
+        stems=stems, abbreviations=abbreviations, ambiguous=ambiguous, CLOSEST=CLOSEST
+    )
 
 
 def render() -> str:

@@ -8,6 +8,7 @@ from datetime import date
 
 import polars as pl
 
+from core.registers.account import AccountFacts
 from core.registers.codes import CODES
 from core.registers.errors import UnreadableFile
 from core.registers.header import HeaderMap, closest_header, detect_register, map_header
@@ -24,8 +25,10 @@ from core.registers.model import (
     decode_params,
 )
 from core.registers.reading import Batch, Dialect, iter_batches, sniff_dialect
+from core.registers.references import AccountChecks, known_with_account
 from core.registers.rules import Context, rules_for
 from core.registers.rules.base import ISSUE_SCHEMA, empty_issues, encode_params, issue_frame
+from core.registers.sniff import MIXED_PREFIX
 from core.registers.source import Utf8Stats
 
 Progress = Callable[[int], None]
@@ -40,15 +43,24 @@ def validate_files(
     known: KnownRegisters | None = None,
     valuation: Valuation | None = None,
     register_override: Register | str | None = None,
+    register_hint: Register | str | None = None,
     today: date | None = None,
     progress: Progress | None = None,
+    account: AccountFacts | None = None,
 ) -> ValidationRun:
     """Check several files together; results come back in the order of ``files``.
+
+    ``register_override`` (the CLI's ``--register``) decides the register of every file;
+    ``register_hint`` (a register named in a Slack message) only breaks ties: a header with
+    every required column of one register wins over it, with the warning
+    ``register_hint_overruled``.
 
     Suppliers are read before products and products before inventory, so references are
     checked against the files of the same run, or else against ``known`` (the latest
     error-free registers of the onboarding). An unreadable file becomes a result with
-    ``unreadable=True`` and one error; the others are still checked.
+    ``unreadable=True`` and one error; the others are still checked. With ``account`` (a
+    snapshot of the Rackbeat account), files are also checked against the account
+    (``core/registers/references.py``).
 
     >>> data = b"number;name;group;cost_price;sales_price\\n1;A;1;0;0\\n"
     >>> run = validate_files([FileInput("p.csv", data=data)])
@@ -56,24 +68,37 @@ def validate_files(
     (True, 'products')
     """
     override = Register(register_override) if register_override else None
+    hint = Register(register_hint) if register_hint else None
     today = today or date.today()
     state = known or KnownRegisters()
     results: dict[int, FileResult] = {}
-    readable: list[tuple[int, FileInput, Dialect, Register]] = []
+    readable: list[tuple[int, FileInput, Dialect, Register, Register | None]] = []
     for index, file in enumerate(files):
         try:
             dialect = sniff_dialect(file)
-            register = override or detect_register(dialect.header, file.name)
+            if override is not None:
+                register, overruled = override, None
+            else:
+                register, overruled = choose_register(dialect.header, file.name, hint)
         except UnreadableFile as exc:
             results[index] = unreadable_result(file.name, exc)
             continue
-        readable.append((index, file, dialect, register))
+        readable.append((index, file, dialect, register, overruled))
     ordered = sorted(readable, key=lambda p: _ORDER[p[3]])
-    for position, (index, file, dialect, register) in enumerate(ordered):
+    for position, (index, file, dialect, register, overruled) in enumerate(ordered):
         later = position < len(ordered) - 1
         try:
             result, run_snapshot = _validate(
-                file, dialect, register, state, valuation, today, progress, for_run=later
+                file,
+                dialect,
+                register,
+                state,
+                valuation,
+                today,
+                progress,
+                for_run=later,
+                overruled=overruled,
+                account=account,
             )
         except UnreadableFile as exc:
             results[index] = unreadable_result(file.name, exc)
@@ -94,6 +119,7 @@ def validate_file(
     register_override: Register | str | None = None,
     today: date | None = None,
     progress: Progress | None = None,
+    account: AccountFacts | None = None,
 ) -> FileResult:
     """Check one file; raises ``UnreadableFile`` (a ``CsvUnreadable``) if it is not a CSV."""
     dialect = sniff_dialect(file)
@@ -110,13 +136,35 @@ def validate_file(
         valuation,
         today or date.today(),
         progress,
+        account=account,
     )
     return result
 
 
+def choose_register(
+    header: tuple[str, ...], filename: str, hint: Register | None
+) -> tuple[Register, Register | None]:
+    """The file's register, and the hint when the header overrules it.
+
+    A header with every required column of exactly the registers that exclude the hint is
+    clear: it wins, and the hint is returned to be reported. Otherwise (the header fits the
+    hint too, e.g. customers and suppliers share their required columns, or fits no register
+    completely) the hint decides; without one, the header and the file name do.
+    """
+    if hint is None:
+        return detect_register(header, filename), None
+    complete = [register for register in Register if not map_header(register, header).missing]
+    if not complete or hint in complete:
+        return hint, None
+    chosen = complete[0] if len(complete) == 1 else detect_register(header, filename)
+    return chosen, hint
+
+
 def unreadable_result(name: str, error: UnreadableFile) -> FileResult:
     # The reason stays English for logs and the command line; readers get the code's words.
-    issue = Issue(Severity.ERROR, None, None, error.code, None, {"reason": error.reason})
+    # ``line``: the line that gave the file away (control characters), for the wording.
+    params = {"reason": error.reason, **({"line": str(error.row)} if error.row else {})}
+    issue = Issue(Severity.ERROR, error.row, None, error.code, None, params)
     return FileResult(
         file=name, error_count=1, counts={error.code: 1}, issues=[issue], unreadable=True
     )
@@ -132,6 +180,8 @@ def _validate(
     progress: Progress | None,
     *,
     for_run: bool = False,
+    overruled: Register | None = None,
+    account: AccountFacts | None = None,
 ) -> tuple[FileResult, Snapshot | None]:
     """Check one file; the snapshot is built when the file is valid or ``for_run`` needs it."""
     stats = Utf8Stats()
@@ -144,8 +194,14 @@ def _validate(
     header = map_header(register, dialect.header, first.frame if first else None)
     every_batch = _with_first(first, batches)
     del first  # only the iterator holds it now: released once checked, like the others
+    extra: AccountChecks | None = None
+    if account is not None:
+        known = known_with_account(known, account, register)
+        extra = AccountChecks(header, account)
     rules = rules_for(header, Context(known, valuation, today))
     frames = [_header_issues(header)]
+    if overruled is not None:
+        frames.append(_overruled(overruled, register))
     rows = 0
     try:
         for batch in every_batch:
@@ -156,7 +212,8 @@ def _validate(
             rows += prepared.height
             if header.missing:
                 continue  # without the required columns, row rules would only add noise
-            frames.extend(rules.check_batch(prepared))
+            found = rules.check_batch(prepared)
+            frames.extend(found if extra is None else extra.check_batch(prepared, found))
             if progress is not None:
                 progress(rows)
     except csv.Error as exc:
@@ -164,30 +221,32 @@ def _validate(
     if rows == 0:
         raise UnreadableFile("header_only", "The file has a header row but no data rows.")
     if not header.missing:
-        frames.extend(rules.finish())
-    if stats.replaced:
-        frames.append(
-            issue_frame(
-                [None],
-                None,
-                "encoding_replaced",
-                [None],
-                [{"count": stats.replaced, "encoding": dialect.encoding}],
-            )
-        )
+        finished = rules.finish()
+        frames.extend(finished if extra is None else [extra.adjust(f) for f in finished])
+    frames.extend(_encoding_issues(stats, dialect))
     result = _result(file.name, register, dialect.encoding, dialect.delimiter, rows, frames)
-    result.dialect = dialect
-    result.header = header
-    result.decimal_marks = rules.decimal_marks
-    result.headers = {
-        name: dialect.header[index].strip() for name, index in header.positions.items()
-    }
+    _how_it_was_read(result, dialect, header, rules.decimal_marks)
+    if extra is not None:
+        result.account = extra.summary
+        result.replacements = extra.replacements
     if not (result.valid or for_run):
         return result, None
     snapshot = rules.snapshot()
     if result.valid:
         result.snapshot = snapshot
     return result, snapshot
+
+
+def _how_it_was_read(
+    result: FileResult, dialect: Dialect, header: HeaderMap, decimal_marks: dict[str, str]
+) -> None:
+    result.dialect = dialect
+    result.header = header
+    result.decimal_marks = decimal_marks
+    # The user's own headers, so that messages name columns the way the reader knows them.
+    result.headers = {
+        name: dialect.header[index].strip() for name, index in header.positions.items()
+    }
 
 
 def _with_first(first: Batch | None, rest: Iterator[Batch]) -> Iterator[Batch]:
@@ -242,6 +301,44 @@ def _note_issue(
     if column is not None:
         params["column"] = column
     return (code, cell, params)
+
+
+def _encoding_issues(stats: Utf8Stats, dialect: Dialect) -> list[pl.DataFrame]:
+    """File-level warnings about how the bytes were decoded."""
+    found: list[pl.DataFrame] = []
+    if stats.replaced:
+        found.append(
+            issue_frame(
+                [None],
+                None,
+                "encoding_replaced",
+                [None],
+                [{"count": stats.replaced, "encoding": dialect.encoding}],
+            )
+        )
+    if stats.legacy_lines:
+        legacy = dialect.encoding.removeprefix(MIXED_PREFIX)
+        found.append(
+            issue_frame(
+                [None],
+                None,
+                "encoding_mixed",
+                [None],
+                [{"count": stats.legacy_lines, "encoding": legacy}],
+            )
+        )
+    return found
+
+
+def _overruled(hint: Register, register: Register) -> pl.DataFrame:
+    """The warning that the header overruled the register named in the message."""
+    return issue_frame(
+        [None],
+        None,
+        "register_hint_overruled",
+        [hint.value],
+        [{"hint": hint.value, "register": register.value}],
+    )
 
 
 def _extra_fields(extra: list[tuple[int, str]]) -> pl.DataFrame:

@@ -74,8 +74,17 @@ def _write(
     exprs = [_normalized(c.name, c.kind, decimal_mark) for c in columns]
     sink.write(BOM)
     sink.write((delimiter.join(c.name for c in columns) + "\r\n").encode())
+    # Names the account resolved to numbers (``reference_by_name``) are written as numbers.
+    replaced = [
+        pl.col(column).replace(mapping)
+        for column, mapping in result.replacements.items()
+        if column in rules.present
+    ]
     for batch in iter_batches(file, result.dialect, Utf8Stats()):
-        rules.prepare(batch.frame).select(exprs).write_csv(
+        prepared = rules.prepare(batch.frame)
+        if replaced:
+            prepared = prepared.with_columns(replaced)
+        prepared.select(exprs).write_csv(
             sink,
             include_header=False,
             separator=delimiter,

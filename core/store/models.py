@@ -112,6 +112,9 @@ class AuditEvent(Base):
     old_value: Mapped[str | None] = mapped_column(Text)
     new_value: Mapped[str | None] = mapped_column(Text)
     note: Mapped[str | None] = mapped_column(Text)
+    # A refusal's note in every language (code → text), so the history shows it in the
+    # language chosen later (migration 0017_i17).
+    note_translations: Mapped[dict[str, str] | None] = mapped_column(JSON)
     outcome: Mapped[str] = mapped_column(String(16), default="applied")
 
 

@@ -16,7 +16,9 @@ from handlers.messages.formatting import format_number
 from handlers.messages.issues import COLUMN_NAMES
 
 # Facts that are counts or lengths: written as numbers of the reader's language.
-_NUMERIC = ("count", "length", "max", "first", "width", "position")
+_NUMERIC = ("count", "length", "max", "first", "width", "position", "line")
+# Text from the user's file or the Rackbeat account: shown in mrkdwn as it is, never as markup.
+_QUOTED = ("header", "guess", "value", "name", "closest", "changes")
 
 
 def _same(header: str, name: str) -> bool:
@@ -46,15 +48,29 @@ _OPTIONAL = {
     "zip_invalid": "guess",
     "ean_checksum": "digit",
     "unknown_column": "header",  # an empty header cell: the column is named by its position
+    "unknown_reference": "closest",  # the account has none of the kind yet
+    "already_in_rackbeat": "changes",  # the row changes nothing
+}
+
+# The fact whose presence picks a code's wording ``.SUFFIX``.
+_WITH = {
+    "unknown_product": ("account", "account"),  # looked for in the Rackbeat account too
+    "unknown_supplier": ("account", "account"),
+    "unknown_reference": ("numbers", "several"),  # several records of the name
+    "binary": ("line", "line"),  # the line with control characters
 }
 
 
-def _template(code: str, params: Mapping[str, str]) -> str:
+def _template(code: str, params: Mapping[str, str], column: str | None) -> str:
     key = f"registers.issue.{code}"
     if params.get("count") == "1" and f"{key}.one" in CATALOG:
         return f"{key}.one"
     if code == "header_ambiguous" and not params.get("column"):
         return f"{key}.ignored"  # read as stock balances: no column of this register
+    if code == "tracking_on_product_with_stock" and column == "serial_numbers":
+        return f"{key}.serial"
+    if code in _WITH and params.get(_WITH[code][0]):
+        return f"{key}.{_WITH[code][1]}"
     optional = _OPTIONAL.get(code)
     if optional and not params.get(optional):
         return f"{key}.plain"
@@ -82,14 +98,20 @@ def describe_issue(
         issue.params.get("column") or issue.column, own, lang, plain=plain
     )
     if not plain:  # text from the user's file, shown in mrkdwn
-        for name in ("header", "guess"):
+        for name in _QUOTED:
             if name in params:
                 params[name] = mrkdwn_text(params[name])
+    if "list" in params:  # an account's reference list, named in the reader's words
+        for form in ("what", "what_part", "plural"):
+            params[form] = t(f"registers.list.{params['list']}.{form}", lang)
+    for name in ("hint", "register"):  # a register, named in the reader's words
+        if name in params:
+            params[name] = t(f"registers.name.{params[name]}", lang)
     key = f"registers.issue.{issue.code}"
     if key not in CATALOG:  # a code this version has no words for: say what we know
         title = f"registers.code.{issue.code}"
         return issue.params.get("reason") or (t(title, lang) if title in CATALOG else issue.code)
-    return t(_template(issue.code, issue.params), lang, **params)
+    return t(_template(issue.code, issue.params, issue.column), lang, **params)
 
 
 def describer(

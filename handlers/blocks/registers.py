@@ -82,11 +82,19 @@ def issue_line(group: IssueGroup, lang: str, headers: Mapping[str, str] | None =
 
 
 def result_message(
-    result: FileResult, lang: str, *, with_button: bool, no_onboarding: bool
+    result: FileResult,
+    lang: str,
+    *,
+    with_button: bool,
+    no_onboarding: bool,
+    account_note: str | None = None,
 ) -> tuple[str, Blocks]:
-    """The final thread reply for a checked file: (fallback text, blocks)."""
+    """The final thread reply for a checked file: (fallback text, blocks). ``account_note``
+    says how the file was (or was not) checked against the Rackbeat account."""
     line = verdict(result, lang)
     blocks: Blocks = [_section(line)]
+    if account_note:
+        blocks.append(_context(account_note))
     groups, left = group_issues(result, SHOWN_GROUPS)
     if groups:
         lines = (issue_line(g, lang, result.headers) for g in groups)

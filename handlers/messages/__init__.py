@@ -13,8 +13,10 @@ from collections.abc import Mapping
 from typing import Literal
 
 from handlers.messages import (
+    account,
     common,
     help_topics,
+    imports,
     install,
     issues,
     numbering,
@@ -37,6 +39,8 @@ _AREAS: tuple[Mapping[str, Mapping[str, str]], ...] = (
     issues.MESSAGES,
     upstream.MESSAGES,
     install.MESSAGES,
+    imports.MESSAGES,
+    account.MESSAGES,
 )
 
 

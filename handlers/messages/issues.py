@@ -105,6 +105,28 @@ _ISSUES: dict[str, tuple[str, str]] = {
         "1 character could not be read as {encoding}: save the file as CSV UTF-8.",
         "Yhtä merkkiä ei voitu lukea merkistöllä {encoding}. Tallenna tiedosto muodossa CSV UTF-8.",
     ),
+    "encoding_mixed": (
+        "The file mixes UTF-8 with {encoding}: {count} lines were read as {encoding}, the "
+        "others as UTF-8. Check the letters ä and ö, then save the file as CSV UTF-8.",
+        "Tiedostossa on sekaisin UTF-8:aa ja merkistöä {encoding}: {count} riviä luettiin "
+        "merkistöllä {encoding}, muut UTF-8:na. Tarkista ä- ja ö-kirjaimet ja tallenna "
+        "tiedosto muodossa CSV UTF-8.",
+    ),
+    "encoding_mixed.one": (
+        "The file mixes UTF-8 with {encoding}: 1 line was read as {encoding}, the others as "
+        "UTF-8. Check the letters ä and ö, then save the file as CSV UTF-8.",
+        "Tiedostossa on sekaisin UTF-8:aa ja merkistöä {encoding}: yksi rivi luettiin "
+        "merkistöllä {encoding}, muut UTF-8:na. Tarkista ä- ja ö-kirjaimet ja tallenna "
+        "tiedosto muodossa CSV UTF-8.",
+    ),
+    # {hint} and {register} are register names in the reader's language.
+    "register_hint_overruled": (
+        "The message names {hint}, but the header has every required column of {register}: "
+        "I checked the file as {register}.",
+        "Viestissä mainitaan rekisteri ”{hint}”, mutta otsikkorivillä ovat kaikki rekisterin "
+        "”{register}” pakolliset sarakkeet, joten tarkistin tiedoston rekisterinä "
+        "”{register}”.",
+    ),
     "valuation_unknown": (
         "The valuation method is not recorded, so the FIFO and average cost rules were not "
         "checked: `/rackbeat set valuation fifo|average`.",
@@ -202,6 +224,11 @@ _ISSUES: dict[str, tuple[str, str]] = {
         "The supplier is not in the suppliers register.",
         "Toimittajaa ei ole toimittajarekisterissä.",
     ),
+    # Checked against the Rackbeat account too (``{"account": "yes"}``).
+    "unknown_supplier.account": (
+        "The supplier is neither in the suppliers register nor in Rackbeat.",
+        "Toimittajaa ei ole toimittajarekisterissä eikä Rackbeatissa.",
+    ),
     "tracking_changed_after_balances": (
         "The product already has a balance, so its batch or serial number tracking can no "
         "longer change.",
@@ -279,6 +306,10 @@ _ISSUES: dict[str, tuple[str, str]] = {
         "The product is not in the products register.",
         "Tuotetta ei ole tuoterekisterissä.",
     ),
+    "unknown_product.account": (
+        "The product is neither in the products register nor in Rackbeat.",
+        "Tuotetta ei ole tuoterekisterissä eikä Rackbeatissa.",
+    ),
     "balance_negative": (
         "Relative is 0, so the quantity is the new balance: it cannot be negative.",
         "Suhteellinen-arvo on 0, joten määrä on uusi saldo, eikä se voi olla negatiivinen.",
@@ -319,10 +350,56 @@ _ISSUES: dict[str, tuple[str, str]] = {
         "The product has no batch tracking.",
         "Tuotteella ei ole eräseurantaa.",
     ),
+    # --- checks against the Rackbeat account ------------------------------------------------
+    # {what}, {what_part} and {plural} name the account's list in the reader's language
+    # (``registers.list.*`` below: Finnish needs the partitive after a negation).
+    "unknown_reference": (
+        "Rackbeat has no {what} {value}. The closest {plural} it has: {closest}.",
+        "Rackbeatissa ei ole {what_part} {value}. Lähimmät, jotka siellä on: {closest}.",
+    ),
+    "unknown_reference.plain": (
+        "Rackbeat has no {what} {value}: the account has no {plural} yet.",
+        "Rackbeatissa ei ole {what_part} {value}: tilillä ei ole vielä yhtään {what_part}.",
+    ),
+    "unknown_reference.several": (
+        "Several {plural} are named “{value}” in Rackbeat ({numbers}): give the number.",
+        "Rackbeatissa on useita {plural} nimeltä ”{value}” ({numbers}): anna numero.",
+    ),
+    "reference_by_name": (
+        "“{value}” is {what} {number} {name} in Rackbeat: the normalized file uses {number}.",
+        "”{value}” on Rackbeatissa {what} {number} {name}: yhtenäistetty tiedosto käyttää "
+        "numeroa {number}.",
+    ),
+    # {changes}: `field 'old' → 'new'` per field the import would change.
+    "already_in_rackbeat": (
+        "Already in Rackbeat: importing the row would change {changes}.",
+        "Numero on jo Rackbeatissa: rivin tuonti muuttaisi nämä: {changes}.",
+    ),
+    "already_in_rackbeat.plain": (
+        "Already in Rackbeat: importing the row changes nothing.",
+        "Numero on jo Rackbeatissa: rivin tuonti ei muuta mitään.",
+    ),
+    "tracking_on_product_with_stock": (
+        "Product {number} has stock in Rackbeat ({stock}): batch tracking can no longer be "
+        "switched on.",
+        "Tuotteella {number} on saldoa Rackbeatissa ({stock}), joten eräseurantaa ei voi enää "
+        "ottaa käyttöön.",
+    ),
+    "tracking_on_product_with_stock.serial": (
+        "Product {number} has stock in Rackbeat ({stock}): serial numbers can no longer be "
+        "switched on.",
+        "Tuotteella {number} on saldoa Rackbeatissa ({stock}), joten sarjanumeroseurantaa ei "
+        "voi enää ottaa käyttöön.",
+    ),
     # --- files that could not be read (the English reason is the engine's own) ------------
     "empty": ("{reason}", "Tiedosto on tyhjä."),
     "header_only": ("{reason}", "Tiedostossa on otsikkorivi mutta ei yhtään tietoriviä."),
     "binary": ("{reason}", "Tiedosto on binääritiedosto eikä CSV-tiedosto."),
+    "binary.line": (
+        "{reason}",
+        "Rivillä {line} on ohjausmerkkejä, joita tekstissä ei koskaan ole: tiedosto on "
+        "vioittunut tai binääritiedosto, ei tuotavaksi sopiva CSV-tiedosto.",
+    ),
     "spreadsheet": (
         "{reason}",
         "Tiedosto on taulukkolaskentatiedosto. Tallenna se Excelistä muodossa CSV UTF-8.",
@@ -338,6 +415,33 @@ _ISSUES: dict[str, tuple[str, str]] = {
         "Otsikkorivi sopii useampaan rekisteriin. Kerro rekisteri viestissä.",
     ),
     "not_found": ("{reason}", "Tiedostoa ei löydy."),
+}
+
+# The account's reference lists: (English singular, English plural), (Finnish nominative,
+# partitive singular, partitive plural).
+_LISTS: dict[str, tuple[tuple[str, str], tuple[str, str, str]]] = {
+    "product_groups": (
+        ("product group", "product groups"),
+        ("tuoteryhmä", "tuoteryhmää", "tuoteryhmiä"),
+    ),
+    "customer_groups": (
+        ("customer group", "customer groups"),
+        ("asiakasryhmä", "asiakasryhmää", "asiakasryhmiä"),
+    ),
+    "supplier_groups": (
+        ("supplier group", "supplier groups"),
+        ("toimittajaryhmä", "toimittajaryhmää", "toimittajaryhmiä"),
+    ),
+    "units": (("unit", "units"), ("yksikkö", "yksikköä", "yksiköitä")),
+    "locations": (
+        ("location", "locations"),
+        ("varastopaikka", "varastopaikkaa", "varastopaikkoja"),
+    ),
+    "payment_terms": (
+        ("payment term", "payment terms"),
+        ("maksuehto", "maksuehtoa", "maksuehtoja"),
+    ),
+    "layouts": (("layout", "layouts"), ("lomakepohja", "lomakepohjaa", "lomakepohjia")),
 }
 
 MESSAGES: dict[str, dict[str, str]] = {
@@ -359,6 +463,10 @@ MESSAGES: dict[str, dict[str, str]] = {
 
 for _name, (_en, _fi) in _COLUMNS.items():
     MESSAGES[f"registers.column.{_name}"] = {"en": _en, "fi": _fi}
+for _list, ((_one, _many), (_nominative, _partitive, _partitive_many)) in _LISTS.items():
+    MESSAGES[f"registers.list.{_list}.what"] = {"en": _one, "fi": _nominative}
+    MESSAGES[f"registers.list.{_list}.what_part"] = {"en": _one, "fi": _partitive}
+    MESSAGES[f"registers.list.{_list}.plural"] = {"en": _many, "fi": _partitive_many}
 for _key, (_en, _fi) in _ISSUES.items():
     MESSAGES[f"registers.issue.{_key}"] = {"en": _en, "fi": _fi}
 

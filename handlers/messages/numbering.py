@@ -261,8 +261,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fi": "`{value}` ei ole kenttä; käytä jotakin näistä: {valid}.",
     },
     "numbering.set.bad_number": {
-        "en": "`{value}` is not a document number: digits only.",
-        "fi": "`{value}` ei ole tositenumero: käytä vain numeroita.",
+        "en": "`{value}` is not a document number Rackbeat and Netvisor can hold: a whole number "
+        "from 1 to {max}, with spaces only between groups of three digits.",
+        "fi": "`{value}` ei ole tositenumero, jonka Rackbeat ja Netvisor voivat tallentaa: "
+        "kokonaisluku 1–{max}, välilyöntejä vain kolmen numeron ryhmien välissä.",
     },
     "numbering.strategy.usage": {
         "en": "Use `/rackbeat numbering strategy [invoice|order] rackbeat-only|mixed`.",
@@ -314,6 +316,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "numbering.modal.critical_numbers": {
         "en": "Critical at ≤ numbers",
         "fi": "Kriittinen, kun ≤ numeroa",
+    },
+    "numbering.modal.bad_number": {
+        "en": "A whole number from 1 to {max}, please (spaces only between groups of three).",
+        "fi": "Kokonaisluku 1–{max} (välilyöntejä vain kolmen numeron ryhmien välissä).",
     },
     "numbering.modal.not_a_number": {
         "en": "Digits only, please.",

@@ -29,6 +29,12 @@ _UI: dict[str, dict[str, str]] = {
         "en": ":point_right: *Next:* {position}. {title}",
         "fi": ":point_right: *Seuraavaksi:* {position}. {title}",
     },
+    "onboarding.checklist.attention": {
+        "en": ":warning: *Needs attention:* {position}. {title} — {detail}. `/rackbeat numbering` "
+        "shows what to fix.",
+        "fi": ":warning: *Vaatii huomiota:* {position}. {title} — {detail}. `/rackbeat numbering` "
+        "näyttää, mitä korjata.",
+    },
     "onboarding.checklist.all_settled": {
         "en": ":tada: Every step is settled.",
         "fi": ":tada: Kaikki vaiheet on hoidettu.",
@@ -154,6 +160,14 @@ _UI: dict[str, dict[str, str]] = {
         "en": "The checklist message was gone, so I posted a new one below.",
         "fi": "Tarkistuslistan viesti oli poistettu, joten lähetin uuden alle.",
     },
+    "onboarding.next.attention": {
+        "en": ":warning: Every step is settled, but *{position}. {title}* needs attention again: "
+        "the latest numbering check says {detail}. `/rackbeat numbering` shows what to fix. "
+        "The step stays done in the history.",
+        "fi": ":warning: Kaikki vaiheet ovat valmiina, mutta *{position}. {title}* vaatii taas "
+        "huomiota: viimeisin numeroinnin tarkistus kertoo {detail}. `/rackbeat numbering` "
+        "näyttää, mitä korjata. Vaihe pysyy historiassa tehtynä.",
+    },
     "onboarding.next.none": {
         "en": ":tada: Every step is settled: nothing is left to do.",
         "fi": ":tada: Kaikki vaiheet on hoidettu: tehtävää ei ole jäljellä.",
@@ -264,6 +278,14 @@ _UI: dict[str, dict[str, str]] = {
         "en": "numbering alert limits {old} → {new}",
         "fi": "numeroinnin hälytysrajat {old} → {new}",
     },
+    "onboarding.audit.numbering.setup": {
+        "en": "saved the numbering setup",
+        "fi": "tallensi numeroinnin asetukset",
+    },
+    "onboarding.audit.numbering.change": {
+        "en": "changed the numbering settings",
+        "fi": "muutti numeroinnin asetuksia",
+    },
     "onboarding.audit.numbering.connect": {
         "en": "connected {subject} ({new})",
         "fi": "yhdisti palvelun {subject} ({new})",
@@ -309,6 +331,16 @@ _UI: dict[str, dict[str, str]] = {
     "onboarding.home.next": {
         "en": "Next: {position}. {title}",
         "fi": "Seuraavaksi: {position}. {title}",
+    },
+    "onboarding.members.unknown": {
+        "en": "Slack knows nobody with the id {users} in this workspace, so nobody was added. "
+        "Mention people instead: `/rackbeat members add @name`.",
+        "fi": "Slack ei tunne tässä työtilassa ketään tunnuksella {users}, joten ketään ei "
+        "lisätty. Mainitse henkilöt: `/rackbeat members add @nimi`.",
+    },
+    "onboarding.home.attention": {
+        "en": ":warning: Needs attention: {position}. {title} ({detail})",
+        "fi": ":warning: Vaatii huomiota: {position}. {title} ({detail})",
     },
     "onboarding.home.done": {
         "en": "Nothing left to do.",

@@ -49,6 +49,20 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "…and {count} more kinds of issue: every issue is in the error report.",
         "fi": "…ja {count} muuta ongelmatyyppiä: kaikki ongelmat ovat virheraportissa.",
     },
+    "registers.recheck.note": {
+        "en": ":arrows_counterclockwise: Checked again: *{products}* arrived after *{name}* "
+        "was checked, and inventory is judged against the products.",
+        "fi": ":arrows_counterclockwise: Tarkistettu uudelleen: *{products}* tuli vasta "
+        "tiedoston *{name}* tarkistuksen jälkeen, ja saldot tarkistetaan tuotteita vasten.",
+    },
+    "registers.recheck.share_again": {
+        "en": ":warning: *{name}* was checked before *{products}*: its verdict above is out of "
+        "date and I can't fetch the file again. Share it again to check it against the new "
+        "products.",
+        "fi": ":warning: *{name}* tarkistettiin ennen tiedostoa *{products}*: yllä oleva tulos "
+        "on vanhentunut, enkä saa tiedostoa haettua uudelleen. Jaa se uudelleen, niin tarkistan "
+        "sen uusia tuotteita vasten.",
+    },
     "registers.report.comment": {
         "en": "Every issue of {name}, row by row.",
         "fi": "Kaikki tiedoston {name} ongelmat riveittäin.",
@@ -125,6 +139,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "uudelleenohjauksia Slack-tunnukseni kanssa. Jaa tiedosto uudelleen; jos tämä toistuu, "
         "kerro botin ylläpitäjälle.",
     },
+    "registers.refused.control_characters": {
+        "en": ":no_entry: {name} has control characters on line {line} that text never has: "
+        "the file is damaged or binary, and I don't pass them on to an import file. Save it "
+        "from Excel again as “CSV UTF-8” and share that.",
+        "fi": ":no_entry: Tiedoston {name} rivillä {line} on ohjausmerkkejä, joita tekstissä ei "
+        "koskaan ole: tiedosto on vioittunut tai binääritiedosto, enkä vie niitä tuontitiedostoon. "
+        "Tallenna se Excelistä uudelleen muodossa ”CSV UTF-8” ja jaa se.",
+    },
     "registers.refused.other": {
         "en": ":no_entry: I can't read {name}: {reason}",
         "fi": ":no_entry: En pysty lukemaan tiedostoa {name}: {reason}",
@@ -144,6 +166,8 @@ _FI_TITLES = {
     "header_ambiguous": "Otsikko, joka voi tarkoittaa kahta saraketta",
     "extra_fields": "Rivillä enemmän kenttiä kuin otsikoita",
     "encoding_replaced": "Merkkejä, joita ei voitu lukea",
+    "encoding_mixed": "UTF-8 ja Windows-1252 sekaisin samassa tiedostossa",
+    "register_hint_overruled": "Otsikkorivi nimeää eri rekisterin kuin viesti",
     "valuation_unknown": "Arvostusmenetelmää ei ole kirjattu",
     "products_not_known": "Tuotenumeroita ei tarkistettu",
     "suppliers_not_known": "Toimittajanumeroita ei tarkistettu",
@@ -195,6 +219,10 @@ _FI_TITLES = {
     "batch_missing": "Erä puuttuu",
     "serial_not_tracked": "Sarjanumero tuotteella, jolla ei ole sarjanumeroseurantaa",
     "batch_not_tracked": "Erä tuotteella, jolla ei ole eräseurantaa",
+    "unknown_reference": "Ei löydy Rackbeat-tililtä",
+    "reference_by_name": "Nimi numeron sijaan (tunnistettu)",
+    "already_in_rackbeat": "On jo Rackbeatissa",
+    "tracking_on_product_with_stock": "Seuranta otettu käyttöön tuotteelle, jolla on saldoa",
     # refusals recorded as file issues
     "not_found": "Tiedostoa ei löydy",
 }

@@ -167,12 +167,6 @@ def test_a_429_on_the_first_reply_is_retried(bot: BotUnderTest, slack: LocalSlac
 @pytest.mark.parametrize(
     ("name", "content", "options", "key"),
     [
-        (
-            "photo.png",
-            b"\x89PNG\r\n\x1a\n",
-            {"mimetype": "image/png", "filetype": "png"},
-            "registers.refused.not_csv",
-        ),
         ("archive.csv", b"PK\x03\x04" + b"\x00" * 30, {}, "registers.refused.not_csv"),
         ("empty.csv", b"", {}, "registers.refused.empty"),
         (

@@ -143,7 +143,7 @@ def test_setup_errors_point_at_their_inputs() -> None:
     }
     errors = parse_setup(state, "en")
     assert errors == {
-        "value.order.netvisor-max": t("numbering.modal.not_a_number", "en"),
+        "value.order.netvisor-max": t("numbering.modal.bad_number", "en", max="2,147,483,647"),
         "threshold.critical_numbers": t("numbering.modal.not_a_number", "en"),
         "threshold.critical_days": "Critical at 7 days must not be above warning at 5 days.",
     }
