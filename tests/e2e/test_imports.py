@@ -272,12 +272,27 @@ def test_someone_who_may_not_change_the_onboarding_gets_the_usual_refusal(
 def test_an_unknown_reference_stops_the_preview_with_the_reason(
     bot: BotUnderTest, slack: LocalSlack, world: FakeUpstreams, company: Company
 ) -> None:
+    # Group 9 exists when the file is checked, and is deleted in Rackbeat before the preview:
+    # the preview reads the account afresh and stops.
+    world.rackbeat.add_reference(company.token, "product-groups", "9", "Poistuva")
     shared = share(bot, products_csv(range(1, 4), group="9"))
+    groups = world.rackbeat.account(company.token).references["product-groups"]
+    groups[:] = [row for row in groups if row["number"] != "9"]
     shown = preview(bot, slack, shared)
     assert "does not exist in Rackbeat" in shown.text and "`9`" in shown.text
     assert ACTION_CREATE not in buttons(shown)
     with bot.deps.uow() as uow:
         assert uow.session.query(ImportRun).count() == 0
+
+
+def test_an_unknown_reference_is_caught_by_the_file_check_and_no_import_is_offered(
+    bot: BotUnderTest, slack: LocalSlack, world: FakeUpstreams, company: Company
+) -> None:
+    shared = share(bot, products_csv(range(1, 4), group="9"))
+    verdict = [m for m in bot_replies(slack, shared.ts) if not m.files][-1]
+    # An error verdict that names the missing group; nothing to import from it.
+    assert text_of(verdict).startswith(":x:") and "`9`" in text_of(verdict)
+    assert ACTION_PREVIEW not in buttons(verdict)
 
 
 def test_a_token_revoked_mid_import_stops_it_resumable_and_resuming_sends_nothing_twice(
@@ -356,6 +371,8 @@ def test_a_clean_inventory_file_says_where_rackbeats_import_screen_is(
     inventory = (
         "date;product;location;quantity;cost_price;reason\n01.01.2026;1001;1;5;12,50;Alkusaldo\n"
     )
+    # Product 1001 exists in the account (the file check looks there for inventory products).
+    world.rackbeat.account(company.token).lists.product("1001", "Tuote", 1)
     shared = share(bot, inventory.encode(), name="saldot.csv")
     verdict = [m for m in bot_replies(slack, shared.ts) if not m.files][-1]
     assert t("imports.inventory_note", "en") in text_of(verdict)
