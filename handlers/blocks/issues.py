@@ -16,7 +16,7 @@ from handlers.messages.formatting import format_number
 from handlers.messages.issues import COLUMN_NAMES
 
 # Facts that are counts or lengths: written as numbers of the reader's language.
-_NUMERIC = ("count", "length", "max", "first", "width", "position", "line")
+_NUMERIC = ("count", "length", "max", "first", "width", "position")
 # Text from the user's file or the Rackbeat account: shown in mrkdwn as it is, never as markup.
 _QUOTED = ("header", "guess", "value", "name", "closest", "changes")
 

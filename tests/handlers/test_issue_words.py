@@ -151,3 +151,113 @@ def test_header_notes_and_a_headerless_column_have_their_own_finnish_words() -> 
     assert describe_issue(guessed.issues[0], "fi", guessed.headers).startswith(
         "Tulkitsin otsikon ”Tuotenumro” tarkoittavan saraketta *Numero* (number), koska"
     )
+
+
+def _account():  # type: ignore[no-untyped-def]
+    from datetime import UTC, datetime
+
+    from core.account.model import AccountSnapshot, Reference
+
+    product = {"number": "1002", "name": "Saha", "group": "1", "cost_price": "5"}
+    return AccountSnapshot(
+        "Kone ja Rauta Oy",
+        datetime(2026, 12, 6, 14, 3, tzinfo=UTC),
+        lists={
+            "product_groups": (
+                Reference("1", "Tarvikkeet"),
+                Reference("2", "Työkalut"),
+                Reference("3", "Sähkö"),
+                Reference("4", "Sähkö"),
+            ),
+            "units": (),
+        },
+        records={
+            "products": ({**product, "sales_price": "10", "stock": "5", "batch_tracking": False},)
+        },
+    ).facts()
+
+
+ACCOUNT_FILE = (
+    "number;name;group;cost_price;sales_price;unit;batch_tracking\n"
+    "2002;Ruuvi;7;1;2;;0\n"  # row 2: group 7 does not exist
+    "2003;Pora;työkalut;1;2;;0\n"  # row 3: group by name → 2
+    "1002;Saha;1;5;12;;1\n"  # row 4: exists with stock: price changes, batch switched on
+    "2004;Johto;sähkö;1;2;;0\n"  # row 5: a name two groups share
+    "2005;Kela;1;1;2;rulla;0\n"  # row 6: the account has no units at all
+)
+
+
+def test_the_account_checks_speak_both_languages_with_their_facts() -> None:
+    file = FileInput("tuotteet.csv", data=ACCOUNT_FILE.encode())
+    result = validate_files([file], account=_account(), today=date(2026, 12, 6)).files[0]
+    said = {
+        (i.row, i.code): (describe_issue(i, "en", plain=True), describe_issue(i, "fi", plain=True))
+        for i in result.issues
+    }
+    assert said[(2, "unknown_reference")] == (
+        "Rackbeat has no product group 7. The closest product groups it has: 1 Tarvikkeet, "
+        "2 Työkalut, 3 Sähkö, 4 Sähkö.",
+        "Rackbeatissa ei ole tuoteryhmää 7. Lähimmät, jotka siellä on: 1 Tarvikkeet, "
+        "2 Työkalut, 3 Sähkö, 4 Sähkö.",
+    )
+    assert said[(3, "reference_by_name")] == (
+        "“työkalut” is product group 2 Työkalut in Rackbeat: the normalized file uses 2.",
+        "”työkalut” on Rackbeatissa tuoteryhmä 2 Työkalut: yhtenäistetty tiedosto käyttää "
+        "numeroa 2.",
+    )
+    assert said[(4, "already_in_rackbeat")] == (
+        "Already in Rackbeat: importing the row would change sales_price '10' → '12', "
+        "batch_tracking '0' → '1'.",
+        "Numero on jo Rackbeatissa: rivin tuonti muuttaisi nämä: sales_price '10' → '12', "
+        "batch_tracking '0' → '1'.",
+    )
+    assert said[(4, "tracking_on_product_with_stock")][1] == (
+        "Tuotteella 1002 on saldoa Rackbeatissa (5), joten eräseurantaa ei voi enää ottaa käyttöön."
+    )
+    assert said[(5, "unknown_reference")] == (
+        "Several product groups are named “sähkö” in Rackbeat (3, 4): give the number.",
+        "Rackbeatissa on useita tuoteryhmiä nimeltä ”sähkö” (3, 4): anna numero.",
+    )
+    assert said[(6, "unknown_reference")] == (
+        "Rackbeat has no unit rulla: the account has no units yet.",
+        "Rackbeatissa ei ole yksikköä rulla: tilillä ei ole vielä yhtään yksikköä.",
+    )
+
+
+def test_an_inventory_product_missing_from_the_account_too_says_so() -> None:
+    text = "date;product;location;quantity;cost_price;reason\n01.12.2026;9999;1;5;1;alku\n"
+    file = FileInput("saldot.csv", data=text.encode())
+    result = validate_files([file], account=_account(), today=date(2026, 12, 6)).files[0]
+    (missing,) = (i for i in result.issues if i.code == "unknown_product")
+    assert describe_issue(missing, "fi") == "Tuotetta ei ole tuoterekisterissä eikä Rackbeatissa."
+    assert describe_issue(missing, "en").endswith("nor in Rackbeat.")
+
+
+def test_guard_warnings_name_encodings_and_registers_in_the_readers_words() -> None:
+    from core.registers.model import Issue, Severity
+
+    overruled = Issue(
+        Severity.WARNING,
+        None,
+        None,
+        "register_hint_overruled",
+        "customers",
+        {"hint": "customers", "register": "products"},
+    )
+    assert describe_issue(overruled, "fi") == (
+        "Viestissä mainitaan rekisteri ”asiakkaat”, mutta otsikkorivillä ovat kaikki rekisterin "
+        "”tuotteet” pakolliset sarakkeet, joten tarkistin tiedoston rekisterinä ”tuotteet”."
+    )
+    assert describe_issue(overruled, "en").startswith("The message names customers, but")
+    one = Issue(
+        Severity.WARNING, None, None, "encoding_mixed", None, {"count": "1", "encoding": "cp1252"}
+    )
+    assert describe_issue(one, "fi").startswith(
+        "Tiedostossa on sekaisin UTF-8:aa ja merkistöä cp1252: yksi rivi luettiin"
+    )
+    # A stray control byte past the sniffed start: the refusal names its line.
+    rows = "".join(f"{n};A;1;1;1\n" for n in range(1, 2001))
+    damaged = check(f"number;name;group;cost_price;sales_price\n{rows}9;A\x01;1;1;1\n")
+    assert damaged.unreadable
+    assert describe_issue(damaged.issues[0], "fi").startswith("Rivillä 2002 on ohjausmerkkejä")
+    assert describe_issue(damaged.issues[0], "en").startswith("Line 2002 has control characters")
