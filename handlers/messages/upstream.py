@@ -65,6 +65,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{source} is down for maintenance (`SYSTEM_MAINTENANCE`).",
         "fi": "{source} on huoltokatkolla (`SYSTEM_MAINTENANCE`).",
     },
+    "upstream.not_connected": {
+        "en": "{source} is not connected.",
+        "fi": "{source} ei ole yhdistettynä.",
+    },
     "upstream.other": {
         "en": "{source} answered `{code}`.",
         "fi": "{source} vastasi koodilla `{code}`.",
