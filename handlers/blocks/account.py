@@ -195,4 +195,8 @@ def _why(failure: ReadFailure, lang: str) -> str:
     English: it stays for a failure recorded without a code)."""
     if not failure.code:
         return mrkdwn_text(failure.reason)
+    if failure.code == "malformed" and failure.reason:
+        # "Rackbeat's answer is unusable: entry 1 has no name." → what the parser found.
+        detail = failure.reason.split(": ", 1)[-1].rstrip(".").replace("`", "'")
+        return t("upstream.malformed.detail", lang, source="Rackbeat", detail=detail)
     return upstream_text("rackbeat", failure.code, lang)

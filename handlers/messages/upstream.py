@@ -32,6 +32,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The answer from {source} could not be used.",
         "fi": "Palvelun {source} vastausta ei voitu käyttää.",
     },
+    # With the parser's own (technical, English) account of what was wrong, as code.
+    "upstream.malformed.detail": {
+        "en": "The answer from {source} could not be used (`{detail}`).",
+        "fi": "Palvelun {source} vastausta ei voitu käyttää (`{detail}`).",
+    },
     "upstream.unsafe_xml": {
         "en": "The answer from {source} contained forbidden XML.",
         "fi": "Palvelun {source} vastauksessa oli kiellettyä XML:ää.",

@@ -68,7 +68,10 @@ def test_file_notes() -> None:
     assert "joka luettiin 3 t sitten" in stale
     unread = account_note(FileResult("p.csv"), CheckAccount(None, failure), "en", NOW)
     # The reason in the reader's words, from the failure's code.
-    reason = "The answer from Rackbeat could not be used."
+    reason = "The answer from Rackbeat could not be used (`bad`)."
     assert unread == t("account.note.unread", "en", list="units", reason=reason)
     unread_fi = account_note(FileResult("p.csv"), CheckAccount(None, failure), "fi", NOW)
-    assert "(Palvelun Rackbeat vastausta ei voitu käyttää.)" in unread_fi
+    assert "(Palvelun Rackbeat vastausta ei voitu käyttää (`bad`).)" in unread_fi
+    outage = ReadFailure("units", "timeout", "Rackbeat did not answer in 10 s.", NOW)
+    slow = account_note(FileResult("p.csv"), CheckAccount(None, outage), "fi", NOW)
+    assert "(Rackbeat ei vastannut ajoissa.)" in slow
