@@ -9,7 +9,7 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -22,6 +22,7 @@ from core.account.model import AccountSnapshot, SnapshotFileInvalid
 from core.registers import (
     FileInput,
     FileResult,
+    Issue,
     Register,
     UnreadableFile,
     ValidationRun,
@@ -34,6 +35,7 @@ from core.registers.account import AccountFacts
 from core.registers.codes import CODES
 from core.registers.engine import unreadable_result
 from core.registers.report import group_issues
+from handlers.blocks.issues import describe_issue, describer, report_wording
 
 EXIT_VALID, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
 _SHOWN_GROUPS = 25
@@ -193,7 +195,11 @@ def main(argv: Sequence[str], stdout: TextIO | None = None, stderr: TextIO | Non
         return EXIT_UNREADABLE
     full = ValidationRun(results)
     if args.json:
-        json.dump(full.to_json(), out, ensure_ascii=False)
+        document = {
+            "valid": full.valid,
+            "files": [f.to_json(describer("en", f.headers, plain=True)) for f in full.files],
+        }
+        json.dump(document, out, ensure_ascii=False)
         out.write("\n")
     else:
         _print_human(full, out)
@@ -239,7 +245,7 @@ def _write_outputs(
     if result.unreadable:
         return
     if report is not None:
-        write_error_report(result, report)
+        write_error_report(result, report_wording(result, "en"), report)
     if normalized is not None and result.valid:
         write_normalized(file, result, normalized)
 
@@ -261,7 +267,11 @@ def _print_human(run: ValidationRun, out: TextIO) -> None:
             column = f" {g.column}" if g.column else ""
             count = f" ({g.count}×)" if g.count > 1 else ""
             sample = f" e.g. {', '.join(g.samples)}" if g.samples and g.rows else ""
-            detail = g.message if not g.rows or g.count == 1 else CODES[g.code].title
+            detail = (
+                _sentence(result, g.code, g.column, g.params)
+                if not g.rows or g.count == 1
+                else CODES[g.code].title
+            )
             out.write(
                 f"  {g.severity.value.upper():7} {g.code}{column}: {where}{count}{sample}"
                 f" — {detail}\n"
@@ -271,6 +281,11 @@ def _print_human(run: ValidationRun, out: TextIO) -> None:
     out.write(("All files valid.\n" if run.valid else "Not valid.\n") if len(run.files) > 1 else "")
 
 
+def _sentence(result: FileResult, code: str, column: str | None, params: Mapping[str, str]) -> str:
+    issue = Issue(CODES[code].severity, None, column, code, None, params)
+    return describe_issue(issue, "en", result.headers, plain=True)
+
+
 def _count(count: int, noun: str) -> str:
     """`1 row`, `12,345 rows`: the terminal output is English."""
     return f"{count:,} {noun}" + ("" if count == 1 else "s")
@@ -278,7 +293,7 @@ def _count(count: int, noun: str) -> str:
 
 def _verdict(result: FileResult) -> str:
     if result.unreadable:
-        return f"{result.file}: unreadable — {result.issues[0].message}"
+        return f"{result.file}: unreadable — {describe_issue(result.issues[0], 'en', plain=True)}"
     register = result.register.value if result.register else "?"
     delimiter = {"\t": "tab"}.get(result.delimiter or "", result.delimiter)
     facts = f"{register}, {_count(result.rows, 'row')}, {result.encoding}, '{delimiter}'"

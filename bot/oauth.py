@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import logging
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from threading import Lock
@@ -133,12 +134,17 @@ def refuse_unknown_workspaces(settings: Settings, uow: UnitOfWorkFactory) -> Mid
     return RefuseUnknownWorkspaces(SealedInstallationStore(uow, sealing_box(settings)))
 
 
+def page_text(text: str) -> str:
+    """A catalogue text as HTML: escaped, its `code spans` (commands) shown as code."""
+    return re.sub(r"`([^`]*)`", r"<code>\1</code>", html.escape(text))
+
+
 def installed_page(args: SuccessArgs) -> BoltResponse:
     installation = args.installation
     lang = _language(args.request.headers)
     team = installation.team_name or installation.team_id or ""
     link = f"https://slack.com/app_redirect?app={installation.app_id}&team={installation.team_id}"
-    body = f"<p>{html.escape(t('install.done', lang, team=team))}</p>" + (
+    body = f"<p>{page_text(t('install.done', lang, team=team))}</p>" + (
         f'<p><a href="{html.escape(link)}">{html.escape(t("install.open_slack", lang))}</a></p>'
     )
     return _page(200, lang, body, args.default)

@@ -16,6 +16,7 @@ from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
 from core.errors import InvalidArgument
+from handlers.errors import Refused
 from handlers.messages import Language, t
 
 
@@ -104,9 +105,7 @@ class CommandRouter:
         try:
             command = SlashCommand.model_validate(body)
         except ValidationError as exc:
-            raise InvalidArgument(
-                "Slack sent this command without a team, channel or user; please retry."
-            ) from exc
+            raise Refused("error.command_incomplete") from exc
         subcommand, args = split_subcommand(command.text)
         language = self.language_for(command.team_id, command.channel_id)
         context = CommandContext(command, subcommand, args, client, respond, language)

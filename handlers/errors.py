@@ -14,13 +14,41 @@ from slack_bolt import Respond
 from slack_sdk import WebClient
 from sqlalchemy.exc import OperationalError
 
-from core.errors import DomainError
-from handlers.messages import Language, t
+from core.errors import DomainError, InvalidArgument
+from handlers.messages import CATALOG, Language, t
+
+
+class Refused(InvalidArgument):
+    """A refusal raised in ``handlers`` whose words are a catalogue key: the error hook says
+    it in the language of the channel it happened in (``reason`` is the English, for logs).
+
+    A parameter may be a function of the language (``valid=valid_steps``): lists of steps
+    are named in the reader's language too.
+    """
+
+    def __init__(self, key: str, **params: object) -> None:
+        self.key = key
+        self.params = params
+        super().__init__(self.text("en"))
+
+    def text(self, language: str) -> str:
+        filled = {k: v(language) if callable(v) else v for k, v in self.params.items()}
+        return t(self.key, language, **filled)
+
+
+def refusal_text(error: DomainError, language: str) -> str:
+    """A refusal's reason in ``language``: keyed refusals are worded from the catalogue."""
+    if isinstance(error, Refused):
+        return error.text(language)
+    key, params = getattr(error, "key", None), getattr(error, "params", None)
+    if isinstance(key, str) and key in CATALOG and isinstance(params, dict):
+        return t(key, language, **params)
+    return error.reason
 
 
 def user_message(error: Exception, language: Language) -> str:
     if isinstance(error, DomainError):
-        return t("error.refused", language, reason=error.reason)
+        return t("error.refused", language, reason=refusal_text(error, language))
     if isinstance(error, OperationalError):
         return t("error.database", language)
     return t("error.apology", language)

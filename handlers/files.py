@@ -51,13 +51,13 @@ from core.registers import (
     Register,
     Valuation,
     validate_files,
-    write_error_report,
     write_normalized,
 )
 from core.registers.header import register_in_text
 from core.sources.http import tls_context
 from core.store.registers_repo import Claim, RegistersRepository
 from handlers.blocks.account import account_note
+from handlers.blocks.issues import describe_issue, error_report
 from handlers.blocks.registers import (
     ACTION_MARK_DONE,
     STEP_OF,
@@ -488,7 +488,7 @@ class FileIntake:
             account=facts,
         ).files[0]
         if result.unreadable:
-            raise _refusal_for(result)
+            raise _refusal_for(result, lang)
         self._store(share, claim, onboarding, result)
         text, blocks = result_message(
             result,
@@ -612,7 +612,7 @@ class FileIntake:
             outputs.append(
                 (
                     "report",
-                    lambda: write_error_report(result),
+                    lambda: error_report(result, lang),
                     f"{stem}-errors.csv",
                     t("registers.report.comment", lang, name=mrkdwn_text(file.name)),
                 )
@@ -657,7 +657,7 @@ class FileIntake:
         client.chat_update(channel=share.channel_id, ts=ts, text=text, blocks=blocks)
 
 
-def _refusal_for(result: FileResult) -> Refusal:
+def _refusal_for(result: FileResult, lang: str) -> Refusal:
     code = result.issues[0].code if result.issues else "not_text"
     line = result.issues[0].row if result.issues else None
     if code == "binary" and line is not None:
@@ -668,7 +668,8 @@ def _refusal_for(result: FileResult) -> Refusal:
         return Refusal(f"registers.refused.{code}")
     if code in ("unknown_register", "ambiguous_register"):
         return Refusal("registers.refused.unknown_register")
-    return Refusal("registers.refused.other", reason=mrkdwn_text(result.issues[0].message))
+    reason = describe_issue(result.issues[0], lang) if result.issues else ""
+    return Refusal("registers.refused.other", reason=mrkdwn_text(reason))
 
 
 def _text(value: object) -> str:

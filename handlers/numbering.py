@@ -21,7 +21,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from core.account.verify import verify_login
-from core.errors import DomainError, InvalidArgument
+from core.errors import DomainError
 from core.numbering.chart import render_chart
 from core.numbering.checker import CheckInProgress, CheckReport, Delivery
 from core.numbering.commands import Verb, parse_numbering, parse_source
@@ -60,10 +60,13 @@ from handlers.blocks.numbering import (
     source_word,
     status_message,
 )
+from handlers.blocks.upstream import failure_text
 from handlers.checklist import actor_for, after_change, publish_checklist, service_for
 from handlers.commands import CommandContext, CommandRouter
 from handlers.deps import Deps
+from handlers.errors import Refused, refusal_text
 from handlers.messages import Language, t
+from handlers.messages.formatting import format_date, format_number
 from handlers.registry import Registrar
 
 log = logging.getLogger(__name__)
@@ -75,10 +78,13 @@ CONNECT_VIEWS = re.compile(f"^{CONNECT_CALLBACK}:(rackbeat|netvisor)$")
 def localized(refusal: DomainError, language: str) -> str:
     """A refusal's text in ``language`` (numbering refusals carry a message key)."""
     if isinstance(refusal, NumberingRefusal):
-        return t(refusal.key, language, **refusal.params)
+        params = dict(refusal.params)
+        if "code" in params and "source" in params:  # an upstream failure: its words, not English
+            params["reason"] = failure_text(str(params["source"]), str(params["code"]), language)
+        return t(refusal.key, language, **params)
     if isinstance(refusal, CheckInProgress):
         return t("numbering.check.in_progress", language)
-    return refusal.reason
+    return refusal_text(refusal, language)
 
 
 # --- the notifier -------------------------------------------------------------------------
@@ -121,7 +127,7 @@ def post_chart(client: WebClient, view: NumberingView, language: str, thread_ts:
             thread_ts=thread_ts,
             file=png,
             filename=f"numbering-{day}.png",
-            title=t("numbering.chart.file_title", language, date=day),
+            title=t("numbering.chart.file_title", language, date=format_date(view.now, language)),
         )
     except (SlackApiError, OSError, ValueError):
         log.exception("numbering chart for %s not uploaded", view.onboarding.channel_id)
@@ -184,7 +190,7 @@ class NumberingCommands:
         actor = actor_for(ctx.client, ctx.user_id, ctx.team_id)
         self.service.require_change(_where(ctx), actor, f"numbering.connect.{source.value}")
         if not ctx.command.trigger_id:
-            raise InvalidArgument("Slack sent no trigger id; please retry.")
+            raise Refused("error.no_trigger")
         ctx.client.views_open(
             trigger_id=ctx.command.trigger_id,
             view=connect_modal(source, _where(ctx), ctx.language),
@@ -216,7 +222,7 @@ def check_summary(report: CheckReport, language: str) -> str:
                 "numbering.check.source_failed",
                 language,
                 source=source_word(source, language),
-                reason=failure.reason,
+                reason=failure_text(source, failure.code, language),
             )
         )
     return "\n".join(lines)
@@ -254,7 +260,7 @@ def parse_click(body: dict[str, Any], action: dict[str, Any]) -> Click:
     team_id = (body.get("team") or {}).get("id") or user.get("team_id")
     channel_id = (body.get("channel") or {}).get("id") or container.get("channel_id")
     if not team_id or not channel_id or not user.get("id"):
-        raise InvalidArgument("This button works only in a channel.")
+        raise Refused("error.button_elsewhere")
     return Click(
         Channel(str(team_id), str(channel_id)),
         str(user["id"]),
@@ -268,7 +274,7 @@ def _series_of(value: str) -> Series:
     try:
         return Series(value)
     except ValueError:
-        raise InvalidArgument(f"`{value}`: order, invoice") from None
+        raise Refused("numbering.bad_series", value=value, valid="`order`, `invoice`") from None
 
 
 def parse_setup(values: dict[str, dict[str, Any]], language: str) -> Setup | dict[str, str]:
@@ -304,23 +310,29 @@ def parse_setup(values: dict[str, dict[str, Any]], language: str) -> Setup | dic
             errors[block] = t("numbering.modal.not_a_number", language)
         else:
             limits[name] = int(text)
-    # Each ordering error goes on the field it is about (the numbers one is not about days).
-    for unit in ("days", "numbers"):
-        critical, warning = limits.get(f"critical_{unit}"), limits.get(f"warning_{unit}")
-        if critical is not None and warning is not None and critical > warning:
-            errors[f"threshold.critical_{unit}"] = t(
-                f"numbering.modal.critical_above_warning_{unit}",
-                language,
-                critical=critical,
-                warning=warning,
-            )
+    errors.update(threshold_errors(limits, language))
     if errors:
         return errors
     try:
         thresholds = Thresholds(**limits)
-    except DomainError as refusal:
-        return {"threshold.critical_days": refusal.reason}
+    except DomainError as refusal:  # the domain's own guard, should the checks above drift
+        return {"threshold.critical_days": refusal_text(refusal, language)}
     return Setup(strategies, numbers, thresholds)
+
+
+def threshold_errors(limits: dict[str, int], language: str) -> dict[str, str]:
+    """A critical limit above its warning limit, said at the critical field in ``language``."""
+    errors: dict[str, str] = {}
+    for unit in ("days", "numbers"):
+        critical, warning = limits.get(f"critical_{unit}"), limits.get(f"warning_{unit}")
+        if critical is not None and warning is not None and critical > warning:
+            errors[f"threshold.critical_{unit}"] = t(
+                f"numbering.modal.critical_above_warning.{unit}",
+                language,
+                critical=format_number(critical, language),
+                warning=format_number(warning, language),
+            )
+    return errors
 
 
 def _state(values: dict[str, dict[str, Any]], block_id: str) -> str | None:

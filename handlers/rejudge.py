@@ -26,10 +26,10 @@ from core.registers import (
     Register,
     Valuation,
     validate_files,
-    write_error_report,
 )
 from core.store.registers_repo import Checked, RegistersRepository
 from handlers.blocks.account import account_note
+from handlers.blocks.issues import error_report
 from handlers.blocks.registers import mrkdwn_text, result_message, simple_message
 from handlers.deps import Deps
 from handlers.messages import t
@@ -129,8 +129,7 @@ def _rejudge_one(
             _post(client, channel_id, checked, text, blocks)
         if not result.valid and checked.thread_ts:
             stem = checked.file_name.rsplit(".", 1)[0] or "file"
-            report = write_error_report(result)
-            assert report is not None
+            report = error_report(result, lang)
             client.files_upload_v2(
                 channel=channel_id,
                 thread_ts=checked.thread_ts,

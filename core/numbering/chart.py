@@ -7,9 +7,9 @@ user-facing word lives in the handlers' messages.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from core.numbering.model import InputField, Level, Observation, Reading, Series
 from core.numbering.view import NumberingView, SeriesView
@@ -31,6 +31,10 @@ class ChartLabels:
     """Annotation at the meeting point; ``{date}`` is filled in."""
     no_data: str
     levels: Mapping[Level, str]
+    # Numbers on the axis and dates on the axis and in ``meets``, as the reader writes them
+    # (``1 000 000`` and ``6.12.2026`` in Finnish): the caller knows the language.
+    number: Callable[[float], str] = "{:,.0f}".format
+    date: Callable[[date], str] = date.isoformat
 
 
 def render_chart(view: NumberingView, labels: ChartLabels, dpi: int = 80) -> bytes:
@@ -54,8 +58,8 @@ def _plot_series(
     ax: object, series: SeriesView, now: datetime, labels: ChartLabels, title: str
 ) -> None:
     from matplotlib.axes import Axes
-    from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
-    from matplotlib.ticker import StrMethodFormatter
+    from matplotlib.dates import AutoDateLocator, num2date
+    from matplotlib.ticker import FuncFormatter
 
     assert isinstance(ax, Axes)
     ax.set_title(f"{title}: {labels.levels[series.level]}", loc="left", fontsize=10)
@@ -82,10 +86,13 @@ def _plot_series(
     _plot_forecast(ax, series, now, labels)
     if not drawn:
         ax.text(0.5, 0.5, labels.no_data, transform=ax.transAxes, ha="center", va="center")
-    ax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: labels.number(value)))
     locator = AutoDateLocator()  # type: ignore[no-untyped-call]  # untyped in matplotlib
     ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
+    ax.xaxis.set_major_formatter(
+        FuncFormatter(lambda value, _: labels.date(num2date(value).date()))  # type: ignore[no-untyped-call]
+    )
+    ax.tick_params(axis="x", labelsize=7)  # whole dates: smaller, so they do not overlap
     ax.grid(alpha=0.3)
     if drawn:
         ax.legend(loc="upper left", fontsize=8)
@@ -109,7 +116,7 @@ def _plot_forecast(ax: object, series: SeriesView, now: datetime, labels: ChartL
     )
     ax.plot(_x([meets_at]), [evaluation.ceiling], marker="X", markersize=10, color=LIMIT_COLOUR)
     ax.annotate(
-        labels.meets.format(date=meets_at.date().isoformat()),
+        labels.meets.format(date=labels.date(meets_at.date())),
         (_x([meets_at])[0], float(evaluation.ceiling)),
         textcoords="offset points",
         xytext=(-10, -15),

@@ -262,7 +262,11 @@ class NumberingService:
                 return self.upstreams.netvisor(credentials).test_connection()
         except (SourceRejected, SourceUnavailable) as error:
             raise NumberingRefusal(
-                "numbering.connect.failed", error.reason, reason=error.reason, code=error.code
+                "numbering.connect.failed",
+                error.reason,
+                reason=error.reason,
+                code=error.code,
+                source=error.source.value,
             ) from error
 
     def require_change(self, where: Channel, actor: Actor, action: str) -> None:

@@ -111,13 +111,13 @@ _CATALOGUE: tuple[Step, ...] = (
             "when Rackbeat is opened and is fixed by the first inventory transaction: record "
             "it here with `/rackbeat set valuation fifo|average`. Create locations and product "
             "groups before products refer to them.",
-            fi="Tarkista yrityksen asetukset ennen kuin kukaan aloittaa työt (Rackbeatin "
+            fi="Tarkista yrityksen asetukset, ennen kuin kukaan aloittaa työt (Rackbeatin "
             "asetusohjeen alussa on tiivistelmä tärkeimmistä): varaston arvostusmenetelmä, "
             "varastopaikat, tuoteryhmät (ALV, varastoitava vai ei), yksiköt, maksuehdot, "
             "lomakepohjat ja numerosarjat. Arvostusmenetelmä, FIFO tai keskihinta, valitaan "
             "Rackbeatia avattaessa, ja ensimmäinen varastotapahtuma lukitsee sen: kirjaa se "
             "tänne komennolla `/rackbeat set valuation fifo|average`. Perusta varastopaikat "
-            "ja tuoteryhmät ennen kuin tuotteet viittaavat niihin.",
+            "ja tuoteryhmät, ennen kuin tuotteet viittaavat niihin.",
         ),
         depends_on=(StepId.LOGIN,),
         aliases=("settings", "setup", "asetukset", "yritysasetukset"),
@@ -133,7 +133,7 @@ _CATALOGUE: tuple[Step, ...] = (
             "their orders and invoices. Imported customers reach Netvisor with the nightly "
             "register sync.",
             fi="Tuo asiakkaat Rackbeatiin CSV-tiedostona tai perusta ne sitä mukaa kuin "
-            "tarvitaan: tuonti ei ole pakollinen. Pudota CSV tälle kanavalle, niin tarkistan "
+            "tarvitaan: tuonti ei ole pakollinen. Jaa CSV-tiedosto tälle kanavalle, niin tarkistan "
             "sen ennen tuontia. Anna jokaiselle asiakkaalle maksuehto, muuten Netvisor hylkää "
             "asiakkaan tilaukset ja laskut. Tuodut asiakkaat siirtyvät Netvisoriin yöllisessä "
             "rekisterisynkronoinnissa.",
@@ -154,7 +154,7 @@ _CATALOGUE: tuple[Step, ...] = (
             fi="Tuo tuotteet CSV-tiedostona tai perusta ne sitä mukaa kuin tarvitaan. "
             "Viittaukset (tuoteryhmä, varastopaikka, toimittaja) annetaan numeroina, ei "
             "niminä. Varastosaldot eivät tule tuotteiden mukana, vaan ne kirjataan myöhemmin "
-            "inventointeina (alkusaldot-vaihe).",
+            "varastonsäätöinä (Alkusaldot-vaihe).",
         ),
         depends_on=(StepId.SETTINGS,),
         skip_means=_CREATED_AS_NEEDED,
@@ -186,12 +186,12 @@ _CATALOGUE: tuple[Step, ...] = (
             "balance: Rackbeat cannot switch it on later for a product that already has "
             "transactions. Serial numbers work only on stock-tracked products. The prices on "
             "the add-on page need no attention.",
-            fi="Vain jos tarvitsette niitä. Ota lisäosat käyttöön (Lisäosat → Sarjanumerot, "
-            "Eräseuranta) ja kytke seuranta päälle tuotekohtaisesti tuotekortilla. Tee se "
+            fi="Vain jos tarvitset niitä. Ota lisäosat käyttöön (Lisäosat → Sarjanumerot, "
+            "Eräseuranta) ja ota seuranta käyttöön tuote kerrallaan tuotekortilla. Tee se, "
             "ennen kuin tuotteella on yhtään varastotapahtumaa, viimeistään ennen kuin sillä "
-            "on saldoa: Rackbeat ei voi kytkeä seurantaa jälkikäteen tuotteelle, jolla on jo "
-            "tapahtumia. Sarjanumerot toimivat vain varastoitavilla tuotteilla. Lisäosasivun "
-            "hinnoista ei tarvitse välittää.",
+            "on saldoa: Rackbeatissa seurantaa ei voi ottaa jälkikäteen käyttöön tuotteelle, "
+            "jolla on jo varastotapahtumia. Sarjanumerot toimivat vain varastoitavilla "
+            "tuotteilla. Lisäosasivun hinnoista ei tarvitse välittää.",
         ),
         depends_on=(StepId.SETTINGS, StepId.PRODUCTS),
         skip_means=LocalText(
@@ -227,11 +227,12 @@ _CATALOGUE: tuple[Step, ...] = (
             "create them by hand (Inventory → Inventory transactions → Create inventory "
             "transaction). Imported adjustments stay drafts until you book them with "
             '"Record all". Settle batch tracking and serial numbers before you start.',
-            fi="Kirjaa aloitussaldot inventointeina: tuo CSV (Rackbeatin inventointiohjeen "
-            'kohta "Inventointi CSV-tiedostolla") tai pienellä rekisterillä käsin '
-            "(Varasto → Varastotapahtumat → Luo varastotapahtuma). Tuodut inventoinnit ovat "
-            'luonnoksia, kunnes kirjaat ne "Kirjaa kaikki" -toiminnolla. Päätä eräseuranta '
-            "ja sarjanumerot ennen kuin aloitat.",
+            fi="Kirjaa alkusaldot varastonsäätöinä: tuo CSV-tiedosto (Rackbeatin "
+            'inventointiohjeen kohta "Inventointi CSV-tiedostolla") tai, jos rekisteri on '
+            "pieni, kirjaa ne käsin (Varasto → Varastotapahtumat → Luo varastotapahtuma). "
+            "Tuodut varastonsäädöt ovat luonnoksia, kunnes kirjaat ne "
+            '"Kirjaa kaikki" -toiminnolla. Päätä eräseurannasta ja sarjanumeroista, ennen kuin '
+            "aloitat.",
         ),
         depends_on=(StepId.SETTINGS, StepId.PRODUCTS, StepId.BATCH_SERIAL),
         aliases=(
@@ -276,7 +277,7 @@ _CATALOGUE: tuple[Step, ...] = (
             en="If Netvisor already holds sales orders, process and invoice them in Netvisor "
             "before you start working in Rackbeat, so nothing is half-way in two systems on "
             "the day you go live. Skip this step if there are none.",
-            fi="Jos Netvisorissa on jo myyntitilauksia, käsittele ja laskuta ne Netvisorissa "
+            fi="Jos Netvisorissa on jo myyntitilauksia, käsittele ja laskuta ne Netvisorissa, "
             "ennen kuin aloitat työt Rackbeatissa, jottei mikään jää kesken kahteen "
             "järjestelmään käyttöönottopäivänä. Ohita vaihe, jos tilauksia ei ole.",
         ),
@@ -308,8 +309,9 @@ _CATALOGUE: tuple[Step, ...] = (
             "`/rackbeat numbering` shows both series; the step can be done when both are OK.",
             fi="Varmista, etteivät Rackbeatin ja Netvisorin myyntitilausten ja -laskujen "
             "numerot koskaan mene päällekkäin: lasku säilyttää Rackbeatin numeronsa "
-            "Netvisorissa, ja Netvisorissa jo oleva numero kaataa siirron. Jos kaikki "
-            "tositteet tehdään jatkossa Rackbeatissa, aseta Rackbeatin seuraavat numerot "
+            "Netvisorissa, ja jos numero on Netvisorissa jo käytössä, siirto epäonnistuu. "
+            "Jos kaikki tositteet tehdään jatkossa Rackbeatissa, aseta Rackbeatin seuraavat "
+            "numerot "
             "(Yrityksen asetukset → Yleiset → Numerot) suuremmiksi kuin mikään Netvisorissa "
             "käytetty. Jos osa tehdään yhä Netvisorissa, siirrä Netvisorin omat numerot "
             "kerran reilusti Rackbeatin numeroiden yläpuolelle. `/rackbeat numbering` näyttää "

@@ -61,6 +61,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "onb.state.skipped": {"en": "skipped", "fi": "ohitettu"},
     "onb.onboarding.active": {"en": "active", "fi": "käynnissä"},
     "onb.onboarding.live": {"en": "live", "fi": "tuotannossa"},
+    "onb.language.en": {"en": "English", "fi": "englanti"},
+    "onb.language.fi": {"en": "Finnish", "fi": "suomi"},
     "onb.valuation.fifo": {"en": "FIFO", "fi": "FIFO"},
     "onb.valuation.average": {"en": "average cost", "fi": "keskihinta"},
     "onb.by": {"en": "{who}, {when}", "fi": "{who}, {when}"},
@@ -104,7 +106,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "onb.rule.already_started": {
         "en": "it has already been started or finished.",
-        "fi": "se on jo aloitettu tai valmis.",
+        "fi": "se on jo aloitettu tai tehty.",
     },
     # Guards.
     "onb.rule.not_optional": {
@@ -135,9 +137,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "*{dep}* is {dep_state}: decide it first — mark it done once tracking is "
         "switched on for the products that need it, or `/rackbeat skip batch_serial` if "
         "nothing needs it. Tracking can't be switched on once stock has moved.",
-        "fi": "*{dep}* on tilassa {dep_state}: päätä se ensin — merkitse tehdyksi, kun "
-        "seuranta on kytketty sitä tarvitseville tuotteille, tai `/rackbeat skip batch_serial`, "
-        "jos mikään ei tarvitse sitä. Seurantaa ei voi kytkeä, kun varasto on jo liikkunut.",
+        "fi": "*{dep}* on tilassa {dep_state}: päätä se ensin. Merkitse vaihe tehdyksi, kun "
+        "seuranta on otettu käyttöön sitä tarvitseville tuotteille, tai ohita se komennolla "
+        "`/rackbeat skip batch_serial`, jos mikään tuote ei tarvitse sitä. Seurantaa ei voi "
+        "ottaa käyttöön tuotteelle, jolla on jo varastotapahtumia.",
     },
     "onb.rule.batch_serial_locked": {
         "en": "*{dep}* have been marked done, so stock has moved (reopening them does not "
@@ -146,10 +149,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "decision is final. What Rackbeat still allows: switching them on for products that "
         "have no inventory transactions yet, such as new product cards.",
         "fi": "*{dep}* on jo merkitty tehdyksi, joten varasto on liikkunut (vaiheen avaaminen "
-        "uudelleen ei muuta sitä), eikä Rackbeat voi kytkeä eräseurantaa tai "
-        "sarjanumeroita tuotteelle, jolla on jo varastotapahtumia, joten päätös on lopullinen. "
-        "Rackbeat sallii edelleen: seurannan kytkemisen tuotteille, joilla ei vielä ole "
-        "varastotapahtumia, esimerkiksi uusille tuotekorteille.",
+        "uudelleen ei muuta sitä), eikä Rackbeatissa voi ottaa eräseurantaa tai sarjanumeroita "
+        "käyttöön tuotteelle, jolla on jo varastotapahtumia, joten päätös on lopullinen. "
+        "Rackbeat sallii yhä sen, että seuranta otetaan käyttöön tuotteille, joilla ei vielä "
+        "ole varastotapahtumia, esimerkiksi uusille tuotekorteille.",
     },
     "onb.rule.orders_open": {
         "en": "Netvisor still has {count} open sales orders: {numbers}. Invoice them in "
@@ -166,7 +169,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "numbers with `/rackbeat numbering set`).",
         "fi": "tilaus- ja laskusarjan numeroinnin tilaa ei tiedetä (sitä ei ole tarkistettu, "
         "tarkistuksesta on liian kauan tai jokin numero tai asetus on muuttunut tarkistuksen "
-        "jälkeen). Aja "
+        "jälkeen). Tarkista se komennolla "
         "`/rackbeat numbering check` (yhdistä ensin Rackbeat ja Netvisor tai syötä numerot "
         "komennolla `/rackbeat numbering set`).",
     },
@@ -182,7 +185,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "onb.level.warning": {"en": "warning", "fi": "varoitus"},
     "onb.level.critical": {"en": "critical", "fi": "kriittinen"},
     "onb.level.collision": {"en": "overlap", "fi": "päällekkäisyys"},
-    "onb.level.unknown": {"en": "unknown", "fi": "tuntematon"},
+    "onb.level.unknown": {"en": "unknown", "fi": "ei tiedossa"},
     # Valuation.
     "onb.valuation.locked": {
         "en": "The valuation method can't be changed any more: *{dep}* have been marked done, "
@@ -202,7 +205,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "This channel already has an onboarding: *{company}*, {state}, {done}/{total} "
         "steps settled, started by {owner} on {when}. `/rackbeat status` shows its checklist.",
         "fi": "Tällä kanavalla on jo käyttöönotto: *{company}*, {state}, {done}/{total} "
-        "vaihetta valmiina, aloittanut {owner} {when}. `/rackbeat status` näyttää "
+        "vaihetta hoidettu, aloittanut {owner} {when}. `/rackbeat status` näyttää "
         "tarkistuslistan.",
     },
     # Permissions.
@@ -212,7 +215,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "read (`status`, `next`, `history`, `help`) and drop CSV files for checking.",
         "fi": "Vain käyttöönoton jäsenet voivat muuttaa sitä. Pyydä omistajaa {owner} tai "
         "työtilan ylläpitäjää lisäämään sinut ({you}) komennolla `/rackbeat members add`. Sillä "
-        "välin voit lukea (`status`, `next`, `history`, `help`) ja pudottaa CSV-tiedostoja "
+        "välin voit lukea (`status`, `next`, `history`, `help`) ja jakaa CSV-tiedostoja "
         "tarkistettaviksi.",
     },
     "onb.permission.members": {
@@ -283,8 +286,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fi": "`{value}` ei ole sivunumero. Käytä `/rackbeat history` tai `/rackbeat history 2`.",
     },
     "onb.history.page_out_of_range": {
-        "en": "There is no page {page}: the history has {pages} page(s).",
-        "fi": "Sivua {page} ei ole: historiassa on {pages} sivu(a).",
+        "en": "There is no page {page}: the last page is {pages}.",
+        "fi": "Sivua {page} ei ole: viimeinen sivu on {pages}.",
     },
 }
 

@@ -231,8 +231,15 @@ checked against the account.
 - Counts per code are always complete; messages show up to """
     + str(ISSUE_CAP)
     + """ issues (`truncated`).
+- Each issue is a `code` plus the facts its sentence needs (`params` in `--json`, such as
+  `{{"max": "25"}}`); the sentence (`message`) is worded in the reader's language from
+  `handlers/messages/issues.py`: English on the command line, the onboarding's language in
+  Slack. Columns are named by the header the file used, with the canonical name after it
+  when they differ (`Tuoteryhmä (group)`).
 - The error report CSV has every issue: `row;column;value;code;severity;message` (UTF-8 with
-  BOM, `;`).
+  BOM, `;`). In a Finnish onboarding the headers, severities and messages are Finnish
+  (`rivi;sarake;arvo;code;vakavuus;selitys`); the `code` column and its header never change,
+  so scripts can read them in any language.
 - Every cell that echoes a value and starts with `=`, `+`, `-`, `@`, tab or CR gets a leading
   `'` (CSV injection).
 

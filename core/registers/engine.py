@@ -22,11 +22,12 @@ from core.registers.model import (
     Severity,
     ValidationRun,
     Valuation,
+    decode_params,
 )
 from core.registers.reading import Batch, Dialect, iter_batches, sniff_dialect
 from core.registers.references import AccountChecks, known_with_account
 from core.registers.rules import Context, rules_for
-from core.registers.rules.base import ISSUE_SCHEMA, empty_issues, issue_frame
+from core.registers.rules.base import ISSUE_SCHEMA, empty_issues, encode_params, issue_frame
 from core.registers.sniff import MIXED_PREFIX
 from core.registers.source import Utf8Stats
 
@@ -160,7 +161,10 @@ def choose_register(
 
 
 def unreadable_result(name: str, error: UnreadableFile) -> FileResult:
-    issue = Issue(Severity.ERROR, error.row, None, error.code, None, error.reason)
+    # The reason stays English for logs and the command line; readers get the code's words.
+    # ``line``: the line that gave the file away (control characters), for the wording.
+    params = {"reason": error.reason, **({"line": str(error.row)} if error.row else {})}
+    issue = Issue(Severity.ERROR, error.row, None, error.code, None, params)
     return FileResult(
         file=name, error_count=1, counts={error.code: 1}, issues=[issue], unreadable=True
     )
@@ -221,9 +225,7 @@ def _validate(
         frames.extend(finished if extra is None else [extra.adjust(f) for f in finished])
     frames.extend(_encoding_issues(stats, dialect))
     result = _result(file.name, register, dialect.encoding, dialect.delimiter, rows, frames)
-    result.dialect = dialect
-    result.header = header
-    result.decimal_marks = rules.decimal_marks
+    _how_it_was_read(result, dialect, header, rules.decimal_marks)
     if extra is not None:
         result.account = extra.summary
         result.replacements = extra.replacements
@@ -233,6 +235,18 @@ def _validate(
     if result.valid:
         result.snapshot = snapshot
     return result, snapshot
+
+
+def _how_it_was_read(
+    result: FileResult, dialect: Dialect, header: HeaderMap, decimal_marks: dict[str, str]
+) -> None:
+    result.dialect = dialect
+    result.header = header
+    result.decimal_marks = decimal_marks
+    # The user's own headers, so that messages name columns the way the reader knows them.
+    result.headers = {
+        name: dialect.header[index].strip() for name, index in header.positions.items()
+    }
 
 
 def _with_first(first: Batch | None, rest: Iterator[Batch]) -> Iterator[Batch]:
@@ -247,24 +261,21 @@ def _with_first(first: Batch | None, rest: Iterator[Batch]) -> Iterator[Batch]:
 
 def _header_issues(header: HeaderMap) -> pl.DataFrame:
     unmatched = [cell for _, cell in header.unknown]
-    rows: list[tuple[str, str | None, str]] = []
+    rows: list[tuple[str, str | None, dict[str, object]]] = []
     columns: list[str | None] = []  # the column a guessed or decided header was read as
     for note in header.notes:
-        rows.append(_note_issue(note.cell, note.column, note.meaning, note.reason))
+        rows.append(_note_issue(note.cell, note.column, note.reason))
         columns.append(note.column)
     for column in header.missing:
         guess = closest_header(column, header.register, unmatched)
-        hint = f" (did you mean '{guess}'?)" if guess else ""
-        rows.append(("missing_column", None, f"required column '{column}' is missing{hint}"))
+        rows.append(("missing_column", None, {"column": column, "guess": guess or ""}))
     for cell, name in header.duplicates:
-        rows.append(("duplicate_column", cell, f"'{cell}' is a second '{name}' column; ignored"))
+        rows.append(("duplicate_column", cell, {"column": name, "header": cell}))
     for index, cell in header.unknown:
         if cell.strip():
-            rows.append(("unknown_column", cell, f"unknown column '{cell}' is ignored"))
-        else:
-            rows.append(
-                ("unknown_column", None, f"column {index + 1} has no header and is ignored")
-            )
+            rows.append(("unknown_column", cell, {"header": cell}))
+        else:  # the wording without a header names the column by its position
+            rows.append(("unknown_column", None, {"position": index + 1}))
     if not rows:
         return empty_issues()
     columns += [None] * (len(rows) - len(columns))
@@ -274,27 +285,22 @@ def _header_issues(header: HeaderMap) -> pl.DataFrame:
             "column": columns,
             "code": [r[0] for r in rows],
             "value": [r[1] for r in rows],
-            "message": [r[2] for r in rows],
+            "params": [encode_params(r[2]) for r in rows],
         },
         schema=ISSUE_SCHEMA,
     )
 
 
 def _note_issue(
-    cell: str, column: str | None, meaning: str, reason: str
-) -> tuple[str, str | None, str]:
-    """A header read as a column it does not name exactly: guessed, or decided."""
-    if reason == "guessed":
-        return ("header_guessed", cell, f"read '{cell}' as {column}")
-    why = "its values" if reason == "values" else "the register"
-    if column is None:
-        return (
-            "header_ambiguous",
-            cell,
-            f"read '{cell}' as a stock {meaning} ({why}); the register does not import it: "
-            "balances are a file of their own",
-        )
-    return ("header_ambiguous", cell, f"read '{cell}' as {column} (decided by {why})")
+    cell: str, column: str | None, reason: str
+) -> tuple[str, str | None, dict[str, object]]:
+    """A header read as a column it does not name exactly: guessed, or decided (``column``
+    None: read as stock balances, which this register does not import)."""
+    code = "header_guessed" if reason == "guessed" else "header_ambiguous"
+    params: dict[str, object] = {"header": cell}
+    if column is not None:
+        params["column"] = column
+    return (code, cell, params)
 
 
 def _encoding_issues(stats: Utf8Stats, dialect: Dialect) -> list[pl.DataFrame]:
@@ -307,7 +313,7 @@ def _encoding_issues(stats: Utf8Stats, dialect: Dialect) -> list[pl.DataFrame]:
                 None,
                 "encoding_replaced",
                 [None],
-                [f"{stats.replaced} characters could not be decoded as {dialect.encoding}"],
+                [{"count": stats.replaced, "encoding": dialect.encoding}],
             )
         )
     if stats.legacy_lines:
@@ -318,10 +324,7 @@ def _encoding_issues(stats: Utf8Stats, dialect: Dialect) -> list[pl.DataFrame]:
                 None,
                 "encoding_mixed",
                 [None],
-                [
-                    f"the file mixes UTF-8 with {legacy}: {stats.legacy_lines} lines were read "
-                    f"as {legacy}, the others as UTF-8"
-                ],
+                [{"count": stats.legacy_lines, "encoding": legacy}],
             )
         )
     return found
@@ -334,10 +337,7 @@ def _overruled(hint: Register, register: Register) -> pl.DataFrame:
         None,
         "register_hint_overruled",
         [hint.value],
-        [
-            f"the message names {hint.value}, but the header has every required "
-            f"column of {register.value}: checked as {register.value}"
-        ],
+        [{"hint": hint.value, "register": register.value}],
     )
 
 
@@ -347,8 +347,6 @@ def _extra_fields(extra: list[tuple[int, str]]) -> pl.DataFrame:
         None,
         "extra_fields",
         [surplus for _, surplus in extra],
-        ["the row has more fields than the header: quote values that contain the delimiter"]
-        * len(extra),
     )
 
 
@@ -369,8 +367,8 @@ def _result(
     counts = dict(issues.group_by("code").len().sort("code").iter_rows())
     errors = sum(v for k, v in counts.items() if CODES[k].severity == Severity.ERROR)
     capped = [
-        Issue(CODES[code].severity, row, column, code, value, message)
-        for row, column, code, value, message in issues.head(ISSUE_CAP).iter_rows()
+        Issue(CODES[code].severity, row, column, code, value, decode_params(params))
+        for row, column, code, value, params in issues.head(ISSUE_CAP).iter_rows()
     ]
     return FileResult(
         file=name,

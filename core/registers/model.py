@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -54,22 +56,39 @@ class FileInput:
 
 @dataclass(frozen=True)
 class Issue:
+    """One finding. ``code`` says what it is; ``params`` the facts its wording needs beyond
+    row, column and value (``{"max": "25"}``). The words, per language, live in
+    ``handlers/messages``: ``describe`` turns an issue into its sentence."""
+
     severity: Severity
     row: int | None
     column: str | None
     code: str
     value: str | None
-    message: str
+    params: Mapping[str, str] = field(default_factory=dict)
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, describe: Describe | None = None) -> dict[str, Any]:
         return {
             "severity": self.severity.value,
             "row": self.row,
             "column": self.column,
             "code": self.code,
             "value": self.value,
-            "message": self.message,
+            "params": dict(self.params),
+            "message": describe(self) if describe else None,
         }
+
+
+#: Words for an issue in the reader's language (``handlers.blocks.issues.describer``).
+Describe = Callable[[Issue], str]
+
+
+def decode_params(cell: str | None) -> dict[str, str]:
+    """The ``params`` cell of an issue frame as a dict; nulls and empty strings left out."""
+    if not cell:
+        return {}
+    loaded = json.loads(cell)
+    return {str(k): str(v) for k, v in loaded.items() if v not in (None, "")}
 
 
 @dataclass
@@ -77,7 +96,7 @@ class FileResult:
     """The outcome for one file.
 
     ``issues`` is capped at ``ISSUE_CAP`` (``truncated`` says so); ``counts`` and the two totals
-    are complete, and ``all_issues`` (a polars frame: row, column, code, value, message) holds
+    are complete, and ``all_issues`` (a polars frame: row, column, code, value, params) holds
     every issue for the error report. ``snapshot`` is set only when the file has no errors: the
     keys and flags a later file may be checked against.
     """
@@ -97,6 +116,9 @@ class FileResult:
     dialect: Dialect | None = field(default=None, repr=False)
     header: HeaderMap | None = field(default=None, repr=False)  # how the header was read
     decimal_marks: dict[str, str] = field(default_factory=dict)
+    # Canonical column → the header as the user wrote it ("group" → "Tuoteryhmä"): messages
+    # name columns the way the reader knows them.
+    headers: dict[str, str] = field(default_factory=dict)
     all_issues: pl.DataFrame | None = field(default=None, repr=False)
     account: AccountSummary | None = None
     """Set when the file was checked against a Rackbeat account (``None``: it was not)."""
@@ -107,7 +129,7 @@ class FileResult:
     def valid(self) -> bool:
         return self.error_count == 0 and not self.unreadable
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, describe: Describe | None = None) -> dict[str, Any]:
         return {
             "file": self.file,
             "register": self.register.value if self.register else None,
@@ -118,7 +140,7 @@ class FileResult:
             "warning_count": self.warning_count,
             "truncated": self.truncated,
             "counts": dict(self.counts),
-            "issues": [issue.to_json() for issue in self.issues],
+            "issues": [issue.to_json(describe) for issue in self.issues],
             **({"account": self.account.to_json()} if self.account is not None else {}),
         }
 
@@ -135,6 +157,7 @@ class ValidationRun:
     def unreadable(self) -> bool:
         return any(f.unreadable for f in self.files)
 
-    def to_json(self) -> dict[str, Any]:
-        """The document ``python -m bot validate --json`` prints (CONTRACT.md)."""
-        return {"valid": self.valid, "files": [f.to_json() for f in self.files]}
+    def to_json(self, describe: Describe | None = None) -> dict[str, Any]:
+        """The document ``python -m bot validate --json`` prints (CONTRACT.md); ``message``
+        is filled by ``describe`` (the command line passes the English words)."""
+        return {"valid": self.valid, "files": [f.to_json(describe) for f in self.files]}

@@ -4,7 +4,7 @@ With a snapshot of the Rackbeat account (``AccountFacts``), a file is also check
 only the account knows (codes in docs/csv-formats.md):
 
 * ``unknown_reference``: a group, unit, location, payment-term or layout the account lacks
-  (the message lists the closest ones the account has);
+  (``params`` carry the closest ones the account has);
 * ``reference_by_name``: a name where a number belongs that matches exactly one record (case
   and accents aside); the normalized file carries the number (``replacements``);
 * ``already_in_rackbeat``: a row whose number exists, with what the import would change;
@@ -29,7 +29,7 @@ from core.registers.header import HeaderMap
 from core.registers.known import KnownRegisters, Snapshot
 from core.registers.model import Register
 from core.registers.reading import ROW
-from core.registers.rules.base import b, issue_frame, n
+from core.registers.rules.base import b, encode_params, issue_frame, n, params_expr
 
 REFERENCES: dict[Register, dict[str, str]] = {
     Register.PRODUCTS: {"group": "product_groups", "unit": "units", "location": "locations"},
@@ -50,18 +50,8 @@ REFERENCES: dict[Register, dict[str, str]] = {
 NAMES_ALLOWED = frozenset({"unit"})
 """Columns where the record's name is as good as its number (a unit is written `kpl`)."""
 
-WORDS: dict[str, tuple[str, str]] = {
-    "product_groups": ("product group", "product groups"),
-    "customer_groups": ("customer group", "customer groups"),
-    "supplier_groups": ("supplier group", "supplier groups"),
-    "units": ("unit", "units"),
-    "locations": ("location", "locations"),
-    "payment_terms": ("payment term", "payment terms"),
-    "layouts": ("layout", "layouts"),
-}
-
 CLOSEST = 5
-"""How many existing records an ``unknown_reference`` message names."""
+"""How many existing records an ``unknown_reference`` issue names."""
 
 _DECIMALS = frozenset({"cost_price", "sales_price", "min_stock"})
 _FLAGS = ("batch_tracking", "serial_numbers")
@@ -94,7 +84,9 @@ class AccountSummary:
 @dataclass
 class _Verdict:
     code: str | None
-    message: str | None = None
+    # The facts the wording needs (``handlers/messages/issues.py``): the account's list
+    # (``list``), and the closest records, the records of the same name or the one it names.
+    params: dict[str, str] = field(default_factory=dict)
     number: str | None = None
 
 
@@ -140,18 +132,11 @@ class AccountChecks:
         kept = issues.filter(
             ~((pl.col("code") == "reference_not_number") & pl.col("column").is_in(checked))
         )
+        # The wording's `.account` variant: looked for in the account too.
         return kept.with_columns(
-            message=pl.when(pl.col("code") == "unknown_product")
-            .then(
-                pl.format("product {} is neither in the products register nor in Rackbeat", "value")
-            )
-            .when(pl.col("code") == "unknown_supplier")
-            .then(
-                pl.format(
-                    "supplier {} is neither in the suppliers register nor in Rackbeat", "value"
-                )
-            )
-            .otherwise(pl.col("message"))
+            params=pl.when(pl.col("code").is_in(["unknown_product", "unknown_supplier"]))
+            .then(pl.lit(encode_params({"account": "yes"})))
+            .otherwise(pl.col("params"))
         )
 
     # -- references -------------------------------------------------------------------------
@@ -182,7 +167,7 @@ class AccountChecks:
                 column,
                 code,
                 [v for v in values if codes[v] == code],
-                [verdicts[v].message or "" for v in values if codes[v] == code],
+                [verdicts[v].params for v in values if codes[v] == code],
             )
             for code in sorted(set(codes.values()))
         ]
@@ -190,35 +175,23 @@ class AccountChecks:
     def _verdict(
         self, column: str, list_name: str, entries: tuple[ReferenceEntry, ...], value: str
     ) -> _Verdict:
-        word, plural = WORDS[list_name]
         if any(e.number == value for e in entries):
             return _Verdict(None)
         key = name_key(value)
         named = [e for e in entries if name_key(e.name) == key]
         if named and column in NAMES_ALLOWED:
             return _Verdict(None)
-        if not entries:
-            return _Verdict(
-                "unknown_reference",
-                f"{word} {value} does not exist in Rackbeat: the account has no {plural} yet",
-            )
+        facts = {"list": list_name, "value": value}
+        if not entries:  # the wording without `closest`: the account has none yet
+            return _Verdict("unknown_reference", facts)
         if value.isdigit() or not named:
-            return _Verdict(
-                "unknown_reference",
-                f"{word} {value} does not exist in Rackbeat; {plural}: " + _closest(entries, value),
-            )
+            return _Verdict("unknown_reference", {**facts, "closest": _closest(entries, value)})
         if len(named) > 1:
             numbers = ", ".join(e.number for e in named)
-            return _Verdict(
-                "unknown_reference",
-                f"several {plural} are named '{value}' in Rackbeat ({numbers}): give the number",
-            )
+            return _Verdict("unknown_reference", {**facts, "numbers": numbers})
         number = named[0].number
         return _Verdict(
-            "reference_by_name",
-            f"'{value}' is {word} {number} {named[0].name} in Rackbeat; "
-            f"the normalized file uses {number}",
-            number,
+            "reference_by_name", {**facts, "number": number, "name": named[0].name}, number
         )
 
     # -- existing records ---------------------------------------------------------------------
@@ -272,28 +245,23 @@ class AccountChecks:
                 column=pl.lit("number", pl.String),
                 code=pl.lit("already_in_rackbeat", pl.String),
                 value=pl.col("number"),
-                message=pl.when(pl.col("diff") == "")
-                .then(pl.lit("already in Rackbeat; the row changes nothing"))
-                .otherwise(pl.lit("already in Rackbeat; would change ") + pl.col("diff")),
+                # Without `changes` the wording says the row changes nothing.
+                params=pl.when(pl.col("diff") == "")
+                .then(pl.lit(None, pl.String))
+                .otherwise(params_expr(changes=pl.col("diff"))),
             )
         ]
         for column in flags:
             hits = found.filter(pl.col(f"on__{column}"))
             if hits.height == 0:
                 continue
-            word = "batch tracking" if column == "batch_tracking" else "serial numbers"
             out.append(
                 hits.select(
                     "row",
                     column=pl.lit(column, pl.String),
                     code=pl.lit("tracking_on_product_with_stock", pl.String),
                     value=pl.col(f"value__{column}"),
-                    message=pl.format(
-                        f"product {{}} has stock in Rackbeat ({{}}): {word} can no longer be "
-                        "switched on",
-                        pl.col("number"),
-                        pl.col("rb__stock"),
-                    ),
+                    params=params_expr(number=pl.col("number"), stock=pl.col("rb__stock")),
                 )
             )
         return out

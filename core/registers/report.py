@@ -8,6 +8,7 @@ spreadsheet runs a cell beginning with `=`, `+`, `-`, `@`, tab or CR as a formul
 from __future__ import annotations
 
 import io
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -16,40 +17,85 @@ import polars as pl
 
 from core.registers import values
 from core.registers.codes import CODES
-from core.registers.model import FileResult, Severity
+from core.registers.model import Describe, FileResult, Issue, Severity, decode_params
+from core.registers.rules.base import encode_params
 
 REPORT_COLUMNS = ("row", "column", "value", "code", "severity", "message")
 BOM = "\ufeff".encode()
 
 
-def write_error_report(result: FileResult, out: BinaryIO | Path | None = None) -> bytes | None:
+@dataclass(frozen=True)
+class ReportWording:
+    """The words of an error report in its reader's language (``handlers`` supplies them).
+
+    ``headers`` maps each of ``REPORT_COLUMNS`` to its header text, ``severities`` maps
+    ``error``/``warning`` to words, ``column`` names a canonical column the way the reader
+    knows it, ``describe`` gives an issue its sentence. The ``code`` cells stay the stable
+    English identifiers, whatever the language: scripts read them.
+    """
+
+    headers: Mapping[str, str]
+    severities: Mapping[str, str]
+    column: Callable[[str | None], str]
+    describe: Describe
+
+
+def write_error_report(
+    result: FileResult, wording: ReportWording, out: BinaryIO | Path | None = None
+) -> bytes | None:
     """Every issue of ``result`` as CSV (UTF-8 with BOM, `;`, CRLF), sorted by row.
 
-    Columns: row, column, value, code, severity, message. Returns the bytes when ``out`` is
-    None, else writes to the path or binary stream.
+    Columns: row, column, value, code, severity, message, headed and worded by ``wording``.
+    Returns the bytes when ``out`` is None, else writes to the path or binary stream.
     """
     issues = result.all_issues
     if issues is None:
         issues = pl.DataFrame(
-            [i.to_json() for i in result.issues],
+            [{**i.to_json(), "params": encode_params(i.params)} for i in result.issues],
             schema={
                 "row": pl.Int64,
                 "column": pl.String,
                 "code": pl.String,
                 "value": pl.String,
-                "message": pl.String,
+                "params": pl.String,
                 "severity": pl.String,
+                "message": pl.String,
             },
         )
-    severities = {code: c.severity.value for code, c in CODES.items()}
+    severities = {code: wording.severities[c.severity.value] for code, c in CODES.items()}
+    # Words are made once per distinct (code, column, params), not once per row: a file with
+    # an issue on each of a million rows has only a handful of distinct sentences.
+    key = pl.concat_str(
+        pl.col("code"),
+        pl.col("column").fill_null(""),
+        pl.col("params").fill_null(""),
+        separator="\x1f",
+    )
+    sentences: dict[str, str] = {}
+    columns: dict[str, str] = {}
+    for code, column, params in issues.select("code", "column", "params").unique().iter_rows():
+        issue = Issue(CODES[code].severity, None, column, code, None, decode_params(params))
+        sentences["\x1f".join((code, column or "", params or ""))] = wording.describe(issue)
+        columns[column or ""] = wording.column(column)
     table = issues.select(
         pl.col("row"),
-        pl.col("column"),
+        # The column is named by the user's header: as untrusted as a cell.
+        values.escape_formula(
+            pl.when(pl.col("column").is_not_null()).then(
+                pl.col("column")
+                .fill_null("")
+                .replace_strict(columns, default="", return_dtype=pl.String)
+            )
+        ).alias("column"),
         values.escape_formula(pl.col("value")).alias("value"),
         pl.col("code"),
-        pl.col("code").replace_strict(severities, default="error").alias("severity"),
-        values.escape_formula(pl.col("message")).alias("message"),
-    )
+        pl.col("code")
+        .replace_strict(severities, default=wording.severities["error"], return_dtype=pl.String)
+        .alias("severity"),
+        values.escape_formula(
+            key.replace_strict(sentences, default="", return_dtype=pl.String)
+        ).alias("message"),
+    ).rename({name: wording.headers[name] for name in REPORT_COLUMNS})
     buffer = io.BytesIO()
     buffer.write(BOM)
     table.write_csv(buffer, separator=";", line_terminator="\r\n", quote_style="necessary")
@@ -93,7 +139,7 @@ class IssueGroup:
     count: int
     rows: str
     samples: tuple[str, ...]
-    message: str  # the first issue's message (file-level issues are listed one by one)
+    params: Mapping[str, str]  # the first issue's (file-level issues are listed one by one)
 
 
 def group_issues(result: FileResult, limit: int = 15) -> tuple[list[IssueGroup], int]:
@@ -106,10 +152,16 @@ def group_issues(result: FileResult, limit: int = 15) -> tuple[list[IssueGroup],
         return [], 0
     groups: list[IssueGroup] = []
     file_level = issues.filter(pl.col("row").is_null())
-    for _, column, code, value, message in file_level.iter_rows():
+    for _, column, code, value, params in file_level.iter_rows():
         groups.append(
             IssueGroup(
-                code, column, CODES[code].severity, 1, "", (value,) if value else (), message
+                code,
+                column,
+                CODES[code].severity,
+                1,
+                "",
+                (value,) if value else (),
+                decode_params(params),
             )
         )
     per_row = issues.filter(pl.col("row").is_not_null())
@@ -117,12 +169,18 @@ def group_issues(result: FileResult, limit: int = 15) -> tuple[list[IssueGroup],
         pl.len().alias("count"),
         pl.col("row").alias("rows"),
         pl.col("value").drop_nulls().unique(maintain_order=True).head(3).alias("samples"),
-        pl.col("message").first().alias("message"),
+        pl.col("params").first().alias("params"),
     )
-    for code, column, count, rows, samples, message in summary.iter_rows():
+    for code, column, count, rows, samples, params in summary.iter_rows():
         groups.append(
             IssueGroup(
-                code, column, CODES[code].severity, count, row_ranges(rows), tuple(samples), message
+                code,
+                column,
+                CODES[code].severity,
+                count,
+                row_ranges(rows),
+                tuple(samples),
+                decode_params(params),
             )
         )
     groups.sort(key=lambda g: g.severity != Severity.ERROR)

@@ -12,6 +12,7 @@ from core.onboarding.texts import format_when
 from core.registers.model import FileResult, Register
 from handlers.blocks.numbering import age
 from handlers.blocks.registers import mrkdwn_text
+from handlers.blocks.upstream import failure_text as upstream_text
 from handlers.messages import t
 
 ACTION_REFRESH = "account:refresh"
@@ -139,7 +140,7 @@ def settings_text(snapshot: AccountSnapshot, lang: str, valuation: str | None) -
 def failure_text(failure: ReadFailure, read_at: datetime | None, lang: str, now: datetime) -> str:
     params = {
         "list": list_word(failure.list_name, lang),
-        "reason": mrkdwn_text(failure.reason),
+        "reason": _why(failure, lang),
         "when": format_when(failure.at, lang),
     }
     if read_at is None:
@@ -169,7 +170,7 @@ def account_note(result: FileResult, check: CheckAccount | None, lang: str, now:
         return t("account.note.not_checked", lang)
     failure, snapshot = check.failure, check.snapshot
     if failure is not None:
-        params = {"list": list_word(failure.list_name, lang), "reason": mrkdwn_text(failure.reason)}
+        params = {"list": list_word(failure.list_name, lang), "reason": _why(failure, lang)}
         if snapshot is None:
             return t("account.note.unread", lang, **params)
         stale = t("account.note.stale", lang, age=age(snapshot.read_at, now, lang), **params)
@@ -187,3 +188,15 @@ def account_note(result: FileResult, check: CheckAccount | None, lang: str, now:
         changing=summary.changing,
     )
     return f"{stale}\n{checked}" if stale else checked
+
+
+def _why(failure: ReadFailure, lang: str) -> str:
+    """Why the account could not be read, in the reader's words (the stored reason is
+    English: it stays for a failure recorded without a code)."""
+    if not failure.code:
+        return mrkdwn_text(failure.reason)
+    if failure.code == "malformed" and failure.reason:
+        # "Rackbeat's answer is unusable: entry 1 has no name." → what the parser found.
+        detail = failure.reason.split(": ", 1)[-1].rstrip(".").replace("`", "'")
+        return t("upstream.malformed.detail", lang, source="Rackbeat", detail=detail)
+    return upstream_text("rackbeat", failure.code, lang)

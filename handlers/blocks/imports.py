@@ -10,6 +10,7 @@ from core.imports.planner import Preview, Problem
 from core.registers.model import Register
 from handlers.blocks.registers import ACTION_MARK_DONE, STEP_OF, mrkdwn_text
 from handlers.messages import t
+from handlers.messages.formatting import format_number
 
 ACTION_PREVIEW = "imports:preview"
 ACTION_CREATE = "imports:confirm_create"
@@ -125,9 +126,9 @@ def progress_message(name: str, counts: Counts, import_id: int, lang: str) -> tu
         "imports.progress",
         lang,
         name=mrkdwn_text(name),
-        done=f"{counts.done:,}",
-        total=f"{counts.total:,}",
-        failed=f"{counts.failed:,}",
+        done=format_number(counts.done, lang),
+        total=format_number(counts.total, lang),
+        failed=format_number(counts.failed, lang),
     )
     value = json.dumps({"import": import_id})
     return text, [
@@ -150,11 +151,11 @@ def final_message(
 ) -> tuple[str, Blocks]:
     params = {
         "name": mrkdwn_text(name),
-        "created": f"{counts.created:,}",
-        "updated": f"{counts.updated:,}",
-        "unchanged": f"{counts.unchanged + counts.skipped:,}",
-        "failed": f"{counts.failed:,}",
-        "left": f"{counts.pending:,}",
+        "created": format_number(counts.created, lang),
+        "updated": format_number(counts.updated, lang),
+        "unchanged": format_number(counts.unchanged + counts.skipped, lang),
+        "failed": format_number(counts.failed, lang),
+        "left": format_number(counts.pending, lang),
         "code": code or "?",
     }
     value = json.dumps({"import": import_id})

@@ -16,11 +16,12 @@ from core.numbering.chart import ChartLabels
 from core.numbering.checker import Delivery
 from core.numbering.evaluate import SeriesEvaluation
 from core.numbering.model import InputField, Level, Reading, Series, Source, Strategy
-from core.numbering.notes import Note
+from core.numbering.notes import Note, NoteCode
 from core.numbering.view import Connection, NumberingView, SeriesView
 from core.onboarding.snapshot import Channel
 from core.onboarding.texts import format_when, mention
 from handlers.blocks.checklist import Block, SlackMessage, button, context, section
+from handlers.blocks.upstream import failure_text
 from handlers.messages import t
 from handlers.messages.formatting import format_date, format_number, tn
 
@@ -86,6 +87,8 @@ def note_text(note: Note, language: str) -> str:
         "value": number(note.value, language) if note.value is not None else "",
         "detail": note.detail or "",
     }
+    if note.code is NoteCode.SOURCE_FAILING and note.source and note.detail:
+        params["detail"] = failure_text(note.source, note.detail, language)
     return t(f"numbering.note.{note.code.value}", language, **params)
 
 
@@ -129,11 +132,12 @@ def series_detail(series: Series, view: SeriesView, now: datetime, language: str
     evaluation = view.evaluation
     lines = []
     if evaluation.headroom is not None and evaluation.ceiling is not None:
+        # A headroom of zero or less is an overlap: never "-1 000 numbers left".
         lines.append(
             t(
-                "numbering.headroom",
+                "numbering.headroom" if evaluation.headroom > 0 else "numbering.headroom.none",
                 language,
-                headroom=number(evaluation.headroom, language),
+                headroom=tn("numbering.count.numbers", language, evaluation.headroom),
                 limit=t(f"numbering.headroom.limit.{evaluation.strategy.value}", language),
                 ceiling=number(evaluation.ceiling, language),
             )
@@ -198,7 +202,7 @@ def _connection_line(source: Source, connection: Connection | None, language: st
         line += t(
             "numbering.connection.failing",
             language,
-            code=connection.last_error or "?",
+            failure=failure_text(source, connection.last_error or "?", language),
             when=format_when(connection.failing_since, language),
         )
     return line
@@ -249,7 +253,7 @@ def status_message(view: NumberingView, language: str) -> SlackMessage:
                     t(
                         "numbering.thresholds",
                         language,
-                        **{f: getattr(thresholds, f) for f in THRESHOLD_FIELDS},
+                        **{f: number(getattr(thresholds, f), language) for f in THRESHOLD_FIELDS},
                     ),
                     checked_line,
                 ]
@@ -312,6 +316,8 @@ def chart_labels(view: NumberingView, language: str) -> ChartLabels:
         meets=t("numbering.chart.meets", language, date="{date}"),
         no_data=t("numbering.chart.no_data", language),
         levels={level: level_word(level, language) for level in Level},
+        number=lambda value: format_number(round(value), language),
+        date=lambda day: format_date(day, language),
     )
 
 
@@ -352,7 +358,8 @@ def _value_input(
 ) -> Block:
     element: Block = {"type": "plain_text_input", "action_id": "value"}
     if current is not None:
-        element["placeholder"] = _plain(t("numbering.modal.current", language, value=current.value))
+        shown = number(current.value, language)
+        element["placeholder"] = _plain(t("numbering.modal.current", language, value=shown))
     return {
         "type": "input",
         "block_id": f"value.{series.value}.{field.value}",

@@ -16,6 +16,7 @@ from core.onboarding.snapshot import (
 )
 from core.onboarding.steps import StepId, StepState
 from core.onboarding.texts import format_when, mention
+from handlers.blocks.audit_words import numbering_values
 from handlers.blocks.checklist import (
     Block,
     SlackMessage,
@@ -187,6 +188,13 @@ def _what(entry: AuditEntry, language: str) -> str:
             old=_word("onb.onboarding", entry.old_value, language),
             new=_word("onb.onboarding", entry.new_value, language),
         )
+    if action is AuditAction.LANGUAGE:
+        return t(
+            "onboarding.audit.language.set",
+            language,
+            old=_word("onb.language", entry.old_value, language),
+            new=_word("onb.language", entry.new_value, language),
+        )
     if action is AuditAction.VALUATION:
         return t(
             "onboarding.audit.valuation.set",
@@ -206,11 +214,9 @@ def _what(entry: AuditEntry, language: str) -> str:
 
 def _other_area(entry: AuditEntry, language: str) -> str:
     """Rows other areas write to the trail (the numbering watch), in words where we have them."""
-    values = {
-        "subject": entry.subject or "–",
-        "old": entry.old_value or "–",
-        "new": entry.new_value or "–",
-    }
+    values = numbering_values(
+        entry.action, entry.subject, entry.old_value, entry.new_value, language
+    )
     # `numbering.connect.rackbeat` and `numbering.connect.netvisor` read alike.
     key = "onboarding.audit." + entry.action.removesuffix(".rackbeat").removesuffix(".netvisor")
     if key in CATALOG:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
-from core.registers.model import FileResult, Register, Severity
+from core.registers.model import FileResult, Issue, Register, Severity
 from core.registers.report import IssueGroup, group_issues
+from handlers.blocks.issues import column_label, describe_issue
+from handlers.blocks.text import mrkdwn_text
 from handlers.messages import t
 from handlers.messages.formatting import format_number, tn
 
@@ -23,14 +26,7 @@ STEP_OF: dict[Register, str] = {
 
 Blocks = list[dict[str, Any]]
 
-
-def mrkdwn_text(value: str) -> str:
-    """Text from a user's file (its name, cells, header) made safe for a mrkdwn message.
-
-    Slack reads `<!channel>`, `<@U123>` and `<https://…|label>` as mentions and links, and wants
-    `&`, `<` and `>` escaped in text it should show as is (api.slack.com, "Formatting text").
-    """
-    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+__all__ = ["mrkdwn_text"]  # re-exported: intake code escapes file names with it
 
 
 def _section(text: str) -> dict[str, Any]:
@@ -59,30 +55,30 @@ def verdict(result: FileResult, lang: str) -> str:
     return t("registers.verdict.invalid", lang, **params)
 
 
-def issue_line(group: IssueGroup, lang: str) -> str:
-    """`• Wrong EAN check digit (barcode): rows 5, 9, 17–20 (6×), e.g. 6412345678901`."""
+def issue_line(group: IssueGroup, lang: str, headers: Mapping[str, str] | None = None) -> str:
+    """`:x: *Wrong EAN check digit*, column *EAN* (barcode): rows 5, 9, 17–20 (6×); e.g. …`.
+
+    A file-level issue (no rows) gets its sentence instead; a column is named by the header
+    the user wrote (``headers``), with the canonical name after it when they differ.
+    """
+    headers = headers or {}
     icon = ":x:" if group.severity == Severity.ERROR else ":warning:"
     title = t(f"registers.code.{group.code}", lang)
-    column = f" (`{group.column}`)" if group.column else ""
     if not group.rows:
-        return f"{icon} *{title}*: {_file_level_text(group, lang)}"
+        value = group.samples[0] if group.samples else None
+        issue = Issue(group.severity, None, group.column, group.code, value, group.params)
+        return f"{icon} *{title}*: {describe_issue(issue, lang, headers)}"
+    column = (
+        ", " + t("registers.group.column", lang, label=column_label(group.column, headers, lang))
+        if group.column
+        else ""
+    )
     where = tn("registers.group.rows", lang, group.count, rows=group.rows)
     count = f" ({format_number(group.count, lang)}×)" if group.count > 1 else ""
     # A backtick in a value would end the code span early.
     samples = ", ".join(f"`{mrkdwn_text(s[:40]).replace('`', 'ˋ')}`" for s in group.samples)
     example = "; " + t("registers.group.samples", lang, samples=samples) if samples else ""
     return f"{icon} *{title}*{column}: {where}{count}{example}"
-
-
-def _file_level_text(group: IssueGroup, lang: str) -> str:
-    """A header read as a column it does not name exactly, in the reader's language; other
-    file-level issues keep the engine's text."""
-    if group.code in ("header_guessed", "header_ambiguous") and group.samples:
-        header = mrkdwn_text(group.samples[0])
-        if group.column is None:
-            return t("registers.issue.header_ambiguous.ignored", lang, header=header)
-        return t(f"registers.issue.{group.code}", lang, header=header, column=group.column)
-    return mrkdwn_text(group.message)
 
 
 def result_message(
@@ -101,7 +97,8 @@ def result_message(
         blocks.append(_context(account_note))
     groups, left = group_issues(result, SHOWN_GROUPS)
     if groups:
-        blocks.append(_section("\n".join(issue_line(g, lang) for g in groups)))
+        lines = (issue_line(g, lang, result.headers) for g in groups)
+        blocks.append(_section("\n".join(lines)))
     if left:
         blocks.append(_context(tn("registers.more", lang, left)))
     if no_onboarding:

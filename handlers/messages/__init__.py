@@ -18,9 +18,11 @@ from handlers.messages import (
     help_topics,
     imports,
     install,
+    issues,
     numbering,
     onboarding,
     registers,
+    upstream,
 )
 
 Language = Literal["en", "fi"]
@@ -34,6 +36,8 @@ _AREAS: tuple[Mapping[str, Mapping[str, str]], ...] = (
     onboarding.MESSAGES,
     numbering.MESSAGES,
     registers.MESSAGES,
+    issues.MESSAGES,
+    upstream.MESSAGES,
     install.MESSAGES,
     imports.MESSAGES,
     account.MESSAGES,

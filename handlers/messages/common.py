@@ -19,6 +19,23 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fi": ":hourglass: Botti ei juuri nyt tavoita tietokantaansa, joten mitään ei muutettu. "
         "Yritä minuutin päästä uudelleen.",
     },
+    "error.checklist_button_elsewhere": {
+        "en": "This button works only on a channel's checklist message.",
+        "fi": "Tämä painike toimii vain kanavan tarkistuslistaviestissä.",
+    },
+    "error.button_elsewhere": {
+        "en": "This button works only in a channel.",
+        "fi": "Tämä painike toimii vain kanavalla.",
+    },
+    "error.command_incomplete": {
+        "en": "Slack sent this command without a team, channel or user; please try again.",
+        "fi": "Slack lähetti komennon ilman työtilan, kanavan tai käyttäjän tietoja. "
+        "Yritä uudelleen.",
+    },
+    "error.no_trigger": {
+        "en": "Slack did not send what is needed to open the window; please try again.",
+        "fi": "Slack ei lähettänyt ikkunan avaamiseen tarvittavaa tunnistetta. Yritä uudelleen.",
+    },
     "command.unknown": {
         "en": "I don't know `{sub}`. Here is what I can do:",
         "fi": "En tunne komentoa `{sub}`. Tässä mitä osaan:",

@@ -8,7 +8,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "Rackbeat beside Netvisor, check the register CSVs you drop here before you import "
         "them, and watch that order and invoice numbers of the two systems never collide.",
         "fi": "*Rackbeatin käyttöönottoavustaja* — opastan tämän kanavan yrityksen Rackbeatin "
-        "käyttöönotossa Netvisorin rinnalla, tarkistan tähän kanavaan pudotetut rekisteri-CSV:t "
+        "käyttöönotossa Netvisorin rinnalla, tarkistan tälle kanavalle jaetut rekisteri-CSV:t "
         "ennen tuontia ja valvon, etteivät järjestelmien tilaus- ja laskunumerot mene päällekkäin.",
     },
     "help.commands": {
@@ -38,8 +38,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "yhdistetyllä Rackbeat-tilillä\n"
         "• `/rackbeat members` · `members add|remove @käyttäjä`\n"
         "• `/rackbeat history` — kuka muutti mitä · `/rackbeat language en|fi`\n"
-        "• Pudota asiakas-, tuote-, toimittaja- tai varasto-CSV tähän, niin tarkistan sen "
-        "ketjussa.",
+        "• Jaa asiakas-, tuote-, toimittaja- tai alkusaldo-CSV tälle kanavalle, niin tarkistan "
+        "sen viestiketjussa.",
     },
     "help.topics": {
         "en": "More: `/rackbeat help steps|csv|numbering|access|sync|orders`",
@@ -70,12 +70,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "files are fine (`;`, decimal commas, ä/ö/å). References such as group, location, "
         "payment terms and supplier are numbers, not names. Balances are not imported with "
         "the products: they come later through inventory.",
-        "fi": "*Rekisteri-CSV:t*\nPudota asiakas-, tuote-, toimittaja- tai varastotiedosto "
-        "(alkusaldot) tälle kanavalle. Vastaan tiedoston ketjussa: virheet riveittäin ja "
+        "fi": "*Rekisteri-CSV:t*\nJaa asiakas-, tuote-, toimittaja- tai alkusaldotiedosto "
+        "tälle kanavalle. Vastaan tiedoston viestiketjussa: virheet riveittäin ja "
         "sarakkeittain, koko virheraportti ja tuontivalmis kopio, kun tiedosto on kunnossa. "
         "Suomalaisen Excelin tiedostot käyvät (`;`, desimaalipilkku, ä/ö/å). Viittaukset kuten "
         "ryhmä, varastopaikka, maksuehto ja toimittaja annetaan numeroina, ei niminä. Saldot "
-        "eivät tule tuotteiden mukana, vaan myöhemmin inventoinnilla.",
+        "eivät tule tuotteiden mukana, vaan ne kirjataan myöhemmin varastonsäätöinä.",
     },
     "help.topic.numbering": {
         "en": "*Order and invoice numbers*\nA Rackbeat invoice keeps its number when it moves "
@@ -93,7 +93,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "kuin Netvisorissa jo käytetyt.\n• *Osa vielä Netvisorissa* (`mixed`): siirrä "
         "Netvisorin omat numerot kerran reilusti Rackbeatin numeroiden yläpuolelle — muuta "
         "seuraavan Netvisor-laskun numero, niin Netvisor jatkaa siitä, koska se ehdottaa aina "
-        "suurinta numeroa + 1.\n`/rackbeat numbering` näyttää sarjojen tilanteen ja varoittaa "
+        "suurinta numeroa + 1.\n`/rackbeat numbering` näyttää sarjojen tilanteen ja varoittaa, "
         "ennen kuin ne kohtaavat.",
     },
     "help.topic.access": {
@@ -115,14 +115,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fi": "*Mitä Rackbeatin ja Netvisorin välillä siirtyy*\nAsiakkaat, tuotteet ja "
         "toimittajat siirtyvät Netvisoriin yöllisessä rekisterisynkronoinnissa. Myyntitilaus "
         "siirtyy, kun se lähetetään, ja myyntilasku, kun se kirjataan — Rackbeatin numerollaan. "
-        "Varastosaldot ja inventoinnit pysyvät Rackbeatissa.",
+        "Varastosaldot ja varastonsäädöt pysyvät Rackbeatissa.",
     },
     "help.topic.orders": {
         "en": "*Orders already in Netvisor*\nProcess and invoice the sales orders that already "
         "exist in Netvisor there, before you start working in Rackbeat. Then nothing is "
         "half-way in two systems on the day you go live.",
         "fi": "*Netvisorissa jo olevat tilaukset*\nKäsittele ja laskuta Netvisorissa jo olevat "
-        "myyntitilaukset siellä ennen kuin aloitat työn Rackbeatissa. Silloin mikään ei ole "
+        "myyntitilaukset siellä, ennen kuin aloitat työn Rackbeatissa. Silloin mikään ei ole "
         "kesken kahdessa järjestelmässä käyttöönottopäivänä.",
     },
 }

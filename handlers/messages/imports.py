@@ -102,8 +102,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": ":warning: *Import of {name} stopped*: Rackbeat refused the API token (it may have "
         "been revoked). {created} created so far, {left} left. Connect again with "
         "`/rackbeat connect rackbeat`, then press *Resume import*: nothing is sent twice.",
-        "fi": ":warning: *Tiedoston {name} tuonti pysähtyi*: Rackbeat hylkäsi API-avaimen (se on "
-        "ehkä peruttu). {created} luotu tähän mennessä, {left} jäljellä. Yhdistä uudelleen "
+        "fi": ":warning: *Tiedoston {name} tuonti pysähtyi*: Rackbeat hylkäsi API-tunnisteen (se "
+        "on ehkä peruttu). {created} luotu tähän mennessä, {left} jäljellä. Yhdistä uudelleen "
         "komennolla `/rackbeat connect rackbeat` ja paina *Jatka tuontia*: mitään ei lähetetä "
         "kahdesti.",
     },
@@ -141,7 +141,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "`/rackbeat connect rackbeat` (an API token from Rackbeat: Settings → API), then press "
         "the import button again.",
         "fi": "Rackbeatia ei ole yhdistetty tähän käyttöönottoon. Yhdistä komennolla "
-        "`/rackbeat connect rackbeat` (API-avain Rackbeatista: Asetukset → API) ja paina "
+        "`/rackbeat connect rackbeat` (API-tunniste Rackbeatista: Asetukset → API) ja paina "
         "tuontipainiketta uudelleen.",
     },
     "imports.refused.file_changed": {

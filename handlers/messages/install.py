@@ -1,7 +1,7 @@
 """Strings of the installation pages (`/slack/oauth_redirect`), English and Finnish.
 
 The installing person's language is not known yet: the page follows the browser's
-Accept-Language (`bot/oauth.py`).
+Accept-Language (`bot/oauth.py`). A `code span` is shown as code on the page.
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "install.done": {
         "en": "The bot is installed in {team}. Invite it to the company's channel with "
-        "/invite @rackbeat and type /rackbeat start there.",
+        "`/invite @rackbeat` and type `/rackbeat start` there.",
         "fi": "Botti on asennettu työtilaan {team}. Kutsu se yrityksen kanavalle komennolla "
-        "/invite @rackbeat ja kirjoita siellä /rackbeat start.",
+        "`/invite @rackbeat` ja kirjoita siellä `/rackbeat start`.",
     },
     "install.open_slack": {
         "en": "Open Slack",

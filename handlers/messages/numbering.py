@@ -6,7 +6,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     # --- words ----------------------------------------------------------------------------
     "numbering.series.order": {"en": "Sales orders", "fi": "Myyntitilaukset"},
     "numbering.series.invoice": {"en": "Sales invoices", "fi": "Myyntilaskut"},
-    "numbering.level.ok": {"en": "OK", "fi": "OK"},
+    "numbering.level.ok": {"en": "OK", "fi": "kunnossa"},
     "numbering.level.warning": {"en": "warning", "fi": "varoitus"},
     "numbering.level.critical": {"en": "critical", "fi": "kriittinen"},
     "numbering.level.collision": {"en": "collision", "fi": "päällekkäisyys"},
@@ -16,9 +16,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fi": "vain Rackbeat",
     },
     "numbering.strategy.mixed": {
-        "en": "mixed (Netvisor numbers from its own block)",
-        "fi": "sekoitettu (Netvisor numeroi omasta lohkostaan)",
+        "en": "both (Netvisor numbers from its own block)",
+        "fi": "molemmat (Netvisor numeroi omasta lohkostaan)",
     },
+    # Counts: ``.one`` for exactly 1 (“1 numero”), ``.other`` for the rest (formatting.tn).
+    "numbering.count.numbers.one": {"en": "{count} number", "fi": "{count} numero"},
+    "numbering.count.numbers.other": {"en": "{count} numbers", "fi": "{count} numeroa"},
+    "numbering.count.days.one": {"en": "{count} day", "fi": "{count} päivä"},
+    "numbering.count.days.other": {"en": "{count} days", "fi": "{count} päivää"},
     "numbering.field.rackbeat-next": {
         "en": "Rackbeat's next number",
         "fi": "Rackbeatin seuraava numero",
@@ -41,7 +46,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     # --- the status message ----------------------------------------------------------------
     "numbering.status.title": {
         "en": "Numbering watch: {company}",
-        "fi": "Numeroinnin vahti: {company}",
+        "fi": "Numeroinnin seuranta: {company}",
     },
     "numbering.status.text": {
         "en": "Numbering: orders {order}, invoices {invoice}",
@@ -49,23 +54,27 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "numbering.status.series": {
         "en": "{icon} *{series}*: *{level}* · strategy {strategy}",
-        "fi": "{icon} *{series}*: *{level}* · strategia {strategy}",
+        "fi": "{icon} *{series}*: *{level}* · numerointitapa: {strategy}",
     },
     "numbering.headroom": {
-        "en": "{headroom} numbers left before {limit} ({ceiling})",
-        "fi": "{headroom} numeroa jäljellä ennen rajaa {limit} ({ceiling})",
+        "en": "{headroom} left before {limit} ({ceiling})",
+        "fi": "{headroom} jäljellä ennen {limit} ({ceiling})",
     },
+    "numbering.headroom.none": {
+        "en": "No numbers left before {limit} ({ceiling}): the series already overlap.",
+        "fi": "Numeroita ei ole enää jäljellä ennen {limit} ({ceiling}): sarjat menevät jo "
+        "päällekkäin.",
+    },
+    # The limit as ``numbering.headroom`` needs it (Finnish: partitive after "ennen").
     "numbering.headroom.limit.rackbeat-only": {
         "en": "Rackbeat's next number",
-        "fi": "Rackbeatin seuraava numero",
+        "fi": "Rackbeatin seuraavaa numeroa",
     },
-    "numbering.headroom.limit.mixed": {"en": "Netvisor's numbers", "fi": "Netvisorin numerot"},
+    "numbering.headroom.limit.mixed": {"en": "Netvisor's numbers", "fi": "Netvisorin numeroita"},
     "numbering.forecast.days": {
         "en": "about {days} left at {rate} numbers a working day (around {date})",
         "fi": "noin {days} jäljellä, kun numeroita kuluu {rate} arkipäivässä (noin {date})",
     },
-    "numbering.count.days.one": {"en": "{count} day", "fi": "{count} päivä"},
-    "numbering.count.days.other": {"en": "{count} days", "fi": "{count} päivää"},
     "numbering.forecast.far": {
         "en": "more than ten years left at {rate} numbers a working day",
         "fi": "yli kymmenen vuotta jäljellä, kun numeroita kuluu {rate} arkipäivässä",
@@ -83,8 +92,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fi": "{source}: yhdistetty, {company} ({who}, {when})",
     },
     "numbering.connection.failing": {
-        "en": " · :warning: has answered {code} since {when}",
-        "fi": " · :warning: on vastannut {code} {when} lähtien",
+        "en": " · :warning: failing since {when}: {failure}",
+        "fi": " · :warning: ei ole toiminut {when} lähtien: {failure}",
     },
     "numbering.connection.none": {
         "en": "{source}: not connected (`/rackbeat connect {source_id}`)",
@@ -107,7 +116,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "numbering.snoozed": {
         "en": "Reminders snoozed until {when}.",
-        "fi": "Muistutukset tauolla {when} asti.",
+        "fi": "Muistutukset hiljennetty {when} asti.",
     },
     # --- reasons (notes) ---------------------------------------------------------------------
     "numbering.note.missing_input": {
@@ -116,11 +125,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "numbering.note.stale_input": {
         "en": "{field} from {source} is out of date (last read {when}): not calling this OK.",
-        "fi": "{field} ({source}) on vanhentunut (luettu {when}): tilaa ei voi sanoa OK:ksi.",
+        "fi": "{field} ({source}) on vanhentunut (luettu {when}), joten tilaa ei voi todeta "
+        "kunnossa olevaksi.",
     },
     "numbering.note.source_failing": {
-        "en": "{source} has answered {detail} since {when}.",
-        "fi": "{source} on vastannut {detail} {when} lähtien.",
+        "en": "{source} has been failing since {when}: {detail}",
+        "fi": "{source} ei ole toiminut {when} lähtien: {detail}",
     },
     "numbering.note.rackbeat_in_netvisor_block": {
         "en": "Rackbeat's next number has reached Netvisor's block ({value}): the next "
@@ -132,20 +142,20 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Netvisor already has number {value}, at or above Rackbeat's next number: a "
         "document was made in Netvisor.",
         "fi": "Netvisorissa on jo numero {value}, joka on vähintään Rackbeatin seuraava numero: "
-        "Netvisorissa on tehty asiakirja.",
+        "Netvisorissa on tehty tosite.",
     },
     "numbering.note.netvisor_outside_block": {
         "en": "Netvisor numbers its own documents below its block (largest {value}), ahead of "
         "Rackbeat.",
-        "fi": "Netvisor numeroi omia asiakirjojaan lohkonsa alapuolelle (suurin {value}), "
+        "fi": "Netvisor numeroi omia tositteitaan lohkonsa alapuolelle (suurin {value}), "
         "Rackbeatin edelle.",
     },
     "numbering.note.block_not_in_use": {
         "en": "Netvisor's block is not in use yet: a document made in Netvisor now would get "
         "{value}, inside Rackbeat's range. Number the next Netvisor document from the block "
         "start.",
-        "fi": "Netvisorin lohko ei ole vielä käytössä: Netvisorissa nyt tehty asiakirja saisi "
-        "numeron {value} Rackbeatin alueelta. Numeroi seuraava Netvisor-asiakirja lohkon "
+        "fi": "Netvisorin lohko ei ole vielä käytössä: Netvisorissa nyt tehty tosite saisi "
+        "numeron {value} Rackbeatin alueelta. Numeroi seuraava Netvisorin tosite lohkon "
         "alusta.",
     },
     "numbering.note.not_enough_history": {
@@ -158,11 +168,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "numbering.note.rackbeat_live": {
         "en": "Rackbeat is in use: no documents of this series may be made in Netvisor.",
-        "fi": "Rackbeat on käytössä: tämän sarjan asiakirjoja ei saa tehdä Netvisorissa.",
+        "fi": "Rackbeat on käytössä: tämän sarjan tositteita ei saa tehdä Netvisorissa.",
     },
     "numbering.note.renumbered": {
-        "en": "{value} renumbering(s) seen in the history, left out of the rate.",
-        "fi": "Historiassa {value} uudelleennumerointia, jätetty kulutuksen ulkopuolelle.",
+        "en": "Renumberings in the history: {value}. They are left out of the rate.",
+        "fi": "Uudelleennumerointeja historiassa: {value}. Ne on jätetty kulutusarvion "
+        "ulkopuolelle.",
     },
     # --- alerts --------------------------------------------------------------------------------
     "numbering.alert.alert": {
@@ -185,12 +196,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "numbering.alert.snoozed": {
         "en": ":zzz: {who} snoozed reminders about {series} until {when}.",
-        "fi": ":zzz: {who} laittoi muistutukset ({series}) tauolle {when} asti.",
+        "fi": ":zzz: {who} hiljensi muistutukset ({series}) {when} asti.",
     },
     "numbering.button.setup": {"en": "Set up", "fi": "Asetukset"},
     "numbering.button.check": {"en": "Check now", "fi": "Tarkista nyt"},
     "numbering.button.ack": {"en": "Acknowledge", "fi": "Kuittaa"},
-    "numbering.button.snooze": {"en": "Snooze 7 days", "fi": "Torkku 7 päivää"},
+    "numbering.button.snooze": {"en": "Snooze 7 days", "fi": "Hiljennä 7 päiväksi"},
     # --- command answers ---------------------------------------------------------------------
     "numbering.set.done": {
         "en": "{series}: {field} is now {value}.",
@@ -198,7 +209,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "numbering.strategy.done": {
         "en": "Numbering strategy: {strategy} ({series}).",
-        "fi": "Numerointistrategia: {strategy} ({series}).",
+        "fi": "Numerointitapa: {strategy} ({series}).",
     },
     "numbering.strategy.both": {"en": "both series", "fi": "molemmat sarjat"},
     "numbering.setup.saved": {
@@ -226,7 +237,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "numbering.disconnected": {
         "en": "{who} disconnected {source}; its credentials are forgotten.",
-        "fi": "{who} irrotti palvelun {source}; sen tunnukset on poistettu.",
+        "fi": "{who} katkaisi yhteyden palveluun {source}; sen tunnukset on poistettu.",
     },
     "numbering.disconnect.none": {
         "en": "{source} was not connected.",
@@ -252,7 +263,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "numbering.set.bad_number": {
         "en": "`{value}` is not a document number Rackbeat and Netvisor can hold: a whole number "
         "from 1 to {max}, with spaces only between groups of three digits.",
-        "fi": "`{value}` ei ole asiakirjan numero, jonka Rackbeat ja Netvisor voivat tallentaa: "
+        "fi": "`{value}` ei ole tositenumero, jonka Rackbeat ja Netvisor voivat tallentaa: "
         "kokonaisluku 1–{max}, välilyöntejä vain kolmen numeron ryhmien välissä.",
     },
     "numbering.strategy.usage": {
@@ -261,7 +272,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "numbering.strategy.bad": {
         "en": "`{value}` is not a strategy; use {valid}.",
-        "fi": "`{value}` ei ole strategia; käytä: {valid}.",
+        "fi": "`{value}` ei ole numerointitapa; käytä: {valid}.",
     },
     "numbering.bad_series": {
         "en": "`{value}` is not a series; use {valid}.",
@@ -286,7 +297,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "numbering.modal.save": {"en": "Save", "fi": "Tallenna"},
     "numbering.modal.cancel": {"en": "Cancel", "fi": "Peruuta"},
     "numbering.modal.close": {"en": "Close", "fi": "Sulje"},
-    "numbering.modal.strategy": {"en": "{series}: strategy", "fi": "{series}: strategia"},
+    "numbering.modal.strategy": {"en": "{series}: strategy", "fi": "{series}: numerointitapa"},
     "numbering.modal.value": {"en": "{series}: {field}", "fi": "{series}: {field}"},
     "numbering.modal.value.hint": {
         "en": "Leave empty to keep the current value.",
@@ -310,19 +321,19 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "A whole number from 1 to {max}, please (spaces only between groups of three).",
         "fi": "Kokonaisluku 1–{max} (välilyöntejä vain kolmen numeron ryhmien välissä).",
     },
-    "numbering.modal.critical_above_warning_days": {
-        "en": "Critical at {critical} days can't be above the warning at {warning} days.",
-        "fi": "Kriittinen raja {critical} päivää ei voi olla varoitusrajaa {warning} päivää "
-        "suurempi.",
-    },
-    "numbering.modal.critical_above_warning_numbers": {
-        "en": "Critical at {critical} numbers can't be above the warning at {warning} numbers.",
-        "fi": "Kriittinen raja {critical} numeroa ei voi olla varoitusrajaa {warning} numeroa "
-        "suurempi.",
-    },
     "numbering.modal.not_a_number": {
         "en": "Digits only, please.",
         "fi": "Vain numeroita.",
+    },
+    "numbering.modal.critical_above_warning.days": {
+        "en": "Critical at {critical} days must not be above warning at {warning} days.",
+        "fi": "Kriittinen raja ({critical} päivää) ei voi olla suurempi kuin varoitusraja "
+        "({warning} päivää).",
+    },
+    "numbering.modal.critical_above_warning.numbers": {
+        "en": "Critical at {critical} numbers must not be above warning at {warning} numbers.",
+        "fi": "Kriittinen raja ({critical} numeroa) ei voi olla suurempi kuin varoitusraja "
+        "({warning} numeroa).",
     },
     "numbering.modal.connect.title": {"en": "Connect {source}", "fi": "Yhdistä {source}"},
     "numbering.modal.connect.intro": {

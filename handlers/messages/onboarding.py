@@ -17,7 +17,7 @@ _UI: dict[str, dict[str, str]] = {
     },
     "onboarding.checklist.fallback": {
         "en": "Rackbeat onboarding checklist of {company}: {done}/{total} steps settled.",
-        "fi": "Rackbeat-käyttöönoton tarkistuslista, {company}: {done}/{total} vaihetta valmiina.",
+        "fi": "Rackbeat-käyttöönoton tarkistuslista, {company}: {done}/{total} vaihetta hoidettu.",
     },
     "onboarding.checklist.summary": {
         "en": "*Progress* {done}/{total} · *State* {state} · *Valuation* {valuation} · "
@@ -37,7 +37,7 @@ _UI: dict[str, dict[str, str]] = {
     },
     "onboarding.checklist.all_settled": {
         "en": ":tada: Every step is settled.",
-        "fi": ":tada: Kaikki vaiheet ovat valmiina.",
+        "fi": ":tada: Kaikki vaiheet on hoidettu.",
     },
     "onboarding.checklist.changed": {
         "en": "{state} by {who}, {when}",
@@ -68,7 +68,7 @@ _UI: dict[str, dict[str, str]] = {
     },
     "onboarding.blocker.batch_serial_open": {
         "en": "batch/serial decision",
-        "fi": "erä- ja sarjanumeropäätös",
+        "fi": "päätös eräseurannasta ja sarjanumeroista",
     },
     "onboarding.blocker.numbering_unknown": {
         "en": "a numbering check (`/rackbeat numbering check`)",
@@ -78,7 +78,7 @@ _UI: dict[str, dict[str, str]] = {
         "en": "both number series OK",
         "fi": "molemmat numerosarjat kunnossa",
     },
-    "onboarding.button.done": {"en": "Done", "fi": "Valmis"},
+    "onboarding.button.done": {"en": "Done", "fi": "Tehty"},
     "onboarding.button.skip": {"en": "Skip", "fi": "Ohita"},
     "onboarding.button.guide": {"en": "Guide", "fi": "Ohje"},
     # --- the guide of one step -----------------------------------------------------------
@@ -92,7 +92,7 @@ _UI: dict[str, dict[str, str]] = {
     },
     "onboarding.guide.finish": {
         "en": "When it is finished: `/rackbeat done {id}`.",
-        "fi": "Kun se on valmis: `/rackbeat done {id}`.",
+        "fi": "Kun vaihe on tehty: `/rackbeat done {id}`.",
     },
     # --- answers to commands -------------------------------------------------------------
     "onboarding.started": {
@@ -121,11 +121,12 @@ _UI: dict[str, dict[str, str]] = {
     },
     "onboarding.changed.reactivated": {
         "en": "The onboarding is active again until every step is settled.",
-        "fi": "Käyttöönotto on taas käynnissä, kunnes kaikki vaiheet ovat valmiina.",
+        "fi": "Käyttöönotto on taas käynnissä, kunnes kaikki vaiheet on hoidettu.",
     },
     "onboarding.valuation.recorded": {
         "en": "Valuation method recorded: *{method}*. The inventory CSV checks use it.",
-        "fi": "Arvostusmenetelmä kirjattu: *{method}*. Varasto-CSV:n tarkistukset käyttävät sitä.",
+        "fi": "Arvostusmenetelmä kirjattu: *{method}*. Alkusaldotiedostojen tarkistus "
+        "käyttää sitä.",
     },
     "onboarding.valuation.unchanged": {
         "en": "The valuation method is already *{method}*.",
@@ -169,7 +170,7 @@ _UI: dict[str, dict[str, str]] = {
     },
     "onboarding.next.none": {
         "en": ":tada: Every step is settled: nothing is left to do.",
-        "fi": ":tada: Kaikki vaiheet ovat valmiina: tehtävää ei ole jäljellä.",
+        "fi": ":tada: Kaikki vaiheet on hoidettu: tehtävää ei ole jäljellä.",
     },
     "onboarding.next.heading": {
         "en": ":point_right: *Next: {position}. {title}* ({state})",
@@ -183,14 +184,14 @@ _UI: dict[str, dict[str, str]] = {
         "en": ":tada: *{company} is live on Rackbeat!* Every step of the onboarding is "
         "settled. `/rackbeat history` keeps the record of who did what.",
         "fi": ":tada: *{company} on otettu käyttöön Rackbeatissa!* Kaikki käyttöönoton "
-        "vaiheet ovat valmiina. `/rackbeat history` kertoo, kuka teki mitä.",
+        "vaiheet on hoidettu. `/rackbeat history` kertoo, kuka teki mitä.",
     },
     # --- members -------------------------------------------------------------------------
     "onboarding.members.list": {
         "en": "*Who may change this onboarding:* {members}\nOwner: {owner}. Workspace admins "
         "may always act; everyone else can read and drop files for checking.",
         "fi": "*Kuka saa muuttaa tätä käyttöönottoa:* {members}\nOmistaja: {owner}. Työtilan "
-        "ylläpitäjät saavat aina toimia; muut voivat lukea ja pudottaa tiedostoja "
+        "ylläpitäjät saavat aina toimia; muut voivat lukea ja jakaa tiedostoja "
         "tarkistettaviksi.",
     },
     "onboarding.members.how": {
@@ -258,12 +259,20 @@ _UI: dict[str, dict[str, str]] = {
     },
     # Numbering changes, written to the same audit trail by the numbering area.
     "onboarding.audit.numbering.value": {
-        "en": "numbering value `{subject}` {old} → {new}",
-        "fi": "numerointiarvo `{subject}` {old} → {new}",
+        "en": "{subject}: {old} → {new}",
+        "fi": "{subject}: {old} → {new}",
     },
     "onboarding.audit.numbering.strategy": {
-        "en": "numbering strategy of `{subject}` {old} → {new}",
-        "fi": "numerointitapa `{subject}` {old} → {new}",
+        "en": "numbering strategy ({subject}) {old} → {new}",
+        "fi": "numerointitapa ({subject}) {old} → {new}",
+    },
+    "onboarding.audit.numbering.series_field": {
+        "en": "{series}, {field}",
+        "fi": "{series}, {field}",
+    },
+    "onboarding.audit.numbering.limits": {
+        "en": "warning {wd} d / {wn}, critical {cd} d / {cn}",
+        "fi": "varoitus {wd} pv / {wn}, kriittinen {cd} pv / {cn}",
     },
     "onboarding.audit.numbering.thresholds": {
         "en": "numbering alert limits {old} → {new}",
@@ -279,19 +288,19 @@ _UI: dict[str, dict[str, str]] = {
     },
     "onboarding.audit.numbering.connect": {
         "en": "connected {subject} ({new})",
-        "fi": "yhdisti: {subject} ({new})",
+        "fi": "yhdisti palvelun {subject} ({new})",
     },
     "onboarding.audit.numbering.disconnect": {
         "en": "disconnected {subject}",
-        "fi": "katkaisi yhteyden: {subject}",
+        "fi": "katkaisi yhteyden palveluun {subject}",
     },
     "onboarding.audit.numbering.acknowledge": {
-        "en": "acknowledged the `{subject}` numbering alert ({new})",
-        "fi": "kuittasi `{subject}`-numerointihälytyksen ({new})",
+        "en": "acknowledged the numbering alert ({subject}: {new})",
+        "fi": "kuittasi numerointihälytyksen ({subject}: {new})",
     },
     "onboarding.audit.numbering.snooze": {
-        "en": "snoozed `{subject}` numbering alerts until {new}",
-        "fi": "torkkui `{subject}`-numerointihälytykset {new} asti",
+        "en": "snoozed the numbering alerts ({subject}) until {new}",
+        "fi": "hiljensi numerointihälytykset ({subject}) {new} asti",
     },
     "onboarding.audit.other": {
         "en": "`{action}` {subject} {old} → {new}",
@@ -316,7 +325,7 @@ _UI: dict[str, dict[str, str]] = {
     "onboarding.home.item": {
         "en": "*{company}* in <#{channel}> — {done}/{total} steps settled · {state} · you are "
         "{role}\n{next}",
-        "fi": "*{company}* kanavalla <#{channel}> — {done}/{total} vaihetta valmiina · {state} · "
+        "fi": "*{company}* kanavalla <#{channel}> — {done}/{total} vaihetta hoidettu · {state} · "
         "roolisi: {role}\n{next}",
     },
     "onboarding.home.next": {

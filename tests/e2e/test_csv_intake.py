@@ -115,13 +115,31 @@ def test_file_with_errors_lists_them_grouped_and_uploads_the_full_report(
     message = upload(bot, "tuotteet.csv", BROKEN.encode("cp1252"))
     text = all_text(final_reply(slack, message))
     assert "3 errors" in text
-    assert "Name instead of a number* (`group`): rows 3–4 (2×)" in text
+    assert "Name instead of a number*, column *Tuoteryhmä* (group): rows 3–4 (2×)" in text
     assert t("registers.hint.no_onboarding", "en") in text  # no onboarding in this channel
     files = uploads_in_thread(slack, message)
     assert set(files) == {"tuotteet-errors.csv"}
     report = files["tuotteet-errors.csv"].decode("utf-8-sig").splitlines()
     assert report[0] == "row;column;value;code;severity;message"
-    assert any(line.startswith("5;name;'=D;formula_like_text") for line in report)
+    assert any(line.startswith("5;Nimi (name);'=D;formula_like_text") for line in report)
+
+
+def test_a_finnish_channel_gets_its_reply_and_its_error_report_in_finnish(
+    bot: BotUnderTest, slack: LocalSlack
+) -> None:
+    start_onboarding(bot)
+    assert bot.driver.command("language fi", user=ANN, channel=CHANNEL).status == 200
+    bot.settle()
+    message = upload(bot, "tuotteet.csv", BROKEN.encode("cp1252"))
+    text = all_text(final_reply(slack, message))
+    assert ":x: *tuotteet.csv*: 3 virhettä ja 1 varoitus (tuotteet, 4 riviä)." in text
+    assert "*Nimi numeron sijaan*, sarake *Tuoteryhmä* (group): rivit 3–4 (2×)" in text
+    assert "*Negatiivinen arvo*, sarake *Kustannushinta* (cost_price): rivi 5" in text
+    report = uploads_in_thread(slack, message)["tuotteet-errors.csv"].decode("utf-8-sig")
+    lines = report.splitlines()
+    assert lines[0] == "rivi;sarake;arvo;code;vakavuus;selitys"
+    assert "3;Tuoteryhmä (group);Työkalut;reference_not_number;virhe;" in report
+    assert "5;Kustannushinta (cost_price);'-5;negative_value;virhe;" in report
 
 
 def test_an_event_delivered_twice_gets_one_reply(bot: BotUnderTest, slack: LocalSlack) -> None:
@@ -206,7 +224,7 @@ def test_inventory_is_checked_against_the_products_remembered_in_the_onboarding(
     )
     message = upload(bot, "saldot.csv", inventory.encode())
     text = all_text(final_reply(slack, message))
-    assert "Product not in the products register* (`product`): row 3" in text
+    assert "Product not in the products register*, column *product*: row 3" in text
     assert t("registers.hint.no_onboarding", "en") not in text
 
 

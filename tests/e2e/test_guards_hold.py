@@ -124,7 +124,7 @@ def _settings_done(bot: BotUnderTest) -> None:
 def test_checking_an_inventory_file_does_not_lock_the_valuation(bot: BotUnderTest) -> None:
     _settings_done(bot)
     refused_file = share(bot, ("saldot.csv", INVENTORY_WITHOUT_REASON))
-    assert "reason" in thread_text(bot.slack, refused_file)
+    assert "*Reason* is missing" in thread_text(bot.slack, refused_file)
     assert snapshot(bot).step(StepId.INITIAL_BALANCES).state is StepState.IN_PROGRESS
 
     run(bot, "set valuation average")
@@ -274,7 +274,8 @@ def test_history_shows_every_reason_of_a_refusal_and_what_a_denied_numbering_cha
     history = run(bot, "history")
     for reason in reasons:
         assert " ".join(reason.split())[:60] in history, reason
-    assert "numbering value `invoice.rackbeat-next` – → 5" in history, history
+    # The denied change in words: which number, and what it would have become.
+    assert "Sales invoices, Rackbeat's next number: – → 5" in history, history
 
 
 # --- Low: pictures and documents for people are left alone ---------------------------------

@@ -30,7 +30,7 @@ from bot.cli_numbering import main as check_numbering
 from bot.localslack import LocalSlack
 from bot.localslack.driver import SlackDriver, http_transport
 from bot.localslack.oauth import CLIENT_ID, CLIENT_SECRET, Workspace
-from bot.oauth import BOT_SCOPES
+from bot.oauth import BOT_SCOPES, page_text
 from bot.scheduler import start_numbering_scheduler
 from core.numbering import InputField, Series, Strategy
 from core.numbering.service import Setup
@@ -158,7 +158,8 @@ def test_two_workspaces_install_and_each_is_answered_with_its_own_token(
     bot, slack = oauth_bot, oauth_bot.slack
     status, page = install(bot, ACME)
     assert status == 200
-    assert html.escape(t("install.done", "en", team="Acme Oy")) in page
+    assert page_text(t("install.done", "en", team="Acme Oy")) in page
+    assert "<code>/rackbeat start</code>" in page
     assert install(bot, BETA)[0] == 200
     (acme_token,) = slack.oauth.tokens_of(ACME.team_id)
     (beta_token,) = slack.oauth.tokens_of(BETA.team_id)

@@ -21,6 +21,7 @@ from core.onboarding.permissions import Actor
 from core.onboarding.snapshot import Channel
 from core.store.database import create_database_engine, migrate
 from core.store.uow import unit_of_work_factory
+from handlers.blocks.upstream import failure_text
 from handlers.messages import t
 from handlers.numbering import check_summary
 from tests.core.numbering.conftest import (
@@ -196,9 +197,11 @@ def test_a_failing_source_is_named_then_its_series_go_unknown_with_the_cause(
         assert (failure.code, failure.rejected) == (fault.code, fault.rejected)
         summary = check_summary(report, "en")
         source = "Rackbeat" if fault.source is Source.RACKBEAT else "Netvisor"
-        assert t("numbering.check.source_failed", "en", source=source, reason=failure.reason) in (
-            summary
-        )
+        words = failure_text(fault.source, failure.code, "en")
+        assert t("numbering.check.source_failed", "en", source=source, reason=words) in summary
+        # A Finnish channel gets the cause in Finnish, not the upstream's English reason.
+        assert failure.reason not in check_summary(report, "fi")
+        assert failure_text(fault.source, failure.code, "fi") in check_summary(report, "fi")
         if round_no == 0:
             first_failure = clock()
             # An hour-old value from one failed read is still fresh: the level holds.
@@ -286,7 +289,7 @@ def test_through_slack_the_answer_names_the_cause_and_the_unknown_alert_says_sin
                     "numbering.check.source_failed",
                     "en",
                     source="Netvisor",
-                    reason="Netvisor answered AUTHENTICATION_FAILED.",
+                    reason="Netvisor refused the credentials (`AUTHENTICATION_FAILED`).",
                 )
                 in answer
             )
@@ -297,6 +300,7 @@ def test_through_slack_the_answer_names_the_cause_and_the_unknown_alert_says_sin
             if m.user == slack.bot_user_id and "unknown" in m.text
         ]
         assert len(unknown_alerts) == 2  # one per series, once
-        assert "Netvisor has answered AUTHENTICATION_FAILED since" in str(unknown_alerts[0].blocks)
+        assert "Netvisor has been failing since" in str(unknown_alerts[0].blocks)
+        assert "refused the credentials (`AUTHENTICATION_FAILED`)" in str(unknown_alerts[0].blocks)
     finally:
         bot.stop()

@@ -67,4 +67,11 @@ def test_file_notes() -> None:
     stale = account_note(result, CheckAccount(SNAPSHOT, failure), "fi", NOW)
     assert "joka luettiin 3 t sitten" in stale
     unread = account_note(FileResult("p.csv"), CheckAccount(None, failure), "en", NOW)
-    assert unread == t("account.note.unread", "en", list="units", reason="bad")
+    # The reason in the reader's words, from the failure's code.
+    reason = "The answer from Rackbeat could not be used (`bad`)."
+    assert unread == t("account.note.unread", "en", list="units", reason=reason)
+    unread_fi = account_note(FileResult("p.csv"), CheckAccount(None, failure), "fi", NOW)
+    assert "(Palvelun Rackbeat vastausta ei voitu käyttää (`bad`).)" in unread_fi
+    outage = ReadFailure("units", "timeout", "Rackbeat did not answer in 10 s.", NOW)
+    slow = account_note(FileResult("p.csv"), CheckAccount(None, outage), "fi", NOW)
+    assert "(Rackbeat ei vastannut ajoissa.)" in slow

@@ -94,7 +94,7 @@ def test_the_checklist_speaks_finnish() -> None:
     text = all_text(message.blocks)
     assert "Rackbeat-käyttöönotto — Acme Oy" in text
     assert CATALOGUE[StepId.INITIAL_BALANCES].title.fi in text
-    assert buttons_of(message.blocks, StepId.LOGIN)[ACTION_DONE]["text"]["text"] == "Valmis"
+    assert buttons_of(message.blocks, StepId.LOGIN)[ACTION_DONE]["text"]["text"] == "Tehty"
 
 
 def test_the_checklist_stays_within_slack_s_limits() -> None:

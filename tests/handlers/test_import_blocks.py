@@ -82,3 +82,11 @@ def test_the_result_offers_what_can_be_done_next(
     for lang in ("en", "fi"):
         _, blocks = final_message("p.csv", "products", counts, status, code, 3, lang)
         assert action_ids(blocks) == expected
+
+
+def test_counts_are_grouped_the_way_the_reader_writes_numbers() -> None:
+    counts = Counts(created=1204, pending=2000)
+    finnish, _ = progress_message("tuotteet.csv", counts, 7, "fi")
+    english, _ = progress_message("products.csv", counts, 7, "en")
+    assert "1\u00a0204" in finnish and "3\u00a0204" in finnish
+    assert "1,204" in english and "3,204" in english

@@ -85,7 +85,11 @@ def test_status_shows_level_values_source_age_connections_and_buttons() -> None:
     assert message.text == t("numbering.status.text", "en", order="critical", invoice="critical")
     assert "50 numbers left" in text
     assert "5 min ago" in text and "3 d ago" in text
-    assert "connected to Kone Oy" in text and "has answered timeout since" in text
+    assert (
+        "connected to Kone Oy" in text
+        and "failing since" in text
+        and "did not answer in time" in text
+    )
     assert "Netvisor: not connected" in text
     assert buttons(message.blocks) == [ACTION_SETUP, ACTION_CHECK]
 
@@ -141,9 +145,20 @@ def test_setup_errors_point_at_their_inputs() -> None:
     assert errors == {
         "value.order.netvisor-max": t("numbering.modal.bad_number", "en", max="2,147,483,647"),
         "threshold.critical_numbers": t("numbering.modal.not_a_number", "en"),
-        "threshold.critical_days": t(
-            "numbering.modal.critical_above_warning_days", "en", critical=7, warning=5
-        ),
+        "threshold.critical_days": "Critical at 7 days must not be above warning at 5 days.",
+    }
+
+
+def test_threshold_checks_of_the_setup_modal_speak_finnish() -> None:
+    state = {
+        "threshold.warning_days": {"value": {"value": "30"}},
+        "threshold.warning_numbers": {"value": {"value": "1000"}},
+        "threshold.critical_days": {"value": {"value": "7"}},
+        "threshold.critical_numbers": {"value": {"value": "12000"}},
+    }
+    assert parse_setup(state, "fi") == {
+        "threshold.critical_numbers": "Kriittinen raja (12\u00a0000 numeroa) ei voi olla suurempi "
+        "kuin varoitusraja (1\u00a0000 numeroa).",
     }
 
 

@@ -144,7 +144,7 @@ def test_home_lists_each_onboarding_with_progress_next_step_and_role() -> None:
     assert "*Acme Oy* in <#C1> — 1/10 steps settled" in text
     assert "Next: 2. Company settings" in text
     assert t("onboarding.role.member", "en") in text
-    assert "*Beta Oy* kanavalla <#C1> — 0/10 vaihetta valmiina" in text
+    assert "*Beta Oy* kanavalla <#C1> — 0/10 vaihetta hoidettu" in text
 
 
 def test_home_without_onboardings_says_how_to_start() -> None:
@@ -192,7 +192,41 @@ def test_history_words_the_numbering_rows_of_the_trail() -> None:
         note=None,
         outcome=Outcome.APPLIED,
     )
-    assert "numbering value `invoice.rackbeat_next` – → 10500" in history_line(value, "en")
-    assert "connected rackbeat (Oy Esimerkki)" in history_line(connect, "en")
-    assert "yhdisti: rackbeat" in history_line(connect, "fi")
+    assert "Sales invoices, Rackbeat's next number: – → 10,500" in history_line(value, "en")
+    assert "Myyntilaskut, Rackbeatin seuraava numero: – → 10\u00a0500" in history_line(value, "fi")
+    assert "connected Rackbeat (Oy Esimerkki)" in history_line(connect, "en")
+    assert "yhdisti palvelun Rackbeat (Oy Esimerkki)" in history_line(connect, "fi")
     assert "`future.thing` x a → b" in history_line(unknown, "en")
+
+
+def test_history_lines_show_words_not_ids_in_finnish() -> None:
+    from datetime import UTC, datetime
+
+    from core.onboarding.snapshot import AuditEntry, Outcome
+    from handlers.blocks.onboarding import history_line
+
+    at = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
+
+    def line(action: str, subject: str | None, old: str | None, new: str | None) -> str:
+        entry = AuditEntry(1, at, "U1", action, subject, old, new, None, Outcome.APPLIED)
+        return history_line(entry, "fi")
+
+    strategy = line("numbering.strategy", "invoice", "rackbeat-only", "mixed")
+    assert "numerointitapa (Myyntilaskut) vain Rackbeat → molemmat" in strategy
+    value = line("numbering.value", "order.netvisor-max", "1000", "1000024")
+    assert "Myyntitilaukset, Netvisorin suurin numero: 1\u00a0000 → 1\u00a0000\u00a0024" in value
+    snooze = line("numbering.snooze", "order", None, "2026-12-07T12:00:00+00:00")
+    assert "hiljensi numerointihälytykset (Myyntitilaukset) 7.12.2026 klo 12.00 UTC asti" in snooze
+    limits = line(
+        "numbering.thresholds",
+        None,
+        "warning 30 d / 1000, critical 7 d / 100",
+        "warning 60 d / 5000, critical 14 d / 500",
+    )
+    assert "varoitus 30 pv / 1\u00a0000, kriittinen 7 pv / 100 → varoitus 60 pv" in limits
+    acknowledged = line("numbering.acknowledge", "invoice", None, "critical")
+    assert "kuittasi numerointihälytyksen (Myyntilaskut: kriittinen)" in acknowledged
+    assert "kieli englanti → suomi" in line("language.set", None, "en", "fi")
+    for text in (strategy, value, snooze, limits, acknowledged):
+        for raw in ("rackbeat-only", "netvisor-max", "order.", "invoice", "T12:00", "warning"):
+            assert raw not in text, text

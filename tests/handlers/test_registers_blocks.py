@@ -27,7 +27,18 @@ def test_verdict_of_a_clean_file_in_both_languages() -> None:
     assert verdict(result, "en") == t(
         "registers.verdict.valid", "en", name="p.csv", register="products", rows="1 row"
     )
-    assert "tuotteet, 1 rivi, ei virheitä" in verdict(result, "fi")
+    assert verdict(result, "fi") == t(
+        "registers.verdict.valid", "fi", name="p.csv", register="tuotteet", rows="1 rivi"
+    )
+
+
+def test_verdict_counts_agree_with_their_nouns_and_group_thousands() -> None:
+    rows = "".join(f"{i};A;x;1;1\n" for i in range(1, 1202))
+    result = check(f"{HEADER}\n{rows}")
+    line = verdict(result, "fi")
+    assert "1\u00a0201 virhettä ja 0 varoitusta" in line and "1\u00a0201 riviä" in line
+    one = verdict(check(f"{HEADER}\n1;A;x;1;1\n"), "fi")
+    assert "1 virhe ja 0 varoitusta" in one and "1 rivi)" in one
 
 
 def test_counts_are_in_the_readers_number_format_and_plural() -> None:
@@ -43,18 +54,20 @@ def test_counts_are_in_the_readers_number_format_and_plural() -> None:
 def test_more_kinds_of_issue_are_counted_in_the_right_form() -> None:
     from handlers.messages.formatting import tn
 
-    assert tn("registers.more", "en", 1).startswith("…and 1 more kind of issue")
-    assert tn("registers.more", "fi", 1).startswith("…ja 1 muu ongelmatyyppi")
+    assert tn("registers.more", "en", 1).startswith("…and one more kind of issue")
+    assert tn("registers.more", "fi", 1).startswith("…ja yksi muu ongelmatyyppi")
     assert tn("registers.more", "fi", 2).startswith("…ja 2 muuta ongelmatyyppiä")
 
 
 def test_issues_are_grouped_with_row_ranges_and_translated_titles() -> None:
     result = check(f"{HEADER}\n1;A;x;1;1\n2;B;x;1;1\n3;C;1;1;1\n4;D;x;1;1\n")
     groups, _ = group_issues(result)
-    assert issue_line(groups[0], "en") == (
-        ":x: *Name instead of a number* (`group`): rows 2–3, 5 (3×); e.g. `x`"
+    assert issue_line(groups[0], "en", result.headers) == (
+        ":x: *Name instead of a number*, column *group*: rows 2–3, 5 (3×); e.g. `x`"
     )
-    assert issue_line(groups[0], "fi").startswith(":x: *Nimi numeron sijaan* (`group`): rivit")
+    assert issue_line(groups[0], "fi", result.headers).startswith(
+        ":x: *Nimi numeron sijaan*, sarake *group*: rivit 2–3, 5"
+    )
 
 
 def test_button_only_for_a_clean_file_in_an_onboarding() -> None:

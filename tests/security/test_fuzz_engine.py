@@ -17,10 +17,10 @@ from core.registers import (
     UnreadableFile,
     validate_file,
     validate_files,
-    write_error_report,
     write_normalized,
 )
 from core.registers.columns import SCHEMAS
+from handlers.blocks.issues import describe_issue, error_report
 from tests.security.corpus import FORMULA_START, REFUSAL_CODES, live_formulas
 
 FUZZ = settings(
@@ -36,11 +36,10 @@ def answer(data: bytes, name: str = "fuzz.csv") -> None:
     result = validate_files([file]).files[0]
     if result.unreadable:
         assert result.issues[0].code in REFUSAL_CODES
-        assert result.issues[0].message
+        assert describe_issue(result.issues[0], "fi")
         return
-    report = write_error_report(result)
-    assert report is not None
-    assert live_formulas(report) == []
+    for lang in ("en", "fi"):
+        assert live_formulas(error_report(result, lang)) == []
     if result.valid:
         normalized = write_normalized(file, result)
         assert normalized is not None
@@ -150,7 +149,7 @@ def test_csvish_text_read_as_a_named_register_gets_an_answer(
     except UnreadableFile as refusal:
         assert refusal.code in REFUSAL_CODES
         return
-    report = write_error_report(result)
+    report = error_report(result, "fi")
     assert report is not None
     assert live_formulas(report) == []
 

@@ -7,7 +7,8 @@ that hit are filtered into issue rows.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import json
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import ClassVar
@@ -26,7 +27,9 @@ ISSUE_SCHEMA: dict[str, pl.DataType] = {
     "column": pl.String(),
     "code": pl.String(),
     "value": pl.String(),
-    "message": pl.String(),
+    # What the wording needs besides code, column and value: a JSON object of strings, or
+    # null. Words live in ``handlers/messages`` (per language); core only names the facts.
+    "params": pl.String(),
 }
 
 
@@ -39,18 +42,32 @@ def issue_frame(
     column: str | None,
     code: str,
     values_: list[str | None],
-    messages: list[str],
+    params: list[Mapping[str, object] | None] | None = None,
 ) -> pl.DataFrame:
+    encoded = [encode_params(p) for p in params] if params else [None] * len(rows)
     return pl.DataFrame(
         {
             "row": rows,
             "column": [column] * len(rows),
             "code": [code] * len(rows),
             "value": values_,
-            "message": messages,
+            "params": encoded,
         },
         schema=ISSUE_SCHEMA,
     )
+
+
+def encode_params(params: Mapping[str, object] | None) -> str | None:
+    """Issue parameters as the ``params`` cell holds them (JSON, values as strings)."""
+    if not params:
+        return None
+    return json.dumps({k: str(v) for k, v in params.items()}, ensure_ascii=False)
+
+
+def params_expr(**params: pl.Expr) -> pl.Expr:
+    """The ``params`` cell of each issue row from expressions (vectorised ``encode_params``)."""
+    fields = [e.cast(pl.String).alias(k) for k, e in params.items()]
+    return pl.struct(fields).struct.json_encode()
 
 
 @dataclass(frozen=True)
@@ -58,7 +75,8 @@ class Check:
     code: str
     column: str | None
     mask: pl.Expr
-    message: pl.Expr | str
+    # Facts the wording needs beyond code, column and value (``{"max": pl.lit("25")}``).
+    params: Mapping[str, pl.Expr] | None = None
     value: pl.Expr | None = None
     # Looks again at the (few) issue rows, e.g. to let a library confirm them.
     refine: Callable[[pl.DataFrame], pl.DataFrame] | None = None
@@ -208,18 +226,14 @@ class RegisterRules:
             col = pl.col(c.name)
             if c.required:
                 code = self.required_codes.get(c.name, "required_missing")
-                checks.append(
-                    Check(code, c.name, col.is_null(), f"{c.name} is required", pl.lit(None))
-                )
+                checks.append(Check(code, c.name, col.is_null(), value=pl.lit(None)))
             if c.max_len is not None:
                 checks.append(
                     Check(
                         "too_long",
                         c.name,
                         col.str.len_chars() > c.max_len,
-                        pl.format(
-                            f"{{}} characters, at most {c.max_len} allowed", col.str.len_chars()
-                        ),
+                        {"length": col.str.len_chars(), "max": pl.lit(c.max_len)},
                     )
                 )
             checks.extend(self._kind_check(c))
@@ -233,7 +247,6 @@ class RegisterRules:
                     "formula_like_text",
                     c.name,
                     col.str.contains(values.FORMULA_START),
-                    "starts like a spreadsheet formula",
                 )
             ]
         if c.kind == Kind.REF:
@@ -242,7 +255,6 @@ class RegisterRules:
                     "reference_not_number",
                     c.name,
                     col.is_not_null() & ~col.str.contains(r"^[0-9]+$"),
-                    f"{c.name} must be a number, not a name",
                 )
             ]
         if c.kind == Kind.BOOL:
@@ -251,7 +263,6 @@ class RegisterRules:
                     "boolean_invalid",
                     c.name,
                     col.is_not_null() & pl.col(b(c.name)).is_null(),
-                    "not a yes/no value",
                 )
             ]
         if c.kind == Kind.DATE:
@@ -260,13 +271,11 @@ class RegisterRules:
                     "date_invalid",
                     c.name,
                     col.is_not_null() & pl.col(d(c.name)).is_null(),
-                    "not a date: write D.M.YYYY, DD.MM.YYYY or YYYY-MM-DD",
                 ),
                 Check(
                     "date_in_future",
                     c.name,
                     pl.col(d(c.name)) > pl.lit(self.context.today),
-                    "the date is in the future",
                 ),
             ]
         if c.kind == Kind.DECIMAL:
@@ -280,7 +289,6 @@ class RegisterRules:
                 "decimal_invalid",
                 c.name,
                 col.is_not_null() & pl.col(n(c.name)).is_null(),
-                "not a number",
             )
         ]
         mark = self._marks.decided.get(c.name)
@@ -291,7 +299,7 @@ class RegisterRules:
                     "decimal_ambiguous",
                     c.name,
                     col.str.contains(values.THOUSANDS_LIKE) & col.str.contains(other, literal=True),
-                    f"the column uses '{mark}' as decimal mark; write this value without '{other}'",
+                    {"mark": pl.lit(mark), "other": pl.lit(other)},
                 )
             )
         if c.min_value is not None:
@@ -300,7 +308,6 @@ class RegisterRules:
                     "negative_value",
                     c.name,
                     pl.col(n(c.name)) < c.min_value,
-                    "must not be negative",
                 )
             )
         return checks
@@ -368,7 +375,7 @@ def duplicates(keys: pl.DataFrame, key: str, code: str, by: Iterable[str] = ()) 
         column=pl.lit(key, pl.String),
         code=pl.lit(code, pl.String),
         value=pl.col(key),
-        message=pl.format("also on row {}", pl.col("first")),
+        params=params_expr(first=pl.col("first")),
     )
 
 
@@ -400,14 +407,14 @@ def run_checks(frame: pl.DataFrame, checks: list[Check]) -> list[pl.DataFrame]:
 
 def _issues(rows: pl.DataFrame, check: Check) -> pl.DataFrame:
     value = check.value if check.value is not None else pl.col(check.column or ROW)
-    message = check.message if isinstance(check.message, pl.Expr) else pl.lit(check.message)
+    params = params_expr(**check.params) if check.params else pl.lit(None, pl.String)
     # rechunk: polars 2.1 panics in pl.format over some multi-chunk filter results.
     return rows.rechunk().select(
         row=pl.col(ROW).cast(pl.Int64),
         column=pl.lit(check.column, pl.String),
         code=pl.lit(check.code, pl.String),
         value=value.cast(pl.String),
-        message=message.cast(pl.String),
+        params=params.cast(pl.String),
     )
 
 

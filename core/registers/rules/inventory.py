@@ -50,7 +50,6 @@ class InventoryRules(RegisterRules):
                     "unknown_product",
                     "product",
                     product.is_not_null() & ~product.is_in(products.keys.implode()),
-                    pl.format("product {} is not in the products register", product),
                 )
             )
         checks.extend(self._relative_checks())
@@ -71,7 +70,6 @@ class InventoryRules(RegisterRules):
                 "balance_negative",
                 "quantity",
                 (self._relative() == False) & (pl.col(n("quantity")) < 0),  # noqa: E712
-                "relative is 0, so the quantity is the new balance: it cannot be negative",
             )
         ]
 
@@ -91,8 +89,7 @@ class InventoryRules(RegisterRules):
                     "fifo_cost_price_missing",
                     "cost_price",
                     cost_missing,
-                    "with FIFO every row needs quantity and cost price together",
-                    pl.lit(None),
+                    value=pl.lit(None),
                 )
             ]
         if valuation is None:
@@ -101,8 +98,7 @@ class InventoryRules(RegisterRules):
                     "cost_price_missing",
                     "cost_price",
                     adds & cost_missing,
-                    "stock is added without a unit cost",
-                    pl.lit(None),
+                    value=pl.lit(None),
                 )
             ]
         return []
@@ -124,7 +120,6 @@ class InventoryRules(RegisterRules):
                     None,
                     "valuation_unknown",
                     [None],
-                    ["valuation method unknown: FIFO/average rules were not applied"],
                 )
             )
         if self.context.known.get(Register.PRODUCTS) is None:
@@ -134,10 +129,6 @@ class InventoryRules(RegisterRules):
                     None,
                     "products_not_known",
                     [None],
-                    [
-                        "product numbers and batch/serial rules were not checked: "
-                        "no products register is known"
-                    ],
                 )
             )
         return out
@@ -168,33 +159,28 @@ class InventoryRules(RegisterRules):
                 "serial_missing",
                 "serial",
                 is_serial & serial.is_null(),
-                "the product uses serial numbers: give one per row",
-                pl.lit(None),
+                value=pl.lit(None),
             ),
             Check(
                 "serial_quantity_not_one",
                 "quantity",
                 is_serial & (quantity != 1),
-                "one serial number is one unit: quantity must be 1",
             ),
             Check(
                 "batch_missing",
                 "batch",
                 is_batch & batch.is_null(),
-                "the product is batch-tracked: give the batch",
-                pl.lit(None),
+                value=pl.lit(None),
             ),
             Check(
                 "serial_not_tracked",
                 "serial",
                 ~is_serial & serial.is_not_null(),
-                "the product does not use serial numbers",
             ),
             Check(
                 "batch_not_tracked",
                 "batch",
                 ~is_batch & batch.is_not_null(),
-                "the product is not batch-tracked",
             ),
         ]
 
@@ -225,9 +211,7 @@ class InventoryRules(RegisterRules):
                     column=pl.lit("cost_price"),
                     code=pl.lit("average_quantity_and_cost_price"),
                     value=pl.col("cost_price"),
-                    message=pl.lit(
-                        "with average cost, import quantities and cost prices as two files"
-                    ),
+                    params=pl.lit(None, pl.String),
                 )
             )
         return out

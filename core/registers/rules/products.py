@@ -17,7 +17,9 @@ from core.registers.rules.base import (
     Context,
     RegisterRules,
     b,
+    encode_params,
     issue_frame,
+    params_expr,
     run_checks,
 )
 
@@ -25,11 +27,6 @@ from core.registers.rules.base import (
 _PADDED_EVIDENCE = 2
 # What Excel shows (and saves to CSV) for a number of 12 digits or more in a General cell.
 _SCIENTIFIC = re.compile(r"^[+-]?[0-9]+(?:[.,][0-9]+)?[eE]\+?[0-9]+$")
-_AS_TEXT = "format the column as Text in Excel (or import it as text) and save again"
-SCIENTIFIC_MESSAGE = (
-    "Excel turned this long number into scientific notation and its last digits are lost: "
-    + _AS_TEXT
-)
 
 
 def _confirm_checksums(issues: pl.DataFrame) -> pl.DataFrame:
@@ -40,8 +37,8 @@ def _confirm_checksums(issues: pl.DataFrame) -> pl.DataFrame:
             return_dtype=pl.Boolean,
         )
     )
-    expected = [f"check digit should be {ean.calc_check_digit(v[:-1])}" for v in confirmed["value"]]
-    return confirmed.with_columns(message=pl.Series(expected, dtype=pl.String))
+    expected = [encode_params({"digit": ean.calc_check_digit(v[:-1])}) for v in confirmed["value"]]
+    return confirmed.with_columns(params=pl.Series(expected, dtype=pl.String))
 
 
 def excel_damage(issues: pl.DataFrame) -> pl.DataFrame:
@@ -49,20 +46,19 @@ def excel_damage(issues: pl.DataFrame) -> pl.DataFrame:
     in scientific notation (`6,41235E+12`), or a barcode that lost its leading zero (an
     EAN-8 or UPC-A saved as a number: 7 or 11 digits that are valid with the zero back)."""
     codes: list[str] = []
-    messages: list[str] = []
-    for old_code, value, old_message in issues.select("code", "value", "message").iter_rows():
-        code, message = old_code, old_message
+    params: list[str | None] = []
+    for old_code, value, old_params in issues.select("code", "value", "params").iter_rows():
+        code, encoded = old_code, old_params
         if value and _SCIENTIFIC.match(value):
-            code, message = "excel_scientific", SCIENTIFIC_MESSAGE
+            code, encoded = "excel_scientific", None
         elif old_code == "ean_invalid" and value and len(value) in (7, 11) and value.isdigit():
             padded = value.zfill(len(value) + 1)
             if ean.is_valid(padded):
-                code = "ean_leading_zeros"
-                message = f"Excel dropped the leading zero: was it {padded}? " + _AS_TEXT
+                code, encoded = "ean_leading_zeros", encode_params({"guess": padded})
         codes.append(code)
-        messages.append(message)
+        params.append(encoded)
     return issues.with_columns(
-        code=pl.Series(codes, dtype=pl.String), message=pl.Series(messages, dtype=pl.String)
+        code=pl.Series(codes, dtype=pl.String), params=pl.Series(params, dtype=pl.String)
     )
 
 
@@ -81,7 +77,6 @@ class ProductRules(RegisterRules):
                 "product_number_not_numeric",
                 "number",
                 number.is_not_null() & ~number.str.contains(r"^[0-9]+$"),
-                "Netvisor matches products by number: a purely numeric one is safest",
                 refine=excel_damage,
             ),
         ]
@@ -92,7 +87,6 @@ class ProductRules(RegisterRules):
                     "ean_invalid",
                     "barcode",
                     code.is_not_null() & ~values.ean_shape_valid(code),
-                    "a barcode has 8, 12, 13 or 14 digits",
                     refine=excel_damage,
                 )
             )
@@ -101,7 +95,6 @@ class ProductRules(RegisterRules):
                     "ean_checksum",
                     "barcode",
                     values.ean_shape_valid(code) & ~values.ean_check_valid(code),
-                    "wrong check digit",
                     refine=_confirm_checksums,
                 )
             )
@@ -118,7 +111,6 @@ class ProductRules(RegisterRules):
                 "unknown_supplier",
                 "supplier",
                 col.is_not_null() & ~col.is_in(suppliers.keys.implode()),
-                pl.format("supplier {} is not in the suppliers register", col),
             )
         ]
 
@@ -138,7 +130,6 @@ class ProductRules(RegisterRules):
                     None,
                     "suppliers_not_known",
                     [None],
-                    ["supplier numbers were not checked: no suppliers register is known"],
                 )
             )
         return out
@@ -160,7 +151,6 @@ class ProductRules(RegisterRules):
                         "tracking_changed_after_balances",
                         column,
                         changed,
-                        "the product already has a balance: its tracking cannot change",
                     )
                 )
         return run_checks(joined, checks)
@@ -196,11 +186,7 @@ class ProductRules(RegisterRules):
             column=pl.lit("number"),
             code=pl.lit("product_number_leading_zeros"),
             value=pl.col("number"),
-            message=pl.format(
-                f"other numbers have {width} digits with leading zeros: was it {{}}? Excel "
-                "drops them from numbers: " + _AS_TEXT,
-                pl.col("number").str.zfill(width),
-            ),
+            params=params_expr(width=pl.lit(width), guess=pl.col("number").str.zfill(width)),
         )
 
     def snapshot(self) -> Snapshot:

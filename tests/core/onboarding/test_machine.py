@@ -90,7 +90,7 @@ def test_batch_serial_reopen_refusal_explains_the_irreversible_rule() -> None:
     assert "inventory transactions" in reason  # why
     assert "still allows" in reason  # what Rackbeat allows instead
     finnish = refused.value.in_language(Language.FI)
-    assert "Rackbeat sallii edelleen" in finnish
+    assert "Rackbeat sallii yhä" in finnish
 
 
 def test_numbering_refusals_say_what_to_run() -> None:

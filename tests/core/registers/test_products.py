@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from stdnum import ean
 
 from tests.core.registers.conftest import PRODUCTS_HEADER, found, run_check
 
@@ -89,7 +90,8 @@ def test_valid_ean8_upc_ean13_and_gtin14(barcode: str) -> None:
 def test_wrong_check_digit_is_reported_with_the_right_one(barcode: str) -> None:
     result = run_check(f"{PRODUCTS_HEADER};barcode\n1;A;1;1;1;{barcode}\n")
     assert found(result) == {(2, "barcode", "ean_checksum")}
-    assert "check digit should be" in result.issues[0].message
+    digit = result.issues[0].params["digit"]
+    assert digit != barcode[-1] and ean.is_valid(barcode[:-1] + digit)
 
 
 @pytest.mark.parametrize("barcode", ["12345", "123456789", "ABC12345", "641234567890123"])
@@ -101,8 +103,7 @@ def test_barcode_of_wrong_length_or_letters(barcode: str) -> None:
 def test_a_barcode_in_scientific_notation_says_what_excel_did(barcode: str) -> None:
     result = run_check(f"{PRODUCTS_HEADER};barcode\n1;A;1;1;1;{barcode}\n")
     assert found(result) == {(2, "barcode", "excel_scientific")}
-    assert "scientific notation" in result.issues[0].message
-    assert "Text" in result.issues[0].message
+    assert result.issues[0].params == {}  # the code says it all: its words advise text cells
 
 
 def test_a_product_number_in_scientific_notation_is_an_error() -> None:
@@ -117,13 +118,13 @@ def test_a_product_number_in_scientific_notation_is_an_error() -> None:
 def test_a_barcode_that_lost_its_leading_zero_names_the_full_code(barcode: str, full: str) -> None:
     result = run_check(f"{PRODUCTS_HEADER};barcode\n1;A;1;1;1;{barcode}\n")
     assert found(result) == {(2, "barcode", "ean_leading_zeros")}
-    assert f"was it {full}?" in result.issues[0].message
+    assert result.issues[0].params == {"guess": full}
 
 
 def test_duplicate_numbers_point_at_the_first_row() -> None:
     result = run_check(f"{PRODUCTS_HEADER}\n7;A;1;1;1\n8;B;1;1;1\n7;C;1;1;1\n")
     assert found(result) == {(4, "number", "duplicate_number")}
-    assert result.issues[0].message == "also on row 2"
+    assert result.issues[0].params == {"first": "2"}
 
 
 def test_number_longer_than_25_characters_and_non_numeric_numbers() -> None:
@@ -139,7 +140,7 @@ def test_numbers_that_lost_leading_zeros_are_warned_about() -> None:
     text = f"{PRODUCTS_HEADER}\n000101;A;1;1;1\n000102;B;1;1;1\n103;C;1;1;1\n000104;D;1;1;1\n"
     result = run_check(text)
     assert found(result) == {(4, "number", "product_number_leading_zeros")}
-    assert result.valid and "000103" in result.issues[0].message
+    assert result.valid and result.issues[0].params == {"width": "6", "guess": "000103"}
 
 
 @pytest.mark.parametrize("flag", ["1", "0", "yes", "No", "kyllä", "EI", "true", "x", "X", ""])

@@ -16,8 +16,17 @@ from core.registers import (
     write_error_report,
     write_normalized,
 )
-from core.registers.report import group_issues, row_ranges
+from core.registers.report import ReportWording, group_issues, row_ranges
 from tests.core.registers.conftest import PRODUCTS_HEADER, TODAY, run_check
+
+WORDING = ReportWording(
+    headers=dict(
+        zip(("row", "column", "value", "code", "severity", "message"), "RCVKSM", strict=True)
+    ),
+    severities={"error": "ERR", "warning": "WARN"},
+    column=lambda name: f"[{name}]",
+    describe=lambda issue: f"{issue.code}@{issue.column}",
+)
 
 
 def test_json_has_the_contract_shape() -> None:
@@ -50,7 +59,8 @@ def test_json_has_the_contract_shape() -> None:
         "column": "barcode",
         "code": "ean_checksum",
         "value": "6412345678901",
-        "message": entry["issues"][0]["message"],
+        "params": {"digit": "7"},
+        "message": None,  # words come from the caller's ``describe`` (the CLI's, the bot's)
     }
 
 
@@ -65,12 +75,27 @@ def test_issues_are_capped_but_counts_are_complete() -> None:
 def test_error_report_lists_every_issue_and_escapes_formulas() -> None:
     rows = "".join(f"{i};A;=cmd|' /C calc'!A0;1;1\n" for i in range(ISSUE_CAP + 5))
     result = run_check(f"{PRODUCTS_HEADER}\n{rows}")
-    data = write_error_report(result)
+    data = write_error_report(result, WORDING)
     assert data is not None and data.startswith(b"\xef\xbb\xbf")
     table = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
-    assert table[0] == ["row", "column", "value", "code", "severity", "message"]
+    assert table[0] == ["R", "C", "V", "K", "S", "M"]
     assert len(table) == 1 + ISSUE_CAP + 5
     assert table[1][2].startswith("'=")
+    assert table[1][1:] == [
+        "[group]",
+        table[1][2],
+        "reference_not_number",
+        "ERR",
+        "reference_not_number@group",
+    ]
+
+
+def test_error_report_words_a_sentence_per_issue_that_could_start_a_formula() -> None:
+    result = run_check(f"{PRODUCTS_HEADER}\n1;A;x;1;1\n")
+    wording = ReportWording(WORDING.headers, WORDING.severities, str, lambda issue: "=cmd")
+    data = write_error_report(result, wording)
+    assert data is not None
+    assert data.decode("utf-8-sig").splitlines()[1].endswith(";'=cmd")
 
 
 @pytest.mark.parametrize("cell", ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"])
