@@ -308,8 +308,10 @@ def parse_setup(values: dict[str, dict[str, Any]], language: str) -> Setup | dic
 def _state(values: dict[str, dict[str, Any]], block_id: str) -> str | None:
     entry = (values.get(block_id) or {}).get("value") or {}
     if "selected_option" in entry:
-        option = entry.get("selected_option") or {}
-        return str(option.get("value")) if option.get("value") else None
+        option = entry.get("selected_option")
+        # Slack sends an object or null; anything else is nobody's choice.
+        chosen = option.get("value") if isinstance(option, dict) else None
+        return str(chosen) if chosen else None
     value = entry.get("value")
     return None if value is None else str(value).strip()
 

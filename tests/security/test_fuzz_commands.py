@@ -17,11 +17,11 @@ from core.numbering.commands import parse_numbering, parse_source
 from core.numbering.model import MAX_DIGITS, InputField, Series, Strategy
 from core.numbering.service import Setup
 from core.onboarding import parsing
+from handlers.blocks.numbering import THRESHOLD_FIELDS
 from handlers.commands import CommandRouter, split_subcommand
 from handlers.help import TOPIC_ALIASES, resolve_topic
 from handlers.help import register as register_help
 from handlers.messages.help_topics import TOPICS
-from handlers.blocks.numbering import THRESHOLD_FIELDS
 from handlers.numbering import parse_setup
 
 FUZZ = settings(max_examples=200, deadline=None)
@@ -234,7 +234,7 @@ def number_or_none(text: str) -> int | None:
     """An oracle written apart from the parser: ASCII digits, whitespace anywhere between
     them, and no more digits than a document number can have."""
     compact = re.sub(r"\s", "", text)
-    if re.fullmatch(r"[0-9]{1,%d}" % MAX_DIGITS, compact) is None:
+    if re.fullmatch(rf"[0-9]{{1,{MAX_DIGITS}}}", compact) is None:
         return None
     return int(compact)
 
