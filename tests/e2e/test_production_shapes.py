@@ -1,0 +1,193 @@
+"""The main flows through the shape production runs: `serve` and `socket` as real processes
+with their default worker process, on SQLite and on PostgreSQL. The in-process tests
+(`BotUnderTest`, no hand-off) cover each flow's details; these show the same flows survive
+the hand-off to a worker and Socket Mode's envelopes: onboarding, file intake with its
+verdict, numbering with an alert, App Home and a modal."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.localslack import LocalSlack
+from bot.localslack.state import Message
+from core.numbering.model import Level
+from core.onboarding.steps import StepId
+from handlers.blocks.checklist import ACTION_DONE
+from handlers.blocks.numbering import ACTION_ACK, ACTION_SETUP, LEVEL_ICONS
+from handlers.messages import t
+from tests.faults.support import PRODUCTS_WITH_WARNING, shows_done
+from tests.shapes import SHAPES, RunningBot, start_bot
+from tests.waiting import until
+
+CHANNEL = "C0SHAPES"
+ANN = "U0ANN"
+BLOCK = 1_000_000
+
+
+@pytest.fixture(params=SHAPES)
+def bot(
+    request: pytest.FixtureRequest, slack: LocalSlack, database_url: str, tmp_path: Path
+) -> Iterator[RunningBot]:
+    slack.add_user(ANN, "ann")
+    running = start_bot(str(request.param), slack, database_url, tmp_path, {})
+    yield running
+    running.finish()
+
+
+def answers(slack: LocalSlack, after: int) -> list[str]:
+    """What the bot said to people after call ``after`` (response_url and ephemerals)."""
+    return [
+        str(call.params.get("text", ""))
+        for call in slack.calls
+        if call.seq > after
+        and call.method in {"response_url", "chat.postEphemeral"}
+        and call.status == 200
+    ]
+
+
+def ask(bot: RunningBot, slack: LocalSlack, text: str) -> str:
+    """``/rackbeat text`` from Ann; the answer she gets (the work runs in the worker)."""
+    before = slack.last_seq
+    bot.driver.command(text, user=ANN, channel=CHANNEL)
+    return str(until(lambda: answers(slack, before), f"an answer to {text!r}", timeout=60)[0])
+
+
+def bot_posts(slack: LocalSlack) -> list[Message]:
+    return [
+        m
+        for m in slack.channel_messages(CHANNEL, include_replies=False)
+        if m.user == slack.bot_user_id
+    ]
+
+
+def start(bot: RunningBot, slack: LocalSlack) -> Message:
+    bot.driver.command("start Muoto Oy", user=ANN, channel=CHANNEL)
+    return until(lambda: next(iter(bot_posts(slack)), None), "the checklist", timeout=60)
+
+
+def element(message: Message, action_id: str) -> tuple[dict[str, Any], str]:
+    for block in message.blocks:
+        for candidate in block.get("elements", []):
+            if isinstance(candidate, dict) and candidate.get("action_id") == action_id:
+                return candidate, str(block.get("block_id"))
+    raise AssertionError(f"no {action_id} button on {message.text!r}")
+
+
+def test_onboarding_checklist_click_next_and_status(bot: RunningBot, slack: LocalSlack) -> None:
+    checklist = start(bot, slack)
+    block_id = f"checklist:step:{StepId.LOGIN.value}:actions"
+    [done] = [
+        e
+        for b in checklist.blocks
+        if b.get("block_id") == block_id
+        for e in b["elements"]
+        if e["action_id"] == ACTION_DONE
+    ]
+    assert (
+        bot.driver.click(
+            done, user=ANN, channel=CHANNEL, message_ts=checklist.ts, block_id=block_id
+        ).status
+        == 200
+    )
+
+    def edited() -> Message | None:
+        message = slack.message(CHANNEL, checklist.ts)
+        return message if message is not None and shows_done(message, "login") else None
+
+    until(edited, "the checklist to show login done", timeout=60)
+    assert "Company settings" in ask(bot, slack, "next")
+    finished = bot.finish()
+    assert len(bot_posts(slack)) == 1  # one checklist, edited in place
+    assert "worker 0 ready" in finished  # the work ran in the worker process
+
+
+def test_file_intake_gets_its_verdict_and_files(bot: RunningBot, slack: LocalSlack) -> None:
+    start(bot, slack)
+    _, shared, _ = bot.driver.upload(
+        "products.csv", PRODUCTS_WITH_WARNING, user=ANN, channel=CHANNEL
+    )
+
+    def verdict() -> list[Message]:
+        replies = slack.thread(CHANNEL, shared.ts)
+        return [m for m in replies if "ready to import" in m.text + json.dumps(m.blocks)]
+
+    until(verdict, "the verdict in the file's thread", timeout=90)
+    bot.finish()
+    names = sorted(f.name for f in slack.uploads if f.thread_ts == shared.ts)
+    assert names == ["products-errors.csv", "products-normalized.csv"]
+    replies = [m for m in slack.thread(CHANNEL, shared.ts) if m.user == slack.bot_user_id]
+    assert len([m for m in replies if not m.files]) == 1  # one answer, edited to the verdict
+
+
+def test_numbering_alert_with_chart_and_acknowledge(bot: RunningBot, slack: LocalSlack) -> None:
+    start(bot, slack)
+    ask(bot, slack, "numbering strategy mixed")
+    for series, rackbeat_next in (("order", 10_000), ("invoice", BLOCK - 50)):
+        ask(bot, slack, f"numbering set {series} rackbeat-next {rackbeat_next}")
+        ask(bot, slack, f"numbering set {series} netvisor-max {BLOCK + 10}")
+        ask(bot, slack, f"numbering set {series} netvisor-block-start {BLOCK}")
+    result = ask(bot, slack, "numbering check")
+    assert t("numbering.check.result", "en", order="OK", invoice="critical") in result
+    critical = t(
+        "numbering.alert.alert",
+        "en",
+        icon=LEVEL_ICONS[Level.CRITICAL],
+        series=t("numbering.series.invoice", "en"),
+        level=t("numbering.level.critical", "en"),
+    )
+    [alert] = until(
+        lambda: [m for m in bot_posts(slack) if m.text == critical], "the alert", timeout=60
+    )
+    until(lambda: [f for f in slack.uploads if f.thread_ts == alert.ts], "the chart", timeout=60)
+    button, block_id = element(alert, ACTION_ACK)
+    bot.driver.click(button, user=ANN, channel=CHANNEL, message_ts=alert.ts, block_id=block_id)
+    until(
+        lambda: [m for m in slack.thread(CHANNEL, alert.ts) if "acknowledged" in m.text],
+        "the acknowledgement in the alert's thread",
+        timeout=60,
+    )
+    bot.finish()
+    assert len([m for m in bot_posts(slack) if m.text == critical]) == 1
+
+
+def test_app_home_shows_the_onboarding(bot: RunningBot, slack: LocalSlack) -> None:
+    start(bot, slack)
+    bot.driver.open_home(user=ANN)
+    home = until(lambda: slack.homes.get(ANN), "App Home to be published", timeout=60)
+    assert f"*Muoto Oy* in <#{CHANNEL}> — 0/10" in str(home.view["blocks"])
+
+
+def test_the_setup_modal_opens_and_saves(bot: RunningBot, slack: LocalSlack) -> None:
+    start(bot, slack)
+    bot.driver.command("numbering", user=ANN, channel=CHANNEL)
+    status = until(
+        lambda: next((m for m in bot_posts(slack) if m.text.startswith("Numbering:")), None),
+        "the numbering status",
+        timeout=60,
+    )
+    button, block_id = element(status, ACTION_SETUP)
+    bot.driver.click(button, user=ANN, channel=CHANNEL, message_ts=status.ts, block_id=block_id)
+    modal = until(lambda: slack.open_modal(ANN), "the setup modal", timeout=60)
+    values = {
+        "value.order.netvisor-block-start": {
+            "value": {"type": "plain_text_input", "value": "1 000 000"}
+        },
+        "threshold.warning_days": {"value": {"type": "number_input", "value": "45"}},
+        "threshold.warning_numbers": {"value": {"type": "number_input", "value": "1000"}},
+        "threshold.critical_days": {"value": {"type": "number_input", "value": "7"}},
+        "threshold.critical_numbers": {"value": {"type": "number_input", "value": "100"}},
+    }
+    before = slack.last_seq
+    assert bot.driver.submit_view(modal, values, user=ANN).status == 200
+    saved = until(lambda: answers(slack, before), "the setup to be saved", timeout=60)
+    assert saved == [t("numbering.setup.saved", "en")]
+    # A bad number is refused in place, in the acknowledgement (Slack shows it on the field).
+    values["value.order.netvisor-block-start"]["value"]["value"] = "INV-1"
+    refused = bot.driver.submit_view(modal, values, user=ANN).json
+    assert refused["response_action"] == "errors"
+    assert set(refused["errors"]) == {"value.order.netvisor-block-start"}
