@@ -50,11 +50,17 @@ def answers(slack: LocalSlack, after: int) -> list[str]:
     ]
 
 
-def ask(bot: RunningBot, slack: LocalSlack, text: str) -> str:
-    """``/rackbeat text`` from Ann; the answer she gets (the work runs in the worker)."""
+def ask(bot: RunningBot, slack: LocalSlack, text: str, expect: str = "") -> str:
+    """``/rackbeat text`` from Ann; the first answer she gets after it that contains
+    ``expect`` (the work runs in the worker, so answers are awaited, not assumed)."""
     before = slack.last_seq
     bot.driver.command(text, user=ANN, channel=CHANNEL)
-    return str(until(lambda: answers(slack, before), f"an answer to {text!r}", timeout=60)[0])
+    found = until(
+        lambda: [a for a in answers(slack, before) if expect in a],
+        f"an answer to {text!r}",
+        timeout=60,
+    )
+    return str(found[0])
 
 
 def bot_posts(slack: LocalSlack) -> list[Message]:
@@ -100,7 +106,7 @@ def test_onboarding_checklist_click_next_and_status(bot: RunningBot, slack: Loca
         return message if message is not None and shows_done(message, "login") else None
 
     until(edited, "the checklist to show login done", timeout=60)
-    assert "Company settings" in ask(bot, slack, "next")
+    assert "Company settings" in ask(bot, slack, "next", expect="Company settings")
     finished = bot.finish()
     assert len(bot_posts(slack)) == 1  # one checklist, edited in place
     assert "worker 0 ready" in finished  # the work ran in the worker process
@@ -131,8 +137,8 @@ def test_numbering_alert_with_chart_and_acknowledge(bot: RunningBot, slack: Loca
         ask(bot, slack, f"numbering set {series} rackbeat-next {rackbeat_next}")
         ask(bot, slack, f"numbering set {series} netvisor-max {BLOCK + 10}")
         ask(bot, slack, f"numbering set {series} netvisor-block-start {BLOCK}")
-    result = ask(bot, slack, "numbering check")
-    assert t("numbering.check.result", "en", order="OK", invoice="critical") in result
+    result = t("numbering.check.result", "en", order="OK", invoice="critical")
+    assert result in ask(bot, slack, "numbering check", expect=result)
     critical = t(
         "numbering.alert.alert",
         "en",
