@@ -14,6 +14,7 @@ from pydantic import SecretStr
 from bot.localslack import LocalSlack
 from bot.localslack.state import Message
 from core.numbering.model import Level, Strategy
+from core.onboarding.steps import STEPS, StepId
 from core.onboarding.texts import format_when
 from handlers.blocks.numbering import (
     ACTION_ACK,
@@ -419,3 +420,26 @@ def test_connect_netvisor_through_the_modal_stores_it_and_disconnect_forgets_it(
     assert "not connected (`/rackbeat connect netvisor`)" in str(status_post(slack).blocks)
     run(bot, "disconnect netvisor")
     assert said_to(slack, ANN) == t("numbering.disconnect.none", "en", source="Netvisor")
+
+
+def test_going_live_waits_for_the_real_numbering_check(
+    bot: BotUnderTest, slack: LocalSlack
+) -> None:
+    """The whole checklist with the numbering gate as shipped (not a stub): the last step is
+    refused while invoices are critical, and the onboarding goes live once a check says OK."""
+    run(bot, "start Testi Oy")
+    run(bot, "set valuation fifo")
+    set_up(bot, BLOCK - 50)  # invoices critical
+    run(bot, "numbering check")
+    live = t("onboarding.live", "en", company="Testi Oy")
+    for step in STEPS:
+        if step.id is not StepId.NUMBERING:
+            run(bot, f"{'skip' if step.optional else 'done'} {step.id.value}")
+    run(bot, "done numbering")
+    assert "invoices: critical" in said_to(slack, ANN)
+    assert live not in [m.text for m in bot_posts(slack)]
+
+    run(bot, "numbering set invoice rackbeat-next 20000")
+    run(bot, "numbering check")
+    run(bot, "done numbering")
+    assert [m.text for m in bot_posts(slack)].count(live) == 1
