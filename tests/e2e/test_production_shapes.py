@@ -7,6 +7,7 @@ verdict, numbering with an alert, App Home and a modal."""
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -197,3 +198,31 @@ def test_the_setup_modal_opens_and_saves(bot: RunningBot, slack: LocalSlack) -> 
     refused = bot.driver.submit_view(modal, values, user=ANN).json
     assert refused["response_action"] == "errors"
     assert set(refused["errors"]) == {"value.order.netvisor-block-start"}
+
+
+# Slack's limit for an acknowledgement (slack.md): after 3 s it shows the user an error and,
+# for events, sends the request again.
+SLACK_ACK_LIMIT = 3.0
+STUCK = 6.0  # well past the limit: work done before the acknowledgement would show
+
+
+def test_slack_never_waits_more_than_3_s_even_while_the_work_is_stuck(
+    bot: RunningBot, slack: LocalSlack
+) -> None:
+    """The README's guarantee: every request is acknowledged first. Slack's Web API hangs for
+    STUCK seconds on every post the work makes; the acknowledgements still come at once."""
+    for method in ("chat.postMessage", "chat.postEphemeral", "response_url", "files.download"):
+        slack.fail_next(method, status=500, delay=STUCK)
+    for text in ("start Kiire Oy", "status", "help"):
+        began = time.monotonic()
+        reply = bot.driver.command(text, user=ANN, channel=CHANNEL)
+        took = time.monotonic() - began
+        assert reply.status == 200
+        assert took < SLACK_ACK_LIMIT, f"{text!r} was acknowledged after {took:.1f} s"
+    began = time.monotonic()
+    _, _, shared = bot.driver.upload(
+        "products.csv", PRODUCTS_WITH_WARNING, user=ANN, channel=CHANNEL
+    )
+    took = time.monotonic() - began
+    assert shared.status == 200
+    assert took < SLACK_ACK_LIMIT, f"the file share was acknowledged after {took:.1f} s"
