@@ -29,6 +29,7 @@ from hypothesis import strategies as st
 from bot.envelope import problem
 from bot.localslack import LocalSlack
 from bot.localslack.driver import sign
+from bot.localslack.state import View
 from bot.server import EVENTS_PATH
 from core.numbering.model import InputField, Series
 from handlers.blocks.checklist import ACTION_DONE, ACTION_GUIDE, ACTION_SKIP
@@ -335,7 +336,7 @@ def form_submissions(draw: st.DrawFn) -> dict[str, Any]:
         "type": "view_submission",
         **where(draw),
         "view": {
-            "id": "V0FUZZ",
+            "id": "replaced by the test",
             "type": "modal",
             "callback_id": draw(st.sampled_from(REGISTERED_VIEWS)),
             "private_metadata": draw(metadata),
@@ -403,8 +404,14 @@ def test_fuzzed_clicks_and_forms_reach_a_listener_and_are_handled(
 ) -> None:
     if body["type"] == "block_actions":
         # A trigger Slack issued (a hostile one cannot be signed in; an expired one is a Slack
-        # failure with tests of its own).
+        # failure, not hostile input).
         body["trigger_id"] = bot.slack.new_trigger_id(body["user"]["id"])
+    else:
+        # A modal Slack has open (Slack only sends submissions of its own views); what is in
+        # it stays hostile.
+        view = View(bot.slack.new_id("V"), body["user"]["id"], {"type": "modal"})
+        bot.slack.views[view.id] = view
+        body["view"]["id"] = view.id
     form = urlencode({"payload": json.dumps(body)}).encode()
     reaches_a_listener(bot, form, "application/x-www-form-urlencoded")
 
