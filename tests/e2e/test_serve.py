@@ -95,7 +95,8 @@ def test_python_m_bot_serve_answers_a_signed_help_command(
             slack, SIGNING_SECRET, http_transport(f"http://127.0.0.1:{port}/slack/events")
         )
         assert driver.command("help", user="U1", channel="C1").status == 200
-        assert t("help.intro") in slack.wait_for("response_url", timeout=10).params["text"]
+        # From the worker, at a lower CPU priority: generous for a loaded machine.
+        assert t("help.intro") in slack.wait_for("response_url", timeout=90).params["text"]
     finally:
         process.terminate()
         _, stderr = process.communicate(timeout=20)
