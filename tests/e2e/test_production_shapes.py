@@ -29,6 +29,8 @@ CHANNEL = "C0SHAPES"
 # How long to wait for the worker's answer: it runs at a lower CPU priority, so on a loaded
 # 2-core machine (a chart to draw, PostgreSQL beside it) it can take well over a minute.
 WAIT = 180
+# A flow is a dozen such waits on a real process: more than the suite's 120 s per test.
+pytestmark = pytest.mark.timeout(900)
 ANN = "U0ANN"
 BLOCK = 1_000_000
 
