@@ -338,8 +338,10 @@ def threshold_errors(limits: dict[str, int], language: str) -> dict[str, str]:
 def _state(values: dict[str, dict[str, Any]], block_id: str) -> str | None:
     entry = (values.get(block_id) or {}).get("value") or {}
     if "selected_option" in entry:
-        option = entry.get("selected_option") or {}
-        return str(option.get("value")) if option.get("value") else None
+        option = entry.get("selected_option")
+        # Slack sends an object or null; anything else is nobody's choice.
+        chosen = option.get("value") if isinstance(option, dict) else None
+        return str(chosen) if chosen else None
     value = entry.get("value")
     return None if value is None else str(value).strip()
 

@@ -23,6 +23,41 @@ for _name in list(os.environ):
         del os.environ[_name]
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
+NO_POSTGRES = "TEST_DATABASE_URL is not set"
+
+
+def _needs_postgres(item: pytest.Item) -> bool:
+    callspec = getattr(item, "callspec", None)
+    if callspec is not None and callspec.params.get("database_url") == "postgresql":
+        return True
+    return "pg_url" in getattr(item, "fixturenames", ())
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Marks every test that runs on PostgreSQL `postgres` (so `-m postgres` / `-m "not
+    postgres"` select them); without `TEST_DATABASE_URL` they skip before any setup runs."""
+    for item in items:
+        if _needs_postgres(item):
+            item.add_marker(pytest.mark.postgres)
+            if not PG_URL:
+                item.add_marker(pytest.mark.skip(reason=NO_POSTGRES))
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Says, in the summary, how many PostgreSQL tests did not run and why: a green run on a
+    laptop proves SQLite only."""
+    skipped = [
+        report
+        for report in terminalreporter.stats.get("skipped", [])
+        if "postgres" in getattr(report, "keywords", {})
+    ]
+    if skipped:
+        terminalreporter.write_sep(
+            "=",
+            f"{len(skipped)} PostgreSQL tests skipped: {NO_POSTGRES} "
+            "(e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test; .ci/run sets it)",
+            yellow=True,
+        )
 
 
 @pytest.fixture
@@ -33,8 +68,8 @@ def sqlite_url(tmp_path: Path) -> str:
 @pytest.fixture
 def pg_url() -> Iterator[str]:
     """A PostgreSQL URL on a schema of its own, dropped afterwards (parallel runs are safe)."""
-    if not PG_URL:
-        pytest.skip("TEST_DATABASE_URL is not set")
+    if not PG_URL:  # marked skip at collection; this guards a fixture requested at run time
+        pytest.skip(NO_POSTGRES)
     schema = f"t_{uuid.uuid4().hex[:12]}"
     admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:

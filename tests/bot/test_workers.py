@@ -72,6 +72,7 @@ def test_a_queue_whose_reader_died_while_reading_is_given_up_quickly() -> None:
     work._rlock.acquire()  # type: ignore[attr-defined]
     started = time.monotonic()
     assert _drain(work) == []
-    assert time.monotonic() - started < 2
+    # It gives up after a moment (0.2 s); without that it would block for ever.
+    assert time.monotonic() - started < 10
     work._rlock.release()  # type: ignore[attr-defined]
     work.close()

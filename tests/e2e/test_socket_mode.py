@@ -16,6 +16,9 @@ from bot.localslack.driver import SlackDriver, http_transport
 from handlers.messages import t
 
 ROOT = Path(__file__).resolve().parents[2]
+# The answer comes from the worker process, which runs at a lower CPU priority: on a loaded
+# 2-core machine it took over 10 s. The acknowledgement itself is checked against 3 s elsewhere.
+ANSWER = 90
 
 
 class SocketBot:
@@ -73,7 +76,7 @@ def test_socket_mode_answers_help_over_a_websocket(
 ) -> None:
     ack = driver(slack).socket_command("help", user="U1", channel="C1")
     assert ack["envelope_id"].startswith("env")
-    assert t("help.intro") in slack.wait_for("response_url", timeout=10).params["text"]
+    assert t("help.intro") in slack.wait_for("response_url", timeout=ANSWER).params["text"]
     assert "socket mode (SLACK_APP_TOKEN is set)" in socket_bot.stop()
 
 
@@ -96,10 +99,9 @@ def test_a_malformed_envelope_is_acknowledged_and_dropped(
         session.send_json({"envelope_id": envelope_id, "type": kind, "payload": payload})
         assert session.wait_ack(envelope_id, timeout=10)["envelope_id"] == envelope_id
     driver(slack).socket_command("help", user="U1", channel="C1")
-    assert t("help.intro") in slack.wait_for("response_url", timeout=10).params["text"]
-    slack.wait_quiet(quiet=0.5)
+    assert t("help.intro") in slack.wait_for("response_url", timeout=ANSWER).params["text"]
+    log = socket_bot.stop()  # it finishes what it took and exits: nothing can come after
     assert [c.method for c in slack.calls if c.method == "response_url"] == ["response_url"]
-    log = socket_bot.stop()
     assert log.count("refused a malformed Socket Mode request") == len(MALFORMED) - 1
     assert "refused a malformed Socket Mode request: 'event' is not an object" in log
     assert "no listener takes a Socket Mode request of type slash_commands (answer 404)" in log

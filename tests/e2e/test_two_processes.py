@@ -20,23 +20,39 @@ from core.store.database import create_database_engine
 from core.store.uow import unit_of_work_factory
 from handlers.blocks.checklist import ACTION_DONE, checklist_message
 from tests.serve_process import ServeProcess
+from tests.waiting import until
 
 CHANNEL, OWNER = "C0SCALE", "U0OWNER"
 PRODUCTS = b"number;name;group;cost_price;sales_price\n1001;Ruuvi;1;0,10;0,25\n"
 
 
 @pytest.fixture
-def two_bots(
-    slack: LocalSlack, pg_url: str, tmp_path: Path
-) -> Iterator[tuple[SlackDriver, SlackDriver]]:
+def serves(slack: LocalSlack, pg_url: str, tmp_path: Path) -> Iterator[list[ServeProcess]]:
     processes = [ServeProcess(slack, pg_url, tmp_path, {"LOG_LEVEL": "WARNING"}) for _ in range(2)]
     slack.event_sink = processes[0].driver.send_event_quietly
     slack.add_user(OWNER, "owner")
-    yield processes[0].driver, processes[1].driver
+    yield processes
+    finish(slack, processes)
+
+
+@pytest.fixture
+def two_bots(serves: list[ServeProcess]) -> tuple[SlackDriver, SlackDriver]:
+    return serves[0].driver, serves[1].driver
+
+
+def finish(slack: LocalSlack, processes: list[ServeProcess]) -> None:
+    """SIGTERM both: each finishes what it acknowledged and exits. Once they are gone nothing
+    can post any more, so what Slack has then is final: a late duplicate is counted, not
+    missed by a quiet window that was too short."""
+    until(lambda: slack.pending_emits == 0, "the emulator's events to be delivered")
+    # From here on the echoes of the bot's own posts (which it ignores) are not delivered to a
+    # process that is shutting down.
+    slack.event_sink = None
     for process in processes:
-        process.process.terminate()
+        if process.process.poll() is None:
+            process.process.terminate()
     for process in processes:
-        process.process.wait(timeout=60)
+        assert process.process.wait(timeout=60) == 0, process.stderr()
         assert "Traceback" not in process.stderr(), process.stderr()
 
 
@@ -49,7 +65,7 @@ def bot_posts(slack: LocalSlack) -> list[Any]:
 
 
 def test_start_reaching_both_processes_at_once_makes_one_onboarding_and_one_checklist(
-    two_bots: tuple[SlackDriver, SlackDriver], slack: LocalSlack
+    serves: list[ServeProcess], two_bots: tuple[SlackDriver, SlackDriver], slack: LocalSlack
 ) -> None:
     with ThreadPoolExecutor(2) as pool:
         replies = list(
@@ -57,12 +73,12 @@ def test_start_reaching_both_processes_at_once_makes_one_onboarding_and_one_chec
         )
     assert [r.status for r in replies] == [200, 200]
     slack.wait_for("chat.postMessage", timeout=20)
-    slack.wait_quiet(quiet=1.5, timeout=30)
+    finish(slack, serves)
     assert len(bot_posts(slack)) == 1
 
 
 def test_a_file_event_delivered_to_both_processes_gets_one_answer(
-    two_bots: tuple[SlackDriver, SlackDriver], slack: LocalSlack
+    serves: list[ServeProcess], two_bots: tuple[SlackDriver, SlackDriver], slack: LocalSlack
 ) -> None:
     first, _ = two_bots
     first.command("start Scale Oy", user=OWNER, channel=CHANNEL)
@@ -85,7 +101,7 @@ def test_a_file_event_delivered_to_both_processes_gets_one_answer(
             lambda call, ts=message.ts: call.params.get("thread_ts") == ts,
             timeout=30,
         )
-    slack.wait_quiet(quiet=1.5, timeout=30)
+    finish(slack, serves)
     for message in shares:
         replies = slack.thread(CHANNEL, message.ts)
         texts = [r.text for r in replies if not r.files]
@@ -95,12 +111,14 @@ def test_a_file_event_delivered_to_both_processes_gets_one_answer(
 
 
 def test_concurrent_clicks_through_both_processes_leave_one_consistent_checklist(
-    two_bots: tuple[SlackDriver, SlackDriver], slack: LocalSlack, pg_url: str
+    serves: list[ServeProcess],
+    two_bots: tuple[SlackDriver, SlackDriver],
+    slack: LocalSlack,
+    pg_url: str,
 ) -> None:
     first, _ = two_bots
     first.command("start Scale Oy", user=OWNER, channel=CHANNEL)
     slack.wait_for("chat.postMessage", timeout=20)
-    slack.wait_quiet(quiet=1, timeout=20)
     (checklist,) = bot_posts(slack)
     steps = [StepId.LOGIN, StepId.CUSTOMERS, StepId.SUPPLIERS, StepId.ACCESS_RIGHTS]
 
@@ -115,7 +133,7 @@ def test_concurrent_clicks_through_both_processes_leave_one_consistent_checklist
     jobs = [(driver, step) for step in steps for driver in two_bots for _ in range(3)]
     with ThreadPoolExecutor(12) as pool:
         assert set(pool.map(press, jobs)) == {200}
-    slack.wait_quiet(quiet=2, timeout=60)
+    finish(slack, serves)
 
     engine = create_database_engine(pg_url)
     try:

@@ -66,9 +66,10 @@ def test_several_workers_share_the_requests_and_each_is_answered_once(
     for _ in range(9):
         assert bot.driver.command("help", user=ANN, channel=CHANNEL).status == 200
     wait_until(lambda: help_answers(slack) == 9)
-    slack.wait_quiet(quiet=0.3)
-    assert help_answers(slack) == 9
+    # SIGTERM drains the workers: once serve has exited, nothing more can be answered, so a
+    # request answered twice (however late) shows here.
     assert bot.terminate() == 0
+    assert help_answers(slack) == 9
     log = bot.stderr()
     assert all(f"worker {index} stopped" in log for index in range(3))
 

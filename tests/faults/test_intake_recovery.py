@@ -39,8 +39,10 @@ from tests.faults.support import (
 from tests.harness import BotUnderTest
 
 BOTH = ["products-errors.csv", "products-normalized.csv"]
-TIMEOUT = 0.5
-HANG = {"delay": TIMEOUT * 3, "status": 500}  # no answer within the client timeout
+# How long one Slack call may take here: long enough that a healthy call to the local emulator
+# never hits it on a loaded 2-core machine, short enough that a test of a hang stays quick.
+TIMEOUT = 2.0
+HANG = {"delay": TIMEOUT + 1.5, "status": 500}  # no answer within the client timeout
 
 
 class Killed(BaseException):

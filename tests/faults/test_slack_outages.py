@@ -32,10 +32,12 @@ from tests.faults.support import (
 )
 from tests.harness import BotUnderTest
 
-TIMEOUT = 0.5
+# How long one Slack call may take here: long enough that a healthy call to the local emulator
+# never hits it on a loaded 2-core machine, short enough that a test of a hang stays quick.
+TIMEOUT = 2.0
 # A call that gets no answer within the client timeout; or one that fails on every retry
 # (slack-sdk makes 1 + 2 attempts on a 5xx).
-HANG = {"delay": TIMEOUT * 3, "status": 500}
+HANG = {"delay": TIMEOUT + 1.5, "status": 500}
 # A 5xx on every attempt slack-sdk makes (1 + 2 retries, about 3 s of back-off): used where the
 # retries themselves matter; elsewhere Slack refusing at once stands for "failing for good".
 DOWN = {"status": 503, "times": 3}

@@ -4,16 +4,20 @@ is what the user sees); anything else would reach the user as the apology for a 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import find, given, settings
 from hypothesis import strategies as st
 
 from core.errors import DomainError
 from core.numbering.commands import parse_numbering, parse_source
+from core.numbering.model import MAX_DIGITS, InputField, Series, Strategy
+from core.numbering.service import Setup
 from core.onboarding import parsing
+from handlers.blocks.numbering import THRESHOLD_FIELDS
 from handlers.commands import CommandRouter, split_subcommand
 from handlers.help import TOPIC_ALIASES, resolve_topic
 from handlers.help import register as register_help
@@ -178,14 +182,104 @@ def test_setup_modal_with_an_unknown_strategy_option_is_a_field_error() -> None:
     assert "strategy.invoice" in errors
 
 
+# What a person can type into one of the modal's number fields: numbers as people write them
+# (spaces, leading zeros), digits of other scripts, signs, huge numbers, words, nothing.
+typed_number = st.one_of(
+    st.integers(0, 10**12).map(str),
+    st.integers(0, 10**9).map(lambda n: f"{n:,}".replace(",", " ")),
+    st.integers(0, 999).map(lambda n: f"  000{n} "),
+    st.sampled_from(["", " ", "-1", "+5", "1e3", "1.5", "INV-12", "፩", "²", "٣", "1" * 5000]),
+    st.text(max_size=12),
+)
+VALUE_BLOCKS = [f"value.{s.value}.{f.value}" for s in Series for f in InputField]
+STRATEGY_BLOCKS = [f"strategy.{s.value}" for s in Series]
+THRESHOLD_BLOCKS = [f"threshold.{name}" for name in THRESHOLD_FIELDS]
+
+
+def text_input(text: str) -> dict[str, Any]:
+    return {"value": {"type": "plain_text_input", "value": text}}
+
+
+def selected(option: str | None) -> dict[str, Any]:
+    choice = None if option is None else {"value": option}
+    return {"value": {"type": "static_select", "selected_option": choice}}
+
+
+@st.composite
+def setup_states(draw: st.DrawFn) -> dict[str, dict[str, Any]]:
+    """A setup modal's ``state.values`` keyed by the block ids the parser reads. Thresholds
+    are mostly ordinary numbers (the modal pre-fills them), so most examples get past them
+    to the numbers and strategies."""
+    values: dict[str, dict[str, Any]] = {}
+    for block in VALUE_BLOCKS:
+        if draw(st.booleans()):
+            values[block] = text_input(draw(typed_number))
+    for block in STRATEGY_BLOCKS:
+        option = draw(st.one_of(st.none(), st.sampled_from([*Strategy, "bogus", ""])))
+        values[block] = selected(None if option is None else str(option))
+    ordinary = st.integers(0, 400).map(str)
+    for block in THRESHOLD_BLOCKS:
+        values[block] = text_input(draw(st.one_of(ordinary, ordinary, ordinary, typed_number)))
+    return values
+
+
+def typed(values: dict[str, dict[str, Any]], block: str) -> str:
+    entry = values.get(block, {}).get("value", {})
+    if "selected_option" in entry:
+        return str((entry["selected_option"] or {}).get("value") or "")
+    return str(entry.get("value") or "").strip()
+
+
+def number_or_none(text: str) -> int | None:
+    """An oracle written apart from the parser: ASCII digits, whitespace anywhere between
+    them, and no more digits than a document number can have."""
+    compact = re.sub(r"\s", "", text)
+    if re.fullmatch(rf"[0-9]{{1,{MAX_DIGITS}}}", compact) is None:
+        return None
+    return int(compact)
+
+
 @FUZZ
-@given(st.dictionaries(st.text(max_size=30), st.text(max_size=40), max_size=6))
-def test_setup_modal_with_arbitrary_text_fields_answers_with_a_setup_or_errors(
-    typed: dict[str, str],
+@given(setup_states())
+def test_setup_modal_numbers_become_values_or_field_errors(
+    values: dict[str, dict[str, Any]],
 ) -> None:
-    values = {
-        block: {"value": {"type": "plain_text_input", "value": text}}
-        for block, text in typed.items()
-        if not block.startswith("threshold.")
-    }
-    parse_setup(values, "en")
+    outcome = parse_setup(values, "en")
+    if isinstance(outcome, dict):
+        assert outcome, "an empty error dict would submit nothing and say nothing"
+        assert set(outcome) <= {*VALUE_BLOCKS, *STRATEGY_BLOCKS, *THRESHOLD_BLOCKS}
+        assert all(message.strip() for message in outcome.values())
+        # Every field the oracle reads as a number is accepted, every other is named.
+        for block in VALUE_BLOCKS:
+            text = typed(values, block)
+            if text and number_or_none(text) is None:
+                assert block in outcome, (block, text)
+            elif block in outcome:
+                raise AssertionError(f"{text!r} refused in {block}")
+        return
+    assert isinstance(outcome, Setup)
+    for series in Series:
+        for field in InputField:
+            text = typed(values, f"value.{series.value}.{field.value}")
+            assert outcome.values.get((series, field)) == (number_or_none(text) if text else None)
+        chosen = typed(values, f"strategy.{series.value}")
+        assert outcome.strategies.get(series) == (Strategy(chosen) if chosen else None)
+    assert outcome.thresholds is not None
+    assert outcome.thresholds.warning_days == int(typed(values, "threshold.warning_days"))
+
+
+def test_the_setup_fuzzer_reaches_parsed_numbers_and_number_errors() -> None:
+    """The generator is not stuck at the thresholds: it produces setups with numbers in them
+    and refusals that name a number field."""
+    parsed = find(
+        setup_states(),
+        lambda v: isinstance(o := parse_setup(v, "en"), Setup) and len(o.values) >= 2,
+        settings=settings(max_examples=500, database=None),
+    )
+    assert len(parse_setup(parsed, "en").values) >= 2  # type: ignore[union-attr]
+    refused = find(
+        setup_states(),
+        lambda v: isinstance(o := parse_setup(v, "en"), dict) and set(o) <= set(VALUE_BLOCKS),
+        settings=settings(max_examples=500, database=None),
+    )
+    assert set(parse_setup(refused, "en")) <= set(VALUE_BLOCKS)

@@ -1,7 +1,13 @@
-"""Property-based fuzzing of what reaches `/slack/events`: signed bodies whose envelope has the
-right keys with arbitrary values (ids as numbers, lists where objects go, actions that are
-strings…). Each is either refused by `bot.envelope` (400) or taken by Bolt and the listeners
-without a 5xx and without a bug in the log.
+"""Property-based fuzzing of what reaches `/slack/events`, in two kinds:
+
+- bodies whose envelope has the right keys with arbitrary values (ids as numbers, lists where
+  objects go, actions that are strings…): each is either refused by `bot.envelope` (400) or
+  taken by Bolt without a 5xx and without a bug in the log. Most are refused at the envelope;
+- bodies with a well-formed envelope (the shape Slack sends: who, where, a registered action
+  id or callback id) around hostile fields (button values, block ids, form inputs, metadata,
+  file lists, tabs). The test asserts that the envelope check passes them, so every example
+  reaches Bolt and a listener (Bolt answers 404 to what no listener takes; we want 200), and
+  that the listener answers without a bug in the log.
 
 The WSGI application is called in-process (the same one `serve` runs on waitress), so a crash
 surfaces here as an exception instead of a 500 page.
@@ -23,7 +29,21 @@ from hypothesis import strategies as st
 from bot.envelope import problem
 from bot.localslack import LocalSlack
 from bot.localslack.driver import sign
+from bot.localslack.state import View
 from bot.server import EVENTS_PATH
+from core.numbering.model import InputField, Series
+from handlers.blocks.checklist import ACTION_DONE, ACTION_GUIDE, ACTION_SKIP
+from handlers.blocks.numbering import (
+    ACTION_ACK,
+    ACTION_CHECK,
+    ACTION_SETUP,
+    ACTION_SNOOZE,
+    CONNECT_CALLBACK,
+    NETVISOR_FIELDS,
+    SETUP_CALLBACK,
+    THRESHOLD_FIELDS,
+)
+from handlers.blocks.registers import ACTION_MARK_DONE
 from tests.harness import SIGNING_SECRET, BotUnderTest
 
 CHANNEL = "C0FUZZ"
@@ -204,3 +224,201 @@ def test_fuzzed_interactivity_is_refused_or_handled(
 @given(events())
 def test_fuzzed_events_are_refused_or_handled(bot: BotUnderTest, body: dict[str, Any]) -> None:
     check(bot, json.dumps(body).encode(), "application/json")
+
+
+# --- well-formed envelopes around hostile fields ----------------------------------------------
+
+REGISTERED_ACTIONS = [
+    ACTION_DONE,
+    ACTION_SKIP,
+    ACTION_GUIDE,
+    ACTION_MARK_DONE,
+    ACTION_SETUP,
+    ACTION_CHECK,
+    ACTION_ACK,
+    ACTION_SNOOZE,
+]
+REGISTERED_VIEWS = [SETUP_CALLBACK, f"{CONNECT_CALLBACK}:rackbeat", f"{CONNECT_CALLBACK}:netvisor"]
+FORM_BLOCKS = [
+    *(f"value.{s.value}.{f.value}" for s in Series for f in InputField),
+    *(f"strategy.{s.value}" for s in Series),
+    *(f"threshold.{name}" for name in THRESHOLD_FIELDS),
+    "api_token",
+    *NETVISOR_FIELDS,
+]
+hostile_text = st.one_of(
+    st.text(max_size=40),
+    st.sampled_from(
+        [
+            "",
+            "login",
+            "products",
+            "numbering",
+            "invoice",
+            "mixed",
+            "1 000 000",
+            "-1",
+            "፩",
+            "1" * 5000,
+            "{",
+            "[]",
+            "null",
+            json.dumps({"step": "products"}),
+            json.dumps({"step": 5}),
+            json.dumps({"step": ["login"]}),
+            json.dumps({"team": "T0OTHER", "channel": CHANNEL}),
+            json.dumps({"team": "T0LOCAL", "channel": 7}),
+            "<@U0ANN>",
+            "\u202e\u0000",
+        ]
+    ),
+)
+# Values inside an action or a form element, which Slack types but the envelope check leaves
+# to the listener.
+hostile = st.one_of(
+    hostile_text,
+    st.none(),
+    st.booleans(),
+    st.integers(-(2**63), 2**63),
+    st.lists(hostile_text, max_size=2),
+    st.dictionaries(st.sampled_from(["step", "value", "id", "text"]), hostile_text, max_size=2),
+)
+users = st.sampled_from([ANN, "U0STRANGER", "W0ENTERPRISE"])
+channels = st.sampled_from([CHANNEL, "C0ELSEWHERE", "D0DIRECT"])
+
+
+def where(draw: st.DrawFn) -> dict[str, Any]:
+    return {
+        "team": {"id": "T0LOCAL", "domain": "local"},
+        "user": {"id": draw(users), "username": "someone", "team_id": "T0LOCAL"},
+        "api_app_id": "A0LOCAL",
+        "token": "local",
+    }
+
+
+@st.composite
+def clicks(draw: st.DrawFn) -> dict[str, Any]:
+    channel = draw(channels)
+    action = {
+        "type": draw(st.sampled_from(["button", "static_select", "overflow"])),
+        "action_id": draw(st.sampled_from(REGISTERED_ACTIONS)),
+        "block_id": draw(hostile_text),
+        "value": draw(hostile),
+        "action_ts": "1700000000.000200",
+    }
+    action.update(draw(st.dictionaries(st.sampled_from(["selected_option", "text"]), hostile)))
+    body = {
+        "type": "block_actions",
+        **where(draw),
+        "trigger_id": "replaced by the test",
+        "channel": {"id": channel, "name": "fuzz"},
+        "container": {
+            "type": "message",
+            "message_ts": draw(st.sampled_from(["1700000000.000100", "0", "x"])),
+            "channel_id": channel,
+        },
+        "actions": [action],
+    }
+    if draw(st.booleans()):
+        body["message"] = {"ts": "1700000000.000100", "text": draw(hostile_text)}
+    return body
+
+
+@st.composite
+def form_submissions(draw: st.DrawFn) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for block in draw(st.lists(st.sampled_from(FORM_BLOCKS), max_size=6, unique=True)):
+        element: dict[str, Any] = {"type": draw(st.sampled_from(["plain_text_input", "x"]))}
+        element[draw(st.sampled_from(["value", "selected_option"]))] = draw(hostile)
+        values[block] = {draw(st.sampled_from(["value", "other"])): element}
+    metadata = st.one_of(st.just(json.dumps({"team": "T0LOCAL", "channel": CHANNEL})), hostile_text)
+    return {
+        "type": "view_submission",
+        **where(draw),
+        "view": {
+            "id": "replaced by the test",
+            "type": "modal",
+            "callback_id": draw(st.sampled_from(REGISTERED_VIEWS)),
+            "private_metadata": draw(metadata),
+            "state": {"values": values},
+        },
+    }
+
+
+@st.composite
+def wellformed_events(draw: st.DrawFn) -> dict[str, Any]:
+    if draw(st.booleans()):
+        event: dict[str, Any] = {
+            "type": "app_home_opened",
+            "user": draw(users),
+            "channel": draw(channels),
+            "tab": draw(st.one_of(st.sampled_from(["home", "messages"]), hostile_text)),
+        }
+    else:
+        files = st.lists(
+            st.dictionaries(
+                st.sampled_from(["id", "name", "filetype", "size", "url_private_download"]),
+                hostile,
+                max_size=5,
+            ),
+            max_size=3,
+        )
+        event = {
+            "type": "message",
+            "subtype": "file_share",
+            "user": draw(users),
+            "channel": draw(channels),
+            "ts": draw(st.sampled_from(["1700000000.000300", "0", "x"])),
+            "text": draw(hostile_text),
+            "files": draw(st.one_of(files, hostile)),
+        }
+        if draw(st.booleans()):
+            event["thread_ts"] = draw(hostile_text)
+    return {
+        "type": "event_callback",
+        "team_id": "T0LOCAL",
+        "api_app_id": "A0LOCAL",
+        "event_id": "Ev0FUZZ",
+        "event_time": 1700000000,
+        "event": event,
+    }
+
+
+def reaches_a_listener(bot: BotUnderTest, body: bytes, content_type: str) -> None:
+    assert problem(body, content_type) is None, "the generator must build well-formed envelopes"
+    bugs = Bugs()
+    logging.getLogger().addHandler(bugs)
+    try:
+        status = post(bot, body, content_type)
+        bot.settle()
+    finally:
+        logging.getLogger().removeHandler(bugs)
+    assert status == 200, status  # 404: no listener took it; 5xx: a crash
+    assert not bugs.seen, bugs.seen
+
+
+@FUZZ
+@given(st.one_of(clicks(), form_submissions()))
+def test_fuzzed_clicks_and_forms_reach_a_listener_and_are_handled(
+    bot: BotUnderTest, body: dict[str, Any]
+) -> None:
+    if body["type"] == "block_actions":
+        # A trigger Slack issued (a hostile one cannot be signed in; an expired one is a Slack
+        # failure, not hostile input).
+        body["trigger_id"] = bot.slack.new_trigger_id(body["user"]["id"])
+    else:
+        # A modal Slack has open (Slack only sends submissions of its own views); what is in
+        # it stays hostile.
+        view = View(bot.slack.new_id("V"), body["user"]["id"], {"type": "modal"})
+        bot.slack.views[view.id] = view
+        body["view"]["id"] = view.id
+    form = urlencode({"payload": json.dumps(body)}).encode()
+    reaches_a_listener(bot, form, "application/x-www-form-urlencoded")
+
+
+@FUZZ
+@given(wellformed_events())
+def test_fuzzed_events_in_a_wellformed_envelope_reach_a_listener_and_are_handled(
+    bot: BotUnderTest, body: dict[str, Any]
+) -> None:
+    reaches_a_listener(bot, json.dumps(body).encode(), "application/json")

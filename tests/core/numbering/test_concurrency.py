@@ -5,7 +5,6 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
-import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -26,6 +25,7 @@ from tests.core.numbering.conftest import (
     RecordingNotifier,
     add_onboarding,
 )
+from tests.waiting import until
 
 ONBOARDINGS = 40  # more than one claim batch (at least 16), so the processes share
 REPO_ROOT = Path(__file__).resolve().parents[3]
@@ -101,7 +101,8 @@ def test_two_processes_on_postgresql_post_exactly_one_alert_each(
     service = new_service(uow, lambda: datetime.now(UTC))
     warning_everywhere(uow, service, now - timedelta(seconds=1))
     out = tmp_path / "posted.txt"
-    start_at = time.time() + 2.0
+    barrier = tmp_path / "barrier"
+    barrier.mkdir()
     workers = [
         subprocess.Popen(
             [
@@ -110,7 +111,7 @@ def test_two_processes_on_postgresql_post_exactly_one_alert_each(
                 "tests.core.numbering.two_process_worker",
                 pg_url,
                 str(out),
-                str(start_at),
+                str(barrier),
             ],
             cwd=REPO_ROOT,
             stdout=subprocess.PIPE,
@@ -119,6 +120,8 @@ def test_two_processes_on_postgresql_post_exactly_one_alert_each(
         )
         for _ in range(2)
     ]
+    until(lambda: len(list(barrier.glob("ready-*"))) == 2, "both processes ready", timeout=90)
+    (barrier / "go").touch()
     results = [worker.communicate(timeout=90) for worker in workers]
     assert all(worker.returncode == 0 for worker in workers), results
     checked = [int(stdout.split()[0]) for stdout, _ in results]

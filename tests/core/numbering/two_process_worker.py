@@ -1,9 +1,10 @@
 """One "bot process" for the two-process test: a check round against a shared database.
 
-    python -m tests.core.numbering.two_process_worker DATABASE_URL OUT_FILE START_AT
+    python -m tests.core.numbering.two_process_worker DATABASE_URL OUT_FILE BARRIER_DIR
 
-Waits until the wall clock reaches START_AT (so both processes start together), runs one
-round, appends one line per posted alert to OUT_FILE and prints the number of checks it ran.
+Once ready, writes ``ready-PID`` into BARRIER_DIR and waits for the test to create ``go``
+there (so both processes start their round together, however slowly each one started), runs
+one round, appends one line per posted alert to OUT_FILE and prints the number of checks it ran.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ class FileNotifier:
 
 
 def main() -> None:
-    url, out, start_at = sys.argv[1], Path(sys.argv[2]), float(sys.argv[3])
+    url, out, barrier = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
     engine = create_database_engine(url)
     service = build_numbering(
         unit_of_work_factory(engine),
@@ -47,7 +48,12 @@ def main() -> None:
         secret_key=None,
         interval=timedelta(minutes=60),
     )
-    time.sleep(max(0.0, start_at - time.time()))
+    (barrier / f"ready-{os.getpid()}").touch()
+    deadline = time.monotonic() + 120
+    while not (barrier / "go").exists():
+        if time.monotonic() > deadline:
+            raise SystemExit("the test never said go")
+        time.sleep(0.005)
     report = service.checker.check_due(FileNotifier(out), concurrency=4)
     print(report.checked, report.errors)
     service.close()
