@@ -22,13 +22,14 @@ modes:
                     SLACK_APP_TOKEN → socket, SLACK_BOT_TOKEN + SLACK_SIGNING_SECRET → serve
   serve             HTTP mode: POST /slack/events, GET /healthz (waitress)
   socket            Socket Mode (needs SLACK_APP_TOKEN and SLACK_BOT_TOKEN)
+  worker            run jobs from the PostgreSQL queue (`worker --concurrency N`)
   console           the terminal workspace: the real handlers against a local Slack
   validate FILE...  check register CSVs offline (see `python -m bot validate --help`)
   check-numbering   run the numbering check once now (see `--help`)
   migrate           bring the database schema up to date
 """
 
-MODES = ("serve", "socket", "console", "validate", "check-numbering", "migrate")
+MODES = ("serve", "socket", "worker", "console", "validate", "check-numbering", "migrate")
 
 
 def choose_mode(settings: Settings) -> tuple[str, str]:
@@ -84,6 +85,8 @@ def _run(mode: str, settings: Settings, args: list[str]) -> int:
         return _migrate(settings)
     if mode == "check-numbering":
         return _entry_point("bot.cli_numbering")(args, settings)
+    if mode == "worker":
+        return _entry_point("bot.worker_cmd")(args, settings)
     if mode == "socket":
         from bot.modes import run_socket
 

@@ -51,12 +51,14 @@ def build_app(
     socket_mode: bool = False,
     hand_off: Callable[[BoltRequest], None] | None = None,
     verify_requests: bool = True,
+    inline: bool = False,
 ) -> App:
     """The Bolt app with every listener registered; `app.registrar` lists what they are.
 
-    ``hand_off`` makes it a front (`bot.workers`): acknowledged requests go to worker
-    processes, whose apps are built with ``verify_requests=False`` (their requests come from
-    the front, which checked them, and may be older than Slack's five minutes by then).
+    ``hand_off`` makes it a front (`bot.jobqueue`): requests are stored as jobs, then
+    acknowledged. A job worker's app is built with ``verify_requests=False`` (its requests come
+    from the front, which checked them, and may be older than Slack's five minutes by then)
+    and ``inline=True`` (listeners run in the job's thread: the job ends when the work does).
     """
     if settings.slack_bot_token is None:
         raise ValueError("SLACK_BOT_TOKEN is needed to build the Slack app")
@@ -75,15 +77,15 @@ def build_app(
         signing_secret=signing_secret.get_secret_value() if signing_secret else None,
         request_verification_enabled=verify_requests and not socket_mode,
         listener_executor=deps.listener_executor,
-        # A front's listeners only hand off and a worker's only queue work on its pool: both
-        # return at once, so Bolt runs them inline instead of hopping to its own pool and
-        # polling for the ack every 10 ms. Elsewhere the listeners' own pool keeps acks fast.
+        # A front's listeners only store a job and a worker's run in the job's own thread:
+        # Bolt runs them inline instead of hopping to its own pool and polling for the ack
+        # every 10 ms. Elsewhere the listeners' own pool keeps acks fast.
         process_before_response=hand_off is not None or not verify_requests,
         logger=logging.getLogger("slack_bolt"),
         raise_error_for_unhandled_request=False,
     )
     slack_retries.install(app)
-    registrar = register_handlers(app, deps, hand_off)
+    registrar = register_handlers(app, deps, hand_off, inline=inline)
     app.registrar = registrar  # type: ignore[attr-defined]
     return app
 

@@ -39,8 +39,11 @@ class Settings(BaseSettings):
     netvisor_api_url: str = "https://isvapi.netvisor.fi/"
     numbering_check_minutes: int = Field(default=60, ge=1, le=7 * 24 * 60)
     max_upload_mb: int = Field(default=50, ge=1, le=1024)
-    # Processes that do the work after `ack()` in serve/socket (bot/workers.py); 0 = threads.
+    # Job worker processes serve/socket start on PostgreSQL (bot/local_workers.py); 0 = none
+    # (run `python -m bot worker` elsewhere). SQLite always works in-process.
     worker_processes: int = Field(default=1, ge=0, le=32)
+    # /healthz answers 503 when jobs wait and no worker took one for this many seconds.
+    queue_stall_seconds: float = Field(default=120.0, gt=0, le=24 * 3600)
     log_level: LogLevel = "INFO"
 
     @field_validator("slack_bot_token", "slack_signing_secret", "slack_app_token", "secret_key")

@@ -1,23 +1,19 @@
-"""Resumes the checks of shared files whose process died, in `serve` and `socket`.
+"""On SQLite: the file checks the previous process left unfinished are resumed at start.
 
 Slack gets its ``ack`` before a file is checked and never re-sends the event, so a check cut
-short by a crash, a deploy or a kill would never be answered. Its claim stays "received" in
-``processed_files`` with a lease (``handlers.files``); this job looks for claims whose lease
-ran out right at start and then every minute, and hands each to the background pool, which
-takes it over and finishes it. Every process may run it: taking a claim over is one guarded
-UPDATE, so one process wins. A round costs one indexed query when there is nothing to do.
+short by a crash, a deploy or a kill would never be answered. On PostgreSQL the request is a
+durable job that the queue runs again (``bot.jobqueue``): nothing to do here. SQLite runs
+everything in one process, so at start every claim still "received" in ``processed_files``
+belongs to the process before; each is handed to the background pool, which takes it over
+and finishes it (``handlers.files``). Once, at start: there is no other process to wait for.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
-from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from slack_sdk import WebClient
-
-from handlers.deps import Deps
+from core.store.registers_repo import RegistersRepository
 from handlers.files import FileIntake
 
 if TYPE_CHECKING:
@@ -25,55 +21,30 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("bot.recovery")
 
-EVERY = timedelta(minutes=1)
 
-
-class IntakeResumer:
-    def __init__(self, deps: Deps, client: WebClient, every: timedelta = EVERY) -> None:
-        self.deps = deps
-        self.client = client
-        self.every = every
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-
-    def start(self) -> IntakeResumer:
-        self._thread = threading.Thread(target=self._loop, name="intake-resumer", daemon=True)
-        self._thread.start()
-        return self
-
-    def run_once(self) -> int:
-        """Hand every interrupted check to the background pool; how many there were."""
-        try:
-            found = FileIntake(self.deps).resume_stale(self.client)
-        except Exception:
-            # The database may be away: the next round looks again.
-            log.warning("could not look for interrupted file checks", exc_info=True)
-            return 0
-        if found:
-            log.info("resuming %d interrupted file check(s)", found)
-        return found
-
-    def _loop(self) -> None:
-        while not self._stop.is_set():
-            self.run_once()
-            self._stop.wait(self.every.total_seconds())
-
-    def shutdown(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=10)
-
-
-def start_intake_resumer(runtime: Runtime) -> IntakeResumer | None:
-    """The resumer of `serve` / `socket` (``None`` without a bot token)."""
+def resume_unfinished_checks(runtime: Runtime) -> int:
+    """Hand every unfinished check to the background pool; how many there were."""
     from bot.app import build_client
 
     token = runtime.settings.slack_bot_token
     if token is None:
-        return None
+        return 0
+    deps = runtime.deps
+    try:
+        with deps.uow() as uow:
+            unfinished = RegistersRepository(uow.session).unfinished_claims()
+    except Exception:
+        log.warning("could not look for unfinished file checks", exc_info=True)
+        return 0
+    if not unfinished:
+        return 0
     client = build_client(
         token.get_secret_value(),
         runtime.settings.slack_api_url,
         runtime.settings.slack_timeout_seconds,
     )
-    return IntakeResumer(runtime.deps, client).start()
+    intake = FileIntake(deps)
+    for team_id, file_id in unfinished:
+        deps.executor.submit(intake.resume, client, team_id, file_id)
+    log.info("resuming %d file check(s) the previous process left unfinished", len(unfinished))
+    return len(unfinished)

@@ -29,13 +29,17 @@ AREAS: tuple[AreaRegister, ...] = (
 
 
 def register_handlers(
-    app: App, deps: Deps, hand_off: Callable[[BoltRequest], None] | None = None
+    app: App,
+    deps: Deps,
+    hand_off: Callable[[BoltRequest], None] | None = None,
+    *,
+    inline: bool = False,
 ) -> Registrar:
     router = CommandRouter()
     # Late-bound: an area replaces `router.language_for` while it registers.
     on_error = make_error_handler(lambda team, channel: router.language_for(team, channel))  # noqa: PLW0108
     app.error(on_error)
-    reg = Registrar(app, deps.executor, on_error, hand_off)
+    reg = Registrar(app, deps.executor, on_error, hand_off, inline=inline)
     for register in AREAS:
         register(reg, router, deps)
     reg.command("/rackbeat", router.listener)
