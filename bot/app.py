@@ -15,7 +15,7 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 
-from bot import slack_retries
+from bot import answer_journal, slack_retries
 from bot.config import Settings
 from bot.logs import withhold_refused_request_bodies
 from core.sources.http import tls_context
@@ -85,6 +85,9 @@ def build_app(
         raise_error_for_unhandled_request=False,
     )
     slack_retries.install(app)
+    if inline:
+        # A job may run twice (its worker died): what it said once is not said again.
+        answer_journal.install(app, deps)
     registrar = register_handlers(app, deps, hand_off, inline=inline)
     app.registrar = registrar  # type: ignore[attr-defined]
     return app

@@ -10,8 +10,8 @@ Besides running jobs, every worker keeps the queue moving:
 - a job whose worker stopped sending heartbeats (killed, OOM, the machine gone) is put back
   to run again (procrastinate leaves that to us); one that took its worker down
   ``MAX_RUNS`` times is failed instead, so a poison job cannot kill workers forever;
-- finished jobs are deleted after ``KEEP_FINISHED`` (they are also what recognises a late
-  Slack retry, which comes within minutes).
+- finished jobs and the journal of answers given (``bot.answer_journal``) are deleted after
+  ``KEEP_FINISHED`` (jobs also recognise a late Slack retry, which comes within minutes).
 
 Every process runs the APScheduler; on PostgreSQL its tick only asks for a numbering round
 (``bot.jobqueue``), which one worker runs.
@@ -25,17 +25,21 @@ import contextlib
 import logging
 import os
 import sys
+from collections.abc import Callable
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
 import procrastinate
 from procrastinate import exceptions as procrastinate_errors
 from procrastinate.jobs import Status
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.jobqueue import JobQueue, conninfo, uses_job_queue
+from core.store.answers import AnswersRepository
 
 if TYPE_CHECKING:
     from bot.config import Settings
+    from bot.wiring import Runtime
 
 log = logging.getLogger("bot.worker")
 
@@ -118,7 +122,7 @@ def run_worker(
     freeze_startup_objects()
     log.info("%s ready: up to %d job(s) at a time (pid %d)", worker_name, concurrency, os.getpid())
     try:
-        asyncio.run(_work(queue, concurrency, worker_name))
+        asyncio.run(_work(queue, concurrency, worker_name, _forgetter(runtime)))
     finally:
         stop_jobs(jobs)
         deferrer.close()
@@ -127,9 +131,20 @@ def run_worker(
     return 0
 
 
-async def _work(queue: procrastinate.App, concurrency: int, name: str) -> None:
+def _forgetter(runtime: Runtime) -> Callable[[], None]:
+    def forget_old_answers() -> None:
+        with runtime.deps.uow() as uow:
+            AnswersRepository(uow.session).forget_before(runtime.deps.clock() - KEEP_FINISHED)
+            uow.commit()
+
+    return forget_old_answers
+
+
+async def _work(
+    queue: procrastinate.App, concurrency: int, name: str, forget: Callable[[], None]
+) -> None:
     async with queue.open_async():
-        upkeep = asyncio.create_task(keep_the_queue_moving(queue))
+        upkeep = asyncio.create_task(keep_the_queue_moving(queue, forget))
         try:
             await queue.run_worker_async(
                 name=name,
@@ -144,7 +159,7 @@ async def _work(queue: procrastinate.App, concurrency: int, name: str) -> None:
                 await upkeep
 
 
-async def keep_the_queue_moving(queue: procrastinate.App) -> None:
+async def keep_the_queue_moving(queue: procrastinate.App, forget: Callable[[], None]) -> None:
     cleaned_at = asyncio.get_running_loop().time()
     while True:
         try:
@@ -155,7 +170,8 @@ async def keep_the_queue_moving(queue: procrastinate.App) -> None:
                 await queue.job_manager.delete_old_jobs(
                     nb_hours=int(KEEP_FINISHED.total_seconds() // 3600), include_failed=True
                 )
-        except procrastinate_errors.ConnectorException:
+                await asyncio.to_thread(forget)
+        except (procrastinate_errors.ConnectorException, SQLAlchemyError):
             log.warning("could not look after the job queue (database away?)", exc_info=True)
         await asyncio.sleep(LOOK_EVERY)
 

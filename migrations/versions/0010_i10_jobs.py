@@ -9,7 +9,9 @@ revision here that applies procrastinate's migration files in between. Two index
   request whose acknowledgement came late never makes a second job, even after the first ran;
 - the latest job start, read by `/healthz` without walking every event.
 
-SQLite has no job queue (work runs in-process there): nothing to do.
+And ``sent_answers``, the workers' journal of answers already given (``core.store.answers``):
+a job that runs again after its worker died does not say the same thing twice. SQLite has no
+job queue (work runs in-process there): it gets only that table, to keep one schema.
 
 Revision ID: 0010_i10_jobs
 Revises: 0001
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 from importlib import resources
 
+import sqlalchemy as sa
 from alembic import op
 
 revision = "0010_i10_jobs"
@@ -31,6 +34,16 @@ REQUEST_KEY_INDEX = "ix_jobs_request_key"
 
 
 def upgrade() -> None:
+    op.create_table(
+        "sent_answers",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("request_key", sa.String(200), nullable=False),
+        sa.Column("fingerprint", sa.String(64), nullable=False),
+        sa.Column("response", sa.JSON, nullable=False),
+        sa.Column("sent_at", sa.DateTime(timezone=True), nullable=False),
+        sa.UniqueConstraint("request_key", "fingerprint", name="uq_sent_answers_answer"),
+    )
+    op.create_index("ix_sent_answers_sent_at", "sent_answers", ["sent_at"])
     bind = op.get_bind()
     if bind.dialect.name != "postgresql":
         return
@@ -47,6 +60,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_sent_answers_sent_at", table_name="sent_answers")
+    op.drop_table("sent_answers")
     bind = op.get_bind()
     if bind.dialect.name != "postgresql":
         return

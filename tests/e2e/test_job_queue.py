@@ -81,8 +81,10 @@ def query(url: str, sql: str) -> list[Any]:
 class Sent:
     """Requests acknowledged, and where each one's answer is expected."""
 
-    response_urls: list[str] = field(default_factory=list)  # help commands, guide clicks
+    response_urls: list[str] = field(default_factory=list)  # help commands
     shares: list[Message] = field(default_factory=list)  # one file each
+    # The emulator's response_urls issued before these requests (not theirs to answer).
+    earlier_urls: set[str] = field(default_factory=set)
 
 
 def url_key(response_url: str) -> str:
@@ -116,7 +118,7 @@ def send_mixed(slack: LocalSlack, serve: ServeProcess, checklist: Message, count
     the checklist and CSV shares, in turn. Every one must be acknowledged (200)."""
     button, block_id = guide_button(checklist)
     driver = serve.driver
-    sent = Sent()
+    sent = Sent(earlier_urls=issued_response_urls(slack))
 
     def one(index: int) -> None:
         kind = index % 5
@@ -125,12 +127,10 @@ def send_mixed(slack: LocalSlack, serve: ServeProcess, checklist: Message, count
             sent.response_urls.append(url_key(fields["response_url"]))
             assert driver.send_form(fields).status == 200
         elif kind in (2, 3):
-            before = set(answers_per_response_url(slack))
             reply = driver.click(
                 button, user=ANN, channel=CHANNEL, message_ts=checklist.ts, block_id=block_id
             )
             assert reply.status == 200
-            del before
         else:
             _, message, reply = driver.upload(
                 f"products-{index}.csv", PRODUCTS, user=ANN, channel=CHANNEL
@@ -143,11 +143,14 @@ def send_mixed(slack: LocalSlack, serve: ServeProcess, checklist: Message, count
     return sent
 
 
-def clicks_sent(slack: LocalSlack, sent: Sent) -> set[str]:
-    """The response_urls the emulator issued for Guide clicks (every one not a command's)."""
+def issued_response_urls(slack: LocalSlack) -> set[str]:
     with slack._lock:
-        issued = set(slack._response_urls)
-    return issued - set(sent.response_urls) - {None}  # type: ignore[arg-type]
+        return set(slack._response_urls)
+
+
+def clicks_sent(slack: LocalSlack, sent: Sent) -> set[str]:
+    """The response_urls the emulator issued for the Guide clicks."""
+    return issued_response_urls(slack) - set(sent.response_urls) - sent.earlier_urls
 
 
 def assert_each_answered_once(
@@ -174,7 +177,8 @@ def assert_each_answered_once(
     assert len(checked) == len(sent.shares)
     assert {status for status, _ in checked} == {"checked"}
     results = query(
-        url, "SELECT processed_file_id, count(*) FROM validation_results GROUP BY 1 HAVING count(*) > 1"
+        url,
+        "SELECT processed_file_id, count(*) FROM validation_results GROUP BY 1 HAVING count(*) > 1",
     )
     assert results == []
 
@@ -287,7 +291,7 @@ def test_healthz_reports_the_queue_and_is_503_while_nobody_works_it(
     fields = serve.driver.command_fields("help", user=ANN, channel=CHANNEL)
     assert serve.driver.send_form(fields).status == 200
     wait_until(lambda: serve.health()[0] == 503, timeout=30)
-    status, body = serve.health()
+    _, body = serve.health()
     assert body["status"] == "degraded" and body["database"] == "ok"
     assert body["queue"]["waiting"] == 1 and body["queue"]["oldest_seconds"] > 1
     started.worker(slack, pg_url, tmp_path)
