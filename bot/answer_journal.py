@@ -4,8 +4,8 @@ A job runs again when its worker died before the queue heard it finish (``bot.wo
 what the first run already said is in Slack, and Slack has no idempotency key. A middleware
 gives each request's listeners a client and a ``respond`` that look in the journal
 (``core.store.answers``) before each message they post (``chat.postMessage``,
-``chat.postEphemeral``, a file shared with ``files.completeUploadExternal``, a response_url
-answer): an answer with the same request, destination and content was given, so it is skipped
+``chat.postEphemeral``, a file shared with ``files_upload_v2``, a response_url answer): an
+answer with the same request, destination and content was given, so it is skipped
 and its recorded reply (the ``ts``) handed back. An answer is recorded right after Slack took
 it, in the same thread: a worker killed between the two is the one window left, a few
 milliseconds wide instead of the rest of the job. Edits (``chat.update``) need no journal:

@@ -24,6 +24,7 @@ import asyncio
 import contextlib
 import logging
 import os
+import re
 import sys
 from collections.abc import Callable
 from datetime import timedelta
@@ -74,6 +75,34 @@ def main(argv: list[str], settings: Settings) -> int:
     return run_worker(settings, options.concurrency)
 
 
+class WithoutPayloads(logging.Filter):
+    """procrastinate names a job with its arguments (``bot.request[12](key=…, body={…})``):
+    a request's payload holds what people typed and its response_url, a credential. Log lines
+    keep the task and the job id only."""
+
+    _CALL = re.compile(
+        r"(\b[\w.]+\[\d+\])\(.*\)(?= ended with status| \(started [\d.]+ s ago\)$|$)",
+        re.DOTALL,
+    )
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        stripped = self._CALL.sub(r"\1", message)
+        if stripped != message:
+            record.msg, record.args = stripped, None
+        return True
+
+
+def quiet_procrastinate(level: str) -> None:
+    """Its per-job start and end lines at INFO would double every request's log; failures
+    (WARNING and up) stay, without payloads."""
+    # On the handlers: a logger's own filters do not see its children's records.
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(WithoutPayloads())
+    if logging.getLevelName(level) > logging.DEBUG:
+        logging.getLogger("procrastinate").setLevel(logging.WARNING)
+
+
 def configuration_problem(settings: Settings) -> str | None:
     if not uses_job_queue(settings.database_url):
         return (
@@ -107,6 +136,7 @@ def run_worker(
     from bot.scheduler import build_numbering_round, start_numbering_scheduler
     from bot.wiring import build_runtime
 
+    quiet_procrastinate(settings.log_level)
     runtime = build_runtime(settings, run_migrations=migrate, reseal=migrate, job_worker=True)
     app = build_app(settings, runtime.deps, verify_requests=False, inline=True)
     queue = procrastinate.App(

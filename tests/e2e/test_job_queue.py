@@ -197,8 +197,10 @@ def test_serve_on_postgresql_stores_the_request_and_its_worker_answers(
     fields = serve.driver.command_fields("help", user=ANN, channel=CHANNEL)
     assert serve.driver.send_form(fields).status == 200
     wait_until(lambda: answers_per_response_url(slack)[url_key(fields["response_url"])] == 1)
-    [(task, status)] = query(pg_url, "SELECT task_name, status FROM procrastinate_jobs")
-    assert (task, status) == (REQUEST_TASK, "succeeded")
+    jobs = query(
+        pg_url, f"SELECT status FROM procrastinate_jobs WHERE task_name = '{REQUEST_TASK}'"
+    )
+    assert jobs == [("succeeded",)]
 
 
 def test_a_slack_retry_of_a_stored_event_makes_no_second_job(
@@ -250,13 +252,13 @@ def test_two_workers_and_a_front_without_workers_share_the_work_once(
     sent = send_mixed(slack, front, checklist, 100)
     expected = set(sent.response_urls) | clicks_sent(slack, sent)
     assert_each_answered_once(slack, pg_url, sent, expected)
-    for worker in workers:
-        assert "job" in worker.stderr()
     done_by = query(
         pg_url,
-        "SELECT count(DISTINCT worker_id) FROM procrastinate_jobs WHERE status = 'succeeded'",
+        "SELECT count(DISTINCT worker_id) FROM procrastinate_jobs "
+        f"WHERE status = 'succeeded' AND task_name = '{REQUEST_TASK}'",
     )
-    assert done_by[0][0] in (0, 2) or done_by[0][0] == 2
+    assert done_by == [(2,)]  # both workers took jobs (they are still registered)
+    assert all(worker.process.poll() is None for worker in workers)
 
 
 def test_a_job_whose_payload_no_longer_parses_fails_once_and_blocks_nothing(
@@ -277,10 +279,13 @@ def test_a_job_whose_payload_no_longer_parses_fails_once_and_blocks_nothing(
         line for line in worker.stderr().splitlines() if f"job {bad} failed: its payload" in line
     )
     assert "mode" in line and "not retried" in line
-    [(status, attempts)] = query(
-        pg_url, f"SELECT status, attempts FROM procrastinate_jobs WHERE id = {bad}"
+    [(status,)] = query(pg_url, f"SELECT status FROM procrastinate_jobs WHERE id = {bad}")
+    assert status == "failed"
+    starts = query(
+        pg_url,
+        f"SELECT count(*) FROM procrastinate_events WHERE job_id = {bad} AND type = 'started'",
     )
-    assert (status, attempts) == ("failed", 0)
+    assert starts == [(1,)]  # run once, never retried
 
 
 def test_healthz_reports_the_queue_and_is_503_while_nobody_works_it(
@@ -293,7 +298,7 @@ def test_healthz_reports_the_queue_and_is_503_while_nobody_works_it(
     wait_until(lambda: serve.health()[0] == 503, timeout=30)
     _, body = serve.health()
     assert body["status"] == "degraded" and body["database"] == "ok"
-    assert body["queue"]["waiting"] == 1 and body["queue"]["oldest_seconds"] > 1
+    assert body["queue"]["waiting"] == 1 and body["queue"]["oldest_seconds"] >= 1
     started.worker(slack, pg_url, tmp_path)
     wait_until(lambda: answers_per_response_url(slack)[url_key(fields["response_url"])] == 1)
     wait_until(lambda: serve.health()[0] == 200, timeout=30)
