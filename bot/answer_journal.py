@@ -6,10 +6,11 @@ gives each request's listeners a client and a ``respond`` that look in the journ
 (``core.store.answers``) before each message they post (``chat.postMessage``,
 ``chat.postEphemeral``, a file shared with ``files_upload_v2``, a response_url answer): an
 answer with the same request, destination and content was given, so it is skipped
-and its recorded reply (the ``ts``) handed back. An answer is recorded right after Slack took
-it, in the same thread: a worker killed between the two is the one window left, a few
-milliseconds wide instead of the rest of the job. Edits (``chat.update``) need no journal:
-doing one twice shows nothing twice.
+and its recorded reply (the ``ts``) handed back. The answer's row is inserted before the
+answer is sent and committed right after Slack took it: a worker killed between Slack's
+receipt and that commit (one round trip) is the one window left, instead of the rest of the
+job; killed earlier, its transaction rolls back and the next run sends the answer. Edits
+(``chat.update``) need no journal: doing one twice shows nothing twice.
 """
 
 from __future__ import annotations
@@ -33,14 +34,9 @@ from handlers.deps import Deps
 
 log = logging.getLogger("bot.answers")
 
-POSTING_METHODS = frozenset(
-    {
-        "chat.postMessage",
-        "chat.postEphemeral",
-        "chat.scheduleMessage",
-        "files.completeUploadExternal",
-    }
-)
+# Calls that show something new. A file upload is journaled as a whole (``files_upload_v2``):
+# each attempt gets a new file id from Slack, so its last call never looks the same twice.
+POSTING_METHODS = frozenset({"chat.postMessage", "chat.postEphemeral", "chat.scheduleMessage"})
 
 
 def fingerprint(what: dict[str, Any]) -> str:
@@ -52,14 +48,34 @@ class Journal:
     def __init__(self, deps: Deps) -> None:
         self.deps = deps
 
-    def given(self, key: str, print_: str) -> dict[str, Any] | None:
-        with self.deps.uow() as uow:
-            return AnswersRepository(uow.session).find(key, print_)
+    def once(
+        self,
+        key: str,
+        what: dict[str, Any],
+        send: Callable[[], dict[str, Any] | None],
+        expected: dict[str, Any] | None = None,
+    ) -> dict[str, Any] | None:
+        """``send()`` unless this answer was given; what Slack answered (recorded if given).
 
-    def record(self, key: str, print_: str, response: dict[str, Any]) -> None:
+        ``send`` returns what to record, or ``None`` when Slack did not take the answer (then
+        nothing is recorded). ``expected``: the record when it is known before sending (saves
+        the round trip that stores Slack's reply).
+        """
+        print_ = fingerprint(what)
         with self.deps.uow() as uow:
-            AnswersRepository(uow.session).record(key, print_, response, self.deps.clock())
-            uow.commit()
+            repo = AnswersRepository(uow.session)
+            given = repo.find(key, print_)
+            if given is None and repo.reserve(key, print_, expected or {}, self.deps.clock()):
+                response = send()
+                if response is None:
+                    return None  # not given: the reservation rolls back
+                if expected is None:
+                    repo.set_response(key, print_, response)
+                uow.commit()
+                return response
+        given = given or {}
+        log.info("request %s: %s already given (job run again): skipped", key, what["method"])
+        return given
 
 
 class JournaledWebClient(RetryingWebClient):
@@ -72,27 +88,51 @@ class JournaledWebClient(RetryingWebClient):
         if self.journal is None or api_method not in POSTING_METHODS:
             return super().api_call(api_method, **kwargs)
         what = {"method": api_method, **{k: kwargs.get(k) for k in ("params", "json", "data")}}
-        print_ = fingerprint(what)
-        given = self.journal.given(self.request_key, print_)
-        if given is not None:
-            log.info(
-                "request %s: %s already given (job run again): skipped",
-                self.request_key,
-                api_method,
-            )
-            return SlackResponse(
-                client=self,
-                http_verb="POST",
-                api_url=f"{self.base_url}{api_method}",
-                req_args={},
-                data=given,
-                headers={},
-                status_code=200,
-            )
-        response = super().api_call(api_method, **kwargs)
-        if isinstance(response.data, dict) and response.data.get("ok"):
-            self.journal.record(self.request_key, print_, response.data)
-        return response
+        return self._once(
+            api_method, what, lambda: super(JournaledWebClient, self).api_call(api_method, **kwargs)
+        )
+
+    def files_upload_v2(self, **kwargs: Any) -> SlackResponse:
+        if self.journal is None:
+            return super().files_upload_v2(**kwargs)
+        content = kwargs.get("file") if kwargs.get("file") is not None else kwargs.get("content")
+        if isinstance(content, str):
+            content = content.encode("utf-8")
+        what = {
+            "method": "files_upload_v2",
+            **{k: v for k, v in kwargs.items() if k not in ("file", "content")},
+            "content": hashlib.sha256(content).hexdigest() if isinstance(content, bytes) else "",
+        }
+        return self._once(
+            "files_upload_v2",
+            what,
+            lambda: super(JournaledWebClient, self).files_upload_v2(**kwargs),
+        )
+
+    def _once(
+        self, method: str, what: dict[str, Any], send: Callable[[], SlackResponse]
+    ) -> SlackResponse:
+        assert self.journal is not None
+        sent: list[SlackResponse] = []
+
+        def send_and_keep() -> dict[str, Any] | None:
+            response = send()
+            sent.append(response)
+            data = response.data
+            return data if isinstance(data, dict) and data.get("ok") else None
+
+        recorded = self.journal.once(self.request_key, what, send_and_keep)
+        if sent:
+            return sent[0]
+        return SlackResponse(
+            client=self,
+            http_verb="POST",
+            api_url=f"{self.base_url}{method}",
+            req_args={},
+            data=recorded or {"ok": True},
+            headers={},
+            status_code=200,
+        )
 
 
 class JournaledRespond(RetryingRespond):
@@ -132,25 +172,29 @@ class JournaledRespond(RetryingRespond):
             "delete_original": delete_original,
             "thread_ts": thread_ts,
         }
-        print_ = fingerprint({"method": "response_url", "url": self.response_url, **arguments})
-        if self.journal.given(self.key, print_) is not None:
-            log.info("request %s: its answer was already given (job run again): skipped", self.key)
-            return WebhookResponse(url="", status_code=200, body="ok", headers={})
-        response = super().__call__(
-            text,
-            blocks,
-            attachments,
-            response_type,
-            replace_original,
-            delete_original,
-            unfurl_links,
-            unfurl_media,
-            thread_ts,
-            metadata,
-        )
-        if response.status_code == 200:
-            self.journal.record(self.key, print_, {"status": 200})
-        return response
+        sent: list[WebhookResponse] = []
+
+        def send() -> dict[str, Any] | None:
+            response = super(JournaledRespond, self).__call__(
+                text,
+                blocks,
+                attachments,
+                response_type,
+                replace_original,
+                delete_original,
+                unfurl_links,
+                unfurl_media,
+                thread_ts,
+                metadata,
+            )
+            sent.append(response)
+            return {"status": 200} if response.status_code == 200 else None
+
+        what = {"method": "response_url", "url": self.response_url, **arguments}
+        self.journal.once(self.key, what, send, expected={"status": 200})
+        if sent:
+            return sent[0]
+        return WebhookResponse(url="", status_code=200, body="ok", headers={})
 
 
 def install(app: App, deps: Deps) -> None:

@@ -1,9 +1,11 @@
 """The answers a request has already been given (the job workers' journal).
 
 A job runs again when its worker died before the queue heard it finish; everything the first
-run said is already in Slack. Each answer is recorded right after Slack took it, under the
-request's identity and a fingerprint of where it went and what it said, so the second run
-skips it (``bot.answer_journal``). Rows are kept for a day: re-runs come within minutes.
+run said is already in Slack. Each answer is reserved (inserted, not committed) under the
+request's identity and a fingerprint of where it went and what it said before it is sent, and
+committed right after Slack took it, so the second run skips it (``bot.answer_journal``); a
+second run arriving meanwhile waits on the row. Rows are kept for a day: re-runs come within
+minutes.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Index, String, UniqueConstraint, delete, select
+from sqlalchemy import JSON, Index, String, UniqueConstraint, delete, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -47,12 +49,14 @@ class AnswersRepository:
         )
         return dict(found) if found is not None else None
 
-    def record(
+    def reserve(
         self, request_key: str, fingerprint: str, response: dict[str, Any], now: datetime
-    ) -> None:
+    ) -> bool:
+        """Insert the answer's row (commit it once the answer is given); False if it was
+        given meanwhile. A concurrent reservation of the same answer waits for this one."""
         dialect = self.session.get_bind().dialect.name
         insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-        self.session.execute(
+        inserted = self.session.execute(
             insert(SentAnswer)
             .values(
                 request_key=request_key[:200],
@@ -61,6 +65,18 @@ class AnswersRepository:
                 sent_at=now,
             )
             .on_conflict_do_nothing(index_elements=["request_key", "fingerprint"])
+        )
+        count: int = inserted.rowcount  # type: ignore[attr-defined]
+        return count == 1
+
+    def set_response(self, request_key: str, fingerprint: str, response: dict[str, Any]) -> None:
+        self.session.execute(
+            update(SentAnswer)
+            .where(
+                SentAnswer.request_key == request_key[:200],
+                SentAnswer.fingerprint == fingerprint,
+            )
+            .values(response=response)
         )
 
     def forget_before(self, cutoff: datetime) -> None:
