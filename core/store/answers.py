@@ -65,9 +65,9 @@ class AnswersRepository:
                 sent_at=now,
             )
             .on_conflict_do_nothing(index_elements=["request_key", "fingerprint"])
+            .returning(SentAnswer.id)
         )
-        count: int = inserted.rowcount  # type: ignore[attr-defined]
-        return count == 1
+        return inserted.scalar_one_or_none() is not None
 
     def set_response(self, request_key: str, fingerprint: str, response: dict[str, Any]) -> None:
         self.session.execute(
