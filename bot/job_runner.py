@@ -80,15 +80,17 @@ class JobRunner:
         self.app = app
         self.numbering_round = numbering_round
 
-    def run_request(self, job_id: int, payload: dict[str, Any]) -> None:
+    def run_request(self, job_id: int, payload: dict[str, Any], attempts: int = 0) -> None:
         try:
             stored = StoredRequest.model_validate(payload)
         except ValidationError as error:
             reason = describe(error)
             log.error("job %d failed: its payload does not parse (%s); not retried", job_id, reason)
             raise UnusableJob(f"job {job_id}: {reason}") from None
+        registrar = registrar_of(self.app)
+        registrar.last_attempt(attempts + 1 >= MAX_ATTEMPTS)
         response = self.app.dispatch(stored.bolt_request())
-        failure = registrar_of(self.app).take_failure()
+        failure = registrar.take_failure()
         if isinstance(failure, RetryLater):
             raise failure
         if failure is not None:
@@ -123,7 +125,7 @@ def register_tasks(queue: procrastinate.App, runner: JobRunner) -> None:
     def run_request(context: JobContext, /, **payload: Any) -> None:
         job_id = context.job.id
         assert job_id is not None
-        runner.run_request(job_id, payload)
+        runner.run_request(job_id, payload, context.job.attempts)
 
     @queue.task(name=ROUND_TASK, queueing_lock=ROUND_LOCK)
     def numbering_round(asked_at: str = "") -> None:

@@ -141,6 +141,11 @@ class Registrar:
         run_or_acknowledge.__name__ = getattr(listener, "__name__", "listener")
         return run_or_acknowledge
 
+    def last_attempt(self, last: bool) -> None:
+        """Set by a job worker before it dispatches: on a job's last attempt ``RetryLater``
+        gets the apology like any failure (there is no later any more)."""
+        self._outcome.last = last
+
     def take_failure(self) -> Exception | None:
         """What the listener last run inline in this thread raised (once), else ``None``."""
         failure: Exception | None = getattr(self._outcome, "failure", None)
@@ -152,8 +157,9 @@ class Registrar:
             listener(**kwargs)
         except RetryLater as error:
             if self.inline:
-                self._outcome.failure = error  # the job runs again later: no apology yet
-                return
+                self._outcome.failure = error
+                if not getattr(self._outcome, "last", False):
+                    return  # the job runs again later: no apology yet
             self._report(error, args)
         except Exception as error:
             self._report(error, args)
