@@ -29,6 +29,7 @@ import io
 import json
 import logging
 import re
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -138,6 +139,12 @@ class DownloadUnavailable(ConnectionError):
 class LostClaim(Exception):
     """Another attempt took this file over (this one was taken for dead): stop without
     answering."""
+
+
+# The files this process is checking right now: a second event for one of them (a Slack
+# retry of a late acknowledgement) must not take over a live attempt in the same process.
+_checking: set[tuple[str, str]] = set()
+_checking_guard = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -259,6 +266,10 @@ class FileIntake:
             log.warning("a shared file without an id: ignored")
             return
         name = str(stub.get("name") or stub.get("title") or file_id)
+        with _checking_guard:
+            if (share.team_id, file_id) in _checking:
+                log.info("file %s is being checked right now: retried event ignored", file_id)
+                return
         with self.deps.uow() as uow:
             claim = RegistersRepository(uow.session).claim_file(
                 share.team_id,
@@ -274,7 +285,7 @@ class FileIntake:
         if claim is None:
             log.info("file %s was already processed: retried event ignored", file_id)
             return
-        self._attempt(client, claim, share, name)
+        self._attempt_marked(client, claim, share, name)
 
     def resume(self, client: WebClient, team_id: str, file_id: str) -> bool:
         """Take over a check the previous process left unfinished and finish it; False if it
@@ -292,10 +303,20 @@ class FileIntake:
             thread_ts=claim.thread_ts,
             text=claim.share_text,
         )
-        self._attempt(client, claim, share, claim.file_name or file_id)
+        self._attempt_marked(client, claim, share, claim.file_name or file_id)
         return True
 
     # --- one attempt -------------------------------------------------------------------------
+
+    def _attempt_marked(self, client: WebClient, claim: Claim, share: Share, name: str) -> None:
+        key = (claim.team_id, claim.file_id)
+        with _checking_guard:
+            _checking.add(key)
+        try:
+            self._attempt(client, claim, share, name)
+        finally:
+            with _checking_guard:
+                _checking.discard(key)
 
     def _attempt(self, client: WebClient, claim: Claim, share: Share, name: str) -> None:
         onboarding = OnboardingService(self.deps.uow).find(Channel(share.team_id, share.channel_id))

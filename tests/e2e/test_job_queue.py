@@ -113,9 +113,39 @@ def start_onboarding(slack: LocalSlack, serve: ServeProcess) -> Message:
     return checklist
 
 
+BLOCK = 1_000_000
+
+
+def set_up_numbering(slack: LocalSlack, serve: ServeProcess) -> None:
+    """Manual numbering values with 50 invoice numbers left: every check finds it critical
+    (one alert, whatever the number of checks: its key is stored before it is posted)."""
+    commands = ["numbering strategy mixed"]
+    for series, rackbeat_next in (("order", 10_000), ("invoice", BLOCK - 50)):
+        commands += [
+            f"numbering set {series} rackbeat-next {rackbeat_next}",
+            f"numbering set {series} netvisor-max {BLOCK + 10}",
+            f"numbering set {series} netvisor-block-start {BLOCK}",
+        ]
+    for command in commands:  # one at a time: each answered before the next is typed
+        fields = serve.driver.command_fields(command, user=ANN, channel=CHANNEL)
+        assert serve.driver.send_form(fields).status == 200
+        key = url_key(fields["response_url"])
+        wait_until(lambda key=key: answers_per_response_url(slack)[key] == 1, 60, command)
+
+
+def critical_alerts(slack: LocalSlack) -> list[Message]:
+    critical = t("numbering.level.critical", "en")
+    return [
+        m
+        for m in slack.channel_messages(CHANNEL, include_replies=False)
+        if m.user == slack.bot_user_id and critical in m.text
+    ]
+
+
 def send_mixed(slack: LocalSlack, serve: ServeProcess, checklist: Message, count: int) -> Sent:
-    """``count`` signed requests as fast as 8 clients can: /rackbeat help, Guide clicks on
-    the checklist and CSV shares, in turn. Every one must be acknowledged (200)."""
+    """``count`` signed requests as fast as 8 clients can: /rackbeat help, /rackbeat
+    numbering check (which alerts), Guide clicks on the checklist and CSV shares, in turn.
+    Every one must be acknowledged (200)."""
     button, block_id = guide_button(checklist)
     driver = serve.driver
     sent = Sent(earlier_urls=issued_response_urls(slack))
@@ -123,7 +153,8 @@ def send_mixed(slack: LocalSlack, serve: ServeProcess, checklist: Message, count
     def one(index: int) -> None:
         kind = index % 5
         if kind in (0, 1):
-            fields = driver.command_fields("help", user=ANN, channel=CHANNEL)
+            text = "help" if kind == 0 else "numbering check"
+            fields = driver.command_fields(text, user=ANN, channel=CHANNEL)
             sent.response_urls.append(url_key(fields["response_url"]))
             assert driver.send_form(fields).status == 200
         elif kind in (2, 3):
@@ -227,6 +258,7 @@ def test_sigkill_after_the_last_ack_loses_nothing_and_repeats_nothing(
 ) -> None:
     first = started.serve(slack, pg_url, tmp_path)
     checklist = start_onboarding(slack, first)
+    set_up_numbering(slack, first)
     sent = send_mixed(slack, first, checklist, 200)
     first.kill_group()  # the front and its worker, mid-backlog
     unanswered = len(sent.response_urls) - sum(
@@ -240,6 +272,7 @@ def test_sigkill_after_the_last_ack_loses_nothing_and_repeats_nothing(
     expected = set(sent.response_urls) | clicks_sent(slack, sent)
     assert len(expected) == 160
     assert_each_answered_once(slack, pg_url, sent, expected)
+    assert len(critical_alerts(slack)) == 1  # 40 checks before and after the kill, one alert
     assert "Traceback" not in started.logs()
 
 

@@ -9,6 +9,8 @@ tests/e2e/test_job_queue.py.)"""
 from __future__ import annotations
 
 import inspect
+import logging
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -19,7 +21,7 @@ from sqlalchemy import select
 
 from bot.app import build_client
 from bot.localslack import LocalSlack
-from bot.localslack.state import Message
+from bot.localslack.state import Failure, Message
 from bot.recovery import resume_unfinished
 from bot.wiring import Runtime
 from core.onboarding.steps import StepId, StepState
@@ -277,3 +279,35 @@ def test_a_progress_edit_slack_refuses_does_not_stop_the_check(
     assert progress_edit.status == 500
     assert_answered_once(slack, message)
     assert claim_row(bot).status == "checked"
+
+
+def test_a_retried_event_while_the_file_is_being_checked_leaves_the_live_attempt_alone(
+    bot: BotUnderTest, slack: LocalSlack, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Without leases, a claim still "received" is taken over at once; only this process's
+    own live attempt is left alone (a Slack retry of a late acknowledgement on SQLite)."""
+    caplog.set_level(logging.INFO, logger="handlers.files")
+    held = Failure(status=500, delay=1.5)
+    slack.fail_next("files.download", held)
+    _, message, reply = bot.driver.upload(
+        "products.csv", PRODUCTS_WITH_WARNING, user=ANN, channel=CHANNEL
+    )
+    assert reply.status == 200
+    deadline = time.monotonic() + 20
+    while held.times > 0:  # the download is being held: the check is live
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    event = {
+        "token": "local",
+        "team_id": slack.team_id,
+        "api_app_id": "A0LOCAL",
+        "type": "event_callback",
+        "event_id": "EvLATE",
+        "event_time": 1,
+        "event": {**message.as_api(), "channel_type": "channel"},
+    }
+    assert bot.driver.send_event(event, retry_num=1).status == 200
+    bot.settle()
+    assert "being checked right now" in caplog.text
+    assert_answered_once(slack, message)
+    assert claim_row(bot) == Row("checked", 1)
