@@ -64,8 +64,8 @@ class Journal:
         print_ = fingerprint(what)
         with self.deps.uow() as uow:
             repo = AnswersRepository(uow.session)
-            given = repo.find(key, print_)
-            if given is None and repo.reserve(key, print_, expected or {}, self.deps.clock()):
+            # Reserve first: the usual case (never given) costs one statement before sending.
+            if repo.reserve(key, print_, expected or {}, self.deps.clock()):
                 response = send()
                 if response is None:
                     return None  # not given: the reservation rolls back
@@ -73,7 +73,7 @@ class Journal:
                     repo.set_response(key, print_, response)
                 uow.commit()
                 return response
-        given = given or {}
+            given = repo.find(key, print_) or {}
         log.info("request %s: %s already given (job run again): skipped", key, what["method"])
         return given
 

@@ -42,18 +42,15 @@ class StoredRequest(BaseModel):
 
     key: str = Field(min_length=1)
     mode: Literal["http", "socket_mode"]
-    raw_body: str
     body: dict[str, Any]
     content_type: str = ""
 
     def bolt_request(self) -> BoltRequest:
-        raw_or_body: str | dict[str, Any] = self.raw_body if self.mode == "http" else self.body
         headers: dict[str, str | Sequence[str]] = (
             {"content-type": self.content_type} if self.content_type else {}
         )
-        rebuilt = BoltRequest(body=raw_or_body, headers=headers, mode=self.mode)
         # The payload as the front parsed it (it corrects one misreading of Bolt's).
-        rebuilt.body = self.body
+        rebuilt = BoltRequest(body=self.body, headers=headers, mode=self.mode)
         rebuilt.context = build_context(BoltContext(), self.body)
         return rebuilt
 

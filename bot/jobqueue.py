@@ -35,8 +35,9 @@ REQUEST_TASK = "bot.request"
 ROUND_TASK = "bot.numbering_round"
 ROUND_LOCK = "numbering-round"
 REQUEST_KEY_INDEX = "ix_jobs_request_key"
-# Connections a front keeps for storing jobs: one per request being acknowledged at once.
-FRONT_POOL_SIZE = 8
+# Connections a front keeps for storing jobs: one per request being acknowledged at once
+# (waitress serves 16 at a time).
+FRONT_POOL_SIZE = 16
 
 
 def uses_job_queue(database_url: str) -> bool:
@@ -74,12 +75,12 @@ def request_key(body: dict[str, Any]) -> str:
 
 def request_payload(request: BoltRequest) -> dict[str, Any]:
     """What a worker needs to run a request's listeners again: the payload as the front
-    parsed it (``bot.server`` corrects one misreading of Bolt's), the raw body and the mode.
-    Headers stay behind: nothing after ``ack()`` reads them (signatures were checked)."""
+    parsed it (``bot.server`` corrects one misreading of Bolt's) and the mode. The raw body
+    and the headers stay behind: nothing after ``ack()`` reads them (signatures were checked),
+    and every byte stored is written, and indexed, in the acknowledgement's time."""
     return {
         "key": request_key(request.body),
         "mode": request.mode,
-        "raw_body": request.raw_body,
         "body": request.body,
         "content_type": request.content_type or "",
     }
