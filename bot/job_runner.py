@@ -49,8 +49,11 @@ class StoredRequest(BaseModel):
         headers: dict[str, str | Sequence[str]] = (
             {"content-type": self.content_type} if self.content_type else {}
         )
-        # The payload as the front parsed it (it corrects one misreading of Bolt's).
-        rebuilt = BoltRequest(body=self.body, headers=headers, mode=self.mode)
+        # Bolt wants the raw text in HTTP mode; nothing after the ack reads it (the signature
+        # was checked by the front), so the payload as the front parsed it goes in as is (it
+        # corrects one misreading of Bolt's).
+        rebuilt = BoltRequest(body="", headers=headers, mode=self.mode)
+        rebuilt.body = self.body
         rebuilt.context = build_context(BoltContext(), self.body)
         return rebuilt
 
