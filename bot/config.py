@@ -44,6 +44,8 @@ class Settings(BaseSettings):
     worker_processes: int = Field(default=1, ge=0, le=32)
     # /healthz answers 503 when jobs wait and no worker took one for this many seconds.
     queue_stall_seconds: float = Field(default=120.0, gt=0, le=24 * 3600)
+    # Acknowledgements wait for the job's WAL flush (bot/jobqueue.py says what off gives up).
+    queue_synchronous_commit: bool = False
     log_level: LogLevel = "INFO"
 
     @field_validator("slack_bot_token", "slack_signing_secret", "slack_app_token", "secret_key")

@@ -58,7 +58,9 @@ def start_work(settings: Settings) -> WorkShape:
     if not uses_job_queue(settings.database_url):
         log.info("SQLite: the work after each acknowledgement runs in this process")
         return WorkShape(None, None)
-    queue = JobQueue(settings.database_url).open()
+    queue = JobQueue(
+        settings.database_url, synchronous_commit=settings.queue_synchronous_commit
+    ).open()
     workers = None
     if settings.worker_processes:
         workers = LocalWorkers(settings, settings.worker_processes).start()
