@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Index, String, UniqueConstraint, delete, select, update
+from sqlalchemy import JSON, Index, String, UniqueConstraint, delete, select, text, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -55,6 +55,11 @@ class AnswersRepository:
         """Insert the answer's row (commit it once the answer is given); False if it was
         given meanwhile. A concurrent reservation of the same answer waits for this one."""
         dialect = self.session.get_bind().dialect.name
+        if dialect == "postgresql":
+            # The commit after the answer is the end of the window in which a dead worker
+            # would answer twice: it must not wait for the disk, only reach the server (a
+            # crash of the server itself is the one case this gives up).
+            self.session.execute(text("SET LOCAL synchronous_commit = off"))
         insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
         inserted = self.session.execute(
             insert(SentAnswer)
