@@ -6,11 +6,17 @@ gives each request's listeners a client and a ``respond`` that look in the journ
 (``core.store.answers``) before each message they post (``chat.postMessage``,
 ``chat.postEphemeral``, a file shared with ``files_upload_v2``, a response_url answer): an
 answer with the same request, destination and content was given, so it is skipped
-and its recorded reply (the ``ts``) handed back. The answer's row is inserted before the
-answer is sent and committed right after Slack took it: a worker killed between Slack's
-receipt and that commit (one round trip) is the one window left, instead of the rest of the
-job; killed earlier, its transaction rolls back and the next run sends the answer. Edits
-(``chat.update``) need no journal: doing one twice shows nothing twice.
+and its recorded reply (the ``ts``) handed back. Answers to a person (a response_url answer,
+an ephemeral message) are known by their place: the n-th answer of the request to that
+response_url, or to that person in that channel, is given once, whatever it says the second
+time (a re-run sees the state the first run left, "already done" for "done", or a time that
+moved on). Messages in a channel or thread are known by their content.
+
+The answer's row is inserted before the answer is sent and committed right after Slack took
+it: a worker killed between Slack's receipt and that commit (one round trip) is the one
+window left, instead of the rest of the job; killed earlier, its transaction rolls back and
+the next run sends the answer. Edits (``chat.update``) need no journal: doing one twice shows
+nothing twice.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -37,6 +44,8 @@ log = logging.getLogger("bot.answers")
 # Calls that show something new. A file upload is journaled as a whole (``files_upload_v2``):
 # each attempt gets a new file id from Slack, so its last call never looks the same twice.
 POSTING_METHODS = frozenset({"chat.postMessage", "chat.postEphemeral", "chat.scheduleMessage"})
+# Answers to one person, known by their place rather than their words.
+PERSONAL_METHODS = frozenset({"chat.postEphemeral"})
 
 
 def fingerprint(what: dict[str, Any]) -> str:
@@ -83,11 +92,17 @@ class JournaledWebClient(RetryingWebClient):
 
     journal: Journal | None = None
     request_key: str = ""
+    answered: Counter[str] | None = None
 
     def api_call(self, api_method: str, **kwargs: Any) -> SlackResponse:
         if self.journal is None or api_method not in POSTING_METHODS:
             return super().api_call(api_method, **kwargs)
         what = {"method": api_method, **{k: kwargs.get(k) for k in ("params", "json", "data")}}
+        if api_method in PERSONAL_METHODS and self.answered is not None:
+            fields = {**(kwargs.get("params") or {}), **(kwargs.get("json") or {})}
+            place = f"{fields.get('channel')}/{fields.get('user')}"
+            what = {"method": api_method, "to": place, "n": self.answered[place]}
+            self.answered[place] += 1
         return self._once(
             api_method, what, lambda: super(JournaledWebClient, self).api_call(api_method, **kwargs)
         )
@@ -147,6 +162,7 @@ class JournaledRespond(RetryingRespond):
             ssl=inner.ssl,
         )
         self.journal, self.key = journal, key
+        self.answers = 0
 
     def __call__(
         self,
@@ -161,17 +177,6 @@ class JournaledRespond(RetryingRespond):
         thread_ts: str | None = None,
         metadata: dict[str, Any] | None = None,
     ) -> WebhookResponse:
-        arguments = {
-            "text": text,
-            "blocks": [b.to_dict() if isinstance(b, Block) else b for b in blocks or []],
-            "attachments": [
-                a.to_dict() if isinstance(a, Attachment) else a for a in attachments or []
-            ],
-            "response_type": response_type,
-            "replace_original": replace_original,
-            "delete_original": delete_original,
-            "thread_ts": thread_ts,
-        }
         sent: list[WebhookResponse] = []
 
         def send() -> dict[str, Any] | None:
@@ -190,7 +195,9 @@ class JournaledRespond(RetryingRespond):
             sent.append(response)
             return {"status": 200} if response.status_code == 200 else None
 
-        what = {"method": "response_url", "url": self.response_url, **arguments}
+        # Known by its place: the n-th answer to this response_url.
+        what = {"method": "response_url", "url": self.response_url, "n": self.answers}
+        self.answers += 1
         self.journal.once(self.key, what, send, expected={"status": 200})
         if sent:
             return sent[0]
@@ -210,6 +217,7 @@ def install(app: App, deps: Deps) -> None:
         client = JournaledWebClient.like(context.client)
         if isinstance(client, JournaledWebClient):
             client.journal, client.request_key = journal, key
+            client.answered = Counter()
         context["client"] = client
         respond = context.get("respond")
         if isinstance(respond, RetryingRespond) and respond.response_url:

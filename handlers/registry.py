@@ -36,6 +36,7 @@ from slack_sdk.models.attachments import Attachment
 from slack_sdk.models.blocks import Block
 from slack_sdk.webhook import WebhookResponse
 
+from core.errors import DomainError
 from handlers.background import RetryLater
 from handlers.errors import who_and_where
 
@@ -163,7 +164,8 @@ class Registrar:
             self._report(error, args)
         except Exception as error:
             self._report(error, args)
-            if self.inline:
+            if self.inline and not isinstance(error, DomainError):
+                # A refusal was the answer (the hook gave it): the job did its work.
                 self._outcome.failure = error
 
     def _report(self, error: Exception, args: Args) -> None:
