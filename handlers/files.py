@@ -31,7 +31,8 @@ import logging
 import re
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlparse
@@ -270,6 +271,30 @@ class FileIntake:
             if (share.team_id, file_id) in _checking:
                 log.info("file %s is being checked right now: retried event ignored", file_id)
                 return
+        with self._held(share.team_id, file_id) as held:
+            if held:
+                self._claim_and_check(client, share, file_id, name)
+            else:
+                log.info("file %s is being checked by another worker: left to it", file_id)
+
+    @contextmanager
+    def _held(self, team_id: str, file_id: str) -> Iterator[bool]:
+        """The file's lock for this attempt (PostgreSQL; see ``RegistersRepository.hold``)."""
+        with self.deps.uow() as holder:
+            repo = RegistersRepository(holder.session)
+            held = repo.hold(team_id, file_id)
+            try:
+                yield held
+            finally:
+                if held:
+                    try:
+                        repo.release(team_id, file_id)
+                    except Exception:
+                        # A connection keeping the lock must not go back to the pool.
+                        holder.session.connection().invalidate()
+                        raise
+
+    def _claim_and_check(self, client: WebClient, share: Share, file_id: str, name: str) -> None:
         with self.deps.uow() as uow:
             claim = RegistersRepository(uow.session).claim_file(
                 share.team_id,
@@ -290,6 +315,10 @@ class FileIntake:
     def resume(self, client: WebClient, team_id: str, file_id: str) -> bool:
         """Take over a check the previous process left unfinished and finish it; False if it
         is done (SQLite, at start: ``bot.recovery``)."""
+        with self._held(team_id, file_id) as held:
+            return held and self._resume_held(client, team_id, file_id)
+
+    def _resume_held(self, client: WebClient, team_id: str, file_id: str) -> bool:
         with self.deps.uow() as uow:
             claim = RegistersRepository(uow.session).reclaim(team_id, file_id)
             uow.commit()

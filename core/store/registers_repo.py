@@ -5,8 +5,9 @@ the guard: a second event for a file already answered finds it taken and does no
 still "received" when its file comes round again belongs to an attempt that stopped (its
 worker died, or Slack or the database went away mid-way): it is taken over (``attempts`` + 1)
 and the check runs again from where it can (the reply ``ts`` and the uploads are recorded).
-Only one attempt runs at a time without any lease: on PostgreSQL the request is one job,
-which the queue re-runs only after its worker's heartbeat stopped; on SQLite (one process)
+Only one attempt runs at a time without any lease: on PostgreSQL an attempt holds the file's
+advisory lock (``hold``), which goes with its connection when its process dies, and the job
+queue re-runs a request only after its worker's heartbeat stopped; on SQLite (one process)
 the only resumer runs at start (``bot.recovery``). Every write an attempt makes is still
 guarded by its ``attempts`` token, so an attempt that was taken for dead and comes back (a
 paused VM) finds out and stops instead of answering a second time.
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select, text, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -136,6 +137,26 @@ class RegistersRepository:
             .execution_options(populate_existing=True)
         ).one()
         return _claim(record)
+
+    def hold(self, team_id: str, file_id: str) -> bool:
+        """On PostgreSQL: take the file's session advisory lock for as long as this session's
+        connection is kept (``release`` gives it back); False while a live attempt elsewhere
+        holds it. A dead process's lock goes with its connection: a re-run gets it. SQLite
+        (one process) needs none: True."""
+        if self.session.get_bind().dialect.name != "postgresql":
+            return True
+        taken = self.session.scalar(
+            text("SELECT pg_try_advisory_lock(hashtextextended(:key, 0))"),
+            {"key": f"file:{team_id}:{file_id}"},
+        )
+        return bool(taken)
+
+    def release(self, team_id: str, file_id: str) -> None:
+        if self.session.get_bind().dialect.name == "postgresql":
+            self.session.execute(
+                text("SELECT pg_advisory_unlock(hashtextextended(:key, 0))"),
+                {"key": f"file:{team_id}:{file_id}"},
+            )
 
     def unfinished_claims(self, limit: int = 100) -> list[tuple[str, str]]:
         """(team_id, file_id) of claims still "received" that can be answered, oldest first
