@@ -18,6 +18,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 from bot import answer_journal, slack_retries
 from bot.config import Settings
 from bot.logs import withhold_refused_request_bodies
+from bot.oauth import oauth_settings, refuse_unknown_workspaces
 from core.sources.http import tls_context
 from handlers import register_handlers
 from handlers.deps import Deps
@@ -26,7 +27,7 @@ from handlers.registry import Registrar
 log = logging.getLogger("bot.app")
 
 
-def build_client(token: str, api_url: str, timeout: float = 10.0) -> WebClient:
+def build_client(token: str | None, api_url: str, timeout: float = 10.0) -> WebClient:
     """A Web API client that waits out 429s (Retry-After) and retries brief outages, its raw
     file uploads included; a call gives up after ``timeout`` seconds without an answer."""
     return slack_retries.RetryingWebClient(
@@ -60,13 +61,19 @@ def build_app(
     from the front, which checked them, and may be older than Slack's five minutes by then)
     and ``inline=True`` (listeners run in the job's thread: the job ends when the work does).
     """
-    if settings.slack_bot_token is None:
-        raise ValueError("SLACK_BOT_TOKEN is needed to build the Slack app")
+    token = settings.slack_bot_token
+    # Without a bot token, OAuth: each workspace's token comes from its installation.
+    oauth = token is None and settings.oauth_configured and not socket_mode
+    if token is None and not oauth:
+        raise ValueError(
+            "SLACK_BOT_TOKEN (or, in HTTP mode, SLACK_CLIENT_ID and SLACK_CLIENT_SECRET) is "
+            "needed to build the Slack app"
+        )
     signing_secret = settings.slack_signing_secret
     if signing_secret is None and not socket_mode and verify_requests:
         raise ValueError("SLACK_SIGNING_SECRET is needed in HTTP mode")
     client = build_client(
-        settings.slack_bot_token.get_secret_value(),
+        token.get_secret_value() if token is not None else None,
         settings.slack_api_url,
         settings.slack_timeout_seconds,
     )
@@ -83,6 +90,8 @@ def build_app(
         process_before_response=hand_off is not None or not verify_requests,
         logger=logging.getLogger("slack_bolt"),
         raise_error_for_unhandled_request=False,
+        oauth_settings=oauth_settings(settings, deps.uow) if oauth else None,
+        before_authorize=refuse_unknown_workspaces(settings, deps.uow) if oauth else None,
     )
     slack_retries.install(app)
     if inline:

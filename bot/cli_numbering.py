@@ -3,9 +3,12 @@
 For those who prefer cron to the scheduler inside `serve`: checks every configured onboarding
 (or the one of ``--channel``), prints the result per onboarding and series, and posts alerts
 exactly like the scheduler (the same unique keys: cron and a running bot never double-post).
-Without ``SLACK_BOT_TOKEN`` nothing is posted; the alerts wait for the next run that can.
+Without ``SLACK_BOT_TOKEN`` (or OAuth installations) nothing is posted; the alerts wait for
+the next run that can.
 
-Exit status: 0 every series OK, 1 some series not OK, 2 a check could not run.
+Exit status: 0 every series OK (or, without ``--channel``, nothing set up yet), 1 some series
+not OK, 2 a check could not run — including ``--channel`` naming a channel with no onboarding
+whose numbering is set up.
 """
 
 from __future__ import annotations
@@ -38,7 +41,7 @@ class NoSlack:
         """No checklist to refresh without Slack."""
 
 
-def _parser() -> argparse.ArgumentParser:
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m bot check-numbering",
         description="Run the numbering check once now and post alerts like the scheduler.",
@@ -46,22 +49,38 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--channel", help="only the onboarding of this Slack channel id")
     parser.add_argument(
         "--concurrency",
-        type=int,
+        type=_positive,
         default=DEFAULT_CONCURRENCY,
-        help=f"upstream reads at once (default {DEFAULT_CONCURRENCY})",
+        help=f"upstream reads at once, at least 1 (default {DEFAULT_CONCURRENCY})",
     )
     return parser
 
 
-def main(args: Sequence[str], settings: Settings, out: TextIO = sys.stdout) -> int:
-    options = _parser().parse_args(list(args))
+def _positive(text: str) -> int:
+    """``--concurrency``: a whole number from 1 (0 reads nothing and would hide that)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} is too few: at least 1 read at a time")
+    return value
+
+
+def main(
+    args: Sequence[str] | argparse.Namespace, settings: Settings, out: TextIO = sys.stdout
+) -> int:
+    """Run the check; ``args`` is the command line after `check-numbering`, or already parsed
+    (`bot.cli` parses it before the settings are read, so that `--help` needs none)."""
+    options = (
+        args if isinstance(args, argparse.Namespace) else build_parser().parse_args(list(args))
+    )
     from bot.scheduler import attach_numbering
 
     engine = create_database_engine(settings.database_url)
     migrate(engine)
     uow = unit_of_work_factory(engine)
-    token = settings.slack_bot_token
-    deps = Deps(config=RuntimeConfig(bot_token=token) if token else _no_token(), uow=uow)
+    deps = Deps(config=RuntimeConfig(bot_token=settings.slack_bot_token), uow=uow)
     service = attach_numbering(deps, settings)
     try:
         with uow() as unit:
@@ -73,12 +92,11 @@ def main(args: Sequence[str], settings: Settings, out: TextIO = sys.stdout) -> i
             targets = list(unit.session.execute(query.order_by(Onboarding.id)).tuples())
         if not targets:
             print("no onboarding has numbering set up" + _in(options.channel), file=out)
-            return 0
+            # Asked for one channel that has nothing to check: the check did not run.
+            return 2 if options.channel else 0
         notifier = _notifier(settings, deps)
         ids = [target[0] for target in targets]
-        round_report = service.checker.check_due(
-            notifier, max(1, options.concurrency), keep=True, only=ids
-        )
+        round_report = service.checker.check_due(notifier, options.concurrency, keep=True, only=ids)
         reports = {report.view.onboarding.id: report for report in round_report.reports}
         outcome = 2 if round_report.errors else 0
         for onboarding_id, channel, company in targets:
@@ -93,24 +111,14 @@ def main(args: Sequence[str], settings: Settings, out: TextIO = sys.stdout) -> i
         engine.dispose()
 
 
-def _no_token() -> RuntimeConfig:
-    from pydantic import SecretStr
-
-    return RuntimeConfig(bot_token=SecretStr(""))
-
-
 def _notifier(settings: Settings, deps: Deps) -> Notifier:
-    if settings.slack_bot_token is None:
+    if settings.slack_bot_token is None and not settings.oauth_configured:
         return NoSlack()
-    from bot.app import build_client
-    from handlers.numbering import SlackNotifier
+    from bot.scheduler import WorkspaceNotifier
+    from bot.wiring import workspace_clients
 
-    client = build_client(
-        settings.slack_bot_token.get_secret_value(),
-        settings.slack_api_url,
-        settings.slack_timeout_seconds,
-    )
-    return SlackNotifier(client, deps)
+    # One token, or in OAuth mode each onboarding's workspace's own.
+    return WorkspaceNotifier(workspace_clients(settings, deps), deps)
 
 
 def _in(channel: str | None) -> str:

@@ -18,6 +18,7 @@ from typing import TextIO
 # when polars loads, so it must be set before the import below (an explicit setting wins).
 os.environ.setdefault("_RJEM_MALLOC_CONF", "dirty_decay_ms:0,muzzy_decay_ms:0")
 
+from core.account.model import AccountSnapshot, SnapshotFileInvalid
 from core.registers import (
     FileInput,
     FileResult,
@@ -29,6 +30,7 @@ from core.registers import (
     write_error_report,
     write_normalized,
 )
+from core.registers.account import AccountFacts
 from core.registers.codes import CODES
 from core.registers.engine import unreadable_result
 from core.registers.report import group_issues
@@ -38,8 +40,11 @@ _SHOWN_GROUPS = 25
 
 _EPILOG = """\
 With several files, --report and --normalized name a pattern: for OUT.csv each file FILE gets
-OUT-FILE.csv (an existing directory instead gets FILE-errors.csv / FILE-normalized.csv in it).
-The normalized copy is written only for a file without errors.
+OUT-FILE.csv (an existing directory instead gets FILE-errors.csv / FILE-normalized.csv in it);
+two files with the same name get OUT-FILE.csv and OUT-FILE-2.csv. An output that is one of the
+input files, or that cannot be written, is refused before anything is written (exit 2).
+The normalized copy is written only for a file without errors; one left by an earlier run is
+removed when the file now fails.
 
 Exit status: 0 valid (warnings allowed), 1 errors found, 2 a file is unreadable, not a CSV or
 of an unknown register.
@@ -67,6 +72,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="inventory valuation method chosen in Rackbeat (enables its inventory rules)",
     )
     parser.add_argument(
+        "--account",
+        metavar="SNAPSHOT.json",
+        type=Path,
+        help="also check against a Rackbeat account snapshot (/rackbeat account export)",
+    )
+    parser.add_argument(
         "--report",
         metavar="OUT.csv",
         type=Path,
@@ -91,27 +102,95 @@ def output_path(pattern: Path, source: Path, suffix: str, several: bool) -> Path
     return pattern.with_name(f"{pattern.stem}-{source.stem}{pattern.suffix or '.csv'}")
 
 
-def main(argv: Sequence[str], stdout: TextIO | None = None) -> int:
-    out = stdout or sys.stdout
+class OutputRefused(Exception):
+    """An output path that would destroy an input or cannot be written: nothing is written."""
+
+
+_OUTPUTS = (("report", "errors"), ("normalized", "normalized"))
+
+
+def plan_outputs(args: argparse.Namespace, present: Sequence[Path]) -> dict[tuple[Path, str], Path]:
+    """Every output file, decided (and checked) before anything is read or written.
+
+    Refused: an output that is one of the inputs (writing it would replace the data being
+    checked), the report and the normalized copy on the same file, and a path whose directory
+    is missing or not writable. Two inputs with the same name get distinct outputs (``-2``).
+    """
+    several = len(args.files) > 1
+    inputs = {path.resolve() for path in present}
+    owner: dict[Path, str] = {}
+    planned: dict[tuple[Path, str], Path] = {}
+    for option, suffix in _OUTPUTS:
+        pattern: Path | None = getattr(args, option)
+        if pattern is None:
+            continue
+        for path in present:
+            target = output_path(pattern, path, suffix, several)
+            number = 1
+            while target.resolve() in owner and owner[target.resolve()] == option:
+                number += 1
+                base = output_path(pattern, path, suffix, several)
+                target = base.with_name(f"{base.stem}-{number}{base.suffix}")
+            _check_output(option, target, inputs, owner)
+            owner[target.resolve()] = option
+            planned[(path, option)] = target
+    return planned
+
+
+def _check_output(option: str, target: Path, inputs: set[Path], owner: dict[Path, str]) -> None:
+    where = target.resolve()
+    if where in inputs:
+        raise OutputRefused(f"--{option} {target} is one of the input files: choose another name")
+    if where in owner:
+        raise OutputRefused(f"--report and --normalized both name {target}: choose two names")
+    if target.is_dir():
+        raise OutputRefused(f"--{option} {target} is a directory with no file name")
+    if not target.parent.is_dir():
+        raise OutputRefused(f"--{option} {target}: the directory {target.parent} does not exist")
+    writable = os.access(target, os.W_OK) if target.exists() else os.access(target.parent, os.W_OK)
+    if not writable:
+        raise OutputRefused(f"--{option} {target}: not writable")
+
+
+def main(argv: Sequence[str], stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
+    out, err = stdout or sys.stdout, stderr or sys.stderr
     args = build_parser().parse_args(list(argv))
+    account: AccountFacts | None = None
+    if args.account is not None:
+        try:
+            account = load_account(args.account).facts()
+        except SnapshotFileInvalid as error:
+            sys.stderr.write(f"{args.account}: not usable as --account: {error.reason}\n")
+            return EXIT_UNREADABLE
     paths: list[Path] = args.files
     present = list(dict.fromkeys(p for p in paths if p.is_file()))
+    try:
+        planned = plan_outputs(args, present)
+    except OutputRefused as refused:
+        err.write(f"python -m bot validate: error: {refused}\n")
+        return EXIT_UNREADABLE
     inputs = {p: FileInput(p.name, path=p) for p in present}
     run = validate_files(
         list(inputs.values()),
         valuation=Valuation(args.valuation) if args.valuation else None,
         register_override=args.register,
+        account=account,
     )
     checked = dict(zip(present, run.files, strict=True))
     results: list[FileResult] = []
-    for path in paths:
-        result = checked.get(path)
-        if result is None:
-            missing = UnreadableFile("not_found", f"No such file: {path}")
-            results.append(unreadable_result(path.name, missing))
-            continue
-        results.append(result)
-        _write_outputs(args, path, inputs[path], result, len(paths) > 1)
+    try:
+        for path in paths:
+            result = checked.get(path)
+            if result is None:
+                results.append(unreadable_result(path.name, _not_a_file(path)))
+                continue
+            results.append(result)
+            _write_outputs(planned, path, inputs[path], result, err)
+    except OSError as error:
+        err.write(
+            f"python -m bot validate: error: cannot write {error.filename}: {error.strerror}\n"
+        )
+        return EXIT_UNREADABLE
     full = ValidationRun(results)
     if args.json:
         json.dump(full.to_json(), out, ensure_ascii=False)
@@ -123,15 +202,46 @@ def main(argv: Sequence[str], stdout: TextIO | None = None) -> int:
     return EXIT_VALID if full.valid else EXIT_ERRORS
 
 
+def _not_a_file(path: Path) -> UnreadableFile:
+    if path.is_dir():
+        return UnreadableFile(
+            "not_found", f"{path} is a directory: name the CSV files in it (e.g. {path}/*.csv)"
+        )
+    return UnreadableFile("not_found", f"No such file: {path}")
+
+
+def load_account(path: Path) -> AccountSnapshot:
+    """The snapshot in ``path``; every way it can be wrong is a ``SnapshotFileInvalid``."""
+    try:
+        data = json.loads(path.read_bytes())
+    except OSError as error:
+        raise SnapshotFileInvalid(f"cannot read the file ({error.strerror})") from error
+    except ValueError as error:
+        raise SnapshotFileInvalid("the file is not JSON") from error
+    return AccountSnapshot.from_json(data)
+
+
 def _write_outputs(
-    args: argparse.Namespace, path: Path, file: FileInput, result: FileResult, several: bool
+    planned: dict[tuple[Path, str], Path],
+    path: Path,
+    file: FileInput,
+    result: FileResult,
+    err: TextIO,
 ) -> None:
+    report = planned.get((path, "report"))
+    normalized = planned.get((path, "normalized"))
+    if normalized is not None and not result.valid and normalized.is_file():
+        # A copy from an earlier run of a file that now fails must not be imported by mistake.
+        normalized.unlink()
+        err.write(
+            f"removed {normalized}: the normalized copy of an earlier run ({path.name} now fails)\n"
+        )
     if result.unreadable:
         return
-    if args.report is not None:
-        write_error_report(result, output_path(args.report, path, "errors", several))
-    if args.normalized is not None and result.valid:
-        write_normalized(file, result, output_path(args.normalized, path, "normalized", several))
+    if report is not None:
+        write_error_report(result, report)
+    if normalized is not None and result.valid:
+        write_normalized(file, result, normalized)
 
 
 def _print_human(run: ValidationRun, out: TextIO) -> None:
@@ -140,6 +250,12 @@ def _print_human(run: ValidationRun, out: TextIO) -> None:
         groups, left = group_issues(result, _SHOWN_GROUPS)
         if result.unreadable:
             continue
+        if result.account is not None:
+            out.write(
+                f"  checked against Rackbeat ({result.account.company}): "
+                f"{result.account.existing:,} rows exist there already, "
+                f"{result.account.changing:,} would change them\n"
+            )
         for g in groups:
             where = f"rows {g.rows}" if g.rows else "file"
             column = f" {g.column}" if g.column else ""
@@ -155,16 +271,18 @@ def _print_human(run: ValidationRun, out: TextIO) -> None:
     out.write(("All files valid.\n" if run.valid else "Not valid.\n") if len(run.files) > 1 else "")
 
 
+def _count(count: int, noun: str) -> str:
+    """`1 row`, `12,345 rows`: the terminal output is English."""
+    return f"{count:,} {noun}" + ("" if count == 1 else "s")
+
+
 def _verdict(result: FileResult) -> str:
     if result.unreadable:
         return f"{result.file}: unreadable — {result.issues[0].message}"
     register = result.register.value if result.register else "?"
     delimiter = {"\t": "tab"}.get(result.delimiter or "", result.delimiter)
-    facts = f"{register}, {result.rows:,} rows, {result.encoding}, '{delimiter}'"
-    if result.error_count:
-        status = f"{result.error_count:,} error{'s' * (result.error_count != 1)}"
-    else:
-        status = "valid"
+    facts = f"{register}, {_count(result.rows, 'row')}, {result.encoding}, '{delimiter}'"
+    status = _count(result.error_count, "error") if result.error_count else "valid"
     if result.warning_count:
-        status += f", {result.warning_count:,} warning{'s' * (result.warning_count != 1)}"
+        status += ", " + _count(result.warning_count, "warning")
     return f"{result.file}: {status} ({facts})"

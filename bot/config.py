@@ -25,6 +25,9 @@ class Settings(BaseSettings):
     slack_bot_token: SecretStr | None = None
     slack_signing_secret: SecretStr | None = None
     slack_app_token: SecretStr | None = None
+    # OAuth installation into any workspace (instead of one SLACK_BOT_TOKEN): bot/oauth.py.
+    slack_client_id: str | None = None
+    slack_client_secret: SecretStr | None = None
     slack_api_url: str = "https://slack.com/api/"
     slack_file_hosts: Annotated[tuple[str, ...], NoDecode] = ("files.slack.com",)
     # Seconds a Slack call (Web API, response_url, file download or upload) may take.
@@ -37,7 +40,13 @@ class Settings(BaseSettings):
     secret_key_previous: Annotated[tuple[SecretStr, ...], NoDecode] = ()
     rackbeat_api_url: str = "https://app.rackbeat.com/api/"
     netvisor_api_url: str = "https://isvapi.netvisor.fi/"
+    # Ceiling of requests to one Rackbeat account (no published limit: domain.md).
+    rackbeat_max_requests_per_minute: int = Field(default=480, ge=1, le=100_000)
     numbering_check_minutes: int = Field(default=60, ge=1, le=7 * 24 * 60)
+    # Sent in Rackbeat's User-Agent so Rackbeat can reach whoever runs the bot.
+    rackbeat_contact: str | None = Field(default=None, max_length=200)
+    # An account snapshot older than this is read again before file checks use it.
+    account_max_age_minutes: int = Field(default=60, ge=1, le=30 * 24 * 60)
     max_upload_mb: int = Field(default=50, ge=1, le=1024)
     # Job worker processes serve/socket start on PostgreSQL (bot/local_workers.py); 0 = none
     # (run `python -m bot worker` elsewhere). SQLite always works in-process.
@@ -48,12 +57,29 @@ class Settings(BaseSettings):
     queue_synchronous_commit: bool = False
     log_level: LogLevel = "INFO"
 
-    @field_validator("slack_bot_token", "slack_signing_secret", "slack_app_token", "secret_key")
+    @field_validator(
+        "slack_bot_token",
+        "slack_signing_secret",
+        "slack_app_token",
+        "slack_client_secret",
+        "secret_key",
+    )
     @classmethod
     def _empty_is_unset(cls, value: SecretStr | None) -> SecretStr | None:
         if value is not None and not value.get_secret_value().strip():
             return None
         return value
+
+    @field_validator("slack_client_id")
+    @classmethod
+    def _client_id(cls, value: str | None) -> str | None:
+        return value.strip() or None if value is not None else None
+
+    @property
+    def oauth_configured(self) -> bool:
+        """Both OAuth credentials are set: `serve` installs into any workspace (bot/oauth.py),
+        unless a SLACK_BOT_TOKEN pins it to one."""
+        return self.slack_client_id is not None and self.slack_client_secret is not None
 
     @field_validator("slack_bot_token")
     @classmethod

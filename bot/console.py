@@ -389,6 +389,7 @@ def run_console(
     stdin = stdin or sys.stdin
     out = out or sys.stdout
     slack = LocalSlack(bot_token=CONSOLE_TOKEN).start()
+    slack.invent_users = False  # `members add UDAVE` must meet Slack's "user_not_found"
     signing_secret = secrets.token_hex(16)
     local = settings.model_copy(
         update={

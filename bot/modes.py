@@ -28,14 +28,16 @@ log = logging.getLogger("bot")
 def start_background_jobs(runtime: Runtime, queue: JobQueue | None) -> list[object]:
     """What runs beside the listeners in `serve` and `socket`: the numbering scheduler (with
     the job queue, its ticks only ask for rounds) and, on SQLite, the one-off resumer of file
-    checks the previous process left unfinished (on PostgreSQL their jobs run again)."""
-    from bot.recovery import resume_unfinished_checks
+    checks the previous process left unfinished (on PostgreSQL their jobs run again) and the
+    import resumer (on PostgreSQL the job workers run it)."""
+    from bot.recovery import resume_unfinished_checks, start_import_resumer
     from bot.scheduler import start_numbering_scheduler
 
     scheduler = start_numbering_scheduler(runtime, queue.defer_round if queue else None)
     jobs: list[object] = [] if scheduler is None else [scheduler]
     if queue is None:
         resume_unfinished_checks(runtime)
+        jobs.append(start_import_resumer(runtime))
     return jobs
 
 
@@ -91,12 +93,26 @@ def freeze_startup_objects() -> None:
     gc.freeze()
 
 
-def run_serve(settings: Settings) -> int:
-    if settings.slack_bot_token is None or settings.slack_signing_secret is None:
-        print(
-            "configuration error: serve needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET",
-            file=sys.stderr,
+def serve_problem(settings: Settings) -> str | None:
+    """Why `serve` cannot start with these settings, or ``None``."""
+    if settings.slack_signing_secret is None:
+        return "serve needs SLACK_SIGNING_SECRET"
+    if settings.slack_bot_token is not None:
+        return None  # one workspace
+    if not settings.oauth_configured:
+        return (
+            "serve needs SLACK_BOT_TOKEN (one workspace), or SLACK_CLIENT_ID and "
+            "SLACK_CLIENT_SECRET (installation into any workspace)"
         )
+    if settings.secret_key is None:
+        return "serve with SLACK_CLIENT_ID needs SECRET_KEY: it encrypts the workspaces' bot tokens"
+    return None
+
+
+def run_serve(settings: Settings) -> int:
+    problem = serve_problem(settings)
+    if problem is not None or settings.slack_signing_secret is None:
+        print(f"configuration error: {problem}", file=sys.stderr)
         return 2
     from bot.__main__ import install_sigterm
 
@@ -116,9 +132,10 @@ def run_serve(settings: Settings) -> int:
     install_sigterm()
     freeze_startup_objects()
     log.info(
-        "serving on http://%s:%s (POST /slack/events, GET /healthz)",
+        "serving on http://%s:%s (POST /slack/events, GET /healthz%s)",
         settings.host,
         server.effective_port,
+        ", GET /slack/install, GET /slack/oauth_redirect" if app.oauth_flow else "",
     )
     try:
         server.run()

@@ -21,9 +21,18 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.config import Settings
-from core.numbering.checker import DEFAULT_CONCURRENCY, Notifier, NumberingChecker, RoundReport
+from bot.oauth import WorkspaceClients
+from core.numbering.checker import (
+    DEFAULT_CONCURRENCY,
+    Delivery,
+    Notifier,
+    NumberingChecker,
+    RoundReport,
+)
 from core.numbering.service import NumberingService, build_numbering
+from core.numbering.view import NumberingView
 from handlers.deps import Deps
+from handlers.numbering import SlackNotifier
 
 if TYPE_CHECKING:
     from bot.wiring import Runtime
@@ -45,6 +54,8 @@ def attach_numbering(deps: Deps, settings: Settings) -> NumberingService:
         secret_key=settings.secret_key,
         previous_keys=settings.secret_key_previous,
         interval=timedelta(minutes=settings.numbering_check_minutes),
+        rackbeat_contact=settings.rackbeat_contact,
+        rackbeat_max_per_minute=settings.rackbeat_max_requests_per_minute,
     )
     deps.numbering = service
     deps.numbering_status = service.levels
@@ -115,18 +126,11 @@ class NumberingScheduler:
 def _scheduler(
     runtime: Runtime, defer: Callable[[datetime], bool] | None = None
 ) -> NumberingScheduler | None:
-    from bot.app import build_client
-    from handlers.numbering import SlackNotifier
-
     service = runtime.deps.numbering
-    token = runtime.settings.slack_bot_token
-    if service is None or token is None:
+    if service is None:
         return None
-    settings = runtime.settings
-    client = build_client(
-        token.get_secret_value(), settings.slack_api_url, settings.slack_timeout_seconds
-    )
-    return NumberingScheduler(service.checker, SlackNotifier(client, runtime.deps), defer=defer)
+    notifier = WorkspaceNotifier(runtime.clients, runtime.deps)
+    return NumberingScheduler(service.checker, notifier, defer=defer)
 
 
 def start_numbering_scheduler(
@@ -142,3 +146,29 @@ def build_numbering_round(runtime: Runtime) -> Callable[[], RoundReport] | None:
     """What a worker runs for a numbering-round job (``None`` without the service)."""
     scheduler = _scheduler(runtime)
     return scheduler.run_round if scheduler is not None else None
+
+
+class WorkspaceNotifier:
+    """Posts each onboarding's alerts with its own workspace's token (in OAuth mode every
+    workspace has one). A workspace with none (uninstalled) gets nothing posted: the alert
+    stays undelivered for a later round, as when Slack is away."""
+
+    def __init__(self, clients: WorkspaceClients, deps: Deps) -> None:
+        self.clients = clients
+        self.deps = deps
+
+    def _notifier(self, team_id: str) -> SlackNotifier | None:
+        client = self.clients.for_team(team_id)
+        return None if client is None else SlackNotifier(client, self.deps)
+
+    def deliver(self, delivery: Delivery) -> str:
+        team_id = delivery.view.onboarding.team_id
+        notifier = self._notifier(team_id)
+        if notifier is None:
+            raise RuntimeError(f"no bot token for workspace {team_id}: alert not posted")
+        return notifier.deliver(delivery)
+
+    def checked(self, view: NumberingView) -> None:
+        notifier = self._notifier(view.onboarding.team_id)
+        if notifier is not None:
+            notifier.checked(view)

@@ -47,13 +47,18 @@ def wsgi_app(
 ) -> WsgiApp:
     """`/slack/events` for Bolt, `/healthz` for the load balancer (the database, and the job
     queue when there is one: ``queue_stall_seconds`` is how long jobs may wait with no
-    worker taking any before it answers 503).
+    worker taking any before it answers 503); in OAuth mode `/slack/install` and
+    `/slack/oauth_redirect` too.
 
     Slack's signature is checked here first, before anything is read from the body: an
     unsigned or stale request is a 401 whatever it holds (Bolt checks again, but only after it
     has parsed the body, and it answers a non-numeric timestamp with a 500).
     """
     slack = _SlackHandler(app, path=EVENTS_PATH)
+    # OAuth mode (bot/oauth.py): the "Add to Slack" page and Slack's redirect back, both GET
+    # from a browser (no Slack signature: the `state` and its cookie protect the redirect).
+    flow = app.oauth_flow
+    oauth_paths = {flow.install_path, flow.redirect_uri_path} if flow is not None else set()
     secret = (
         signing_secret.get_secret_value()
         if isinstance(signing_secret, SecretStr)
@@ -64,6 +69,8 @@ def wsgi_app(
         path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "GET")
         if path == HEALTH_PATH and method in {"GET", "HEAD"}:
             return health(start_response, engine, queue_stall_seconds)
+        if path in oauth_paths and method == "GET":
+            return slack(environ, start_response)
         if path == EVENTS_PATH:
             if method != "POST":
                 return _json(start_response, 405, {"error": "POST only"})

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
+from slack_sdk import WebClient
 from sqlalchemy import Engine
 
 from bot.config import Settings
+from bot.oauth import WorkspaceClients, sealing_box
+from bot.oauth_store import SealedInstallationStore
 from bot.scheduler import attach_numbering
+from core.account.service import AccountService
 from core.sources.credentials import SecretBox, reseal_stored
 from core.store.database import create_database_engine, migrate
 from core.store.uow import unit_of_work_factory
@@ -23,6 +29,8 @@ class Runtime:
     settings: Settings
     engine: Engine
     deps: Deps
+    # A Web API client per workspace for the scheduler and the resumer.
+    clients: WorkspaceClients
 
     def close(self) -> None:
         self.deps.listener_executor.shutdown(wait=True, cancel_futures=False)
@@ -33,8 +41,8 @@ class Runtime:
 
 
 def runtime_config(settings: Settings) -> RuntimeConfig:
-    if settings.slack_bot_token is None:
-        raise ValueError("SLACK_BOT_TOKEN is needed")
+    if settings.slack_bot_token is None and not settings.oauth_configured:
+        raise ValueError("SLACK_BOT_TOKEN (or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET) is needed")
     return RuntimeConfig(
         bot_token=settings.slack_bot_token,
         file_hosts=settings.slack_file_hosts,
@@ -44,6 +52,7 @@ def runtime_config(settings: Settings) -> RuntimeConfig:
         rackbeat_api_url=settings.rackbeat_api_url,
         netvisor_api_url=settings.netvisor_api_url,
         secret_key=settings.secret_key,
+        rackbeat_max_requests_per_minute=settings.rackbeat_max_requests_per_minute,
     )
 
 
@@ -71,9 +80,43 @@ def build_runtime(
         retries_later=job_worker,
     )
     numbering = attach_numbering(deps, settings)
+    deps.account = AccountService(
+        deps.uow,
+        numbering.upstreams,
+        numbering.box,
+        clock=lambda: deps.clock(),  # noqa: PLW0108 - late-bound: tests replace deps.clock
+        max_age=timedelta(minutes=settings.account_max_age_minutes),
+    )
     if reseal and numbering.box is not None:
         reseal_credentials(deps, numbering.box)
-    return Runtime(settings, engine, deps)
+    clients = workspace_clients(settings, deps)
+    if clients.store is not None:
+        deps.forget_workspace = forget_with(clients.store)
+        if reseal:
+            resealed = clients.store.reseal()
+            if resealed:
+                log.info("re-encrypted %d workspace bot token(s) under SECRET_KEY", resealed)
+    return Runtime(settings, engine, deps, clients)
+
+
+def workspace_clients(settings: Settings, deps: Deps) -> WorkspaceClients:
+    """Clients for work no request started: per installation in OAuth mode (bot/oauth.py)."""
+    from bot.app import build_client
+
+    def build(token: str) -> WebClient:
+        return build_client(token, settings.slack_api_url, settings.slack_timeout_seconds)
+
+    if settings.slack_bot_token is not None or not settings.oauth_configured:
+        token = settings.slack_bot_token
+        return WorkspaceClients(build, token=token.get_secret_value() if token else None)
+    return WorkspaceClients(build, store=SealedInstallationStore(deps.uow, sealing_box(settings)))
+
+
+def forget_with(store: SealedInstallationStore) -> Callable[[str], None]:
+    def forget(team_id: str) -> None:
+        store.delete_all(enterprise_id=None, team_id=team_id)
+
+    return forget
 
 
 def reseal_credentials(deps: Deps, box: SecretBox) -> None:

@@ -19,7 +19,6 @@ Every process runs the APScheduler; on PostgreSQL its tick only asks for a numbe
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import contextlib
 import logging
@@ -59,22 +58,6 @@ KEEP_FINISHED = timedelta(days=1)
 MAX_RUNS = 4
 
 
-def main(argv: list[str], settings: Settings) -> int:
-    """`python -m bot worker [--concurrency N]`."""
-    parser = argparse.ArgumentParser(
-        prog="python -m bot worker",
-        description="Run jobs from the PostgreSQL job queue (any machine that reaches it).",
-    )
-    parser.add_argument(
-        "--concurrency",
-        type=int,
-        default=DEFAULT_CONCURRENCY,
-        help=f"jobs run at once in this process (default {DEFAULT_CONCURRENCY})",
-    )
-    options = parser.parse_args(argv)
-    return run_worker(settings, options.concurrency)
-
-
 class WithoutPayloads(logging.Filter):
     """procrastinate names a job with its arguments (``bot.request[12](key=…, body={…})``):
     a request's payload holds what people typed and its response_url, a credential. Log lines
@@ -110,8 +93,11 @@ def configuration_problem(settings: Settings) -> str | None:
             "(DATABASE_URL=postgresql+psycopg://…); with SQLite, serve and socket do the work "
             "in-process"
         )
-    if settings.slack_bot_token is None:
-        return "configuration error: worker needs SLACK_BOT_TOKEN"
+    if settings.slack_bot_token is None and not settings.oauth_configured:
+        return (
+            "configuration error: worker needs SLACK_BOT_TOKEN, or SLACK_CLIENT_ID and "
+            "SLACK_CLIENT_SECRET (OAuth: each job is answered with its workspace's token)"
+        )
     return None
 
 
@@ -133,6 +119,7 @@ def run_worker(
     from bot.app import build_app
     from bot.job_runner import JobRunner, register_tasks
     from bot.modes import freeze_startup_objects, stop_jobs
+    from bot.recovery import start_import_resumer
     from bot.scheduler import build_numbering_round, start_numbering_scheduler
     from bot.wiring import build_runtime
 
@@ -148,6 +135,7 @@ def run_worker(
     deferrer = JobQueue(settings.database_url, pool_size=2).open()
     scheduler = start_numbering_scheduler(runtime, deferrer.defer_round)
     jobs: list[object] = [scheduler] if scheduler is not None else []
+    jobs.append(start_import_resumer(runtime))
     worker_name = name or f"worker-{os.getpid()}"
     freeze_startup_objects()
     log.info("%s ready: up to %d job(s) at a time (pid %d)", worker_name, concurrency, os.getpid())

@@ -8,11 +8,20 @@ from __future__ import annotations
 
 
 class DomainError(Exception):
-    """A refusal with a user-safe reason."""
+    """A refusal with a user-safe reason.
+
+    ``translations`` (language code → reason) is filled where the reason was rendered in every
+    language, so a stored refusal can be shown later in the language chosen then.
+    """
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.translations: dict[str, str] = {}
+
+    def in_language(self, language: str) -> str:
+        """The reason in ``language`` if it was rendered in it, else as raised."""
+        return self.translations.get(str(language), self.reason)
 
 
 class NotFound(DomainError):

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from slack_bolt import App, BoltRequest
 
-from handlers import events, files, help, numbering, onboarding
+from handlers import account, events, files, help, imports, install, numbering, onboarding
 from handlers.commands import CommandRouter
 from handlers.deps import Deps
 from handlers.errors import make_error_handler
@@ -23,7 +23,10 @@ AREAS: tuple[AreaRegister, ...] = (
     help.register,
     onboarding.register,
     numbering.register,
+    account.register,
     files.register,
+    install.register,
+    imports.register,
     events.register,
 )
 

@@ -50,7 +50,12 @@ MESSAGE_GONE = frozenset({"message_not_found", "cant_update_message"})
 
 def service_for(deps: Deps) -> OnboardingService:
     """The onboarding service over the process's database (cheap: build one where needed)."""
-    return OnboardingService(deps.uow, numbering=deps.numbering_status, clock=deps.clock)
+    return OnboardingService(
+        deps.uow,
+        numbering=deps.numbering_status,
+        clock=deps.clock,
+        read_open_orders=deps.account.read_orders if deps.account is not None else None,
+    )
 
 
 def actor_for(client: WebClient, user_id: str, team_id: str | None = None) -> Actor:

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 
 from pydantic import SecretStr
 
+from core.account.service import AccountService
 from core.numbering.service import NumberingService
 from core.onboarding.numbering_gate import NumberingStatusProvider
 from core.store.uow import UnitOfWorkFactory
@@ -26,7 +27,8 @@ def utc_now() -> datetime:
 class RuntimeConfig:
     """The part of the settings that listeners use."""
 
-    bot_token: SecretStr
+    # The one workspace's token; ``None`` in OAuth mode, where each request brings its own.
+    bot_token: SecretStr | None = None
     file_hosts: tuple[str, ...] = ("files.slack.com",)
     slack_timeout_seconds: float = 10.0
     max_upload_mb: int = 50
@@ -34,6 +36,7 @@ class RuntimeConfig:
     rackbeat_api_url: str = "https://app.rackbeat.com/api/"
     netvisor_api_url: str = "https://isvapi.netvisor.fi/"
     secret_key: SecretStr | None = None
+    rackbeat_max_requests_per_minute: int = 480
 
 
 @dataclass
@@ -56,3 +59,7 @@ class Deps:
     numbering_status: NumberingStatusProvider | None = None
     # The numbering watch (service, checker, upstream clients), built in `bot/wiring.py`.
     numbering: NumberingService | None = None
+    # OAuth mode: forget a workspace's stored tokens after `app_uninstalled`/`tokens_revoked`.
+    forget_workspace: Callable[[str], None] | None = None
+    # The account snapshot (`/rackbeat account`, file checks against Rackbeat).
+    account: AccountService | None = None

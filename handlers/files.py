@@ -56,9 +56,11 @@ from core.registers import (
     write_error_report,
     write_normalized,
 )
+from core.registers.header import register_in_text
 from core.sources.http import tls_context
 from core.store.registers_repo import Claim, RegistersRepository
 from handlers.background import RetryLater
+from handlers.blocks.account import account_note
 from handlers.blocks.registers import (
     ACTION_MARK_DONE,
     STEP_OF,
@@ -71,7 +73,9 @@ from handlers.checklist import begin_step, mark_step_done
 from handlers.commands import CommandRouter
 from handlers.deps import Deps
 from handlers.messages import t
+from handlers.messages.formatting import tn
 from handlers.registry import Registrar
+from handlers.rejudge import FetchFailed, known_for, rejudge_inventory
 from handlers.slack_failures import SLACK_FAILURES, describe, transient
 
 log = logging.getLogger(__name__)
@@ -112,13 +116,6 @@ _NOT_TEXT_TYPES = frozenset(
         "binary",
     ]
 )
-# Words in the sharing message that name the register explicitly.
-_REGISTER_WORDS = {
-    Register.PRODUCTS: ("products", "tuotteet", "varer"),
-    Register.CUSTOMERS: ("customers", "asiakkaat", "kunder"),
-    Register.SUPPLIERS: ("suppliers", "toimittajat", "leverandører"),
-    Register.INVENTORY: ("inventory", "saldot", "alkusaldot", "lager"),
-}
 
 
 class Refusal(Exception):
@@ -158,10 +155,36 @@ class Share:
 
 
 def register_override(text: str) -> Register | None:
-    """A register named in the message the file was shared with (`suppliers`, `tuotteet`…)."""
+    """A register named in the message the file was shared with, in any inflection
+    (`toimittajat`, `tuoterekisteri`, `asiakkaita`, `varastosaldot`, `suppliers`)."""
+    return register_in_text(text)
+
+
+# What a register file is called or typed as; anything else is answered only when asked.
+_REGISTER_EXTENSIONS = frozenset({"csv", "tsv", "txt"})
+_REGISTER_TYPES = frozenset({"csv", "tsv", "text", "txt"})
+_REGISTER_MIMETYPES = ("text/csv", "text/plain", "text/tab-separated-values", "application/csv")
+# Words in the sharing message that ask for a check of whatever was shared.
+_ASKING_WORDS = frozenset({"check", "validate", "csv", "tarkista", "tarkistatko", "tarkistus"})
+
+
+def looks_like_register(stub: dict[str, Any], text: str) -> bool:
+    """Whether a shared file is ours to answer: a CSV/TSV/TXT by name or type, or any file
+    when the message names a register or asks for a check. A PNG or PDF dropped in the
+    channel for people is none of our business. A stub without a name or type (Slack
+    Connect shares) is checked: ``files.info`` tells then."""
+    name = str(stub.get("name") or stub.get("title") or "")
+    extension = name.rsplit(".", 1)[-1].casefold() if "." in name else ""
+    filetype = str(stub.get("filetype") or "").casefold()
+    mimetype = str(stub.get("mimetype") or "").casefold()
+    if not (extension or filetype or mimetype):
+        return True
+    if extension in _REGISTER_EXTENSIONS or filetype in _REGISTER_TYPES:
+        return True
+    if mimetype.startswith(_REGISTER_MIMETYPES):
+        return True
     words = set(re.findall(r"\w+", text.casefold()))
-    named = [reg for reg, names in _REGISTER_WORDS.items() if words & set(names)]
-    return named[0] if len(named) == 1 else None
+    return register_override(text) is not None or bool(words & _ASKING_WORDS)
 
 
 def download(
@@ -431,15 +454,19 @@ class FileIntake:
     ) -> str:
         data = self._fetch(client, claim.file_id, name)
         self._still_mine(claim)
-        known = KnownRegisters()
-        if onboarding is not None:
-            with self.deps.uow() as uow:
-                known = RegistersRepository(uow.session).known(onboarding.id)
+        known = KnownRegisters() if onboarding is None else known_for(self.deps, onboarding)
         valuation = onboarding.valuation if onboarding else None
+        account = None
+        if onboarding is not None and self.deps.account is not None:
+            # Reads the account first when the stored snapshot is too old (or never read).
+            account = self.deps.account.for_checks(onboarding.id)
+            self._still_mine(claim)
+        facts = account.facts if account is not None else None
 
         def show_progress(rows: int) -> None:
             self._still_mine(claim)
-            text = t("registers.progress", lang, name=mrkdwn_text(name), rows=f"{rows:,}")
+            count = tn("registers.count.rows", lang, rows)
+            text = t("registers.progress", lang, name=mrkdwn_text(name), rows=count)
             try:
                 self._edit(client, share, reply_ts, *simple_message(text))
             except SLACK_FAILURES as error:
@@ -451,18 +478,41 @@ class FileIntake:
             [file],
             known=known,
             valuation=Valuation(valuation.value) if valuation else None,
-            register_override=register_override(share.text),
+            register_hint=register_override(share.text),
             today=self.deps.clock().date(),
             progress=Throttle(show_progress),
+            account=facts,
         ).files[0]
         if result.unreadable:
             raise _refusal_for(result)
         self._store(share, claim, onboarding, result)
         text, blocks = result_message(
-            result, lang, with_button=onboarding is not None, no_onboarding=onboarding is None
+            result,
+            lang,
+            with_button=onboarding is not None,
+            no_onboarding=onboarding is None,
+            account_note=(
+                account_note(result, account, lang, self.deps.clock())
+                if onboarding is not None
+                else None
+            ),
         )
+        if onboarding is not None:
+            from handlers.imports import offer_blocks  # the import area builds on this one
+
+            blocks += offer_blocks(self.deps, onboarding.id, result, claim.file_id, lang)
         self._edit(client, share, reply_ts, text, blocks)
         self._upload_outputs(client, share, claim, file, result, lang)
+        if onboarding is not None and result.register is Register.PRODUCTS and result.snapshot:
+            rejudge_inventory(
+                self.deps,
+                client,
+                self._fetch_again,
+                channel_id=share.channel_id,
+                onboarding=onboarding,
+                products=result,
+                products_processed_id=claim.id,
+            )
         if onboarding is not None and result.register is not None:
             begin_step(
                 self.deps,
@@ -495,7 +545,8 @@ class FileIntake:
         try:
             return download_with_retries(
                 url,
-                self.deps.config.bot_token.get_secret_value(),
+                # The workspace's own token: in OAuth mode each has one (the client has it).
+                client.token or "",
                 self.deps.config.file_hosts,
                 limit_mb * 1024 * 1024,
                 timeout=self.deps.config.slack_timeout_seconds,
@@ -504,6 +555,14 @@ class FileIntake:
             if refusal.key == "registers.refused.too_large":
                 raise Refusal(refusal.key, size=f">{limit_mb}", limit=limit_mb) from refusal
             raise
+
+    def _fetch_again(self, client: WebClient, file_id: str, name: str) -> bytes:
+        try:
+            return self._fetch(client, file_id, name)
+        except (Refusal, DownloadUnavailable) as error:
+            raise FetchFailed(type(error).__name__) from error
+        except SLACK_FAILURES as error:
+            raise FetchFailed(describe(error)) from error
 
     def _store(
         self,
@@ -596,6 +655,9 @@ class FileIntake:
 
 def _refusal_for(result: FileResult) -> Refusal:
     code = result.issues[0].code if result.issues else "not_text"
+    line = result.issues[0].row if result.issues else None
+    if code == "binary" and line is not None:
+        return Refusal("registers.refused.control_characters", line=line)
     if code in ("binary", "spreadsheet", "not_text"):
         return Refusal("registers.refused.not_csv")
     if code in ("html", "empty", "header_only"):
@@ -649,7 +711,7 @@ def register(reg: Registrar, router: CommandRouter, deps: Deps) -> None:
             log.warning("a file_share event without team, channel, ts or files: ignored")
             return
         for stub in files:
-            if isinstance(stub, dict):
+            if isinstance(stub, dict) and looks_like_register(stub, share.text):
                 intake.handle(client, share, stub)
 
     def on_mark_done(ack: Ack, body: dict[str, Any], client: WebClient) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from core.onboarding.steps import STEPS
+from core.onboarding.texts import Language as StepLanguage
 from handlers.commands import CommandContext, CommandRouter
 from handlers.deps import Deps
 from handlers.messages import Language, t
@@ -44,6 +46,25 @@ def help_blocks(language: Language, lead: str | None = None) -> list[dict[str, A
     return blocks
 
 
+def steps_text(language: Language) -> str:
+    """The checklist's steps with its numbers and ids, from the catalogue (one numbering)."""
+    lines = [t("help.steps.title", language)]
+    for entry in STEPS:
+        optional = t("help.steps.optional", language) if entry.optional else ""
+        lines.append(
+            t(
+                "help.steps.line",
+                language,
+                position=entry.position,
+                title=entry.title_in(StepLanguage(language)),
+                id=entry.id.value,
+                optional=optional,
+            )
+        )
+    lines.append(t("help.steps.footer", language))
+    return "\n".join(lines)
+
+
 def resolve_topic(word: str) -> str | None:
     key = word.strip().lower()
     return key if key in TOPICS else TOPIC_ALIASES.get(key)
@@ -62,7 +83,9 @@ def show_help(ctx: CommandContext) -> None:
                 )
             )
             return
-        ctx.reply(t(f"help.topic.{topic}", ctx.language))
+        ctx.reply(
+            steps_text(ctx.language) if topic == "steps" else t(f"help.topic.{topic}", ctx.language)
+        )
         return
     lead = None
     if ctx.subcommand not in {"", "help", "apua", "ohje"}:

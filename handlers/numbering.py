@@ -20,11 +20,19 @@ from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from core.account.verify import verify_login
 from core.errors import DomainError, InvalidArgument
 from core.numbering.chart import render_chart
 from core.numbering.checker import CheckInProgress, CheckReport, Delivery
 from core.numbering.commands import Verb, parse_numbering, parse_source
-from core.numbering.model import InputField, Series, Source, Strategy, parse_number
+from core.numbering.model import (
+    TYPED_MAX,
+    InputField,
+    Series,
+    Source,
+    Strategy,
+    parse_typed_number,
+)
 from core.numbering.service import NumberingRefusal, NumberingService, Setup
 from core.numbering.thresholds import Thresholds
 from core.numbering.view import NumberingView
@@ -52,7 +60,7 @@ from handlers.blocks.numbering import (
     source_word,
     status_message,
 )
-from handlers.checklist import actor_for, publish_checklist, service_for
+from handlers.checklist import actor_for, after_change, publish_checklist, service_for
 from handlers.commands import CommandContext, CommandRouter
 from handlers.deps import Deps
 from handlers.messages import Language, t
@@ -283,9 +291,9 @@ def parse_setup(values: dict[str, dict[str, Any]], language: str) -> Setup | dic
             if not text:
                 continue
             try:
-                numbers[(series, field)] = parse_number(text)
+                numbers[(series, field)] = parse_typed_number(text)
             except ValueError:
-                errors[block] = t("numbering.modal.not_a_number", language)
+                errors[block] = t("numbering.modal.bad_number", language, max=f"{TYPED_MAX:,}")
     limits: dict[str, int] = {}
     for name in THRESHOLD_FIELDS:
         block = f"threshold.{name}"
@@ -296,6 +304,16 @@ def parse_setup(values: dict[str, dict[str, Any]], language: str) -> Setup | dic
             errors[block] = t("numbering.modal.not_a_number", language)
         else:
             limits[name] = int(text)
+    # Each ordering error goes on the field it is about (the numbers one is not about days).
+    for unit in ("days", "numbers"):
+        critical, warning = limits.get(f"critical_{unit}"), limits.get(f"warning_{unit}")
+        if critical is not None and warning is not None and critical > warning:
+            errors[f"threshold.critical_{unit}"] = t(
+                f"numbering.modal.critical_above_warning_{unit}",
+                language,
+                critical=critical,
+                warning=warning,
+            )
     if errors:
         return errors
     try:
@@ -456,6 +474,12 @@ class NumberingListeners:
             channel=where.channel_id,
             text=t("numbering.connected", lang, who=mention(user), source=name, company=company),
         )
+        if source is Source.RACKBEAT:
+            # A working connection is the proof of the `login` step (issue 11).
+            onboarding = service_for(self.deps)
+            verified = verify_login(onboarding, where, company)
+            if verified is not None:
+                after_change(onboarding, client, verified)
 
 
 def register(reg: Registrar, router: CommandRouter, deps: Deps) -> None:

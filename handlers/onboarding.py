@@ -10,6 +10,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
 from core.errors import InvalidArgument
 from core.onboarding.machine import Action
 from core.onboarding.parsing import (
@@ -24,7 +27,7 @@ from core.onboarding.permissions import Actor
 from core.onboarding.service import OnboardingService
 from core.onboarding.snapshot import Channel
 from handlers import checklist, home
-from handlers.blocks.checklist import checklist_message, section
+from handlers.blocks.checklist import section
 from handlers.blocks.onboarding import (
     change_text,
     history_message,
@@ -36,6 +39,7 @@ from handlers.commands import CommandContext, CommandRouter
 from handlers.deps import Deps
 from handlers.messages import Language, t
 from handlers.registry import Registrar
+from handlers.slack_failures import SLACK_FAILURES, describe
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +53,23 @@ def where(ctx: CommandContext) -> Channel:
 
 def ui_language(value: str | None) -> Language:
     return "fi" if value == "fi" else "en"
+
+
+def user_exists(client: WebClient, user_id: str) -> bool:
+    """Whether Slack knows ``user_id`` as a person who has not been deactivated.
+
+    Only Slack's own "no such user" (``user_not_found``, or a deleted account) says no: if
+    Slack cannot be asked, the id (already checked for its form) is given the benefit.
+    """
+    try:
+        response = client.users_info(user=user_id)
+    except SlackApiError as error:
+        return bool(error.response.get("error") != "user_not_found")
+    except SLACK_FAILURES as error:
+        log.warning("users.info failed for %s: %s", user_id, describe(error))
+        return True
+    user = response.get("user") or {}
+    return not user.get("deleted")
 
 
 class OnboardingCommands:
@@ -77,9 +98,13 @@ class OnboardingCommands:
         if published.reposted:
             ctx.reply(t("onboarding.status.reposted", language))
             return
-        # Refreshed in place, possibly far up the channel: show it here too.
-        message = checklist_message(published.snapshot)
-        ctx.reply(message.text, message.blocks)
+        # Refreshed in place, possibly far up the channel: one line that links to it, not a
+        # second copy that goes stale at the next change.
+        link = _permalink(ctx.client, ctx.channel_id, published.ts)
+        if link is None:
+            ctx.reply(t("onboarding.status.refreshed_here", language))
+        else:
+            ctx.reply(t("onboarding.status.refreshed", language, link=link))
 
     def next(self, ctx: CommandContext) -> None:
         message = next_message(self.service.next(where(ctx), Actor(ctx.user_id)))
@@ -121,6 +146,10 @@ class OnboardingCommands:
             return
         actor = actor_for(ctx.client, ctx.user_id, ctx.team_id)
         if args.verb is MembersVerb.ADD:
+            nobody = [user for user in args.users if not user_exists(ctx.client, user)]
+            if nobody:
+                users = ", ".join(f"`{user}`" for user in nobody)
+                raise InvalidArgument(t("onboarding.members.unknown", ctx.language, users=users))
             result = self.service.add_members(where(ctx), actor, args.users)
         else:
             result = self.service.remove_members(where(ctx), actor, args.users)
@@ -140,6 +169,11 @@ class OnboardingCommands:
 
     def language(self, ctx: CommandContext) -> None:
         chosen = parse_language(ctx.args, ctx.language)
+        remembered = self.service.remember_language(where(ctx), Actor(ctx.user_id), chosen)
+        if remembered is not None:  # no onboarding yet: the channel's language until start
+            key = "remembered" if remembered else "already_remembered"
+            ctx.reply(t(f"onboarding.language.{key}", chosen.value))
+            return
         actor = actor_for(ctx.client, ctx.user_id, ctx.team_id)
         result = self.service.set_language(where(ctx), actor, chosen)
         if result.changed:
@@ -147,6 +181,20 @@ class OnboardingCommands:
             ctx.reply(t("onboarding.language.changed", chosen.value))
         else:
             ctx.reply(t("onboarding.language.unchanged", chosen.value))
+
+
+def _permalink(client: WebClient, channel_id: str, ts: str | None) -> str | None:
+    """A link to a message (``chat.getPermalink`` needs no scope); None if Slack can't say."""
+    if ts is None:
+        return None
+    try:
+        response = client.chat_getPermalink(channel=channel_id, message_ts=ts)
+    except SLACK_FAILURES as error:
+        log.info("no permalink for %s in %s: %s", ts, channel_id, describe(error))
+        return None
+    link = response.get("permalink")
+    safe = isinstance(link, str) and link.startswith("https://") and not set("<>| ") & set(link)
+    return link if safe else None
 
 
 def register(reg: Registrar, router: CommandRouter, deps: Deps) -> None:

@@ -92,7 +92,19 @@ class BotUnderTest:
     def stop(self) -> None:
         if self._server is not None:
             self.settle()
-            self._server.close()
+            # Close the server in its own loop thread: closing the sockets from here while
+            # the loop sits in select() makes it fail with EBADF (a thread exception that
+            # pytest turns into an error at teardown).
+            closed = threading.Event()
+            server = self._server
+
+            def close_in_loop() -> None:
+                server.close()
+                closed.set()
+
+            server.trigger.pull_trigger(close_in_loop)
+            if not closed.wait(timeout=5):
+                server.close()  # the loop is gone already: nothing to race with
             if self._thread is not None:
                 self._thread.join(timeout=5)
             self.runtime.close()

@@ -10,6 +10,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from bot.localslack.oauth import Workspace, auth_test_of
 from bot.localslack.server import LocalSlack
 from bot.localslack.state import Ephemeral, Message, SlackFile, View
 
@@ -23,16 +24,7 @@ def _blocks(params: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def auth_test(slack: LocalSlack, params: dict[str, Any]) -> Result:
-    return {
-        "ok": True,
-        "url": "https://local.slack.invalid/",
-        "team": slack.team_name,
-        "user": "rackbeat",
-        "team_id": slack.team_id,
-        "user_id": slack.bot_user_id,
-        "bot_id": slack.bot_id,
-        "is_enterprise_install": False,
-    }
+    return auth_test_of(Workspace(slack.team_id, slack.team_name, slack.bot_user_id, slack.bot_id))
 
 
 def chat_post_message(slack: LocalSlack, params: dict[str, Any]) -> Result:
@@ -89,9 +81,19 @@ def chat_delete(slack: LocalSlack, params: dict[str, Any]) -> Result:
     return {"ok": True, "channel": message.channel, "ts": message.ts}
 
 
+def chat_get_permalink(slack: LocalSlack, params: dict[str, Any]) -> Result:
+    channel, ts = str(params.get("channel")), str(params.get("message_ts"))
+    message = slack.messages.get((channel, ts))
+    if message is None or message.deleted:
+        return {"ok": False, "error": "message_not_found"}
+    link = f"https://local.slack.test/archives/{channel}/p{ts.replace('.', '')}"
+    return {"ok": True, "channel": channel, "permalink": link}
+
+
 def users_info(slack: LocalSlack, params: dict[str, Any]) -> Result:
     user_id = str(params.get("user") or "")
-    if not user_id.startswith(("U", "W")):
+    known = user_id in slack.users or slack.invent_users
+    if not user_id.startswith(("U", "W")) or not known:
         return {"ok": False, "error": "user_not_found"}
     return {"ok": True, "user": slack.user(user_id).as_api(slack.team_id)}
 
@@ -262,6 +264,7 @@ METHODS: dict[str, Method] = {
     "chat.postEphemeral": chat_post_ephemeral,
     "chat.update": chat_update,
     "chat.delete": chat_delete,
+    "chat.getPermalink": chat_get_permalink,
     "users.info": users_info,
     "views.open": views_open,
     "views.push": views_push,

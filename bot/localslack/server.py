@@ -18,6 +18,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from bot.localslack.oauth import LocalOAuth, Workspace, auth_test_of
 from bot.localslack.state import Call, Ephemeral, Failure, Message, SlackFile, User, View
 from bot.localslack.websocket import SocketSession, accept_key
 
@@ -66,6 +67,10 @@ class LocalSlack:
         self.listeners: list[CallListener] = []
         self.event_sink: EventSink | None = None
         self.serve_login_page = False
+        # Real Slack answers `users.info` for an id nobody has with `user_not_found`. Tests
+        # that never register the people who type commands rely on invented users, so that is
+        # the default; the console and tests of unknown ids switch it off.
+        self.invent_users = True
         # A host name: downloads then answer 302 to that host's `/files-moved/` copy of the
         # file, which records whether the follow-up request carried the token.
         self.redirect_downloads: str | None = None
@@ -79,6 +84,8 @@ class LocalSlack:
         self._changed = threading.Condition(self._lock)
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
+        # Installation into other emulated workspaces, each with tokens of its own.
+        self.oauth = LocalOAuth()
 
     # ----------------------------------------------------------------- lifecycle
 
@@ -127,9 +134,16 @@ class LocalSlack:
         *,
         is_admin: bool = False,
         is_owner: bool = False,
+        locale: str = "en-US",
     ) -> User:
         with self._lock:
-            user = User(user_id, name or user_id.lower(), is_admin=is_admin, is_owner=is_owner)
+            user = User(
+                user_id,
+                name or user_id.lower(),
+                is_admin=is_admin,
+                is_owner=is_owner,
+                locale=locale,
+            )
             self.users[user_id] = user
             return user
 
@@ -308,12 +322,25 @@ class LocalSlack:
 
     # ----------------------------------------------------------------- dispatch
 
+    def workspace_of(self, token: str | None) -> Workspace | None:
+        """The workspace a bot token belongs to: this one's own, or an OAuth installation's."""
+        if not token:
+            return None
+        if token == self.bot_token:
+            return Workspace(self.team_id, self.team_name, self.bot_user_id, self.bot_id)
+        return self.oauth.workspace_of(token)
+
     def record(
-        self, method: str, params: dict[str, Any], status: int, response: dict[str, Any]
+        self,
+        method: str,
+        params: dict[str, Any],
+        status: int,
+        response: dict[str, Any],
+        token: str = "",
     ) -> None:
         with self._changed:
             self._seq += 1
-            call = Call(method, params, status, response, self._seq)
+            call = Call(method, params, status, response, self._seq, token)
             if self.keep_calls:
                 self.calls.append(call)
             self._changed.notify_all()
@@ -451,15 +478,27 @@ class _Handler(BaseHTTPRequestHandler):
         if failure is not None:
             self._fail(method, params, failure)
             return
-        token = self.headers.get("Authorization", "").removeprefix("Bearer ") or params.get("token")
-        expected = (
-            self.slack.app_token if method == "apps.connections.open" else self.slack.bot_token
-        )
-        if token != expected:
+        authorization = self.headers.get("Authorization", "")
+        if method == "oauth.v2.access":
+            # The app authenticates with its client id and secret, not a token.
+            result = self.slack.oauth.exchange(params, authorization)
+            self.slack.record(method, _without_secrets(params), 200, result)
+            self._send(200, json.dumps(result).encode(), "application/json; charset=utf-8")
+            return
+        token = authorization.removeprefix("Bearer ") or params.get("token")
+        workspace = None
+        if method == "apps.connections.open":
+            authorized = token == self.slack.app_token
+        else:
+            workspace = self.slack.workspace_of(token)
+            authorized = workspace is not None
+        if not authorized:
             result = {"ok": False, "error": "not_authed" if not token else "invalid_auth"}
+        elif method == "auth.test" and workspace is not None:
+            result = auth_test_of(workspace)
         else:
             result = self.slack.call_api(method, params)
-        self.slack.record(method, params, 200, result)
+        self.slack.record(method, params, 200, result, str(token or ""))
         self._send(200, json.dumps(result).encode(), "application/json; charset=utf-8")
 
     def _fail(self, method: str, params: dict[str, Any], failure: Failure) -> None:
@@ -504,7 +543,10 @@ class _Handler(BaseHTTPRequestHandler):
     def _download(self, path: str) -> None:
         file_id = path.removeprefix("/files-pri/").split("/")[0].split("-", 1)[-1]
         slack_file = self.slack.files.get(file_id)
-        authorized = self.headers.get("Authorization") == f"Bearer {self.slack.bot_token}"
+        bearer = self.headers.get("Authorization", "")
+        authorized = bearer.startswith("Bearer ") and (
+            self.slack.workspace_of(bearer.removeprefix("Bearer ")) is not None
+        )
         failure = self.slack.take_failure("files.download")
         params = {"file": file_id, "authorized": authorized}
         if failure is not None:
@@ -566,3 +608,7 @@ class _Handler(BaseHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError):
             # The client gave up first (an injected delay longer than its timeout).
             self.close_connection = True
+
+
+def _without_secrets(params: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in params.items() if k != "client_secret"}

@@ -14,6 +14,7 @@ class User:
     is_owner: bool = False
     is_bot: bool = False
     tz: str = "Europe/Helsinki"
+    locale: str = "en-US"  # users.info sends it with include_locale=true
 
     def as_api(self, team_id: str) -> dict[str, Any]:
         return {
@@ -26,6 +27,7 @@ class User:
             "is_bot": self.is_bot,
             "deleted": False,
             "tz": self.tz,
+            "locale": self.locale,
             "profile": {"real_name": self.name, "display_name": self.name},
         }
 
@@ -112,6 +114,8 @@ class Call:
     status: int
     response: dict[str, Any]
     seq: int
+    # The bearer token the call came with (one per workspace with OAuth installations).
+    token: str = ""
 
 
 @dataclass

@@ -9,7 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from core.numbering.model import InputField, Series, Source, Strategy, parse_number
+from core.numbering.model import (
+    TYPED_MAX,
+    InputField,
+    Series,
+    Source,
+    Strategy,
+    parse_typed_number,
+)
 from core.numbering.service import NumberingRefusal
 
 SERIES_WORDS: dict[str, Series] = {
@@ -98,9 +105,11 @@ def _parse_set(words: list[str]) -> NumberingCommand:
         )
     text = " ".join(words[2:])
     try:
-        value = parse_number(text)
+        value = parse_typed_number(text)
     except ValueError:
-        raise NumberingRefusal("numbering.set.bad_number", "Not a number.", value=text) from None
+        raise NumberingRefusal(
+            "numbering.set.bad_number", "Not a number.", value=text, max=f"{TYPED_MAX:,}"
+        ) from None
     return NumberingCommand(Verb.SET, series=series, field=field, value=value)
 
 

@@ -12,7 +12,8 @@ consumed at Rackbeat's rate. While ``N < R`` the block is not in use yet: Netvis
 ``rackbeat-only``: Netvisor must not make documents any more. Headroom is ``R − N``. Once
 Rackbeat is in use (``R`` moves), Netvisor's largest number is Rackbeat's own transfers
 following ``R``, so closeness is normal and only an overlap (``N ≥ R``) counts. Before that,
-Netvisor's own documents walk ``N`` towards ``R``: the forecast uses Netvisor's rate.
+only if Netvisor is seen still making documents (``N`` moves) does closeness count, with the
+forecast at Netvisor's rate; otherwise ``R = N + 1``, the guide's own setup, is OK.
 (Known limit: if Rackbeat is tried out while Netvisor still invoices, the watch sees
 "Rackbeat live" and reports only an actual overlap.)
 """
@@ -205,6 +206,23 @@ def _rackbeat_only(
             inputs,
         )
     rate = _rate(inputs.netvisor_max, history.netvisor_max, context, notes)
+    if not rate.per_business_day:
+        # Netvisor makes no new numbers under rackbeat-only, and none are seen being made:
+        # Rackbeat's next = Netvisor's largest + 1 (what the guide asks) is safe, not
+        # "critical: 1 number left". Only an overlap counts, as once Rackbeat is live.
+        headroom = rackbeat_next - netvisor_max
+        return SeriesEvaluation(
+            series,
+            Strategy.RACKBEAT_ONLY,
+            Level.COLLISION if headroom <= 0 else Level.OK,
+            headroom,
+            rackbeat_next,
+            InputField.NETVISOR_MAX,
+            rate,
+            Forecast(None, None),
+            tuple(notes),
+            inputs,
+        )
     return _finish(
         series,
         Strategy.RACKBEAT_ONLY,

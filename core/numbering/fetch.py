@@ -12,7 +12,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 import httpx
 
@@ -21,7 +21,8 @@ from core.sources.credentials import NetvisorCredentials, RackbeatCredentials
 from core.sources.errors import SourceRejected, SourceUnavailable
 from core.sources.http import RetryPolicy, tls_context
 from core.sources.netvisor import NetvisorClient, NetvisorScan
-from core.sources.rackbeat import RackbeatClient
+from core.sources.pacing import AccountPacers
+from core.sources.rackbeat import USER_AGENT, RackbeatClient
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,9 @@ class Upstreams:
         default_factory=lambda: httpx.Timeout(120.0, connect=10.0)
     )
     sleep: Callable[[float], None] = time.sleep
+    rackbeat_user_agent: str = USER_AGENT
+    # The request-rate ceiling per Rackbeat account (RACKBEAT_MAX_REQUESTS_PER_MINUTE).
+    rackbeat_pacers: AccountPacers | None = None
     _http: httpx.Client | None = field(default=None, init=False, repr=False)
     _locks: dict[tuple[str, str], threading.Lock] = field(default_factory=dict, init=False)
     _guard: threading.Lock = field(default_factory=threading.Lock, init=False)
@@ -75,7 +79,11 @@ class Upstreams:
                     max_connections=self.max_connections,
                     max_keepalive_connections=self.max_connections,
                 )
-                self._http = httpx.Client(limits=limits, verify=tls_context())
+                pacers = self.rackbeat_pacers
+                hooks: list[Callable[..., Any]] = [pacers] if pacers is not None else []
+                self._http = httpx.Client(
+                    limits=limits, verify=tls_context(), event_hooks={"request": hooks}
+                )
             return self._http
 
     def close(self) -> None:
@@ -92,6 +100,7 @@ class Upstreams:
             timeout=self.rackbeat_timeout,
             retry=self.rackbeat_retry,
             sleep=self.sleep,
+            user_agent=self.rackbeat_user_agent,
         )
 
     def netvisor(self, credentials: NetvisorCredentials) -> NetvisorApi:

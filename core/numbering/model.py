@@ -6,6 +6,7 @@ and ``int`` has no upper bound, so nothing is lost by parsing them.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -153,6 +154,36 @@ def parse_number(text: str) -> int:
     if not compact.isascii() or not compact.isdigit() or len(compact) > MAX_DIGITS:
         raise ValueError(f"not a document number: {text!r}")
     return int(compact)
+
+
+TYPED_MAX = 2_147_483_647
+"""Largest number a person may type for a series: what a signed 32-bit integer column holds
+(Rackbeat's document numbers are integers, CONTRACT/domain.md), far above any real series."""
+
+_THOUSANDS = re.compile(r"\d{1,3}(?: \d{3})+")
+
+
+def parse_typed_number(text: str) -> int:
+    """A series value a person typed: a whole number from 1 to ``TYPED_MAX``, with spaces
+    only between groups of three digits (``1 000 000``; ``12 34`` is a typo, not 1234).
+
+    >>> parse_typed_number("1 000 024")
+    1000024
+    >>> parse_typed_number("12 34")
+    Traceback (most recent call last):
+    ...
+    ValueError: not a number a series can hold: '12 34'
+    """
+    spaced = " ".join(text.split())
+    value = None
+    if " " not in spaced or _THOUSANDS.fullmatch(spaced):
+        try:
+            value = parse_number(spaced)
+        except ValueError:
+            value = None
+    if value is None or not 1 <= value <= TYPED_MAX:
+        raise ValueError(f"not a number a series can hold: {text!r}")
+    return value
 
 
 def effective_rackbeat_next(api: Reading | None, manual: Reading | None) -> Reading | None:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, Select, delete, or_, select, update
+from sqlalchemy import ColumnElement, Select, and_, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -15,7 +15,7 @@ from core.numbering.alerts import AlertState
 from core.numbering.calendar import finnish_time
 from core.numbering.model import InputField, Level, Observation, Series, Source, Strategy
 from core.numbering.thresholds import Thresholds
-from core.store.models import Onboarding
+from core.store.models import Onboarding, Workspace
 from core.store.numbering_models import (
     NumberingAlert,
     NumberingCredentials,
@@ -133,6 +133,22 @@ class NumberingRepository:
         self._no_settings.discard(onboarding_id)
 
     # --- values and history -----------------------------------------------------------------
+
+    def inputs_changed_at(self, onboarding_id: int) -> dict[Series, datetime]:
+        """When each series' inputs (its values, or the settings of both series) last changed.
+
+        A check stores what it reads at its own time, so only a change made after a check is
+        later than that check's ``checked_at``.
+        """
+        settings = self.session.get(NumberingSettings, onboarding_id)
+        latest: dict[Series, datetime] = {}
+        if settings is not None:
+            latest = dict.fromkeys(Series, settings.updated_at)
+        for value in self.values(onboarding_id):
+            series = Series(value.series)
+            if series not in latest or value.observed_at > latest[series]:
+                latest[series] = value.observed_at
+        return latest
 
     def values(self, onboarding_id: int) -> Sequence[NumberingValue]:
         if onboarding_id not in self._values:
@@ -295,10 +311,15 @@ class NumberingRepository:
         clock set back puts it there, and it would otherwise wait for the clock to catch up.
         """
         which = (
-            or_(
-                NumberingLease.due_at <= now,
-                NumberingLease.due_at > now + interval + CLOCK_SKEW,
-                NumberingLease.expires_at < now,
+            and_(
+                or_(
+                    NumberingLease.due_at <= now,
+                    NumberingLease.due_at > now + interval + CLOCK_SKEW,
+                    NumberingLease.expires_at < now,
+                ),
+                # A workspace that uninstalled the app keeps its onboardings, but its accounts
+                # are not read again until it reinstalls (nothing could be posted anyway).
+                NumberingLease.onboarding_id.not_in(_of_uninstalled_workspaces()),
             )
             if only is None
             else NumberingLease.onboarding_id.in_(list(only))
@@ -420,3 +441,11 @@ def store_alert_state(row: NumberingStatus, state: AlertState) -> None:
     row.acknowledged_level = state.acknowledged.value if state.acknowledged else None
     row.snoozed_until = state.snoozed_until
     row.last_notice_at = state.last_notice_at
+
+
+def _of_uninstalled_workspaces() -> Select[tuple[int]]:
+    return (
+        select(Onboarding.id)
+        .join(Workspace, Workspace.team_id == Onboarding.team_id)
+        .where(Workspace.uninstalled_at.is_not(None))
+    )

@@ -37,6 +37,8 @@ from core.onboarding.snapshot import Channel
 from core.onboarding.texts import Language, language_of, text
 from core.sources.credentials import NetvisorCredentials, RackbeatCredentials, SecretBox
 from core.sources.errors import SourceRejected, SourceUnavailable
+from core.sources.identity import user_agent
+from core.sources.pacing import AccountPacers
 from core.store.models import AuditEvent, Onboarding
 from core.store.uow import UnitOfWorkFactory
 
@@ -59,6 +61,16 @@ class Setup:
     strategies: Mapping[Series, Strategy] = field(default_factory=dict)
     values: Mapping[tuple[Series, InputField], int] = field(default_factory=dict)
     thresholds: Thresholds | None = None
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """What a change is about, for the audit row of a denied attempt (not "numbering.change
+    – – → –", which said nothing)."""
+
+    action: str = "numbering.change"
+    subject: str | None = None
+    new: str | None = None
 
 
 class NumberingService:
@@ -87,16 +99,22 @@ class NumberingService:
             return build_view(NumberingRepository(uow.session), row, self.clock(), self.interval)
 
     def levels(self, session: Session, onboarding_id: int) -> dict[str, str]:
-        """The step guard's question: the level of each series, ``unknown`` when too old.
+        """The step guard's question: the level of each series, ``unknown`` when too old or
+        when a value or setting changed after the check (that result judged other numbers).
 
         Plugs into ``OnboardingService(numbering=service.levels)``.
         """
         oldest = self.clock() - STALE_INTERVALS * self.interval
+        repo = NumberingRepository(session)
+        changed = repo.inputs_changed_at(onboarding_id)
+
+        def current(series: Series, checked_at: datetime) -> bool:
+            since = changed.get(series)
+            return checked_at >= oldest and (since is None or since <= checked_at)
+
         return {
-            series.value: level.value if checked_at >= oldest else Level.UNKNOWN.value
-            for series, (level, checked_at) in NumberingRepository(session)
-            .levels(onboarding_id)
-            .items()
+            series.value: level.value if current(series, checked_at) else Level.UNKNOWN.value
+            for series, (level, checked_at) in repo.levels(onboarding_id).items()
         }
 
     # --- changes ------------------------------------------------------------------------------
@@ -111,16 +129,27 @@ class NumberingService:
             subject = f"{series.value}.{field_.value}"
             return [Audit("numbering.value", subject, _text(old), str(value))]
 
-        return self._change(where, actor, apply)
+        attempt = Attempt("numbering.value", f"{series.value}.{field_.value}", str(value))
+        return self._change(where, actor, apply, attempt)
 
     def set_strategy(
         self, where: Channel, actor: Actor, strategy: Strategy, series: Series | None = None
     ) -> NumberingView:
+        subject = series.value if series else " ".join(s.value for s in Series)
         return self.save_setup(
-            where, actor, Setup(strategies=dict.fromkeys([series] if series else Series, strategy))
+            where,
+            actor,
+            Setup(strategies=dict.fromkeys([series] if series else Series, strategy)),
+            Attempt("numbering.strategy", subject, strategy.value),
         )
 
-    def save_setup(self, where: Channel, actor: Actor, setup: Setup) -> NumberingView:
+    def save_setup(
+        self,
+        where: Channel,
+        actor: Actor,
+        setup: Setup,
+        attempt: Attempt = Attempt("numbering.setup"),
+    ) -> NumberingView:
         def apply(repo: NumberingRepository, row: Onboarding, now: datetime) -> list[Audit]:
             before = repo.config(row.id)
             strategies = {**before.strategies, **setup.strategies}
@@ -149,7 +178,7 @@ class NumberingService:
                     audits.append(Audit("numbering.value", subject, _text(old), str(value)))
             return audits
 
-        return self._change(where, actor, apply)
+        return self._change(where, actor, apply, attempt)
 
     def connect(
         self,
@@ -176,7 +205,9 @@ class NumberingService:
             )
             return [Audit(f"numbering.connect.{source.value}", source.value, None, company)]
 
-        self._change(where, actor, apply)
+        self._change(
+            where, actor, apply, Attempt(f"numbering.connect.{source.value}", source.value)
+        )
         return company
 
     def disconnect(self, where: Channel, actor: Actor, source: Source) -> bool:
@@ -189,7 +220,8 @@ class NumberingService:
             forgotten.append(True)
             return [Audit(f"numbering.disconnect.{source.value}", source.value, "connected", None)]
 
-        self._change(where, actor, apply)
+        attempt = Attempt(f"numbering.disconnect.{source.value}", source.value)
+        self._change(where, actor, apply, attempt)
         return bool(forgotten)
 
     def acknowledge(self, where: Channel, actor: Actor, series: Series) -> NumberingView:
@@ -201,7 +233,7 @@ class NumberingService:
             level = state.acknowledged.value if state.acknowledged else None
             return [Audit("numbering.acknowledge", series.value, None, level)]
 
-        return self._change(where, actor, apply)
+        return self._change(where, actor, apply, Attempt("numbering.acknowledge", series.value))
 
     def snooze(self, where: Channel, actor: Actor, series: Series) -> NumberingView:
         def apply(repo: NumberingRepository, row: Onboarding, now: datetime) -> list[Audit]:
@@ -212,7 +244,7 @@ class NumberingService:
             until = state.snoozed_until.isoformat() if state.snoozed_until else None
             return [Audit("numbering.snooze", series.value, None, until)]
 
-        return self._change(where, actor, apply)
+        return self._change(where, actor, apply, Attempt("numbering.snooze", series.value))
 
     def check(self, where: Channel, notifier: Notifier) -> CheckReport:
         """Check the channel's onboarding now (anyone may: it changes no setting)."""
@@ -241,14 +273,14 @@ class NumberingService:
         self.upstreams.close()
 
     def _require(self, where: Channel, actor: Actor, action: str) -> None:
-        self._guarded(where, actor, action, lambda repo, row, now: None)
+        self._guarded(where, actor, Attempt(action), lambda repo, row, now: None)
 
     def _change(
         self,
         where: Channel,
         actor: Actor,
         apply: Callable[[NumberingRepository, Onboarding, datetime], list[Audit]],
-        action: str = "numbering.change",
+        attempt: Attempt = Attempt(),
     ) -> NumberingView:
         def changed(repo: NumberingRepository, row: Onboarding, now: datetime) -> NumberingView:
             for audit in apply(repo, row, now):
@@ -257,7 +289,7 @@ class NumberingService:
             repo.session.flush()
             return build_view(repo, row, now, self.interval)
 
-        view = self._guarded(where, actor, action, changed)
+        view = self._guarded(where, actor, attempt, changed)
         assert view is not None
         return view
 
@@ -265,7 +297,7 @@ class NumberingService:
         self,
         where: Channel,
         actor: Actor,
-        action: str,
+        attempt: Attempt,
         work: Callable[[NumberingRepository, Onboarding, datetime], NumberingView | None],
     ) -> NumberingView | None:
         """Run ``work`` in one transaction if ``actor`` may change the onboarding; a denied
@@ -289,7 +321,7 @@ class NumberingService:
                 return result
         assert denied is not None
         onboarding_id, refusal = denied
-        self._audit_denied(where, onboarding_id, actor, action, refusal)
+        self._audit_denied(where, onboarding_id, actor, attempt, refusal)
         raise refusal
 
     def _audit_denied(
@@ -297,7 +329,7 @@ class NumberingService:
         where: Channel,
         onboarding_id: int,
         actor: Actor,
-        action: str,
+        attempt: Attempt,
         denied: PermissionDenied,
     ) -> None:
         event = AuditEvent(
@@ -306,7 +338,9 @@ class NumberingService:
             channel_id=where.channel_id,
             actor=actor.user_id,
             at=self.clock(),
-            action=action,
+            action=attempt.action,
+            subject=attempt.subject,
+            new_value=attempt.new,
             note=denied.reason,
             outcome="denied",
         )
@@ -345,9 +379,12 @@ class Audit:
 
 
 def _onboarding(session: Session, where: Channel, *, lock: bool = False) -> Onboarding:
-    row = OnboardingRepository(session).for_channel(where, lock=lock)
+    repo = OnboardingRepository(session)
+    row = repo.for_channel(where, lock=lock)
     if row is None:
-        raise NotFound(text("onb.not_found", Language.EN))
+        # Before start, the language the channel chose (`/rackbeat language fi`) still holds.
+        chosen = repo.channel_language(where)
+        raise NotFound(text("onb.not_found", language_of(chosen) if chosen else Language.EN))
     return row
 
 
@@ -372,6 +409,8 @@ def build_numbering(
     interval: timedelta,
     max_connections: int = 64,
     previous_keys: Sequence[SecretStr] = (),
+    rackbeat_contact: str | None = None,
+    rackbeat_max_per_minute: int = 480,
 ) -> NumberingService:
     """The process's numbering service (its checker and pooled upstream clients inside).
 
@@ -385,6 +424,12 @@ def build_numbering(
             box = SecretBox(secret_key, previous_keys)
         except ConfigurationError as error:
             log.error("numbering credentials disabled: %s", error.reason)
-    upstreams = Upstreams(rackbeat_url, netvisor_url, max_connections=max_connections)
+    upstreams = Upstreams(
+        rackbeat_url,
+        netvisor_url,
+        max_connections=max_connections,
+        rackbeat_user_agent=user_agent(rackbeat_contact),
+        rackbeat_pacers=AccountPacers(rackbeat_max_per_minute),
+    )
     checker = NumberingChecker(uow, upstreams, box, interval=interval, clock=clock)
     return NumberingService(uow, checker, upstreams, box, clock=clock, interval=interval)

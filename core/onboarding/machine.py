@@ -2,9 +2,9 @@
 
 Four actions move a step between four states (``TRANSITIONS``); named guards (``GUARDS``)
 attached by ``RULES`` refuse an action the guide forbids. Deciding is a pure function of a
-``Situation`` (a snapshot of every step's state, the valuation method and the numbering
-verdict): it returns the new state or raises ``StepRefused`` whose reason names the step, its
-state and what to do instead::
+``Situation`` (a snapshot of every step's state, the valuation method, the numbering verdict
+and whether stock has ever moved): it returns the new state or raises ``StepRefused`` whose
+reason names the step, its state and what to do instead::
 
     >>> situation = Situation.initial()
     >>> decide(situation, StepId.LOGIN, Action.DONE)
@@ -37,7 +37,7 @@ from core.onboarding.steps import (
     StepState,
     Valuation,
 )
-from core.onboarding.texts import Language, format_when, mention, text
+from core.onboarding.texts import Language, format_when, in_every_language, mention, text
 
 
 class Action(StrEnum):
@@ -64,8 +64,9 @@ TRANSITIONS: Mapping[Action, Transition] = MappingProxyType(
         Action.BEGIN: Transition(Action.BEGIN, frozenset({StepState.TODO}), StepState.IN_PROGRESS),
         Action.DONE: Transition(Action.DONE, OPEN, StepState.DONE),
         Action.SKIP: Transition(Action.SKIP, OPEN, StepState.SKIPPED),
-        # A reopened step was worked on before: it goes back to "in progress", not "to do",
-        # so "initial balances have started" stays true for the valuation lock.
+        # A reopened step was worked on before: it goes back to "in progress", not "to do".
+        # The locks that protect Rackbeat do not read this state but ``stock_moved``, which
+        # no reopening can take back.
         Action.REOPEN: Transition(Action.REOPEN, SETTLED, StepState.IN_PROGRESS),
     }
 )
@@ -83,11 +84,30 @@ class StepRecord:
 
 @dataclass(frozen=True)
 class Situation:
-    """Everything the rules look at; built by the service from the database."""
+    """Everything the rules look at; built by the service from the database.
+
+    ``balances_done_before`` is history, not state: initial balances were marked done at
+    least once (the audit trail remembers it after a reopen, which does not undo the
+    inventory transactions already in Rackbeat).
+    """
 
     steps: Mapping[StepId, StepRecord] = field(default_factory=dict)
     valuation: Valuation | None = None
     numbering: NumberingGate = UNKNOWN
+    balances_done_before: bool = False
+
+    @property
+    def stock_moved(self) -> bool:
+        """Inventory transactions exist: initial balances are done, or were done once.
+
+        Checking an inventory file only moves the step to "in progress": that moves no stock.
+        """
+        return self.balances_done_before or self.state(StepId.INITIAL_BALANCES) is StepState.DONE
+
+    # Netvisor's sales orders still open (read by the account area; none without Netvisor).
+    open_orders: tuple[str, ...] = ()
+    # The person gave a reason with the action (``done previous_orders REASON``).
+    reason_given: bool = False
 
     @classmethod
     def initial(cls) -> Situation:
@@ -100,9 +120,15 @@ class Situation:
         *,
         valuation: Valuation | None = None,
         numbering: NumberingGate = UNKNOWN,
+        balances_done_before: bool = False,
     ) -> Situation:
         records = {step_id: StepRecord(states.get(step_id, StepState.TODO)) for step_id in StepId}
-        return cls(steps=records, valuation=valuation, numbering=numbering)
+        return cls(
+            steps=records,
+            valuation=valuation,
+            numbering=numbering,
+            balances_done_before=balances_done_before,
+        )
 
     def record(self, step_id: StepId) -> StepRecord:
         return self.steps.get(step_id, StepRecord())
@@ -139,6 +165,11 @@ class Refusal:
             params["by"] = _by(about, language)
         if self.code == "numbering_not_ok":
             params["detail"] = numbering_detail(situation.numbering, language)
+        if self.code == "orders_open":
+            shown = situation.open_orders[:SHOWN_ORDERS]
+            more = len(situation.open_orders) - len(shown)
+            params["count"] = len(situation.open_orders)
+            params["numbers"] = ", ".join(shown) + (f", … (+{more})" if more else "")
         return text(f"onb.rule.{self.code}", language, **params)
 
 
@@ -180,6 +211,7 @@ class StepRefused(TransitionRefused):
         self.situation = situation
         self.refusals = refusals
         super().__init__(self.in_language(language))
+        self.translations = in_every_language(self.in_language)
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -227,8 +259,9 @@ def _initial_balances_prerequisites(situation: Situation, step_id: StepId) -> It
         yield Refusal("batch_serial_open", step_id, StepId.BATCH_SERIAL)
 
 
-def _initial_balances_not_done(situation: Situation, step_id: StepId) -> Iterable[Refusal]:
-    if situation.state(StepId.INITIAL_BALANCES) is StepState.DONE:
+def _stock_never_moved(situation: Situation, step_id: StepId) -> Iterable[Refusal]:
+    # History, not the balances' current state: reopening them takes no stock out of Rackbeat.
+    if situation.stock_moved:
         yield Refusal("batch_serial_locked", step_id, StepId.INITIAL_BALANCES)
 
 
@@ -238,6 +271,14 @@ def _numbering_ok(situation: Situation, step_id: StepId) -> Iterable[Refusal]:
     elif situation.numbering.verdict is Verdict.NOT_OK:
         yield Refusal("numbering_not_ok", step_id)
 
+
+def _previous_orders_invoiced(situation: Situation, step_id: StepId) -> Iterable[Refusal]:
+    if situation.open_orders and not situation.reason_given:
+        yield Refusal("orders_open", step_id)
+
+
+SHOWN_ORDERS = 10
+"""Open orders a refusal names; the rest are counted."""
 
 GUARDS: Mapping[str, Guard] = MappingProxyType(
     {
@@ -250,11 +291,12 @@ GUARDS: Mapping[str, Guard] = MappingProxyType(
                 reads=(StepId.SETTINGS, StepId.PRODUCTS, StepId.BATCH_SERIAL),
             ),
             Guard(
-                "initial_balances_not_done",
-                _initial_balances_not_done,
+                "stock_never_moved",
+                _stock_never_moved,
                 reads=(StepId.INITIAL_BALANCES,),
             ),
             Guard("numbering_ok", _numbering_ok),
+            Guard("previous_orders_invoiced", _previous_orders_invoiced),
         )
     }
 )
@@ -275,12 +317,15 @@ RULES: tuple[Rule, ...] = (
     # Opening balances need the settings (with the valuation method), the products and the
     # batch/serial decision settled: tracking can't be switched on once stock has moved.
     Rule(Action.DONE, StepId.INITIAL_BALANCES, "initial_balances_prerequisites"),
-    # ... and once balances are in, the batch/serial decision is final (the guide's
-    # irreversible rule).
-    Rule(Action.DONE, StepId.BATCH_SERIAL, "initial_balances_not_done"),
-    Rule(Action.REOPEN, StepId.BATCH_SERIAL, "initial_balances_not_done"),
+    # ... and once balances have been entered, the batch/serial decision is final (the
+    # guide's irreversible rule), even after the balances step is reopened.
+    Rule(Action.DONE, StepId.BATCH_SERIAL, "stock_never_moved"),
+    Rule(Action.REOPEN, StepId.BATCH_SERIAL, "stock_never_moved"),
     # Numbers of the two systems must not overlap before numbering counts as done.
     Rule(Action.DONE, StepId.NUMBERING, "numbering_ok"),
+    # Orders still open in Netvisor are invoiced there before go-live, or a reason is given
+    # (it goes into the audit trail with the step).
+    Rule(Action.DONE, StepId.PREVIOUS_ORDERS, "previous_orders_invoiced"),
 )
 
 
@@ -364,41 +409,47 @@ def next_step(situation: Situation) -> StepId | None:
     return None
 
 
-# --- the valuation method ----------------------------------------------------------------
+def needs_attention(situation: Situation) -> StepId | None:
+    """A settled step that the world has since contradicted: numbering marked done while the
+    latest check finds a problem (a collision after go-live). Its history stays as it is; the
+    checklist, ``next`` and App Home point at it until the numbers are OK again."""
+    if (
+        situation.state(StepId.NUMBERING) is StepState.DONE
+        and situation.numbering.verdict is Verdict.NOT_OK
+    ):
+        return StepId.NUMBERING
+    return None
 
-VALUATION_LOCKED_BY: frozenset[StepState] = frozenset({StepState.IN_PROGRESS, StepState.DONE})
+
+# --- the valuation method ----------------------------------------------------------------
 
 
 def decide_valuation(
     situation: Situation, method: Valuation, language: Language | str = Language.EN
 ) -> Valuation:
-    """``method`` if the valuation may still change; refused once initial balances started.
+    """``method`` if the valuation may still change; refused once stock has moved.
 
-    Setting the method already recorded changes nothing, and recording it for the first
-    time changes nothing in Rackbeat either (the method was chosen when Rackbeat was opened):
-    both are always allowed, so an inventory file checked early never locks the record out.
+    Rackbeat fixes the method at the first inventory transaction: initial balances marked
+    done (ever). Checking an inventory file is no transaction, so it locks nothing. Setting
+    the method already recorded changes nothing, and recording it for the first time changes
+    nothing in Rackbeat either (the method was chosen when Rackbeat was opened): both are
+    always allowed.
     """
-    balances = situation.state(StepId.INITIAL_BALANCES)
-    if (
-        situation.valuation is None
-        or method is situation.valuation
-        or balances not in VALUATION_LOCKED_BY
-    ):
+    if situation.valuation is None or method is situation.valuation or not situation.stock_moved:
         return method
-    current = (
-        text(f"onb.valuation.{situation.valuation.value}", language)
-        if situation.valuation
-        else text("onb.valuation.none", language)
-    )
-    raise TransitionRefused(
-        text(
+    recorded = situation.valuation
+
+    def reason(lang: Language | str) -> str:
+        return text(
             "onb.valuation.locked",
-            language,
-            dep=CATALOGUE[StepId.INITIAL_BALANCES].title_in(_lang(language)),
-            dep_state=state_word(balances, language),
-            current=current,
+            lang,
+            dep=CATALOGUE[StepId.INITIAL_BALANCES].title_in(_lang(lang)),
+            current=text(f"onb.valuation.{recorded.value}", lang),
         )
-    )
+
+    refused = TransitionRefused(reason(language))
+    refused.translations = in_every_language(reason)
+    raise refused
 
 
 # --- the checks made when the module loads -------------------------------------------------

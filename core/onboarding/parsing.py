@@ -160,6 +160,8 @@ _SET_TARGETS = frozenset(
 def parse_valuation(value: str, language: Language | str = Language.EN) -> Valuation:
     method = _VALUATION_NAMES.get(normalise(value))
     if method is None:
+        if not value.strip():  # nothing typed: ask, don't echo empty backticks
+            raise InvalidArgument(text("onb.missing.valuation", language))
         raise InvalidArgument(text("onb.invalid.valuation", language, value=value.strip()))
     return method
 
@@ -188,6 +190,8 @@ _LANGUAGE_NAMES: Mapping[str, Language] = MappingProxyType(
 def parse_language(value: str, language: Language | str = Language.EN) -> Language:
     chosen = _LANGUAGE_NAMES.get(normalise(value))
     if chosen is None:
+        if not value.strip():
+            raise InvalidArgument(text("onb.missing.language", language))
         raise InvalidArgument(text("onb.invalid.language", language, value=value.strip()))
     return chosen
 
@@ -249,11 +253,17 @@ _PAGE_WORDS = frozenset({"page", "sivu", "p"})
 
 
 def parse_page(value: str, language: Language | str = Language.EN) -> int:
-    """``""`` → 1; ``2``, ``page 2``, ``sivu 2`` → 2."""
-    words = [word for word in normalise(value).split(" ") if word and word not in _PAGE_WORDS]
+    """``""`` → 1; ``2``, ``page 2``, ``sivu 2`` → 2.
+
+    Read from the words as typed (``normalise`` would turn ``-1`` into ``1``). A page number
+    past the last page is returned as it is, for the history to say how many pages there are.
+    """
+    words = [word for word in value.casefold().split() if word not in _PAGE_WORDS]
     if not words:
         return 1
-    # isdecimal, not isdigit: `int` cannot read digits like `፩`; and no 5,000-digit pages.
-    if len(words) == 1 and words[0].isdecimal() and len(words[0]) <= 9 and int(words[0]) >= 1:
-        return int(words[0])
+    # ASCII digits: `int` cannot read digits like `፩`; and no 5,000-digit pages.
+    word = words[0]
+    readable = len(words) == 1 and word.isascii() and word.isdecimal() and len(word) <= 30
+    if readable and int(word) >= 1:
+        return int(word)
     raise InvalidArgument(text("onb.invalid.page", language, value=value.strip()))

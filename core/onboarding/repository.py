@@ -9,7 +9,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from core.onboarding.snapshot import Channel
-from core.store.models import AuditEvent, Member, Onboarding, Workspace
+from core.store.models import AuditEvent, ChannelLanguage, Member, Onboarding, Workspace
 
 
 class OnboardingRepository:
@@ -39,6 +39,23 @@ class OnboardingRepository:
             )
         )
 
+    def channel_language(self, where: Channel) -> str | None:
+        """The language the channel chose before it had an onboarding, if any."""
+        row = self.session.get(ChannelLanguage, (where.team_id, where.channel_id))
+        return None if row is None else row.language
+
+    def remember_language(self, where: Channel, language: str, user_id: str, now: datetime) -> bool:
+        """Store the channel's language before its onboarding; False if it was already so."""
+        row = self.session.get(ChannelLanguage, (where.team_id, where.channel_id))
+        if row is not None and row.language == language:
+            return False
+        if row is None:
+            row = ChannelLanguage(team_id=where.team_id, channel_id=where.channel_id)
+            self.session.add(row)
+        row.language, row.set_by, row.set_at = language, user_id, now
+        self.session.flush()
+        return True
+
     def for_user(self, team_id: str, user_id: str) -> Sequence[Onboarding]:
         """Onboardings of one team that ``user_id`` owns or is a member of, latest first."""
         member_of = select(Member.onboarding_id).where(Member.user_id == user_id)
@@ -60,6 +77,17 @@ class OnboardingRepository:
 
     def add_audit(self, event: AuditEvent) -> None:
         self.session.add(event)
+
+    def ever_applied(self, onboarding_id: int, action: str, subject: str) -> bool:
+        """Whether the audit trail holds an applied ``action`` on ``subject``: history that
+        outlives the current state (a reopened step was still done once)."""
+        query = select(AuditEvent.id).where(
+            AuditEvent.onboarding_id == onboarding_id,
+            AuditEvent.action == action,
+            AuditEvent.subject == subject,
+            AuditEvent.outcome == "applied",
+        )
+        return self.session.scalar(query.limit(1)) is not None
 
     def count_audit(self, onboarding_id: int) -> int:
         query = select(func.count()).select_from(AuditEvent)

@@ -9,8 +9,11 @@ from sqlalchemy.orm import Session
 
 from core.onboarding.machine import OnboardingState, Situation, StepRecord
 from core.onboarding.numbering_gate import NumberingStatusProvider, numbering_status_ok
+from core.onboarding.orders_gate import open_orders_of
 from core.onboarding.permissions import Actor
+from core.onboarding.repository import OnboardingRepository
 from core.onboarding.snapshot import (
+    AuditAction,
     AuditEntry,
     Change,
     Channel,
@@ -47,6 +50,17 @@ def situation_of(
         steps=records,
         valuation=valuation,
         numbering=numbering_status_ok(session, row.id, numbering),
+        balances_done_before=balances_done_before(session, row),
+        open_orders=open_orders_of(session, row.id),
+    )
+
+
+def balances_done_before(session: Session, row: Onboarding) -> bool:
+    """Initial balances were marked done once: the audit trail remembers it after a reopen."""
+    if row.id is None:
+        return False
+    return OnboardingRepository(session).ever_applied(
+        row.id, AuditAction.STEP_DONE.value, StepId.INITIAL_BALANCES.value
     )
 
 
@@ -126,4 +140,5 @@ def audit_entry(event: AuditEvent) -> AuditEntry:
         new_value=event.new_value,
         note=event.note,
         outcome=Outcome(event.outcome),
+        note_translations=event.note_translations,
     )

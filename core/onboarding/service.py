@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
@@ -62,7 +62,14 @@ from core.onboarding.snapshot import (
     Outcome,
 )
 from core.onboarding.steps import STEPS, StepId, StepState, Valuation
-from core.onboarding.texts import Language, format_when, language_of, mention, text
+from core.onboarding.texts import (
+    Language,
+    format_when,
+    in_every_language,
+    language_of,
+    mention,
+    text,
+)
 from core.store.models import Member, Onboarding
 from core.store.models import StepState as StepRow
 from core.store.uow import UnitOfWorkFactory
@@ -130,18 +137,24 @@ class OnboardingService:
         numbering: NumberingStatusProvider | None = None,
         clock: Callable[[], datetime] = _utc_now,
         max_attempts: int = 5,
+        read_open_orders: Callable[[int], object] | None = None,
     ) -> None:
         self._uow = uow
         self._numbering = numbering
+        # Reads Netvisor's open sales orders into the store before `previous_orders` is
+        # marked done (the account area's reader; network, so outside any transaction).
+        self._read_open_orders = read_open_orders
         self._clock = clock
         self._max_attempts = max_attempts
 
     # --- reading ---------------------------------------------------------------------------
 
     def language(self, where: Channel) -> Language | None:
-        """The channel's onboarding language, or ``None`` without an onboarding (cheap)."""
+        """The channel's onboarding language, else the language the channel chose before
+        starting one, else ``None`` (cheap)."""
         with self._uow() as uow:
-            stored = OnboardingRepository(uow.session).language_for(where)
+            repo = OnboardingRepository(uow.session)
+            stored = repo.language_for(where) or repo.channel_language(where)
             return None if stored is None else language_of(stored)
 
     def find(self, where: Channel) -> OnboardingSnapshot | None:
@@ -153,7 +166,7 @@ class OnboardingService:
         """The channel's onboarding, or ``NotFound`` telling how to start one."""
         found = self.find(where)
         if found is None:
-            raise NotFound(text("onb.not_found", _language_hint(actor)))
+            raise NotFound(text("onb.not_found", self.language(where) or _language_hint(actor)))
         return found
 
     def next(self, where: Channel, actor: Actor | None = None) -> NextStep:
@@ -176,7 +189,9 @@ class OnboardingService:
             repo = OnboardingRepository(uow.session)
             row = repo.for_channel(where)
             if row is None:
-                raise NotFound(text("onb.not_found", _language_hint(actor)))
+                chosen = repo.channel_language(where)
+                language = language_of(chosen) if chosen else _language_hint(actor)
+                raise NotFound(text("onb.not_found", language))
             total = repo.count_audit(row.id)
             pages = max(1, math.ceil(total / page_size))
             if page < 1 or page > pages:
@@ -209,9 +224,11 @@ class OnboardingService:
     ) -> ChangeResult:
         """Start the channel's onboarding; ``AlreadyStarted`` (with its status) if one exists.
 
-        Anyone in the channel may start; the starter becomes the owner.
+        Anyone in the channel may start; the starter becomes the owner. The language is the
+        one given, else the one the channel chose before (``remember_language``), else the
+        starter's Slack locale when it is Finnish.
         """
-        chosen = language or _language_hint(actor)
+        chosen = language or self.language(where) or _language_hint(actor)
         name = " ".join((company_name or "").split())[:255] or where.channel_id
         attempt = _Attempt(AuditAction.START, None, chosen, new=name)
         for attempt_no in range(1, self._max_attempts + 1):
@@ -312,6 +329,14 @@ class OnboardingService:
     ) -> ChangeResult:
         """Apply ``action`` to ``step_id``; ``StepRefused`` says why not and what to do."""
         clean_note = _clean_note(note)
+        if (
+            step_id is StepId.PREVIOUS_ORDERS
+            and action is Action.DONE
+            and self._read_open_orders is not None
+        ):
+            found = self.find(where)
+            if found is not None:
+                self._read_open_orders(found.id)
         attempt = _Attempt(
             STEP_AUDIT_ACTIONS[action],
             step_id.value,
@@ -322,7 +347,10 @@ class OnboardingService:
         )
 
         def apply(work: _Work) -> None:
-            before = situation_of(work.session, work.row, self._numbering)
+            before = replace(
+                situation_of(work.session, work.row, self._numbering),
+                reason_given=clean_note is not None,
+            )
             target = decide(before, step_id, action, work.attempt.language)
             row = step_row(work.row, step_id)
             row.state = target.value
@@ -380,6 +408,18 @@ class OnboardingService:
 
         return self._change(where, actor, Capability.CHANGE, attempt, apply)
 
+    def remember_language(self, where: Channel, actor: Actor, language: Language) -> bool | None:
+        """Before ``start``: keep ``language`` for the channel (anyone in it may choose, as
+        anyone may start). True if stored, False if it was already so, None when the channel
+        has an onboarding (then ``set_language`` applies, with its permissions and audit)."""
+        with self._uow() as uow:
+            repo = OnboardingRepository(uow.session)
+            if repo.language_for(where) is not None:
+                return None
+            changed = repo.remember_language(where, language.value, actor.user_id, self._clock())
+            uow.commit()
+            return changed
+
     def set_language(self, where: Channel, actor: Actor, language: Language) -> ChangeResult:
         attempt = _Attempt(
             AuditAction.LANGUAGE,
@@ -431,14 +471,18 @@ class OnboardingService:
             by_user = {member.user_id: member for member in work.row.members}
             for user_id in users:
                 if user_id == work.row.owner_id:
-                    raise TransitionRefused(
-                        text("onb.members.owner_stays", lang, user=mention(user_id))
+                    raise _localized(
+                        TransitionRefused, lang, "onb.members.owner_stays", user=mention(user_id)
                     )
                 member = by_user.get(user_id)
                 if member is None:
                     listed = ", ".join(mention(u) for u in by_user) or "–"
-                    raise InvalidArgument(
-                        text("onb.members.not_member", lang, user=mention(user_id), members=listed)
+                    raise _localized(
+                        InvalidArgument,
+                        lang,
+                        "onb.members.not_member",
+                        user=mention(user_id),
+                        members=listed,
                     )
                 work.row.members.remove(member)
                 work.changes.append(Change(AuditAction.MEMBER_REMOVE, user_id, member.role, None))
@@ -499,7 +543,9 @@ class OnboardingService:
             repo = OnboardingRepository(uow.session)
             row = repo.for_channel(where, lock=True)
             if row is None:
-                raise NotFound(text("onb.not_found", attempt.language))
+                chosen = repo.channel_language(where)
+                language = language_of(chosen) if chosen else attempt.language
+                raise NotFound(text("onb.not_found", language))
             attempt.onboarding_id = row.id
             attempt.language = language_of(row.language)
             if attempt.read_old is not None:
@@ -537,6 +583,11 @@ class OnboardingService:
         change = Change(attempt.action, attempt.subject, attempt.old, attempt.new, attempt.note)
         event = audit_event(where, actor, attempt.onboarding_id, self._clock(), change, outcome)
         event.note = _join_notes(attempt.note, refusal.reason)
+        if refusal.translations:
+            event.note_translations = {
+                lang: _join_notes(attempt.note, reason) or ""
+                for lang, reason in refusal.translations.items()
+            }
         try:
             with self._uow() as uow:
                 uow.session.add(event)
@@ -544,6 +595,16 @@ class OnboardingService:
         except SQLAlchemyError:
             # The refusal itself must still reach the user; losing its audit row is logged.
             log.exception("could not record a refused attempt on %s", where)
+
+
+def _localized(
+    kind: type[DomainError], language: Language, key: str, **params: object
+) -> DomainError:
+    """A refusal in ``language`` that also carries its reason in every language (for the
+    history, which is read in the language chosen later)."""
+    refusal = kind(text(key, language, **params))
+    refusal.translations = in_every_language(lambda lang: text(key, lang, **params))
+    return refusal
 
 
 def _language_hint(actor: Actor | None) -> Language:

@@ -6,6 +6,7 @@ transaction, so everything in it is consistent with everything else.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -16,6 +17,7 @@ from core.onboarding.machine import (
     Refusal,
     Situation,
     check,
+    needs_attention,
     next_step,
     progress,
 )
@@ -98,6 +100,12 @@ class OnboardingSnapshot:
     @property
     def next_step(self) -> StepView | None:
         step_id = next_step(self.situation)
+        return None if step_id is None else self.step(step_id)
+
+    @property
+    def attention(self) -> StepView | None:
+        """A settled step that needs looking at again (``machine.needs_attention``)."""
+        step_id = needs_attention(self.situation)
         return None if step_id is None else self.step(step_id)
 
     @property
@@ -187,6 +195,11 @@ class AuditEntry:
     new_value: str | None
     note: str | None
     outcome: Outcome
+    note_translations: Mapping[str, str] | None = None
+
+    def note_in(self, language: str) -> str | None:
+        """The note in ``language`` where it was stored in every language, else as written."""
+        return (self.note_translations or {}).get(language) or self.note
 
 
 @dataclass(frozen=True)

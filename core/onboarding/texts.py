@@ -8,6 +8,7 @@ and is merged into that catalogue, so every string is still found in one place.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -139,20 +140,33 @@ MESSAGES: dict[str, dict[str, str]] = {
         "jos mikään ei tarvitse sitä. Seurantaa ei voi kytkeä, kun varasto on jo liikkunut.",
     },
     "onb.rule.batch_serial_locked": {
-        "en": "*{dep}* are already done ({by}), and Rackbeat cannot switch batch tracking or "
+        "en": "*{dep}* have been marked done, so stock has moved (reopening them does not "
+        "undo that), and Rackbeat cannot switch batch tracking or "
         "serial numbers on for a product that already has inventory transactions, so this "
         "decision is final. What Rackbeat still allows: switching them on for products that "
         "have no inventory transactions yet, such as new product cards.",
-        "fi": "*{dep}* on jo tehty ({by}), eikä Rackbeat voi kytkeä eräseurantaa tai "
+        "fi": "*{dep}* on jo merkitty tehdyksi, joten varasto on liikkunut (vaiheen avaaminen "
+        "uudelleen ei muuta sitä), eikä Rackbeat voi kytkeä eräseurantaa tai "
         "sarjanumeroita tuotteelle, jolla on jo varastotapahtumia, joten päätös on lopullinen. "
         "Rackbeat sallii edelleen: seurannan kytkemisen tuotteille, joilla ei vielä ole "
         "varastotapahtumia, esimerkiksi uusille tuotekorteille.",
     },
+    "onb.rule.orders_open": {
+        "en": "Netvisor still has {count} open sales orders: {numbers}. Invoice them in "
+        "Netvisor first, or give the reason they stay open: "
+        "`/rackbeat done previous_orders REASON`.",
+        "fi": "Netvisorissa on vielä {count} avointa myyntitilausta: {numbers}. Laskuta ne "
+        "ensin Netvisorissa tai kerro, miksi ne jäävät avoimiksi: "
+        "`/rackbeat done previous_orders SYY`.",
+    },
     "onb.rule.numbering_unknown": {
-        "en": "the numbering status of the order and invoice series is not known yet. Run "
-        "`/rackbeat numbering check` (connect Rackbeat and Netvisor first, or enter the "
+        "en": "the numbering status of the order and invoice series is not known (never "
+        "checked, checked too long ago, or a number or setting changed since the last check). "
+        "Run `/rackbeat numbering check` (connect Rackbeat and Netvisor first, or enter the "
         "numbers with `/rackbeat numbering set`).",
-        "fi": "tilaus- ja laskusarjan numeroinnin tilaa ei vielä tiedetä. Aja "
+        "fi": "tilaus- ja laskusarjan numeroinnin tilaa ei tiedetä (sitä ei ole tarkistettu, "
+        "tarkistuksesta on liian kauan tai jokin numero tai asetus on muuttunut tarkistuksen "
+        "jälkeen). Aja "
         "`/rackbeat numbering check` (yhdistä ensin Rackbeat ja Netvisor tai syötä numerot "
         "komennolla `/rackbeat numbering set`).",
     },
@@ -171,9 +185,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "onb.level.unknown": {"en": "unknown", "fi": "tuntematon"},
     # Valuation.
     "onb.valuation.locked": {
-        "en": "The valuation method can't be changed any more: *{dep}* is {dep_state}, and "
-        "Rackbeat fixes the method at the first inventory transaction. It stays {current}.",
-        "fi": "Arvostusmenetelmää ei voi enää muuttaa: *{dep}* on tilassa {dep_state}, ja "
+        "en": "The valuation method can't be changed any more: *{dep}* have been marked done, "
+        "and Rackbeat fixes the method at the first inventory transaction. It stays {current}.",
+        "fi": "Arvostusmenetelmää ei voi enää muuttaa: *{dep}* on jo merkitty tehdyksi, ja "
         "Rackbeat lukitsee menetelmän ensimmäisessä varastotapahtumassa. Se pysyy: {current}.",
     },
     "onb.valuation.none": {"en": "not recorded", "fi": "ei kirjattu"},
@@ -236,6 +250,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "I can set `valuation`: `/rackbeat set valuation fifo|average`.",
         "fi": "Voin asettaa arvon `valuation`: `/rackbeat set valuation fifo|average`.",
     },
+    "onb.missing.valuation": {
+        "en": "Which valuation method? Use `/rackbeat set valuation fifo` or "
+        "`/rackbeat set valuation average`.",
+        "fi": "Mikä arvostusmenetelmä? Käytä `/rackbeat set valuation fifo` tai "
+        "`/rackbeat set valuation average` (keskihinta).",
+    },
+    "onb.missing.language": {
+        "en": "Which language? Use `/rackbeat language en` or `/rackbeat language fi`.",
+        "fi": "Mikä kieli? Käytä `/rackbeat language fi` tai `/rackbeat language en`.",
+    },
     "onb.invalid.language": {
         "en": "`{value}` is not a language I speak. Use `/rackbeat language en` or "
         "`/rackbeat language fi`.",
@@ -263,6 +287,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fi": "Sivua {page} ei ole: historiassa on {pages} sivu(a).",
     },
 }
+
+
+def in_every_language(render: Callable[[Language], str]) -> dict[str, str]:
+    """``render`` in each language, keyed by its code (``DomainError.translations``)."""
+    return {language.value: render(language) for language in Language}
 
 
 def text(key: str, language: Language | str, /, **params: object) -> str:

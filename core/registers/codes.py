@@ -47,11 +47,40 @@ _ALL = [
         "`Väri`",
     ),
     Code(
+        "header_guessed",
+        W,
+        "Header read as the closest column",
+        "Check the guess; rename the header to an accepted name to silence this.",
+        "`Tuotenumro` read as `number`",
+    ),
+    Code(
+        "header_ambiguous",
+        W,
+        "Header that can mean two columns",
+        "Check the choice; use an unambiguous name (`Varastopaikka`, `Määrä`) to silence this.",
+        "`Varasto` read as `location` or as a stock quantity",
+    ),
+    Code(
         "extra_fields",
         E,
         "Row has more fields than the header",
         "A delimiter inside a value needs quotes, or a header is missing.",
         "`1;A;B;C` under 3 headers",
+    ),
+    Code(
+        "register_hint_overruled",
+        W,
+        "The header names another register than the message",
+        "The header decides: share the file again with the right register named, or fix the "
+        "header, if this is not the register you meant.",
+        'a products file shared with "customers list attached"',
+    ),
+    Code(
+        "encoding_mixed",
+        W,
+        "UTF-8 and Windows-1252 mixed in one file",
+        "Each line was read in its own encoding; check ä and ö, then save the file as CSV UTF-8.",
+        "rows pasted from a UTF-8 export into a Windows-1252 file",
     ),
     Code(
         "encoding_replaced",
@@ -126,7 +155,13 @@ _ALL = [
         "Use `1`/`0`, `yes`/`no`, `kyllä`/`ei`, `true`/`false` or `x`/empty.",
         "`maybe`",
     ),
-    Code("date_invalid", E, "Not a date", "Write DD.MM.YYYY.", "`2024-13-01`"),
+    Code(
+        "date_invalid",
+        E,
+        "Not a date",
+        "Write D.M.YYYY (`1.4.2024`), DD.MM.YYYY or YYYY-MM-DD (`2024-04-01`).",
+        "`2024-13-01`",
+    ),
     Code(
         "date_in_future",
         E,
@@ -157,6 +192,22 @@ _ALL = [
         "`1234` among `001233`",
     ),
     Code("ean_invalid", E, "Not an EAN/GTIN", "Barcodes are 8, 12, 13 or 14 digits.", "`64123`"),
+    Code(
+        "excel_scientific",
+        E,
+        "Long number in scientific notation",
+        "Excel showed the number as `6,41235E+12` and saved it so: its last digits are lost. "
+        "Format the column as Text in Excel (or import it as text) and save again.",
+        "`6,41235E+12`",
+    ),
+    Code(
+        "ean_leading_zeros",
+        E,
+        "Barcode lost its leading zero",
+        "Excel dropped the zero of an EAN-8 or UPC-A saved as a number; the message gives the "
+        "full code. Format the column as Text and restore it.",
+        "`1234565` for `01234565`",
+    ),
     Code(
         "ean_checksum",
         E,
@@ -286,8 +337,16 @@ _ALL = [
         "unknown_product",
         E,
         "Product not in the products register",
-        "Use a product number from the products file.",
+        "Use a product number from the products file (or, with an account, from Rackbeat).",
         "`999`",
+    ),
+    Code(
+        "balance_negative",
+        E,
+        "Negative balance",
+        "With relative 0 the quantity replaces the balance: write the new balance (0 or "
+        "more), or set relative to 1 to take stock out.",
+        "quantity -3 with relative 0",
     ),
     Code(
         "cost_price_missing",
@@ -338,6 +397,35 @@ _ALL = [
         "Serial for a product without serial numbers",
         "Switch serial numbers on for the product first, or leave the cell empty.",
         "",
+    ),
+    # checks against the Rackbeat account (only with a connection or `validate --account`)
+    Code(
+        "unknown_reference",
+        E,
+        "Not in the Rackbeat account",
+        "Use a number the account has (the message lists the closest), or create it first.",
+        "product group `7` when the account has 1 and 2",
+    ),
+    Code(
+        "reference_by_name",
+        W,
+        "Name instead of a number (resolved)",
+        "Nothing to do: the normalized file uses the number of the one record with this name.",
+        "`Työkalut` for product group 2",
+    ),
+    Code(
+        "already_in_rackbeat",
+        W,
+        "Already exists in Rackbeat",
+        "Importing updates the existing record; the message says what would change.",
+        "product `1001` that Rackbeat already has",
+    ),
+    Code(
+        "tracking_on_product_with_stock",
+        E,
+        "Tracking switched on for a product with stock",
+        "Rackbeat refuses batch/serial tracking once a product has stock: leave it off.",
+        "batch tracking `1` for a product with 5 in stock",
     ),
     Code(
         "batch_not_tracked",

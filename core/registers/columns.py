@@ -1,14 +1,13 @@
 """The four registers' columns: canonical names, kinds, aliases (English, Finnish, Danish).
 
-Header cells are compared after ``header_key``: case, spaces, ``_``, ``-``, ``.`` and ``:`` do
-not matter, so `Cost price`, `cost_price` and `COST-PRICE` are one name.
+Only data lives here; ``core.registers.header`` reads header rows with it. Aliases are
+compared after ``header.header_key`` (case, separators and unit/VAT notes do not matter), so
+each spelling is listed once: `cost price` covers `Cost_Price`, `CostPrice` and `cost-price €`.
+Two columns of one register claiming the same name is refused when the module loads.
 """
 
 from __future__ import annotations
 
-import difflib
-import re
-import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -74,15 +73,16 @@ def _party_tail(who: str, group_aliases: str) -> tuple[Column, ...]:
             "vat_zone",
             Kind.CODE,
             "1 domestic, 2 EU, 3 outside EU, 4 domestic VAT-exempt.",
-            "vat zone|vat code|alv-vyöhyke|arvonlisäverovyöhyke|alv-alue|momszone|moms zone",
+            "vat zone|vat code|alv-vyöhyke|arvonlisäverovyöhyke|alv-alue|alv-koodi|alv-käsittely|"
+            "momszone|moms zone",
             required=True,
         ),
         _c(
             "payment_terms",
             Kind.REF,
             "Payment terms number.",
-            "payment terms|payment term|terms of payment|maksuehto|maksuehdot|"
-            "betalingsbetingelser|betalingsbetingelse",
+            "payment terms|payment term|terms of payment|maksuehto|maksuehdot|maksuaika|"
+            "maksuehtonumero|maksuehdon numero|betalingsbetingelser|betalingsbetingelse",
             required=True,
         ),
         _c("layout", Kind.REF, "Layout number.", "layout|ulkoasu|lomakepohja"),
@@ -98,7 +98,7 @@ def _party_tail(who: str, group_aliases: str) -> tuple[Column, ...]:
             Kind.CODE,
             "VAT number, `FI12345678` for a Finnish company.",
             "vat number|vat no|vat id|alv-numero|alv-tunnus|alv-tunniste|arvonlisäverotunniste|"
-            "momsnummer|se-nummer",
+            "vat-numero|alv-rekisterinumero|momsnummer|se-nummer",
         ),
     )
 
@@ -148,13 +148,13 @@ def _contact() -> tuple[Column, ...]:
             "email",
             Kind.CODE,
             "Email address.",
-            "email|e-mail|email address|sähköposti|sähköpostiosoite|mail",
+            "email|e-mail|email address|sähköposti|sähköpostiosoite|s-posti|mail",
         ),
         _c(
             "phone",
             Kind.TEXT,
             "Phone number.",
-            "phone|telephone|phone number|puhelin|puhelinnumero|telefon|telefonnummer",
+            "phone|telephone|phone number|puhelin|puhelinnumero|puh|telefon|telefonnummer|tlf",
             max_len=50,
         ),
         _c("currency", Kind.CODE, "ISO 4217 currency code (`EUR`).", "currency|valuutta|valuta"),
@@ -167,7 +167,8 @@ PRODUCTS = (
         Kind.CODE,
         "Product number (Netvisor matches products by it).",
         "number|product number|product no|item number|item no|sku|product code|item code|"
-        "tuotenumero|tuotekoodi|tuotenro|koodi|varenummer|varenr|produktnummer|nummer",
+        "tuotenumero|tuotekoodi|tuotenro|tuotetunnus|nimikekoodi|nimikenumero|artikkelinumero|"
+        "koodi|varenummer|varenr|produktnummer|nummer",
         required=True,
         max_len=25,
     ),
@@ -183,7 +184,8 @@ PRODUCTS = (
         "group",
         Kind.REF,
         "Product group number.",
-        "group|product group|group number|tuoteryhmä|ryhmä|varegruppe|gruppe|produktgruppe",
+        "group|product group|group number|product group number|tuoteryhmä|tuoteryhmän numero|"
+        "tuoteryhmänumero|ryhmä|varegruppe|gruppe|produktgruppe",
         required=True,
     ),
     _c(
@@ -191,7 +193,7 @@ PRODUCTS = (
         Kind.DECIMAL,
         "Unit cost excluding VAT, ≥ 0.",
         "cost price|cost|purchase price|unit cost|kustannushinta|ostohinta|hankintahinta|"
-        "omakustannushinta|kostpris|indkøbspris",
+        "omakustannushinta|yksikkökustannus|kostpris|indkøbspris",
         required=True,
         min_value=0,
     ),
@@ -203,12 +205,12 @@ PRODUCTS = (
         required=True,
         min_value=0,
     ),
-    _c("unit", Kind.CODE, "Unit.", "unit|yksikkö|enhed"),
+    _c("unit", Kind.CODE, "Unit.", "unit|yksikkö|yks|enhed"),
     _c(
         "barcode",
         Kind.CODE,
         "EAN-8, UPC-A, EAN-13 or GTIN-14 with a valid check digit.",
-        "barcode|ean|ean code|gtin|upc|viivakoodi|ean-koodi|stregkode|ean-nummer",
+        "barcode|ean|ean code|ean-13|ean13|gtin|upc|viivakoodi|ean-koodi|stregkode|ean-nummer",
     ),
     _c(
         "supplier",
@@ -220,7 +222,7 @@ PRODUCTS = (
         "location",
         Kind.REF,
         "Location number.",
-        "location|location number|warehouse|varasto|varastopaikka|sijainti|lokation|lager",
+        "location|location number|warehouse|varastopaikka|varastonumero|sijainti|lokation",
     ),
     _c(
         "batch_tracking",
@@ -234,7 +236,13 @@ PRODUCTS = (
         "Serial numbers on (same values as batch_tracking).",
         "serial numbers|serial number tracking|serials|sarjanumerot|sarjanumeroseuranta|serienumre",
     ),
-    _c("description", Kind.TEXT, "Description.", "description|kuvaus|beskrivelse", max_len=10_000),
+    _c(
+        "description",
+        Kind.TEXT,
+        "Description.",
+        "description|kuvaus|selite|beskrivelse",
+        max_len=10_000,
+    ),
     _c(
         "min_stock",
         Kind.DECIMAL,
@@ -250,8 +258,8 @@ CUSTOMERS = (
         "number",
         Kind.CODE,
         "Customer number: numeric, not starting with 0, at most 9 digits.",
-        "number|customer number|customer no|customer id|asiakasnumero|asiakasnro|numero|"
-        "kundenummer|kundenr|nummer",
+        "number|customer number|customer no|customer id|asiakasnumero|asiakasnro|"
+        "asiakastunnus|asiakaskoodi|numero|kundenummer|kundenr|nummer",
         required=True,
         max_len=9,
     ),
@@ -267,8 +275,8 @@ SUPPLIERS = (
         "number",
         Kind.CODE,
         "Supplier number, at most 9 characters (numeric recommended).",
-        "number|supplier number|supplier no|vendor number|toimittajanumero|toimittajanro|numero|"
-        "leverandørnummer|kreditornummer|nummer",
+        "number|supplier number|supplier no|vendor number|toimittajanumero|toimittajanro|"
+        "toimittajakoodi|toimittajatunnus|numero|leverandørnummer|kreditornummer|nummer",
         required=True,
         max_len=9,
     ),
@@ -280,7 +288,12 @@ SUPPLIERS = (
         "Bank account as IBAN (mod-97 check; Finnish IBAN: 18 characters).",
         "iban|bank account|account number|tilinumero|pankkitili|kontonummer",
     ),
-    _c("bic", Kind.CODE, "BIC / SWIFT code of the bank.", "bic|swift|bic-koodi|swift code"),
+    _c(
+        "bic",
+        Kind.CODE,
+        "BIC / SWIFT code of the bank.",
+        "bic|swift|bic-koodi|swift code|swift-koodi",
+    ),
     *_ADDRESS,
     *_contact(),
 )
@@ -289,37 +302,38 @@ INVENTORY = (
     _c(
         "date",
         Kind.DATE,
-        "DD.MM.YYYY, not in the future.",
-        "date|päiväys|päivämäärä|pvm|dato",
+        "D.M.YYYY, DD.MM.YYYY or YYYY-MM-DD; not in the future.",
+        "date|päiväys|päivämäärä|pvm|kirjauspäivä|kirjauspäivämäärä|dato",
         required=True,
     ),
     _c(
         "product",
         Kind.CODE,
         "Product number (in the products register).",
-        "product|product number|item number|sku|tuotekoodi|tuotenumero|tuote|varenummer|"
-        "vare|produkt",
+        "product|product number|item number|sku|tuotekoodi|tuotenumero|tuotetunnus|tuote|"
+        "nimikekoodi|nimikenumero|artikkelinumero|varenummer|vare|produkt",
         required=True,
     ),
     _c(
         "location",
         Kind.REF,
         "Location number.",
-        "location|location number|warehouse|varasto|varastopaikka|lokation|lager",
+        "location|location number|warehouse|varastopaikka|varastonumero|lokation",
         required=True,
     ),
     _c(
         "quantity",
         Kind.DECIMAL,
         "Quantity (negative removes stock).",
-        "quantity|qty|amount|määrä|kpl|antal|mængde",
+        "quantity|qty|amount|määrä|lukumäärä|kappalemäärä|kpl|alkusaldo|saldo|antal|mængde",
         required=True,
     ),
     _c(
         "cost_price",
         Kind.DECIMAL,
         "Unit cost; needed when stock is added.",
-        "cost price|unit cost|cost|kustannushinta|yksikköhinta|hankintahinta|kostpris",
+        "cost price|unit cost|cost|kustannushinta|yksikköhinta|yksikkökustannus|a-hinta|à-hinta|"
+        "hankintahinta|kostpris",
         min_value=0,
     ),
     _c(
@@ -330,7 +344,13 @@ INVENTORY = (
         required=True,
         max_len=255,
     ),
-    _c("description", Kind.TEXT, "Description.", "description|kuvaus|beskrivelse", max_len=10_000),
+    _c(
+        "description",
+        Kind.TEXT,
+        "Description.",
+        "description|kuvaus|selite|beskrivelse",
+        max_len=10_000,
+    ),
     _c(
         "relative",
         Kind.BOOL,
@@ -341,13 +361,13 @@ INVENTORY = (
         "batch",
         Kind.CODE,
         "Batch (for batch-tracked products).",
-        "batch|batch number|lot|erä|eränumero|batchnummer",
+        "batch|batch number|lot|erä|eränumero|eränro|erätunnus|batchnummer",
     ),
     _c(
         "serial",
         Kind.CODE,
         "Serial number (for products with serial numbers).",
-        "serial|serial number|sarjanumero|serienummer",
+        "serial|serial number|sarjanumero|sarjanro|s/n|serienummer",
     ),
 )
 
@@ -358,122 +378,42 @@ SCHEMAS: dict[Register, tuple[Column, ...]] = {
     Register.INVENTORY: INVENTORY,
 }
 
-_FILENAME_HINTS: dict[Register, tuple[str, ...]] = {
-    Register.PRODUCTS: ("product", "tuote", "tuotteet", "vare", "produkt", "item"),
-    Register.CUSTOMERS: ("customer", "asiakas", "asiakkaat", "kunde", "client"),
-    Register.SUPPLIERS: ("supplier", "vendor", "toimittaja", "leverand", "kreditor"),
+# Stems of the words that name a register in a message or a file name, in any inflection
+# (`tuote`: tuote, tuoterekisteri, tuotesaldot; `tuotte`: tuotteet, tuotteita). Chosen so no
+# stem sits inside a common unrelated word (`tuot` would match `tuotavat`, "to import").
+REGISTER_STEMS: dict[Register, tuple[str, ...]] = {
+    Register.PRODUCTS: ("product", "produkt", "item", "tuote", "tuotte", "nimike", "vare"),
+    Register.CUSTOMERS: ("customer", "client", "asiaka", "asiakk", "kunde"),
+    Register.SUPPLIERS: ("supplier", "vendor", "toimittaj", "leverand", "kreditor"),
     Register.INVENTORY: (
         "inventory",
-        "balance",
-        "saldo",
-        "lager",
-        "stock",
-        "varasto",
         "inventaari",
+        "balance",
+        "stock",
+        "saldo",
+        "varasto",
+        "lager",
     ),
 }
 
-_SEPARATORS = re.compile(r"[\s_\-.:/]+")
+# Abbreviations people end with a dot, as the word they stand for (a header's words are
+# compared after this): `As.nro` is `asiakasnumero`, `Toim. nro` is `toimittajanumero`,
+# `Kunde nr.` is `kundenummer`.
+ABBREVIATIONS: dict[str, str] = {
+    "as": "asiakas",
+    "toim": "toimittaja",
+    "nro": "numero",
+    "yks": "yksikkö",
+    "puh": "puhelin",
+    "pvm": "päivämäärä",
+    "kust": "kustannus",
+    "nr": "nummer",
+}
 
-
-def header_key(text: str) -> str:
-    """Comparable form of a header cell: `Y-tunnus` → `y tunnus`, `cost_price` → `cost price`.
-
-    Invisible format characters (a BOM, zero-width spaces, direction marks) are dropped: a
-    header that looks like `number` is `number`.
-    """
-    if not text.isascii():
-        text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
-    return _SEPARATORS.sub(" ", text.strip().strip('"').casefold()).strip()
-
-
-def _lookup(columns: tuple[Column, ...]) -> dict[str, str]:
-    table: dict[str, str] = {}
-    for column in columns:
-        for alias in (column.name, *column.aliases):
-            table.setdefault(header_key(alias), column.name)
-    return table
-
-
-LOOKUPS: dict[Register, dict[str, str]] = {reg: _lookup(cols) for reg, cols in SCHEMAS.items()}
-
-
-@dataclass(frozen=True)
-class HeaderMap:
-    """Which file column feeds which canonical column, and what the header got wrong."""
-
-    register: Register
-    positions: dict[str, int]  # canonical name → field index
-    missing: tuple[str, ...]  # required canonical columns not found
-    unknown: tuple[tuple[int, str], ...]  # (index, header text) of unrecognised columns
-    duplicates: tuple[tuple[str, str], ...]  # (header text, canonical name) read second
-
-
-def map_header(register: Register, header: tuple[str, ...]) -> HeaderMap:
-    lookup = LOOKUPS[register]
-    positions: dict[str, int] = {}
-    unknown: list[tuple[int, str]] = []
-    duplicates: list[tuple[str, str]] = []
-    for index, cell in enumerate(header):
-        key = header_key(cell)
-        if not key:
-            continue
-        name = lookup.get(key)
-        if name is None:
-            unknown.append((index, cell))
-        elif name in positions:
-            duplicates.append((cell, name))
-        else:
-            positions[name] = index
-    missing = tuple(c.name for c in SCHEMAS[register] if c.required and c.name not in positions)
-    return HeaderMap(register, positions, missing, tuple(unknown), tuple(duplicates))
-
-
-def closest_header(column: str, register: Register, candidates: list[str]) -> str | None:
-    """The header present that most resembles any accepted name of ``column`` ("did you mean")."""
-    spec = next(c for c in SCHEMAS[register] if c.name == column)
-    keys = {header_key(a) for a in (spec.name, *spec.aliases)}
-    best, best_ratio = None, 0.6
-    for cell in candidates:
-        key = header_key(cell)
-        for alias in keys:
-            ratio = difflib.SequenceMatcher(None, key, alias).ratio()
-            if ratio > best_ratio:
-                best, best_ratio = cell, ratio
-    return best
-
-
-def detect_register(header: tuple[str, ...], filename: str) -> Register:
-    """The register whose columns the header names best; the file name breaks ties.
-
-    Raises ``UnreadableFile`` (``unknown_register`` / ``ambiguous_register``) when the header
-    matches no register, or two equally well and the file name does not tell.
-    """
-    from core.registers.errors import UnreadableFile
-
-    keys = [header_key(cell) for cell in header]
-    scores: dict[Register, tuple[int, int]] = {}
-    for register, lookup in LOOKUPS.items():
-        found = {lookup[k] for k in keys if k in lookup}
-        required = sum(1 for c in SCHEMAS[register] if c.required and c.name in found)
-        scores[register] = (required, len(found))
-    best = max(scores.values())
-    if best[0] < 2:
-        raise UnreadableFile(
-            "unknown_register",
-            "The header row does not name the columns of products, customers, suppliers or "
-            "inventory. Check the first row, or name the register explicitly.",
-        )
-    tied = [reg for reg, score in scores.items() if score == best]
-    if len(tied) == 1:
-        return tied[0]
-    name = filename.casefold()
-    hinted = [reg for reg in tied if any(h in name for h in _FILENAME_HINTS[reg])]
-    if len(hinted) == 1:
-        return hinted[0]
-    options = " or ".join(reg.value for reg in tied)
-    raise UnreadableFile(
-        "ambiguous_register",
-        f"The columns fit {options} equally well. Name the register explicitly "
-        "(or put it in the file name).",
-    )
+# Headers that name different columns in different files: `Varasto` / `Lager` is a location
+# (products, inventory) or a stock quantity (an inventory file, a product list exported with
+# its balances). ``header.map_header`` decides by the register and the values.
+AMBIGUOUS_HEADERS: dict[str, tuple[str, ...]] = {
+    "varasto": ("location", "quantity"),
+    "lager": ("location", "quantity"),
+}

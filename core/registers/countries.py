@@ -1,298 +1,114 @@
-"""ISO 3166-1 alpha-2 codes, and country names people type instead (Finnish, Swedish, …)."""
+"""Countries and currencies as CLDR (through Babel) knows them.
+
+A country cell may hold an ISO 3166 alpha-2 code (`FI`) or a country's name in Finnish,
+Swedish, English or Danish, the languages of the people who write these files (`Japani`,
+`Kanada`, `Förenta staterna`, `Tyskland`, `United Arab Emirates`), in any case, with or without
+accents. Names are compared whole: `United Arab Emirates` is AE, never US.
+
+    >>> country_code("Japani"), country_code("fi"), country_code("Atlantis")
+    (('JP', True), ('FI', False), (None, False))
+"""
 
 from __future__ import annotations
 
-ALPHA2 = frozenset(
-    [
-        "AD",
-        "AE",
-        "AF",
-        "AG",
-        "AI",
-        "AL",
-        "AM",
-        "AO",
-        "AQ",
-        "AR",
-        "AS",
-        "AT",
-        "AU",
-        "AW",
-        "AX",
-        "AZ",
-        "BA",
-        "BB",
-        "BD",
-        "BE",
-        "BF",
-        "BG",
-        "BH",
-        "BI",
-        "BJ",
-        "BL",
-        "BM",
-        "BN",
-        "BO",
-        "BQ",
-        "BR",
-        "BS",
-        "BT",
-        "BV",
-        "BW",
-        "BY",
-        "BZ",
-        "CA",
-        "CC",
-        "CD",
-        "CF",
-        "CG",
-        "CH",
-        "CI",
-        "CK",
-        "CL",
-        "CM",
-        "CN",
-        "CO",
-        "CR",
-        "CU",
-        "CV",
-        "CW",
-        "CX",
-        "CY",
-        "CZ",
-        "DE",
-        "DJ",
-        "DK",
-        "DM",
-        "DO",
-        "DZ",
-        "EC",
-        "EE",
-        "EG",
-        "EH",
-        "ER",
-        "ES",
-        "ET",
-        "FI",
-        "FJ",
-        "FK",
-        "FM",
-        "FO",
-        "FR",
-        "GA",
-        "GB",
-        "GD",
-        "GE",
-        "GF",
-        "GG",
-        "GH",
-        "GI",
-        "GL",
-        "GM",
-        "GN",
-        "GP",
-        "GQ",
-        "GR",
-        "GS",
-        "GT",
-        "GU",
-        "GW",
-        "GY",
-        "HK",
-        "HM",
-        "HN",
-        "HR",
-        "HT",
-        "HU",
-        "ID",
-        "IE",
-        "IL",
-        "IM",
-        "IN",
-        "IO",
-        "IQ",
-        "IR",
-        "IS",
-        "IT",
-        "JE",
-        "JM",
-        "JO",
-        "JP",
-        "KE",
-        "KG",
-        "KH",
-        "KI",
-        "KM",
-        "KN",
-        "KP",
-        "KR",
-        "KW",
-        "KY",
-        "KZ",
-        "LA",
-        "LB",
-        "LC",
-        "LI",
-        "LK",
-        "LR",
-        "LS",
-        "LT",
-        "LU",
-        "LV",
-        "LY",
-        "MA",
-        "MC",
-        "MD",
-        "ME",
-        "MF",
-        "MG",
-        "MH",
-        "MK",
-        "ML",
-        "MM",
-        "MN",
-        "MO",
-        "MP",
-        "MQ",
-        "MR",
-        "MS",
-        "MT",
-        "MU",
-        "MV",
-        "MW",
-        "MX",
-        "MY",
-        "MZ",
-        "NA",
-        "NC",
-        "NE",
-        "NF",
-        "NG",
-        "NI",
-        "NL",
-        "NO",
-        "NP",
-        "NR",
-        "NU",
-        "NZ",
-        "OM",
-        "PA",
-        "PE",
-        "PF",
-        "PG",
-        "PH",
-        "PK",
-        "PL",
-        "PM",
-        "PN",
-        "PR",
-        "PS",
-        "PT",
-        "PW",
-        "PY",
-        "QA",
-        "RE",
-        "RO",
-        "RS",
-        "RU",
-        "RW",
-        "SA",
-        "SB",
-        "SC",
-        "SD",
-        "SE",
-        "SG",
-        "SH",
-        "SI",
-        "SJ",
-        "SK",
-        "SL",
-        "SM",
-        "SN",
-        "SO",
-        "SR",
-        "SS",
-        "ST",
-        "SV",
-        "SX",
-        "SY",
-        "SZ",
-        "TC",
-        "TD",
-        "TF",
-        "TG",
-        "TH",
-        "TJ",
-        "TK",
-        "TL",
-        "TM",
-        "TN",
-        "TO",
-        "TR",
-        "TT",
-        "TV",
-        "TW",
-        "TZ",
-        "UA",
-        "UG",
-        "UM",
-        "US",
-        "UY",
-        "UZ",
-        "VA",
-        "VC",
-        "VE",
-        "VG",
-        "VI",
-        "VN",
-        "VU",
-        "WF",
-        "WS",
-        "YE",
-        "YT",
-        "ZA",
-        "ZM",
-        "ZW",
-        "XK",
-    ]
-)
+import re
+import unicodedata
+from datetime import date
+from functools import cache
 
-_NAMES = {
-    "FI": "finland suomi finnland finlande",
-    "SE": "sweden sverige ruotsi sverige schweden",
-    "NO": "norway norge norja",
-    "DK": "denmark danmark tanska",
-    "IS": "iceland island islanti",
-    "EE": "estonia eesti viro",
-    "LV": "latvia latvija",
-    "LT": "lithuania lietuva liettua",
-    "DE": "germany deutschland saksa tyskland",
-    "NL": "netherlands nederland alankomaat hollanti holland",
-    "BE": "belgium belgia belgien",
-    "FR": "france ranska frankrig",
-    "ES": "spain espanja españa spanien",
-    "IT": "italy italia italien",
-    "PL": "poland polska puola polen",
-    "AT": "austria itävalta österreich østrig",
-    "CH": "switzerland sveitsi schweiz",
-    "GB": "uk united kingdom great britain britain england iso-britannia englanti storbritannien",
-    "IE": "ireland irlanti irland",
-    "US": "usa united states yhdysvallat amerikka",
-    "CN": "china kiina kina",
-    "RU": "russia venäjä rusland",
+from babel import Locale
+from babel.numbers import get_territory_currencies
+
+# CLDR regions with two letters that are not ISO 3166-1 countries: continents and unions
+# (EU, EZ, UN, QO), the unknown region (ZZ), pseudo-locales (XA, XB), and codes reserved for
+# other uses (AC, CP, CQ, DG, EA, IC, TA, XK).
+_NOT_ISO = frozenset(
+    ["AC", "CP", "CQ", "DG", "EA", "EU", "EZ", "IC", "QO", "TA", "UN", "XA", "XB", "XK", "ZZ"]
+)
+_LANGUAGES = ("fi", "sv", "en", "da")
+
+# Names people write that CLDR does not list in those languages: short forms and the
+# countries' own names for the Nordic and Baltic neighbours and the biggest trade partners.
+_COMMON_NAMES = {
+    "USA": "US",
+    "US": "US",
+    "Amerikka": "US",
+    "UK": "GB",
+    "Great Britain": "GB",
+    "Britain": "GB",
+    "England": "GB",
+    "Englanti": "GB",
+    "Holland": "NL",
+    "Hollanti": "NL",
+    "Nederland": "NL",
+    "Deutschland": "DE",
+    "Österreich": "AT",
+    "Schweiz": "CH",
+    "España": "ES",
+    "Polska": "PL",
+    "Eesti": "EE",
+    "Latvija": "LV",
+    "Lietuva": "LT",
+    "Norge": "NO",
+    "Ísland": "IS",
 }
 
-NAMES: dict[str, str] = {}
-for _code, _names in _NAMES.items():
-    for _name in _names.split():
-        NAMES[_name] = _code
-NAMES.update({"united kingdom": "GB", "great britain": "GB", "united states": "US"})
+_NOT_A_LETTER = re.compile(r"[^0-9a-z]+")
+
+
+def name_key(text: str) -> str:
+    """`Côte d’Ivoire` → `cotedivoire`: case, accents, spaces and punctuation removed."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _NOT_A_LETTER.sub("", plain)
+
+
+def _regions() -> list[str]:
+    """CLDR's two-letter region codes (the others are numeric: `001` is the world)."""
+    codes = (str(code) for code in Locale.parse("en").territories)
+    return [code for code in codes if len(code) == 2 and code.isalpha()]
+
+
+@cache
+def alpha2() -> frozenset[str]:
+    """Every ISO 3166-1 alpha-2 code (built on first use: loading CLDR takes a moment)."""
+    return frozenset(code for code in _regions() if code not in _NOT_ISO)
+
+
+@cache
+def names() -> dict[str, str]:
+    """Every name → its code; a name that two countries share in different languages is
+    left out rather than guessed."""
+    table: dict[str, str] = {}
+    clashes: set[str] = set()
+    for language in _LANGUAGES:
+        for code, name in Locale.parse(language).territories.items():
+            if code not in alpha2():
+                continue
+            key = name_key(name)
+            if table.setdefault(key, code) != code:
+                clashes.add(key)
+    for key in clashes:
+        del table[key]
+    table.update({name_key(name): code for name, code in _COMMON_NAMES.items()})
+    return table
 
 
 def country_code(text: str) -> tuple[str | None, bool]:
     """(ISO code, typed as a name) for ``text``; (None, False) when it is neither."""
     upper = text.strip().upper()
-    if upper in ALPHA2:
+    if upper in alpha2():
         return upper, False
-    code = NAMES.get(text.strip().casefold())
+    code = names().get(name_key(text))
     return (code, True) if code else (None, False)
+
+
+@cache
+def currencies(today: date | None = None) -> frozenset[str]:
+    """ISO 4217 codes in use today: the legal tender of some territory (CLDR's supplemental
+    data), so withdrawn ones (`FIM`, `DEM`) and made-up ones (`ABC`) are refused."""
+    day = today or date.today()
+    found: set[str] = set()
+    for code in _regions():
+        found.update(get_territory_currencies(code, start_date=day))
+    return frozenset(found)

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 
 import polars as pl
 
+from core.registers.account import AccountFacts
 from core.registers.codes import CODES
-from core.registers.columns import HeaderMap, closest_header, detect_register, map_header
 from core.registers.errors import UnreadableFile
+from core.registers.header import HeaderMap, closest_header, detect_register, map_header
 from core.registers.known import KnownRegisters, Snapshot
 from core.registers.model import (
     ISSUE_CAP,
@@ -22,9 +23,11 @@ from core.registers.model import (
     ValidationRun,
     Valuation,
 )
-from core.registers.reading import Dialect, iter_batches, sniff_dialect
+from core.registers.reading import Batch, Dialect, iter_batches, sniff_dialect
+from core.registers.references import AccountChecks, known_with_account
 from core.registers.rules import Context, rules_for
 from core.registers.rules.base import ISSUE_SCHEMA, empty_issues, issue_frame
+from core.registers.sniff import MIXED_PREFIX
 from core.registers.source import Utf8Stats
 
 Progress = Callable[[int], None]
@@ -39,15 +42,24 @@ def validate_files(
     known: KnownRegisters | None = None,
     valuation: Valuation | None = None,
     register_override: Register | str | None = None,
+    register_hint: Register | str | None = None,
     today: date | None = None,
     progress: Progress | None = None,
+    account: AccountFacts | None = None,
 ) -> ValidationRun:
     """Check several files together; results come back in the order of ``files``.
+
+    ``register_override`` (the CLI's ``--register``) decides the register of every file;
+    ``register_hint`` (a register named in a Slack message) only breaks ties: a header with
+    every required column of one register wins over it, with the warning
+    ``register_hint_overruled``.
 
     Suppliers are read before products and products before inventory, so references are
     checked against the files of the same run, or else against ``known`` (the latest
     error-free registers of the onboarding). An unreadable file becomes a result with
-    ``unreadable=True`` and one error; the others are still checked.
+    ``unreadable=True`` and one error; the others are still checked. With ``account`` (a
+    snapshot of the Rackbeat account), files are also checked against the account
+    (``core/registers/references.py``).
 
     >>> data = b"number;name;group;cost_price;sales_price\\n1;A;1;0;0\\n"
     >>> run = validate_files([FileInput("p.csv", data=data)])
@@ -55,24 +67,37 @@ def validate_files(
     (True, 'products')
     """
     override = Register(register_override) if register_override else None
+    hint = Register(register_hint) if register_hint else None
     today = today or date.today()
     state = known or KnownRegisters()
     results: dict[int, FileResult] = {}
-    readable: list[tuple[int, FileInput, Dialect, Register]] = []
+    readable: list[tuple[int, FileInput, Dialect, Register, Register | None]] = []
     for index, file in enumerate(files):
         try:
             dialect = sniff_dialect(file)
-            register = override or detect_register(dialect.header, file.name)
+            if override is not None:
+                register, overruled = override, None
+            else:
+                register, overruled = choose_register(dialect.header, file.name, hint)
         except UnreadableFile as exc:
             results[index] = unreadable_result(file.name, exc)
             continue
-        readable.append((index, file, dialect, register))
+        readable.append((index, file, dialect, register, overruled))
     ordered = sorted(readable, key=lambda p: _ORDER[p[3]])
-    for position, (index, file, dialect, register) in enumerate(ordered):
+    for position, (index, file, dialect, register, overruled) in enumerate(ordered):
         later = position < len(ordered) - 1
         try:
             result, run_snapshot = _validate(
-                file, dialect, register, state, valuation, today, progress, for_run=later
+                file,
+                dialect,
+                register,
+                state,
+                valuation,
+                today,
+                progress,
+                for_run=later,
+                overruled=overruled,
+                account=account,
             )
         except UnreadableFile as exc:
             results[index] = unreadable_result(file.name, exc)
@@ -93,6 +118,7 @@ def validate_file(
     register_override: Register | str | None = None,
     today: date | None = None,
     progress: Progress | None = None,
+    account: AccountFacts | None = None,
 ) -> FileResult:
     """Check one file; raises ``UnreadableFile`` (a ``CsvUnreadable``) if it is not a CSV."""
     dialect = sniff_dialect(file)
@@ -109,12 +135,32 @@ def validate_file(
         valuation,
         today or date.today(),
         progress,
+        account=account,
     )
     return result
 
 
+def choose_register(
+    header: tuple[str, ...], filename: str, hint: Register | None
+) -> tuple[Register, Register | None]:
+    """The file's register, and the hint when the header overrules it.
+
+    A header with every required column of exactly the registers that exclude the hint is
+    clear: it wins, and the hint is returned to be reported. Otherwise (the header fits the
+    hint too, e.g. customers and suppliers share their required columns, or fits no register
+    completely) the hint decides; without one, the header and the file name do.
+    """
+    if hint is None:
+        return detect_register(header, filename), None
+    complete = [register for register in Register if not map_header(register, header).missing]
+    if not complete or hint in complete:
+        return hint, None
+    chosen = complete[0] if len(complete) == 1 else detect_register(header, filename)
+    return chosen, hint
+
+
 def unreadable_result(name: str, error: UnreadableFile) -> FileResult:
-    issue = Issue(Severity.ERROR, None, None, error.code, None, error.reason)
+    issue = Issue(Severity.ERROR, error.row, None, error.code, None, error.reason)
     return FileResult(
         file=name, error_count=1, counts={error.code: 1}, issues=[issue], unreadable=True
     )
@@ -130,15 +176,31 @@ def _validate(
     progress: Progress | None,
     *,
     for_run: bool = False,
+    overruled: Register | None = None,
+    account: AccountFacts | None = None,
 ) -> tuple[FileResult, Snapshot | None]:
     """Check one file; the snapshot is built when the file is valid or ``for_run`` needs it."""
-    header = map_header(register, dialect.header)
-    rules = rules_for(header, Context(known, valuation, today))
-    frames = [_header_issues(header, dialect.header)]
     stats = Utf8Stats()
+    try:
+        # The first rows decide headers that mean different columns in different files.
+        batches = iter_batches(file, dialect, stats)
+        first = next(batches, None)
+    except csv.Error as exc:
+        raise UnreadableFile("not_text", f"The file cannot be read as CSV ({exc}).") from exc
+    header = map_header(register, dialect.header, first.frame if first else None)
+    every_batch = _with_first(first, batches)
+    del first  # only the iterator holds it now: released once checked, like the others
+    extra: AccountChecks | None = None
+    if account is not None:
+        known = known_with_account(known, account, register)
+        extra = AccountChecks(header, account)
+    rules = rules_for(header, Context(known, valuation, today))
+    frames = [_header_issues(header)]
+    if overruled is not None:
+        frames.append(_overruled(overruled, register))
     rows = 0
     try:
-        for batch in iter_batches(file, dialect, stats):
+        for batch in every_batch:
             if batch.extra:
                 frames.append(_extra_fields(batch.extra))
             prepared = rules.prepare(batch.frame)
@@ -146,7 +208,8 @@ def _validate(
             rows += prepared.height
             if header.missing:
                 continue  # without the required columns, row rules would only add noise
-            frames.extend(rules.check_batch(prepared))
+            found = rules.check_batch(prepared)
+            frames.extend(found if extra is None else extra.check_batch(prepared, found))
             if progress is not None:
                 progress(rows)
     except csv.Error as exc:
@@ -154,20 +217,16 @@ def _validate(
     if rows == 0:
         raise UnreadableFile("header_only", "The file has a header row but no data rows.")
     if not header.missing:
-        frames.extend(rules.finish())
-    if stats.replaced:
-        frames.append(
-            issue_frame(
-                [None],
-                None,
-                "encoding_replaced",
-                [None],
-                [f"{stats.replaced} characters could not be decoded as {dialect.encoding}"],
-            )
-        )
+        finished = rules.finish()
+        frames.extend(finished if extra is None else [extra.adjust(f) for f in finished])
+    frames.extend(_encoding_issues(stats, dialect))
     result = _result(file.name, register, dialect.encoding, dialect.delimiter, rows, frames)
     result.dialect = dialect
+    result.header = header
     result.decimal_marks = rules.decimal_marks
+    if extra is not None:
+        result.account = extra.summary
+        result.replacements = extra.replacements
     if not (result.valid or for_run):
         return result, None
     snapshot = rules.snapshot()
@@ -176,28 +235,109 @@ def _validate(
     return result, snapshot
 
 
-def _header_issues(header: HeaderMap, cells: tuple[str, ...]) -> pl.DataFrame:
+def _with_first(first: Batch | None, rest: Iterator[Batch]) -> Iterator[Batch]:
+    """``first`` then ``rest``, holding no reference to ``first`` once it is handed out
+    (``chain`` would keep it for the whole file: memory stays flat only if it goes)."""
+    held = [first] if first is not None else []
+    del first
+    while held:
+        yield held.pop()
+    yield from rest
+
+
+def _header_issues(header: HeaderMap) -> pl.DataFrame:
     unmatched = [cell for _, cell in header.unknown]
     rows: list[tuple[str, str | None, str]] = []
+    columns: list[str | None] = []  # the column a guessed or decided header was read as
+    for note in header.notes:
+        rows.append(_note_issue(note.cell, note.column, note.meaning, note.reason))
+        columns.append(note.column)
     for column in header.missing:
         guess = closest_header(column, header.register, unmatched)
         hint = f" (did you mean '{guess}'?)" if guess else ""
         rows.append(("missing_column", None, f"required column '{column}' is missing{hint}"))
     for cell, name in header.duplicates:
         rows.append(("duplicate_column", cell, f"'{cell}' is a second '{name}' column; ignored"))
-    for _, cell in header.unknown:
-        rows.append(("unknown_column", cell, f"unknown column '{cell}' is ignored"))
+    for index, cell in header.unknown:
+        if cell.strip():
+            rows.append(("unknown_column", cell, f"unknown column '{cell}' is ignored"))
+        else:
+            rows.append(
+                ("unknown_column", None, f"column {index + 1} has no header and is ignored")
+            )
     if not rows:
         return empty_issues()
+    columns += [None] * (len(rows) - len(columns))
     return pl.DataFrame(
         {
             "row": [None] * len(rows),
-            "column": [None] * len(rows),
+            "column": columns,
             "code": [r[0] for r in rows],
             "value": [r[1] for r in rows],
             "message": [r[2] for r in rows],
         },
         schema=ISSUE_SCHEMA,
+    )
+
+
+def _note_issue(
+    cell: str, column: str | None, meaning: str, reason: str
+) -> tuple[str, str | None, str]:
+    """A header read as a column it does not name exactly: guessed, or decided."""
+    if reason == "guessed":
+        return ("header_guessed", cell, f"read '{cell}' as {column}")
+    why = "its values" if reason == "values" else "the register"
+    if column is None:
+        return (
+            "header_ambiguous",
+            cell,
+            f"read '{cell}' as a stock {meaning} ({why}); the register does not import it: "
+            "balances are a file of their own",
+        )
+    return ("header_ambiguous", cell, f"read '{cell}' as {column} (decided by {why})")
+
+
+def _encoding_issues(stats: Utf8Stats, dialect: Dialect) -> list[pl.DataFrame]:
+    """File-level warnings about how the bytes were decoded."""
+    found: list[pl.DataFrame] = []
+    if stats.replaced:
+        found.append(
+            issue_frame(
+                [None],
+                None,
+                "encoding_replaced",
+                [None],
+                [f"{stats.replaced} characters could not be decoded as {dialect.encoding}"],
+            )
+        )
+    if stats.legacy_lines:
+        legacy = dialect.encoding.removeprefix(MIXED_PREFIX)
+        found.append(
+            issue_frame(
+                [None],
+                None,
+                "encoding_mixed",
+                [None],
+                [
+                    f"the file mixes UTF-8 with {legacy}: {stats.legacy_lines} lines were read "
+                    f"as {legacy}, the others as UTF-8"
+                ],
+            )
+        )
+    return found
+
+
+def _overruled(hint: Register, register: Register) -> pl.DataFrame:
+    """The warning that the header overruled the register named in the message."""
+    return issue_frame(
+        [None],
+        None,
+        "register_hint_overruled",
+        [hint.value],
+        [
+            f"the message names {hint.value}, but the header has every required "
+            f"column of {register.value}: checked as {register.value}"
+        ],
     )
 
 

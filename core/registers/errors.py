@@ -10,9 +10,10 @@ class UnreadableFile(CsvUnreadable):
 
     ``code`` is one of ``empty``, ``header_only``, ``binary``, ``spreadsheet``, ``html``,
     ``not_text``, ``unknown_register``, ``ambiguous_register``; ``reason`` is a user-safe English
-    sentence.
+    sentence; ``row`` the line that gave the file away, when one did.
     """
 
-    def __init__(self, code: str, reason: str) -> None:
+    def __init__(self, code: str, reason: str, row: int | None = None) -> None:
         super().__init__(reason)
         self.code = code
+        self.row = row

@@ -68,6 +68,9 @@ class KnownRegisters:
     def with_snapshot(self, snapshot: Snapshot) -> KnownRegisters:
         return KnownRegisters({**self.snapshots, snapshot.register: snapshot})
 
+    def without(self, register: Register) -> KnownRegisters:
+        return KnownRegisters({k: v for k, v in self.snapshots.items() if k is not register})
+
     def to_json(self) -> dict[str, Any]:
         return {reg.value: snap.to_json() for reg, snap in self.snapshots.items()}
 

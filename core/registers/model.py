@@ -10,8 +10,10 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import polars as pl
 
+    from core.registers.header import HeaderMap
     from core.registers.known import Snapshot
     from core.registers.reading import Dialect
+    from core.registers.references import AccountSummary
 
 #: How many issues a file entry carries in JSON and messages; the counts and the error report
 #: are never capped.
@@ -93,8 +95,13 @@ class FileResult:
     unreadable: bool = False
     snapshot: Snapshot | None = None
     dialect: Dialect | None = field(default=None, repr=False)
+    header: HeaderMap | None = field(default=None, repr=False)  # how the header was read
     decimal_marks: dict[str, str] = field(default_factory=dict)
     all_issues: pl.DataFrame | None = field(default=None, repr=False)
+    account: AccountSummary | None = None
+    """Set when the file was checked against a Rackbeat account (``None``: it was not)."""
+    replacements: dict[str, dict[str, str]] = field(default_factory=dict)
+    """Per column, names the account resolved to numbers: the normalized file uses these."""
 
     @property
     def valid(self) -> bool:
@@ -112,6 +119,7 @@ class FileResult:
             "truncated": self.truncated,
             "counts": dict(self.counts),
             "issues": [issue.to_json() for issue in self.issues],
+            **({"account": self.account.to_json()} if self.account is not None else {}),
         }
 
 

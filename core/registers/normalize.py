@@ -24,7 +24,8 @@ from typing import BinaryIO
 import polars as pl
 
 from core.registers import values
-from core.registers.columns import Kind, map_header
+from core.registers.columns import Kind
+from core.registers.header import map_header
 from core.registers.known import KnownRegisters
 from core.registers.model import FileInput, FileResult
 from core.registers.reading import iter_batches
@@ -67,14 +68,23 @@ def _write(
     sink: BinaryIO, file: FileInput, result: FileResult, decimal_mark: str, delimiter: str
 ) -> None:
     assert result.dialect is not None and result.register is not None
-    header = map_header(result.register, result.dialect.header)
+    header = result.header or map_header(result.register, result.dialect.header)
     rules = rules_for(header, Context(KnownRegisters(), None, date.today()))
     columns = rules.columns
     exprs = [_normalized(c.name, c.kind, decimal_mark) for c in columns]
     sink.write(BOM)
     sink.write((delimiter.join(c.name for c in columns) + "\r\n").encode())
+    # Names the account resolved to numbers (``reference_by_name``) are written as numbers.
+    replaced = [
+        pl.col(column).replace(mapping)
+        for column, mapping in result.replacements.items()
+        if column in rules.present
+    ]
     for batch in iter_batches(file, result.dialect, Utf8Stats()):
-        rules.prepare(batch.frame).select(exprs).write_csv(
+        prepared = rules.prepare(batch.frame)
+        if replaced:
+            prepared = prepared.with_columns(replaced)
+        prepared.select(exprs).write_csv(
             sink,
             include_header=False,
             separator=delimiter,

@@ -35,6 +35,7 @@ class Dialect:
 
     encoding: str
     bom_len: int
+    """Bytes skipped before the first row: the byte-order mark and Excel's `sep=` line."""
     delimiter: str
     header: tuple[str, ...]
     header_row: int
@@ -61,19 +62,39 @@ def sniff_dialect(file: FileInput) -> Dialect:
     if encoding is None:
         utf8 = sniff.is_utf8(source.blocks())
         encoding = "utf-8" if utf8 else sniff.legacy_encoding(head)
-    text_head = head[bom_len:].decode(encoding, errors="replace")
+        if not utf8 and sniff.has_utf8_characters(source.blocks()):
+            encoding = sniff.MIXED_PREFIX + encoding
+    text_head = sniff.decode_text(head[bom_len:], encoding)
     if sniff.looks_binary(text_head[:4096]):
         raise UnreadableFile("binary", "It is a binary file, not a CSV file.")
+    line = sniff.first_control_line(
+        _after(source, bom_len), encoding.removeprefix(sniff.MIXED_PREFIX)
+    )
+    if line is not None:
+        raise UnreadableFile(
+            "binary",
+            f"Line {line} has control characters that text never has: the file is damaged or "
+            "binary, not a CSV to import.",
+            row=line,
+        )
+    declared = sniff.excel_separator(text_head)
+    if declared is not None:
+        # Excel's `sep=;` first line names the delimiter and is no row: Excel shows the
+        # header as row 1. It is skipped like the byte-order mark.
+        delimiter, sep_line = declared
+        bom_len += len(sep_line.encode(_plain(encoding)))
+        text_head = text_head[len(sep_line) :]
     cr_only = "\n" not in text_head and "\r" in text_head
     if cr_only:
         text_head = text_head.replace("\r", "\n")
-    delimiter = sniff.sniff_delimiter(text_head)
+    if declared is None:
+        delimiter = sniff.sniff_delimiter(text_head)
     header, header_row, complete = _header(text_head, delimiter)
     if not complete and len(head) == HEAD:
         # Thousands of columns: the header row goes on past the sample. Read all of it, or
         # the columns after the cut would be reported missing although they are there.
         long_head = source.head(HEADER_MAX)
-        text = long_head[bom_len:].decode(encoding, errors="replace")
+        text = sniff.decode_text(long_head[bom_len:], encoding)
         header, header_row, complete = _header(
             text.replace("\r", "\n") if cr_only else text, delimiter
         )
@@ -84,6 +105,20 @@ def sniff_dialect(file: FileInput) -> Dialect:
                 "row of a register CSV.",
             )
     return Dialect(encoding, bom_len, delimiter, header, header_row, cr_only)
+
+
+def _plain(encoding: str) -> str:
+    """The codec that encodes text as the file has it (no BOM, no mixed marker)."""
+    codec = encoding.removeprefix(sniff.MIXED_PREFIX)
+    return "utf-8" if codec == "utf-8-sig" else codec
+
+
+def _after(source: ByteSource, skip: int) -> Iterator[bytes]:
+    """The file's blocks without its first ``skip`` bytes (the byte-order mark)."""
+    blocks = source.blocks()
+    first = next(blocks, b"")
+    yield first[skip:]
+    yield from blocks
 
 
 def _header(text_head: str, delimiter: str) -> tuple[tuple[str, ...], int, bool]:

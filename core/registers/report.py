@@ -66,19 +66,20 @@ def _deliver(data: bytes, out: BinaryIO | Path | None) -> bytes | None:
     return None
 
 
-def row_ranges(rows: list[int], limit: int = 12) -> str:
-    """`[5, 9, 17, 18, 19, 20]` → `5, 9, 17–20`; past ``limit`` ranges, `…`."""
-    parts: list[str] = []
-    ordered = sorted(set(rows))
-    i = 0
-    while i < len(ordered):
-        j = i
-        while j + 1 < len(ordered) and ordered[j + 1] == ordered[j] + 1:
-            j += 1
-        parts.append(str(ordered[i]) if i == j else f"{ordered[i]}–{ordered[j]}")
-        i = j + 1
+def row_ranges(rows: list[int] | pl.Series, limit: int = 12) -> str:
+    """`[5, 9, 17, 18, 19, 20]` → `5, 9, 17–20`; past ``limit`` ranges, `…` and the last one,
+    so the span shown is always the real one (`2, 4, …, 301`)."""
+    ordered = pl.Series("row", rows, dtype=pl.Int64).unique().sort()
+    if ordered.is_empty():
+        return ""
+    # A range starts where the step from the previous row is not 1, and ends before the next
+    # start: computed on the whole column, so a 100,000-row group costs no Python loop.
+    starts_here = ordered.diff().fill_null(0) != 1
+    starts = ordered.filter(starts_here).to_list()
+    ends = ordered.filter(starts_here.shift(-1, fill_value=True)).to_list()
+    parts = [str(a) if a == b else f"{a}–{b}" for a, b in zip(starts, ends, strict=True)]
     if len(parts) > limit:
-        return ", ".join(parts[:limit]) + ", …"
+        return ", ".join(parts[:limit]) + ", …, " + parts[-1]
     return ", ".join(parts)
 
 
@@ -114,7 +115,7 @@ def group_issues(result: FileResult, limit: int = 15) -> tuple[list[IssueGroup],
     per_row = issues.filter(pl.col("row").is_not_null())
     summary = per_row.group_by("code", "column", maintain_order=True).agg(
         pl.len().alias("count"),
-        pl.col("row").head(200).alias("rows"),
+        pl.col("row").alias("rows"),
         pl.col("value").drop_nulls().unique(maintain_order=True).head(3).alias("samples"),
         pl.col("message").first().alias("message"),
     )

@@ -6,6 +6,7 @@ import codecs
 from collections.abc import Iterator
 
 from core.registers.model import FileInput
+from core.registers.sniff import MIXED_PREFIX
 
 BLOCK = 4 * 1024 * 1024
 HEAD = 64 * 1024
@@ -38,10 +39,12 @@ class ByteSource:
 
 
 class Utf8Stats:
-    """What transcoding noticed: replacement characters for undecodable bytes."""
+    """What transcoding noticed: replacement characters for undecodable bytes, and the lines
+    of a mixed file that were not UTF-8."""
 
     def __init__(self) -> None:
         self.replaced = 0
+        self.legacy_lines = 0
 
 
 def utf8_blocks(
@@ -57,12 +60,43 @@ def utf8_blocks(
     if codec in ("utf-8", "utf-8-sig") and not cr_only:
         yield from blocks
         return
+    if codec.startswith(MIXED_PREFIX):
+        yield from _mixed_blocks(blocks, codec, cr_only, stats)
+        return
     decoder = codecs.getincrementaldecoder(codec)(errors="replace")
     for block in blocks:
         yield _finish(decoder.decode(block), cr_only, stats)
     tail = decoder.decode(b"", final=True)
     if tail:
         yield _finish(tail, cr_only, stats)
+
+
+def _mixed_blocks(
+    blocks: Iterator[bytes], codec: str, cr_only: bool, stats: Utf8Stats
+) -> Iterator[bytes]:
+    """A file pasted together from UTF-8 and legacy exports, decoded line by line (a line cut
+    by the block boundary waits for its end)."""
+    carry = b""
+    for block in blocks:
+        data = carry + block
+        cut = max(data.rfind(b"\n"), data.rfind(b"\r")) + 1
+        carry = data[cut:]
+        if cut:
+            yield _finish(_mixed_text(data[:cut], codec, stats), cr_only, stats)
+    if carry:
+        yield _finish(_mixed_text(carry, codec, stats), cr_only, stats)
+
+
+def _mixed_text(data: bytes, codec: str, stats: Utf8Stats) -> str:
+    legacy = codec.removeprefix(MIXED_PREFIX)
+    lines = []
+    for line in data.splitlines(keepends=True):
+        try:
+            lines.append(line.decode("utf-8"))
+        except UnicodeDecodeError:
+            lines.append(line.decode(legacy, errors="replace"))
+            stats.legacy_lines += 1
+    return "".join(lines)
 
 
 def _without_bom(source: ByteSource, bom_len: int) -> Iterator[bytes]:

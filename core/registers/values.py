@@ -14,8 +14,15 @@ import polars as pl
 # Thousands separators people and spreadsheets type: space, no-break space, narrow no-break
 # space (what Excel and macOS write in a Finnish locale) and thin space.
 _GROUP = "[ \u00a0\u202f\u2009]"
-GROUP_CHARS = _GROUP
 GROUPED = rf"^[+-]?[0-9]{{1,3}}(?:{_GROUP}[0-9]{{3}})+(?:[.,][0-9]+)?$"
+# A dot between thousands and a decimal comma (`1.234,50`, Danish and Excel style), or the
+# other way round (`1,234.50`); also several groups without decimals (`1.234.567`). Both
+# marks in one value, or one mark twice, can be read only one way.
+DOT_GROUPED = r"^[+-]?[0-9]{1,3}(?:\.[0-9]{3})+(?:,[0-9]+)$|^[+-]?[0-9]{1,3}(?:\.[0-9]{3}){2,}$"
+COMMA_GROUPED = r"^[+-]?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)$|^[+-]?[0-9]{1,3}(?:,[0-9]{3}){2,}$"
+# What makes a batch worth ``decimal_text``: a space between digits, or a mark followed by
+# three digits and another mark. Checked once per batch and column, not per value.
+GROUP_CHARS = rf"{_GROUP}|[0-9][.,][0-9]{{3}}[.,]"
 PLAIN = r"^[+-]?[0-9]+(?:[.,][0-9]+)?$"
 # One mark and exactly three digits after it: `1.234` is 1234 in some locales, 1,234 in others.
 THOUSANDS_LIKE = r"^[+-]?[0-9]{1,3}[.,][0-9]{3}$"
@@ -36,9 +43,17 @@ def clean(expr: pl.Expr, *, apostrophe: bool) -> pl.Expr:
 
 
 def decimal_text(expr: pl.Expr) -> pl.Expr:
-    """A cleaned decimal without thousands separators (`1 234,50` → `1234,50`), else as is."""
-    grouped = expr.str.contains(GROUPED)
-    return pl.when(grouped).then(expr.str.replace_all(_GROUP, "")).otherwise(expr)
+    """A cleaned decimal without thousands separators, else as is: `1 234,50` → `1234,50`,
+    `1.234,50` → `1234,50`, `1,234.50` → `1234.50`."""
+    return (
+        pl.when(expr.str.contains(GROUPED))
+        .then(expr.str.replace_all(_GROUP, ""))
+        .when(expr.str.contains(DOT_GROUPED))
+        .then(expr.str.replace_all(".", "", literal=True))
+        .when(expr.str.contains(COMMA_GROUPED))
+        .then(expr.str.replace_all(",", "", literal=True))
+        .otherwise(expr)
+    )
 
 
 def decimal_valid(text: pl.Expr) -> pl.Expr:
@@ -89,10 +104,17 @@ BOOLEAN_WORDS = TRUE_WORDS + FALSE_WORDS
 
 
 def date(expr: pl.Expr) -> pl.Expr:
-    """DD.MM.YYYY (also D.M.YYYY, as Finnish Excel shows dates) as a Date, null if invalid."""
-    shaped = expr.str.contains(r"^[0-9]{1,2}\.[0-9]{1,2}\.[0-9]{4}$")
+    """A Date, null if invalid: D.M.YYYY as Finnish Excel shows dates (`1.4.2024`),
+    DD.MM.YYYY, and ISO YYYY-MM-DD as many exports write them (`2024-04-01`)."""
+    dotted = expr.str.contains(r"^[0-9]{1,2}\.[0-9]{1,2}\.[0-9]{4}$")
     padded = expr.str.replace(r"^([0-9])\.", "0$1.").str.replace(r"\.([0-9])\.", ".0$1.")
-    return pl.when(shaped).then(padded.str.to_date("%d.%m.%Y", strict=False))
+    iso = expr.str.contains(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+    return (
+        pl.when(dotted)
+        .then(padded.str.to_date("%d.%m.%Y", strict=False))
+        .when(iso)
+        .then(expr.str.to_date("%Y-%m-%d", strict=False))
+    )
 
 
 def ean_shape_valid(expr: pl.Expr) -> pl.Expr:

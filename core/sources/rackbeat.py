@@ -8,12 +8,15 @@ account. No rate limit is published, so 429 is met with backoff (``Retry-After``
 
 from __future__ import annotations
 
+import threading
 import time
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Collection
+from typing import Any, Protocol
+from urllib.parse import quote
 
 import httpx
 
+from core.imports.ports import RecordRejected
 from core.numbering.model import Series, Source, parse_number
 from core.sources.credentials import RackbeatCredentials
 from core.sources.errors import SourceRejected, SourceUnavailable
@@ -25,8 +28,10 @@ from core.sources.http import (
     tls_context,
     transient_status,
 )
+from core.sources.identity import user_agent as default_user_agent
 
-USER_AGENT = "rackbeat-onboarding-bot/0.1 (numbering watch)"
+USER_AGENT = default_user_agent()
+"""Without RACKBEAT_CONTACT: the project's address as the contact (core/sources/identity.py)."""
 
 RESOURCES: dict[Series, tuple[str, str]] = {
     Series.INVOICE: ("customer-invoices", "customer_invoices"),
@@ -98,6 +103,11 @@ class RackbeatClient(OwnedHttpClient):
         except ValueError as exc:
             raise _malformed(f"the first row of {path!r} has a non-numeric number") from exc
 
+    def read_page(self, path: str, params: dict[str, str]) -> dict[str, Any]:
+        """One answer of ``path`` as a JSON object (the account snapshot pages lists with it,
+        see ``core/account/reader.py``); errors are translated like every other read."""
+        return self._get_json(path, params)
+
     def _get_json(self, path: str, params: dict[str, str]) -> dict[str, Any]:
         def build() -> httpx.Request:
             return self._http.build_request(
@@ -154,3 +164,234 @@ def _malformed(what: str) -> SourceUnavailable:
     return SourceUnavailable(
         Source.RACKBEAT, "malformed", f"Rackbeat's answer is unusable: {what}."
     )
+
+
+# --- records: the import's reads and writes (core.imports.ports) ----------------------------
+
+IMPORT_USER_AGENT = "rackbeat-onboarding-bot/0.1 (register import)"
+# Register → (URL path, key of one record in an answer). Lists use the path as their key.
+RECORD_PATHS = {
+    "products": ("products", "product"),
+    "customers": ("customers", "customer"),
+    "suppliers": ("suppliers", "supplier"),
+}
+# Fewer numbers than this are looked up one by one; more, by reading the whole list.
+_SINGLE_LOOKUPS = 20
+_PAGE = 1000
+
+
+class RackbeatBusy(SourceUnavailable):
+    """429, 5xx, timeout or no connection: worth another try, after ``retry_after`` if given."""
+
+    def __init__(self, code: str, reason: str, retry_after: float | None = None) -> None:
+        super().__init__(Source.RACKBEAT, code, reason)
+        self.retry_after = retry_after
+
+
+class RequestGate(Protocol):
+    """Admits one request at a time under the account's ceiling (core.imports.ratelimit)."""
+
+    def acquire(self, stop: threading.Event | None = None) -> bool: ...
+
+    def release(self) -> None: ...
+
+
+class RackbeatRecords(OwnedHttpClient):
+    """Reads and writes customers, suppliers and products of one account, one call per request.
+
+    Every request passes ``gate`` (the account's request ceiling). Writes are tried once: the
+    import's runner decides about retries, because a create that timed out may have reached
+    Rackbeat and must be looked up before it is sent again. Reads retry on their own.
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        credentials: RackbeatCredentials,
+        gate: RequestGate,
+        *,
+        http: httpx.Client | None = None,
+        timeout: httpx.Timeout = DEFAULT_TIMEOUT,
+        retry: RetryPolicy | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        user_agent: str = IMPORT_USER_AGENT,
+        stop: threading.Event | None = None,
+    ) -> None:
+        self._base_url = base_url if base_url.endswith("/") else base_url + "/"
+        self._credentials = credentials
+        self._gate = gate
+        # Set when the import is cancelled: a request still waiting for the ceiling is dropped.
+        self._stop = stop
+        self._owns_http = http is None
+        self._http = (
+            http if http is not None else httpx.Client(timeout=timeout, verify=tls_context())
+        )
+        self._timeout = timeout
+        self._retry = retry or RetryPolicy()
+        self._sleep = sleep
+        self._user_agent = user_agent
+
+    def __repr__(self) -> str:
+        return f"RackbeatRecords(base_url={self._base_url!r})"
+
+    # -- AccountReader ---------------------------------------------------------------------
+
+    def find_existing(self, register: str, numbers: Collection[str]) -> dict[str, Any]:
+        wanted = {str(n) for n in numbers}
+        if len(wanted) < _SINGLE_LOOKUPS:
+            found = {n: self.find_record(register, n) for n in sorted(wanted)}
+            return {n: record for n, record in found.items() if record is not None}
+        path, _ = RECORD_PATHS[str(register)]
+        return {
+            str(row.get("number")): row
+            for row in self._all(path)
+            if str(row.get("number")) in wanted
+        }
+
+    def reference_ids(self, path: str) -> dict[str, str]:
+        return {
+            str(row.get("number")): str(row.get("id"))
+            for row in self._all(path)
+            if row.get("number") is not None and row.get("id") is not None
+        }
+
+    # -- RecordWriter ----------------------------------------------------------------------
+
+    def find_record(self, register: str, number: str) -> dict[str, Any] | None:
+        path, key = RECORD_PATHS[str(register)]
+        response = self._with_retries(lambda: self._request("GET", f"{path}/{_quoted(number)}"))
+        if response.status_code == httpx.codes.NOT_FOUND:
+            return None
+        return _record(_accepted(response), key)
+
+    def create_record(self, register: str, body: dict[str, Any]) -> str:
+        path, key = RECORD_PATHS[str(register)]
+        return _id_of(_record(_accepted(self._request("POST", path, body)), key))
+
+    def update_record(self, register: str, number: str, body: dict[str, Any]) -> str:
+        path, key = RECORD_PATHS[str(register)]
+        response = self._request("PUT", f"{path}/{_quoted(number)}", body)
+        if response.status_code == httpx.codes.NOT_FOUND:
+            raise RecordRejected("Rackbeat has no record with this number any more (HTTP 404).")
+        return _id_of(_record(_accepted(response), key))
+
+    # -- plumbing --------------------------------------------------------------------------
+
+    def _all(self, path: str) -> list[dict[str, Any]]:
+        rows: list[dict[str, Any]] = []
+        page = 1
+        while True:
+            params = {"limit": str(_PAGE), "page": str(page)}
+            response = self._with_retries(
+                lambda params=params: self._request("GET", path, params=params)  # type: ignore[misc]
+            )
+            body = _accepted(response)
+            found = body.get(path.replace("-", "_"))
+            if not isinstance(found, list):
+                raise _malformed(f"the answer to {path!r} has no list")
+            rows.extend(row for row in found if isinstance(row, dict))
+            pages = body.get("pages")
+            if not found or not isinstance(pages, int) or page >= pages:
+                return rows
+            page += 1
+
+    def _with_retries(self, call: Callable[[], httpx.Response]) -> httpx.Response:
+        for attempt in range(1, self._retry.attempts + 1):
+            try:
+                return call()
+            except RackbeatBusy as busy:
+                if attempt == self._retry.attempts:
+                    raise
+                wait = busy.retry_after
+                self._sleep(wait if wait is not None else self._retry.backoff(attempt))
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _request(
+        self,
+        method: str,
+        path: str,
+        body: dict[str, Any] | None = None,
+        *,
+        params: dict[str, str] | None = None,
+    ) -> httpx.Response:
+        """One request through the gate; 429/5xx/no answer become ``RackbeatBusy`` and a
+        refused token ``SourceRejected``."""
+        request = self._http.build_request(
+            method,
+            self._base_url + path,
+            params=params,
+            json=body,
+            headers={
+                "Authorization": f"Bearer {self._credentials.api_token.get_secret_value()}",
+                "Accept": "application/json",
+                "User-Agent": self._user_agent,
+            },
+            timeout=self._timeout,
+        )
+        if not self._gate.acquire(self._stop):
+            raise RackbeatBusy("stopped", "The import was stopped before this request was sent.")
+        try:
+            response = self._http.send(request)
+        except httpx.TimeoutException as exc:
+            raise RackbeatBusy("timeout", "Rackbeat did not answer in time.") from exc
+        except httpx.HTTPError as exc:
+            raise RackbeatBusy("connection", "Rackbeat could not be reached.") from exc
+        finally:
+            self._gate.release()
+        retry = transient_status(response, Source.RACKBEAT)
+        if retry is not None:
+            raise RackbeatBusy(retry.error.code, retry.error.reason, retry.retry_after)
+        if response.status_code in (401, 403):
+            code, reason = _REJECTIONS[response.status_code]
+            raise SourceRejected(Source.RACKBEAT, code, reason)
+        return response
+
+
+def _accepted(response: httpx.Response) -> dict[str, Any]:
+    """The JSON body of a 200/201/206; a 422 as ``RecordRejected`` with Rackbeat's words."""
+    if response.status_code == httpx.codes.UNPROCESSABLE_ENTITY:
+        raise RecordRejected(_rejection_text(response))
+    if response.status_code not in (200, 201, 206):
+        return _handle(response)  # raises the same errors the reading client does
+    try:
+        body = response.json()
+    except ValueError as exc:
+        raise _malformed("the answer is not JSON") from exc
+    if not isinstance(body, dict):
+        raise _malformed("the answer is not a JSON object")
+    return body
+
+
+def _rejection_text(response: httpx.Response) -> str:
+    """``message`` and every field error of a 422, as one line (kept in the result file)."""
+    try:
+        body = response.json()
+    except ValueError:
+        return "Rackbeat refused the record (HTTP 422)."
+    if not isinstance(body, dict):
+        return "Rackbeat refused the record (HTTP 422)."
+    parts = [str(body.get("message") or "Rackbeat refused the record (HTTP 422).")]
+    errors = body.get("errors")
+    if isinstance(errors, dict):
+        for field, texts in errors.items():
+            shown = "; ".join(str(t) for t in texts) if isinstance(texts, list) else str(texts)
+            parts.append(f"{field}: {shown}")
+    return " ".join(parts)[:1000]
+
+
+def _record(body: dict[str, Any], key: str) -> dict[str, Any]:
+    record = body.get(key, body)
+    if not isinstance(record, dict):
+        raise _malformed(f"the answer has no {key!r}")
+    return record
+
+
+def _id_of(record: dict[str, Any]) -> str:
+    value = record.get("id")
+    if value is None:
+        raise _malformed("the saved record has no id")
+    return str(value)
+
+
+def _quoted(number: str) -> str:
+    return quote(number, safe="")

@@ -13,7 +13,8 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 
-MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
+# Inside the package, so a plain wheel install carries them (not only a checkout).
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # Seconds to wait for PostgreSQL to accept a connection. libpq waits forever by default, so a
 # database host that stops answering would hang `/healthz` and every listener thread instead
 # of getting the "database unreachable" answer. A `connect_timeout` in the URL wins.

@@ -23,6 +23,9 @@ class Workspace(Base):
     team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
     name: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime]
+    # Set when the app is uninstalled (OAuth mode): its onboardings stay, and a reinstall
+    # clears it (core/store/installations_repo.py).
+    uninstalled_at: Mapped[datetime | None]
 
 
 class Onboarding(Base):
@@ -109,6 +112,9 @@ class AuditEvent(Base):
     old_value: Mapped[str | None] = mapped_column(Text)
     new_value: Mapped[str | None] = mapped_column(Text)
     note: Mapped[str | None] = mapped_column(Text)
+    # A refusal's note in every language (code → text), so the history shows it in the
+    # language chosen later (migration 0017_i17).
+    note_translations: Mapped[dict[str, str] | None] = mapped_column(JSON)
     outcome: Mapped[str] = mapped_column(String(16), default="applied")
 
 
@@ -168,3 +174,16 @@ class ValidationResult(Base):
     warning_count: Mapped[int] = mapped_column(default=0)
     summary: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime]
+
+
+class ChannelLanguage(Base):
+    """The language a channel chose before it had an onboarding (`language fi` before
+    `start`): answers use it at once, and `start` gives it to the new onboarding (0006_i15)."""
+
+    __tablename__ = "channel_languages"
+
+    team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    channel_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    language: Mapped[str] = mapped_column(String(2))
+    set_by: Mapped[str] = mapped_column(String(32))
+    set_at: Mapped[datetime]

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select, text, update
+from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -55,6 +55,18 @@ class Claim:
     def resumed(self) -> bool:
         """A previous worker started on this file and did not finish."""
         return self.attempt > 1
+
+
+@dataclass(frozen=True)
+class Checked:
+    """An earlier checked file, enough to fetch it again and answer in its thread."""
+
+    processed_id: int
+    file_id: str
+    file_name: str
+    thread_ts: str | None
+    reply_ts: str | None
+    was_valid: bool
 
 
 def _claim(record: ProcessedFile) -> Claim:
@@ -228,6 +240,46 @@ class RegistersRepository:
                 created_at=now,
             )
         )
+
+    def judged_before(
+        self, onboarding_id: int, register: str, basis: str, current: int, limit: int = 5
+    ) -> list[Checked]:
+        """Files of ``register`` checked before the ``basis`` file ``current`` (a processed
+        file id) but after the previous error-free ``basis`` file: their verdicts were made
+        against a ``basis`` register that has changed since. Newest first, at most ``limit``.
+        """
+        mine = select(func.max(ValidationResult.id)).where(
+            ValidationResult.processed_file_id == current
+        )
+        previous = select(func.coalesce(func.max(ValidationResult.id), 0)).where(
+            ValidationResult.onboarding_id == onboarding_id,
+            ValidationResult.register == basis,
+            ValidationResult.valid.is_(True),
+            ValidationResult.id < mine.scalar_subquery(),
+        )
+        query = (
+            select(ValidationResult, ProcessedFile)
+            .join(ProcessedFile, ProcessedFile.id == ValidationResult.processed_file_id)
+            .where(
+                ValidationResult.onboarding_id == onboarding_id,
+                ValidationResult.register == register,
+                ValidationResult.id > previous.scalar_subquery(),
+                ValidationResult.id < mine.scalar_subquery(),
+            )
+            .order_by(ValidationResult.id.desc())
+            .limit(limit)
+        )
+        return [
+            Checked(
+                processed_id=record.id,
+                file_id=record.file_id,
+                file_name=record.file_name or result.file_name,
+                thread_ts=record.thread_ts,
+                reply_ts=record.reply_ts,
+                was_valid=result.valid,
+            )
+            for result, record in self.session.execute(query).tuples()
+        ]
 
     def known(self, onboarding_id: int) -> KnownRegisters:
         rows = self.session.scalars(

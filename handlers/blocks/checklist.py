@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from core.onboarding.machine import Refusal
+from core.account.verify import VERIFIER
+from core.onboarding.machine import Refusal, numbering_detail
 from core.onboarding.snapshot import OnboardingSnapshot, StepView
 from core.onboarding.steps import CATALOGUE, StepId, StepState
 from core.onboarding.texts import format_when, mention
@@ -92,7 +93,10 @@ def step_line(view: StepView, language: str, *, is_next: bool = False) -> str:
         title += f" _({t('onboarding.checklist.optional', language)})_"
     icon = ":point_right:" if is_next else STATE_ICONS[view.state]
     line = f"{icon} {title}"
-    if view.changed_by and view.changed_at and view.state is not StepState.TODO:
+    if view.changed_by == VERIFIER and view.changed_at and view.state is StepState.DONE:
+        # Settled from the account itself, not ticked by a person: say so.
+        line += " — " + t("account.verified", language, when=format_when(view.changed_at, language))
+    elif view.changed_by and view.changed_at and view.state is not StepState.TODO:
         changed = t(
             "onboarding.checklist.changed",
             language,
@@ -165,7 +169,7 @@ def checklist_message(snapshot: OnboardingSnapshot) -> SlackMessage:
                 title=next_view.step.title.get(language),
             )
             if next_view
-            else t("onboarding.checklist.all_settled", language),
+            else _settled_line(snapshot, language),
             block_id="checklist:next",
         ),
         {"type": "divider"},
@@ -186,6 +190,20 @@ def checklist_message(snapshot: OnboardingSnapshot) -> SlackMessage:
         total=total,
     )
     return SlackMessage(fallback, blocks)
+
+
+def _settled_line(snapshot: OnboardingSnapshot, language: str) -> str:
+    """Everything settled, unless a settled step needs attention again (a live collision)."""
+    view = snapshot.attention
+    if view is None:
+        return t("onboarding.checklist.all_settled", language)
+    return t(
+        "onboarding.checklist.attention",
+        language,
+        position=view.position,
+        title=view.step.title.get(language),
+        detail=numbering_detail(snapshot.numbering, language),
+    )
 
 
 def guide_text(step_id: StepId, language: str) -> str:

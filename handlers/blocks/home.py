@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from core.onboarding.machine import numbering_detail
 from core.onboarding.permissions import Actor
 from core.onboarding.snapshot import OnboardingSnapshot
 from handlers.blocks.checklist import context, section
@@ -41,7 +42,7 @@ def home_item(user_id: str, snapshot: OnboardingSnapshot) -> str:
             title=next_view.step.title.get(language),
         )
         if next_view
-        else t("onboarding.home.done", language)
+        else _settled_text(snapshot, language)
     )
     role = snapshot.role_of(Actor(user_id))
     return t(
@@ -54,4 +55,17 @@ def home_item(user_id: str, snapshot: OnboardingSnapshot) -> str:
         state=t(f"onb.onboarding.{snapshot.state.value}", language),
         role=t(f"onboarding.role.{role.value}", language),
         next=next_text,
+    )
+
+
+def _settled_text(snapshot: OnboardingSnapshot, language: str) -> str:
+    view = snapshot.attention
+    if view is None:
+        return t("onboarding.home.done", language)
+    return t(
+        "onboarding.home.attention",
+        language,
+        position=view.position,
+        title=view.step.title.get(language),
+        detail=numbering_detail(snapshot.numbering, language),
     )

@@ -22,6 +22,7 @@ from core.onboarding.snapshot import Channel
 from core.onboarding.texts import format_when, mention
 from handlers.blocks.checklist import Block, SlackMessage, button, context, section
 from handlers.messages import t
+from handlers.messages.formatting import format_date, format_number, tn
 
 ACTION_SETUP = "numbering:setup"
 ACTION_CHECK = "numbering:check"
@@ -47,8 +48,7 @@ NETVISOR_FIELDS = ("customer_id", "customer_key", "partner_id", "partner_key", "
 
 def number(value: int, language: str) -> str:
     """``1,000,024`` in English, ``1 000 024`` (no-break spaces) in Finnish."""
-    grouped = f"{value:,}"
-    return grouped.replace(",", "\u00a0") if language == "fi" else grouped
+    return format_number(value, language)
 
 
 def age(moment: datetime, now: datetime, language: str) -> str:
@@ -94,12 +94,13 @@ def _forecast_text(evaluation: SeriesEvaluation, language: str) -> str | None:
     days = evaluation.days_left
     if rate is None or days is None:
         return None
-    rate_text = f"{rate:.1f}".replace(".", ",") if language == "fi" else f"{rate:.1f}"
+    rate_text = format_number(rate, language, 1)
     when = evaluation.forecast.runs_out_at
     if when is None:
         return t("numbering.forecast.far", language, rate=rate_text)
-    date = f"{when.day}.{when.month}.{when.year}" if language == "fi" else when.date().isoformat()
-    return t("numbering.forecast.days", language, days=round(days), rate=rate_text, date=date)
+    date = format_date(when, language)
+    left = tn("numbering.count.days", language, round(days))
+    return t("numbering.forecast.days", language, days=left, rate=rate_text, date=date)
 
 
 def _reading_line(

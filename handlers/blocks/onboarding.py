@@ -3,7 +3,8 @@ announcement): pure functions of core's snapshots."""
 
 from __future__ import annotations
 
-from core.onboarding.machine import Action
+from core.account.verify import VERIFIER
+from core.onboarding.machine import Action, numbering_detail
 from core.onboarding.snapshot import (
     AuditAction,
     AuditEntry,
@@ -27,7 +28,7 @@ from handlers.blocks.checklist import (
 )
 from handlers.messages import CATALOG, t
 
-NOTE_CHARS = 160
+NOTE_CHARS = 600
 STEP_ACTIONS = {
     AuditAction.STEP_BEGIN: Action.BEGIN,
     AuditAction.STEP_DONE: Action.DONE,
@@ -42,7 +43,18 @@ def next_message(next_step: NextStep) -> SlackMessage:
     language = snapshot.language.value
     view = next_step.step
     if view is None:
-        text = t("onboarding.next.none", language)
+        attention = snapshot.attention
+        text = (
+            t("onboarding.next.none", language)
+            if attention is None
+            else t(
+                "onboarding.next.attention",
+                language,
+                position=attention.position,
+                title=attention.step.title.get(language),
+                detail=numbering_detail(snapshot.numbering, language),
+            )
+        )
         return SlackMessage(text, [section(text)])
     heading = t(
         "onboarding.next.heading",
@@ -137,9 +149,11 @@ def history_line(entry: AuditEntry, language: str) -> str:
     what = _what(entry, language)
     if entry.outcome is not Outcome.APPLIED:
         what = f"{what} — _{t(f'onboarding.history.{entry.outcome.value}', language)}_"
-    if entry.note and entry.outcome is not Outcome.DENIED:
-        # One line per entry: a refusal's first line says enough, `next` explains the rest.
-        note = " ".join(entry.note.split("\n", 1)[0].split())
+    note_text = entry.note_in(language)
+    if note_text and entry.outcome is not Outcome.DENIED:
+        # One line per entry, with every reason: a refusal with several lists them as bullets
+        # after a headline that on its own says nothing ("can't be marked done (now to do):").
+        note = " ".join(note_text.split())
         note = note if len(note) <= NOTE_CHARS else note[: NOTE_CHARS - 1] + "…"
         what = f"{what} — {note}"
     return t(
@@ -147,7 +161,8 @@ def history_line(entry: AuditEntry, language: str) -> str:
         language,
         mark=mark,
         when=format_when(entry.at, language),
-        who=mention(entry.actor),
+        # A step the account verified by itself has no person behind it.
+        who="Rackbeat" if entry.actor == VERIFIER else mention(entry.actor),
         what=what,
     )
 

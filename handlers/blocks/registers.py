@@ -8,6 +8,7 @@ from typing import Any
 from core.registers.model import FileResult, Register, Severity
 from core.registers.report import IssueGroup, group_issues
 from handlers.messages import t
+from handlers.messages.formatting import format_number, tn
 
 ACTION_MARK_DONE = "registers:mark_done"
 SHOWN_GROUPS = 15
@@ -46,9 +47,9 @@ def verdict(result: FileResult, lang: str) -> str:
     params = {
         "name": mrkdwn_text(result.file),
         "register": register,
-        "rows": f"{result.rows:,}".replace(",", "\u00a0"),
-        "errors": result.error_count,
-        "warnings": result.warning_count,
+        "rows": tn("registers.count.rows", lang, result.rows),
+        "errors": tn("registers.count.errors", lang, result.error_count),
+        "warnings": tn("registers.count.warnings", lang, result.warning_count),
     }
     if result.valid:
         line = t("registers.verdict.valid", lang, **params)
@@ -64,26 +65,45 @@ def issue_line(group: IssueGroup, lang: str) -> str:
     title = t(f"registers.code.{group.code}", lang)
     column = f" (`{group.column}`)" if group.column else ""
     if not group.rows:
-        return f"{icon} *{title}*: {mrkdwn_text(group.message)}"
-    where = t("registers.group.rows", lang, rows=group.rows)
-    count = f" ({group.count}×)" if group.count > 1 else ""
+        return f"{icon} *{title}*: {_file_level_text(group, lang)}"
+    where = tn("registers.group.rows", lang, group.count, rows=group.rows)
+    count = f" ({format_number(group.count, lang)}×)" if group.count > 1 else ""
     # A backtick in a value would end the code span early.
     samples = ", ".join(f"`{mrkdwn_text(s[:40]).replace('`', 'ˋ')}`" for s in group.samples)
     example = "; " + t("registers.group.samples", lang, samples=samples) if samples else ""
     return f"{icon} *{title}*{column}: {where}{count}{example}"
 
 
+def _file_level_text(group: IssueGroup, lang: str) -> str:
+    """A header read as a column it does not name exactly, in the reader's language; other
+    file-level issues keep the engine's text."""
+    if group.code in ("header_guessed", "header_ambiguous") and group.samples:
+        header = mrkdwn_text(group.samples[0])
+        if group.column is None:
+            return t("registers.issue.header_ambiguous.ignored", lang, header=header)
+        return t(f"registers.issue.{group.code}", lang, header=header, column=group.column)
+    return mrkdwn_text(group.message)
+
+
 def result_message(
-    result: FileResult, lang: str, *, with_button: bool, no_onboarding: bool
+    result: FileResult,
+    lang: str,
+    *,
+    with_button: bool,
+    no_onboarding: bool,
+    account_note: str | None = None,
 ) -> tuple[str, Blocks]:
-    """The final thread reply for a checked file: (fallback text, blocks)."""
+    """The final thread reply for a checked file: (fallback text, blocks). ``account_note``
+    says how the file was (or was not) checked against the Rackbeat account."""
     line = verdict(result, lang)
     blocks: Blocks = [_section(line)]
+    if account_note:
+        blocks.append(_context(account_note))
     groups, left = group_issues(result, SHOWN_GROUPS)
     if groups:
         blocks.append(_section("\n".join(issue_line(g, lang) for g in groups)))
     if left:
-        blocks.append(_context(t("registers.more", lang, count=left)))
+        blocks.append(_context(tn("registers.more", lang, left)))
     if no_onboarding:
         blocks.append(_context(t("registers.hint.no_onboarding", lang)))
     if with_button and result.valid and result.register is not None:

@@ -12,7 +12,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Literal
 
-from handlers.messages import common, help_topics, numbering, onboarding, registers
+from handlers.messages import (
+    account,
+    common,
+    help_topics,
+    imports,
+    install,
+    numbering,
+    onboarding,
+    registers,
+)
 
 Language = Literal["en", "fi"]
 LANGUAGES: tuple[Language, ...] = ("en", "fi")
@@ -25,6 +34,9 @@ _AREAS: tuple[Mapping[str, Mapping[str, str]], ...] = (
     onboarding.MESSAGES,
     numbering.MESSAGES,
     registers.MESSAGES,
+    install.MESSAGES,
+    imports.MESSAGES,
+    account.MESSAGES,
 )
 
 

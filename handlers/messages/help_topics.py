@@ -20,6 +20,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "• `/rackbeat numbering` · `numbering check` · `numbering set SERIES FIELD NUMBER` · "
         "`numbering strategy rackbeat-only|mixed`\n"
         "• `/rackbeat connect rackbeat|netvisor` · `disconnect rackbeat|netvisor`\n"
+        "• `/rackbeat account` · `account refresh` · `account export` — what I see in the "
+        "connected Rackbeat account\n"
         "• `/rackbeat members` · `members add|remove @user`\n"
         "• `/rackbeat history` — who changed what · `/rackbeat language en|fi`\n"
         "• Drop a customers, products, suppliers or inventory CSV here and I check it in its "
@@ -32,6 +34,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "• `/rackbeat numbering` · `numbering check` · `numbering set SARJA KENTTÄ NUMERO` · "
         "`numbering strategy rackbeat-only|mixed`\n"
         "• `/rackbeat connect rackbeat|netvisor` · `disconnect rackbeat|netvisor`\n"
+        "• `/rackbeat account` · `account refresh` · `account export` — mitä näen "
+        "yhdistetyllä Rackbeat-tilillä\n"
         "• `/rackbeat members` · `members add|remove @käyttäjä`\n"
         "• `/rackbeat history` — kuka muutti mitä · `/rackbeat language en|fi`\n"
         "• Pudota asiakas-, tuote-, toimittaja- tai varasto-CSV tähän, niin tarkistan sen "
@@ -45,21 +49,19 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "There is no help topic `{topic}`. Topics: {topics}.",
         "fi": "Ohjeaihetta `{topic}` ei ole. Aiheet: {topics}.",
     },
-    "help.topic.steps": {
-        "en": "*The steps*\n1. Log in to Rackbeat from Netvisor Store\n2. Check the settings "
-        "(valuation method, locations, product groups, units, payment terms, layouts, number "
-        "series)\n3. Customers, products and suppliers: import as CSV or create as you go\n"
-        "4. Batch and serial numbers (optional, before any stock moves)\n5. Initial balances "
-        "through inventory adjustments\n6. Access rights for the other users\n7. Previous "
-        "Netvisor orders\n8. Order and invoice numbers that never overlap\n"
+    # `help steps` lists the checklist itself (handlers/help.py), numbered as the checklist
+    # numbers them: the numbers are accepted as step names (`done 4`).
+    "help.steps.title": {"en": "*The steps*", "fi": "*Vaiheet*"},
+    "help.steps.line": {
+        "en": "{position}. {title} (`{id}`){optional}",
+        "fi": "{position}. {title} (`{id}`){optional}",
+    },
+    "help.steps.optional": {"en": " — optional", "fi": " — valinnainen"},
+    "help.steps.footer": {
+        "en": "Type a step by its number, id or name (`/rackbeat done 4`, `done products`). "
         "`/rackbeat next` tells you which one is yours now.",
-        "fi": "*Vaiheet*\n1. Kirjaudu Rackbeatiin Netvisor Storesta\n2. Tarkista asetukset "
-        "(arvostusmenetelmä, varastopaikat, tuoteryhmät, yksiköt, maksuehdot, lomakepohjat, "
-        "numerosarjat)\n3. Asiakkaat, tuotteet ja toimittajat: tuo CSV:nä tai perusta "
-        "tarpeen mukaan\n4. Erä- ja sarjanumerot (valinnainen, ennen varastotapahtumia)\n"
-        "5. Alkusaldot inventoinnilla\n6. Muiden käyttäjien käyttöoikeudet\n7. Netvisorin "
-        "aiemmat tilaukset\n8. Tilaus- ja laskunumerot, jotka eivät mene päällekkäin\n"
-        "`/rackbeat next` kertoo, mikä vaihe on nyt vuorossa.",
+        "fi": "Vaiheen voi kirjoittaa numerona, tunnisteena tai nimenä (`/rackbeat done 4`, "
+        "`done tuotteet`). `/rackbeat next` kertoo, mikä vaihe on nyt vuorossa.",
     },
     "help.topic.csv": {
         "en": "*Register CSVs*\nDrop a customers, products, suppliers or inventory (initial "

@@ -61,9 +61,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "numbering.headroom.limit.mixed": {"en": "Netvisor's numbers", "fi": "Netvisorin numerot"},
     "numbering.forecast.days": {
-        "en": "about {days} days left at {rate} numbers a working day (around {date})",
-        "fi": "noin {days} päivää jäljellä, kun numeroita kuluu {rate} arkipäivässä (noin {date})",
+        "en": "about {days} left at {rate} numbers a working day (around {date})",
+        "fi": "noin {days} jäljellä, kun numeroita kuluu {rate} arkipäivässä (noin {date})",
     },
+    "numbering.count.days.one": {"en": "{count} day", "fi": "{count} päivä"},
+    "numbering.count.days.other": {"en": "{count} days", "fi": "{count} päivää"},
     "numbering.forecast.far": {
         "en": "more than ten years left at {rate} numbers a working day",
         "fi": "yli kymmenen vuotta jäljellä, kun numeroita kuluu {rate} arkipäivässä",
@@ -248,8 +250,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fi": "`{value}` ei ole kenttä; käytä jotakin näistä: {valid}.",
     },
     "numbering.set.bad_number": {
-        "en": "`{value}` is not a document number: digits only.",
-        "fi": "`{value}` ei ole asiakirjan numero: vain numeroita.",
+        "en": "`{value}` is not a document number Rackbeat and Netvisor can hold: a whole number "
+        "from 1 to {max}, with spaces only between groups of three digits.",
+        "fi": "`{value}` ei ole asiakirjan numero, jonka Rackbeat ja Netvisor voivat tallentaa: "
+        "kokonaisluku 1–{max}, välilyöntejä vain kolmen numeron ryhmien välissä.",
     },
     "numbering.strategy.usage": {
         "en": "Use `/rackbeat numbering strategy [invoice|order] rackbeat-only|mixed`.",
@@ -301,6 +305,20 @@ MESSAGES: dict[str, dict[str, str]] = {
     "numbering.modal.critical_numbers": {
         "en": "Critical at ≤ numbers",
         "fi": "Kriittinen, kun ≤ numeroa",
+    },
+    "numbering.modal.bad_number": {
+        "en": "A whole number from 1 to {max}, please (spaces only between groups of three).",
+        "fi": "Kokonaisluku 1–{max} (välilyöntejä vain kolmen numeron ryhmien välissä).",
+    },
+    "numbering.modal.critical_above_warning_days": {
+        "en": "Critical at {critical} days can't be above the warning at {warning} days.",
+        "fi": "Kriittinen raja {critical} päivää ei voi olla varoitusrajaa {warning} päivää "
+        "suurempi.",
+    },
+    "numbering.modal.critical_above_warning_numbers": {
+        "en": "Critical at {critical} numbers can't be above the warning at {warning} numbers.",
+        "fi": "Kriittinen raja {critical} numeroa ei voi olla varoitusrajaa {warning} numeroa "
+        "suurempi.",
     },
     "numbering.modal.not_a_number": {
         "en": "Digits only, please.",

@@ -29,6 +29,12 @@ _UI: dict[str, dict[str, str]] = {
         "en": ":point_right: *Next:* {position}. {title}",
         "fi": ":point_right: *Seuraavaksi:* {position}. {title}",
     },
+    "onboarding.checklist.attention": {
+        "en": ":warning: *Needs attention:* {position}. {title} — {detail}. `/rackbeat numbering` "
+        "shows what to fix.",
+        "fi": ":warning: *Vaatii huomiota:* {position}. {title} — {detail}. `/rackbeat numbering` "
+        "näyttää, mitä korjata.",
+    },
     "onboarding.checklist.all_settled": {
         "en": ":tada: Every step is settled.",
         "fi": ":tada: Kaikki vaiheet ovat valmiina.",
@@ -133,9 +139,33 @@ _UI: dict[str, dict[str, str]] = {
         "en": "This onboarding already speaks English.",
         "fi": "Tämä käyttöönotto puhuu jo suomea.",
     },
+    "onboarding.language.remembered": {
+        "en": "I'll answer in English in this channel, and `/rackbeat start` will use it too.",
+        "fi": "Vastaan tällä kanavalla suomeksi, ja `/rackbeat start` käyttää samaa kieltä.",
+    },
+    "onboarding.language.already_remembered": {
+        "en": "This channel already gets its answers in English.",
+        "fi": "Tällä kanavalla vastataan jo suomeksi.",
+    },
+    "onboarding.status.refreshed": {
+        "en": ":clipboard: <{link}|The checklist> is up to date.",
+        "fi": ":clipboard: <{link}|Tarkistuslista> on ajan tasalla.",
+    },
+    "onboarding.status.refreshed_here": {
+        "en": ":clipboard: The checklist in this channel is up to date.",
+        "fi": ":clipboard: Tämän kanavan tarkistuslista on ajan tasalla.",
+    },
     "onboarding.status.reposted": {
         "en": "The checklist message was gone, so I posted a new one below.",
         "fi": "Tarkistuslistan viesti oli poistettu, joten lähetin uuden alle.",
+    },
+    "onboarding.next.attention": {
+        "en": ":warning: Every step is settled, but *{position}. {title}* needs attention again: "
+        "the latest numbering check says {detail}. `/rackbeat numbering` shows what to fix. "
+        "The step stays done in the history.",
+        "fi": ":warning: Kaikki vaiheet ovat valmiina, mutta *{position}. {title}* vaatii taas "
+        "huomiota: viimeisin numeroinnin tarkistus kertoo {detail}. `/rackbeat numbering` "
+        "näyttää, mitä korjata. Vaihe pysyy historiassa tehtynä.",
     },
     "onboarding.next.none": {
         "en": ":tada: Every step is settled: nothing is left to do.",
@@ -239,6 +269,14 @@ _UI: dict[str, dict[str, str]] = {
         "en": "numbering alert limits {old} → {new}",
         "fi": "numeroinnin hälytysrajat {old} → {new}",
     },
+    "onboarding.audit.numbering.setup": {
+        "en": "saved the numbering setup",
+        "fi": "tallensi numeroinnin asetukset",
+    },
+    "onboarding.audit.numbering.change": {
+        "en": "changed the numbering settings",
+        "fi": "muutti numeroinnin asetuksia",
+    },
     "onboarding.audit.numbering.connect": {
         "en": "connected {subject} ({new})",
         "fi": "yhdisti: {subject} ({new})",
@@ -284,6 +322,16 @@ _UI: dict[str, dict[str, str]] = {
     "onboarding.home.next": {
         "en": "Next: {position}. {title}",
         "fi": "Seuraavaksi: {position}. {title}",
+    },
+    "onboarding.members.unknown": {
+        "en": "Slack knows nobody with the id {users} in this workspace, so nobody was added. "
+        "Mention people instead: `/rackbeat members add @name`.",
+        "fi": "Slack ei tunne tässä työtilassa ketään tunnuksella {users}, joten ketään ei "
+        "lisätty. Mainitse henkilöt: `/rackbeat members add @nimi`.",
+    },
+    "onboarding.home.attention": {
+        "en": ":warning: Needs attention: {position}. {title} ({detail})",
+        "fi": ":warning: Vaatii huomiota: {position}. {title} ({detail})",
     },
     "onboarding.home.done": {
         "en": "Nothing left to do.",

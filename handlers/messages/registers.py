@@ -10,25 +10,35 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fi": ":hourglass_flowing_sand: Tarkistan tiedostoa {name}…",
     },
     "registers.progress": {
-        "en": ":hourglass_flowing_sand: Checking {name}… {rows} rows so far",
-        "fi": ":hourglass_flowing_sand: Tarkistan tiedostoa {name}… {rows} riviä tähän mennessä",
+        "en": ":hourglass_flowing_sand: Checking {name}… {rows} so far",
+        "fi": ":hourglass_flowing_sand: Tarkistan tiedostoa {name}… {rows} tähän mennessä",
     },
+    # Counts: `.one` for exactly 1, `.other` for the rest (formatting.tn picks the form).
+    "registers.count.rows.one": {"en": "{count} row", "fi": "{count} rivi"},
+    "registers.count.rows.other": {"en": "{count} rows", "fi": "{count} riviä"},
+    "registers.count.errors.one": {"en": "{count} error", "fi": "{count} virhe"},
+    "registers.count.errors.other": {"en": "{count} errors", "fi": "{count} virhettä"},
+    "registers.count.warnings.one": {"en": "{count} warning", "fi": "{count} varoitus"},
+    "registers.count.warnings.other": {"en": "{count} warnings", "fi": "{count} varoitusta"},
     "registers.verdict.valid": {
-        "en": ":white_check_mark: *{name}* is ready to import: {register}, {rows} rows, no errors.",
-        "fi": ":white_check_mark: *{name}* on valmis tuotavaksi: {register}, {rows} riviä, "
-        "ei virheitä.",
+        "en": ":white_check_mark: *{name}* is ready to import: {register}, {rows}, no errors.",
+        "fi": ":white_check_mark: *{name}* on valmis tuotavaksi: {register}, {rows}, ei virheitä.",
     },
     "registers.verdict.warnings": {
-        "en": " {warnings} warnings to look at.",
-        "fi": " {warnings} varoitusta kannattaa katsoa.",
+        "en": " {warnings} to look at.",
+        "fi": " Katso vielä: {warnings}.",
     },
     "registers.verdict.invalid": {
-        "en": ":x: *{name}* has {errors} errors and {warnings} warnings ({register}, {rows} rows): "
+        "en": ":x: *{name}* has {errors} and {warnings} ({register}, {rows}): "
         "fix them before importing.",
-        "fi": ":x: *{name}*: {errors} virhettä ja {warnings} varoitusta ({register}, {rows} "
-        "riviä). Korjaa ne ennen tuontia.",
+        "fi": ":x: *{name}*: {errors} ja {warnings} ({register}, {rows}). "
+        "Korjaa virheet ennen tuontia.",
     },
-    "registers.group.rows": {
+    "registers.group.rows.one": {
+        "en": "row {rows}",
+        "fi": "rivi {rows}",
+    },
+    "registers.group.rows.other": {
         "en": "rows {rows}",
         "fi": "rivit {rows}",
     },
@@ -36,9 +46,42 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "e.g. {samples}",
         "fi": "esim. {samples}",
     },
-    "registers.more": {
+    # File-level issues about one header: the header as the user wrote it, and the column.
+    "registers.issue.header_guessed": {
+        "en": "read *{header}* as `{column}`",
+        "fi": "luin otsikon *{header}* sarakkeeksi `{column}`",
+    },
+    "registers.issue.header_ambiguous": {
+        "en": "read *{header}* as `{column}`: check that this is what the column holds",
+        "fi": "luin otsikon *{header}* sarakkeeksi `{column}`: tarkista, että sarakkeessa on sitä",
+    },
+    "registers.issue.header_ambiguous.ignored": {
+        "en": "read *{header}* as stock balances and left it out: balances are imported as a "
+        "file of their own",
+        "fi": "tulkitsin otsikon *{header}* varastosaldoiksi ja jätin sen pois: saldot tuodaan "
+        "omana tiedostonaan",
+    },
+    "registers.more.one": {
+        "en": "…and {count} more kind of issue: every one is in the error report.",
+        "fi": "…ja {count} muu ongelmatyyppi: kaikki ovat virheraportissa.",
+    },
+    "registers.more.other": {
         "en": "…and {count} more kinds of issue: every one is in the error report.",
         "fi": "…ja {count} muuta ongelmatyyppiä: kaikki ovat virheraportissa.",
+    },
+    "registers.recheck.note": {
+        "en": ":arrows_counterclockwise: Checked again: *{products}* arrived after *{name}* "
+        "was checked, and inventory is judged against the products.",
+        "fi": ":arrows_counterclockwise: Tarkistettu uudelleen: *{products}* tuli vasta "
+        "tiedoston *{name}* tarkistuksen jälkeen, ja saldot tarkistetaan tuotteita vasten.",
+    },
+    "registers.recheck.share_again": {
+        "en": ":warning: *{name}* was checked before *{products}*: its verdict above is out of "
+        "date and I can't fetch the file again. Share it again to check it against the new "
+        "products.",
+        "fi": ":warning: *{name}* tarkistettiin ennen tiedostoa *{products}*: yllä oleva tulos "
+        "on vanhentunut, enkä saa tiedostoa haettua uudelleen. Jaa se uudelleen, niin tarkistan "
+        "sen uusia tuotteita vasten.",
     },
     "registers.report.comment": {
         "en": "Every issue of {name}, row by row.",
@@ -116,6 +159,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "uudelleenohjauksia Slack-tunnukseni kanssa. Jaa tiedosto uudelleen; jos tämä toistuu, "
         "kerro botin ylläpitäjälle.",
     },
+    "registers.refused.control_characters": {
+        "en": ":no_entry: {name} has control characters on line {line} that text never has: "
+        "the file is damaged or binary, and I don't pass them on to an import file. Save it "
+        "from Excel again as “CSV UTF-8” and share that.",
+        "fi": ":no_entry: Tiedoston {name} rivillä {line} on ohjausmerkkejä, joita tekstissä ei "
+        "koskaan ole: tiedosto on vioittunut tai binääritiedosto, enkä vie niitä tuontitiedostoon. "
+        "Tallenna se Excelistä uudelleen muodossa ”CSV UTF-8” ja jaa se.",
+    },
     "registers.refused.other": {
         "en": ":no_entry: I can't read {name}: {reason}",
         "fi": ":no_entry: En pysty lukemaan tiedostoa {name}: {reason}",
@@ -131,8 +182,12 @@ _FI_TITLES = {
     "missing_column": "Pakollinen sarake puuttuu",
     "duplicate_column": "Kaksi otsikkoa samalle sarakkeelle",
     "unknown_column": "Tuntematon sarake (ohitetaan)",
+    "header_guessed": "Otsikko luettu lähimpänä sarakkeena",
+    "header_ambiguous": "Otsikko, joka voi tarkoittaa kahta saraketta",
     "extra_fields": "Rivillä enemmän kenttiä kuin otsikoita",
     "encoding_replaced": "Merkkejä, joita ei voitu lukea",
+    "encoding_mixed": "UTF-8 ja Windows-1252 sekaisin samassa tiedostossa",
+    "register_hint_overruled": "Otsikkorivi nimeää eri rekisterin kuin viesti",
     "valuation_unknown": "Arvostusmenetelmä tuntematon",
     "products_not_known": "Tuotenumeroita ei tarkistettu",
     "suppliers_not_known": "Toimittajanumeroita ei tarkistettu",
@@ -151,6 +206,8 @@ _FI_TITLES = {
     "product_number_leading_zeros": "Etunollat todennäköisesti kadonneet",
     "ean_invalid": "Ei EAN/GTIN-koodi",
     "ean_checksum": "Väärä EAN-tarkiste",
+    "excel_scientific": "Pitkä numero tieteellisessä muodossa",
+    "ean_leading_zeros": "Viivakoodista puuttuu etunolla",
     "unknown_supplier": "Toimittaja puuttuu toimittajarekisteristä",
     "tracking_changed_after_balances": "Erä-/sarjanumeroseuranta muuttui saldojen jälkeen",
     "customer_number_not_numeric": "Asiakasnumero ei ole numeerinen",
@@ -172,6 +229,7 @@ _FI_TITLES = {
     "iban_checksum": "Väärät IBAN-tarkisteet",
     "bic_invalid": "Ei BIC",
     "unknown_product": "Tuote puuttuu tuoterekisteristä",
+    "balance_negative": "Negatiivinen saldo",
     "cost_price_missing": "Kustannushinta puuttuu lisättäessä saldoa",
     "fifo_cost_price_missing": "FIFO: kustannushinta puuttuu",
     "average_quantity_and_cost_price": "Keskihinta: määrä ja hinta samassa tiedostossa",
@@ -181,6 +239,10 @@ _FI_TITLES = {
     "batch_missing": "Erä puuttuu",
     "serial_not_tracked": "Sarjanumero tuotteelle ilman sarjanumeroseurantaa",
     "batch_not_tracked": "Erä tuotteelle ilman eräseurantaa",
+    "unknown_reference": "Ei löydy Rackbeat-tililtä",
+    "reference_by_name": "Nimi numeron sijaan (tunnistettu)",
+    "already_in_rackbeat": "On jo Rackbeatissa",
+    "tracking_on_product_with_stock": "Seuranta päälle tuotteelle, jolla on saldoa",
     # refusals recorded as file issues
     "not_found": "Tiedostoa ei löydy",
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import subprocess
@@ -39,7 +40,7 @@ def files(tmp_path: Path) -> dict[str, Path]:
 def test_valid_file_exits_0_with_a_verdict(files: dict[str, Path]) -> None:
     code, out = run([str(files["good"])])
     assert code == 0
-    assert out.startswith("products.csv: valid (products, 1 rows")
+    assert out.startswith("products.csv: valid (products, 1 row, ")
 
 
 def test_file_with_errors_exits_1_and_lists_them(files: dict[str, Path]) -> None:
@@ -112,3 +113,87 @@ def test_python_m_bot_validate_runs_as_a_process(files: dict[str, Path]) -> None
     )
     assert proc.returncode == 1, proc.stderr
     assert json.loads(proc.stdout)["files"][0]["error_count"] == 1
+
+
+def test_a_file_mixing_utf8_and_windows_1252_is_never_a_silently_garbled_import_file(
+    tmp_path: Path,
+) -> None:
+    source = ROOT / "tests" / "data" / "hostile" / "mixed_encodings_utf8_and_cp1252.csv"
+    normalized = tmp_path / "out.csv"
+    code, out = run([str(source), "--normalized", str(normalized)])
+    assert code == 0
+    assert "encoding_mixed" in out
+    text = normalized.read_text(encoding="utf-8-sig")
+    assert "Sähköjohto" in text and "Ã" not in text
+
+
+def run_with_errors(args: list[str]) -> tuple[int, str, str]:
+    """Exit code, stdout and stderr (where refusals and notes about outputs go)."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stderr(err):
+        try:
+            code = main(args, stdout=out)
+        except SystemExit as exit_:
+            code = int(exit_.code or 0)
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.mark.parametrize("option", ["--report", "--normalized"])
+def test_an_output_that_is_an_input_is_refused_and_the_input_survives(
+    files: dict[str, Path], option: str
+) -> None:
+    good = files["good"]
+    code, out, err = run_with_errors([str(good), option, str(good)])
+    assert code == 2
+    assert "is one of the input files" in err and out == ""
+    assert good.read_text(encoding="utf-8") == GOOD
+
+
+def test_two_inputs_with_the_same_name_get_distinct_outputs(tmp_path: Path) -> None:
+    first, second = tmp_path / "a" / "products.csv", tmp_path / "b" / "products.csv"
+    for path, name in ((first, "Vasara"), (second, "Saha")):
+        path.parent.mkdir()
+        path.write_text(GOOD.replace("Vasara", name), encoding="utf-8")
+    code, _ = run([str(first), str(second), "--normalized", str(tmp_path / "clean.csv")])
+    assert code == 0
+    one, two = tmp_path / "clean-products.csv", tmp_path / "clean-products-2.csv"
+    assert "Vasara" in one.read_text(encoding="utf-8-sig")
+    assert "Saha" in two.read_text(encoding="utf-8-sig")
+
+
+def test_an_unwritable_output_exits_2_with_one_line_before_any_verdict(
+    files: dict[str, Path], tmp_path: Path
+) -> None:
+    target = tmp_path / "missing" / "x.csv"
+    code, out, err = run_with_errors([str(files["good"]), "--normalized", str(target)])
+    assert code == 2
+    assert out == ""
+    assert err.count("\n") == 1 and "does not exist" in err and "Traceback" not in err
+
+
+def test_a_stale_normalized_copy_is_removed_when_the_file_now_fails(
+    files: dict[str, Path], tmp_path: Path
+) -> None:
+    source, normalized = tmp_path / "p.csv", tmp_path / "p-clean.csv"
+    source.write_text(GOOD, encoding="utf-8")
+    assert run([str(source), "--normalized", str(normalized)])[0] == 0
+    assert normalized.exists()
+    source.write_text(BAD, encoding="utf-8")
+    code, _, err = run_with_errors([str(source), "--normalized", str(normalized)])
+    assert code == 1
+    assert not normalized.exists() and f"removed {normalized}" in err
+
+
+def test_a_directory_is_named_as_a_directory(tmp_path: Path) -> None:
+    code, out = run([str(tmp_path)])
+    assert code == 2
+    assert "is a directory" in out and "No such file" not in out
+
+
+def test_control_characters_after_the_first_4k_are_refused_like_at_the_top(tmp_path: Path) -> None:
+    source = ROOT / "tests" / "data" / "hostile" / "control_characters_after_first_4k.csv"
+    normalized = tmp_path / "out.csv"
+    code, out = run([str(source), "--normalized", str(normalized)])
+    assert code == 2
+    assert "Line 302 has control characters" in out
+    assert not normalized.exists()

@@ -150,8 +150,26 @@ def test_check_numbering_without_a_slack_token_keeps_alerts_for_later(
 
 def test_check_numbering_without_configured_onboardings_says_so(bot: BotUnderTest) -> None:
     out = io.StringIO()
-    assert check_numbering(["--channel", "C0NONE"], bot.settings, out) == 0
-    assert "no onboarding has numbering set up in C0NONE" in out.getvalue()
+    assert check_numbering([], bot.settings, out) == 0  # cron on a fresh install: fine
+    assert "no onboarding has numbering set up" in out.getvalue()
+
+
+def test_check_numbering_of_a_channel_with_nothing_to_check_exits_2(bot: BotUnderTest) -> None:
+    out = io.StringIO()
+    assert check_numbering(["--channel", "CNOPE"], bot.settings, out) == 2
+    assert "no onboarding has numbering set up in CNOPE" in out.getvalue()
+
+
+def test_check_numbering_refuses_a_concurrency_below_1(bot: BotUnderTest) -> None:
+    import contextlib
+
+    import pytest
+
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), pytest.raises(SystemExit) as exited:
+        check_numbering(["--concurrency", "0"], bot.settings, io.StringIO())
+    assert exited.value.code == 2
+    assert "at least 1" in err.getvalue()
 
 
 def test_settings_secret_key_reaches_the_numbering_service(

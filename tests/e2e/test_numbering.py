@@ -212,7 +212,8 @@ def test_setup_modal_refuses_bad_numbers_in_place(bot: BotUnderTest, slack: Loca
     }
     reply = bot.driver.submit_view(modal, values, user=ANN)
     assert reply.json["response_action"] == "errors"
-    assert set(reply.json["errors"]) == {"value.invoice.rackbeat-next"}
+    # Every mistake at once, each on its own field (critical 7 days is above warning 3 days).
+    assert set(reply.json["errors"]) == {"value.invoice.rackbeat-next", "threshold.critical_days"}
 
 
 def test_connect_tests_live_stores_encrypted_and_never_shows_the_token(
@@ -283,7 +284,7 @@ def test_bad_arguments_get_a_clear_answer(
 ) -> None:
     run(bot, "start Testi Oy")
     run(bot, text)
-    first_words = t(key, "en", value="X", valid="Y").split("`")[0][:12]
+    first_words = t(key, "en", value="X", valid="Y", max="Z").split("`")[0][:12]
     assert first_words in said_to(slack, ANN)
 
 
@@ -301,3 +302,111 @@ def test_the_numbering_step_follows_the_check(bot: BotUnderTest, slack: LocalSla
     run(bot, "numbering check")
     run(bot, "done numbering")
     assert said_to(slack, ANN).startswith(":white_check_mark:")
+
+
+def test_a_value_changed_after_the_check_holds_done_numbering_until_the_next_check(
+    bot: BotUnderTest, slack: LocalSlack, clock: Clock
+) -> None:
+    run(bot, "start Testi Oy")
+    set_up(bot, 20_000)
+    run(bot, "numbering check")
+    clock.advance(minutes=5)
+    # Netvisor's largest invoice number now lies beyond Rackbeat's next one: a collision,
+    # but the last check judged the old value.
+    run(bot, "numbering set invoice netvisor-max 200000")
+    run(bot, "done numbering")
+    assert "/rackbeat numbering check" in said_to(slack, ANN)
+    run(bot, "numbering check")
+    run(bot, "done numbering")
+    assert "the numbering is not OK yet (orders: OK, invoices:" in said_to(slack, ANN)
+
+
+def test_a_collision_after_go_live_points_the_checklist_next_and_app_home_at_numbering(
+    bot: BotUnderTest, slack: LocalSlack, clock: Clock
+) -> None:
+    from core.onboarding.service import OnboardingService
+    from core.onboarding.snapshot import Channel
+    from core.onboarding.steps import StepId, StepState
+
+    run(bot, "start Testi Oy")
+    set_up(bot, 20_000)
+    run(bot, "numbering check")
+    for command in (
+        "done login",
+        "done settings",
+        "set valuation fifo",
+        "skip customers",
+        "skip products",
+        "skip suppliers",
+        "skip batch_serial",
+        "done initial_balances",
+        "done access_rights",
+        "skip previous_orders",
+        "done numbering",
+    ):
+        run(bot, command)
+    run(bot, "next")
+    assert said_to(slack, ANN) == t("onboarding.next.none", "en")
+
+    clock.advance(hours=1)
+    run(bot, f"numbering set invoice rackbeat-next {BLOCK + 5}")  # inside Netvisor's block
+    run(bot, "numbering check")
+    where = Channel(slack.team_id, CHANNEL)
+    snapshot = OnboardingService(bot.deps.uow).snapshot(where)
+    assert snapshot.step(StepId.NUMBERING).state is StepState.DONE  # history stays
+    attention = "needs attention"
+    run(bot, "next")
+    assert attention in said_to(slack, ANN) and "invoices:" in said_to(slack, ANN)
+    checklist = slack.message(CHANNEL, str(snapshot.checklist_ts))
+    assert checklist is not None
+    assert "Needs attention:* 10." in str(checklist.blocks)
+    bot.driver.open_home(user=ANN)
+    bot.settle()
+    assert "Needs attention: 10." in str(slack.homes[ANN].view["blocks"])
+
+
+def test_rackbeat_only_with_rackbeat_next_at_netvisor_s_largest_plus_one_can_be_done(
+    bot: BotUnderTest, slack: LocalSlack
+) -> None:
+    run(bot, "start Testi Oy")
+    run(bot, "numbering strategy rackbeat-only")
+    for series, largest in (("order", 5_000), ("invoice", 200_000)):
+        run(bot, f"numbering set {series} netvisor-max {largest}")
+        run(bot, f"numbering set {series} rackbeat-next {largest + 1}")
+    run(bot, "numbering check")
+    run(bot, "done numbering")
+    assert said_to(slack, ANN).startswith(":white_check_mark:"), said_to(slack, ANN)
+
+
+@pytest.mark.parametrize("typed", ["12345678901234567890123456", "12 34", "0", "2147483648"])
+def test_numbering_set_refuses_what_a_series_cannot_hold_and_says_the_range(
+    bot: BotUnderTest, slack: LocalSlack, typed: str
+) -> None:
+    run(bot, "start Testi Oy")
+    run(bot, f"numbering set invoice rackbeat-next {typed}")
+    said = said_to(slack, ANN)
+    assert "from 1 to 2,147,483,647" in said, said
+    run(bot, "numbering set invoice rackbeat-next 1 000 000")
+    assert "from 1 to" not in said_to(slack, ANN)
+
+
+def test_setup_modal_puts_a_numbers_threshold_error_on_the_numbers_field(
+    bot: BotUnderTest, slack: LocalSlack
+) -> None:
+    run(bot, "start Testi Oy")
+    run(bot, "numbering")
+    status = status_post(slack)
+    button, block_id = element(status, ACTION_SETUP)
+    bot.driver.click(button, user=ANN, channel=CHANNEL, message_ts=status.ts, block_id=block_id)
+    bot.settle()
+    modal = slack.open_modal(ANN)
+    assert modal is not None
+    values = {
+        "threshold.warning_days": {"value": {"type": "number_input", "value": "30"}},
+        "threshold.warning_numbers": {"value": {"type": "number_input", "value": "100"}},
+        "threshold.critical_days": {"value": {"type": "number_input", "value": "7"}},
+        "threshold.critical_numbers": {"value": {"type": "number_input", "value": "1000"}},
+    }
+    reply = bot.driver.submit_view(modal, values, user=ANN)
+    assert reply.json["response_action"] == "errors"
+    assert set(reply.json["errors"]) == {"threshold.critical_numbers"}

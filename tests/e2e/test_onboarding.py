@@ -19,7 +19,7 @@ from bot.localslack import LocalSlack
 from bot.localslack.state import Message
 from core.onboarding.service import OnboardingService
 from core.onboarding.snapshot import Channel
-from core.onboarding.steps import STEPS, StepId, StepState
+from core.onboarding.steps import STEPS, StepId, StepState, Valuation
 from handlers.blocks.checklist import ACTION_DONE, ACTION_GUIDE, ACTION_SKIP, guide_text
 from handlers.messages import t
 from tests.harness import BotUnderTest
@@ -133,7 +133,9 @@ def test_status_refreshes_in_place_and_reposts_a_deleted_checklist(
     first = checklist(bot, slack)
     run(bot, "status", user=EVE)  # anyone may read
     assert slack.calls_to("chat.update")[-1].params["ts"] == first.ts
-    assert "Acme Oy" in last_answer(slack, EVE)
+    # One short line that links to the checklist, not a second copy of it.
+    link = f"https://local.slack.test/archives/{CHANNEL}/p{first.ts.replace('.', '')}"
+    assert last_answer(slack, EVE) == t("onboarding.status.refreshed", "en", link=link)
     first.deleted = True  # someone deleted the message in Slack
     run(bot, "status", user=EVE)
     second = checklist(bot, slack)
@@ -439,8 +441,14 @@ def test_the_whole_flow_works_in_the_terminal_workspace(tmp_path: Path) -> None:
 def test_clicking_on_a_status_copy_updates_the_checklist_and_the_copy(
     bot: BotUnderTest, slack: LocalSlack
 ) -> None:
+    from handlers.blocks.checklist import checklist_message
+
     run(bot, "start Acme Oy")
-    run(bot, "status")
+    # `status` once answered with a copy of the checklist; copies already in Slack still work.
+    old_copy = checklist_message(service(bot).snapshot(here(slack)))
+    bot.app.client.chat_postEphemeral(
+        channel=CHANNEL, user=ANN, text=old_copy.text, blocks=old_copy.blocks
+    )
     copy = slack.ephemerals_for(ANN)[-1]
     as_message = Message(CHANNEL, copy.ts, copy.text, copy.blocks, ANN)
     element, block_id = button(as_message, StepId.LOGIN, ACTION_DONE)
@@ -487,7 +495,7 @@ def test_mark_step_done_hook_checks_permissions_and_refreshes(
         )
 
 
-def test_begin_step_hook_starts_progress_once_and_locks_valuation(
+def test_begin_step_hook_starts_progress_once_and_locks_no_valuation(
     bot: BotUnderTest, slack: LocalSlack
 ) -> None:
     from handlers.checklist import begin_step, refresh_checklist
@@ -500,8 +508,45 @@ def test_begin_step_hook_starts_progress_once_and_locks_valuation(
     assert begin_step(bot.deps, client, user_id=ANN, note="inventory.csv", **hook) is not None
     assert begin_step(bot.deps, client, user_id=ANN, **hook) is None  # already in progress
     assert "in progress by <@U0ANN>" in text_of(checklist(bot, slack))
+    # A file being checked is no inventory transaction (issue 17): the method may still change.
     run(bot, "set valuation average")
-    assert "can't be changed" in last_answer(slack, ANN)
+    assert "can't be changed" not in last_answer(slack, ANN)
+    assert service(bot).snapshot(here(slack)).valuation is Valuation.AVERAGE
     seq = slack.last_seq
     refresh_checklist(bot.deps, client, slack.team_id, "C0NOWHERE")  # no onboarding: nothing
     assert [c for c in slack.calls if c.seq > seq] == []
+
+
+def test_language_before_start_is_remembered_for_the_channel_and_used_by_start(
+    bot: BotUnderTest, slack: LocalSlack
+) -> None:
+    run(bot, "language fi", user=BOB)
+    assert last_answer(slack, BOB) == t("onboarding.language.remembered", "fi")
+    run(bot, "kieli suomi", user=BOB)
+    assert last_answer(slack, BOB) == t("onboarding.language.already_remembered", "fi")
+    run(bot, "status", user=EVE)  # before start, answers are already Finnish
+    assert last_answer(slack, EVE) == ":no_entry: " + t("onb.not_found", "fi")
+    run(bot, "start Acme Oy")
+    assert last_answer(slack, ANN) == t("onboarding.started", "fi", company="Acme Oy")
+    assert "Rackbeat-käyttöönotto — Acme Oy" in text_of(checklist(bot, slack))
+    run(bot, "language en", user=BOB)  # now the onboarding's own setting, with its rules
+    assert "<@U0ANN>" in last_answer(slack, BOB)
+
+
+def test_every_command_before_start_answers_in_the_language_chosen_for_the_channel(
+    bot: BotUnderTest, slack: LocalSlack
+) -> None:
+    run(bot, "language fi", user=BOB)
+    for line in ("history", "numbering", "numbering check", "account", "account refresh"):
+        run(bot, line, user=EVE)
+        assert last_answer(slack, EVE) == ":no_entry: " + t("onb.not_found", "fi"), line
+
+
+def test_a_finnish_slack_locale_starts_a_finnish_onboarding(
+    bot: BotUnderTest, slack: LocalSlack
+) -> None:
+    slack.add_user("U0AINO", "aino", locale="fi-FI")
+    run(bot, "start Acme Oy", user="U0AINO")
+    assert last_answer(slack, "U0AINO") == t("onboarding.started", "fi", company="Acme Oy")
+    run(bot, "start Beta Oy", channel="C0BETA")  # ann's locale is en-US
+    assert last_answer(slack, ANN) == t("onboarding.started", "en", company="Beta Oy")

@@ -141,14 +141,25 @@ class FakeNetvisor(FakeUpstream):
             self._companies[company.customer_id] = company
         return company
 
-    def add_document(self, customer_id: str, series: str, number: str) -> Document:
+    def add_document(
+        self, customer_id: str, series: str, number: str, status: str = "open"
+    ) -> Document:
         with self._data_lock:
             company = self._companies[customer_id]
             documents = company.invoices if series == "invoice" else company.preinvoices
             key = max((d.key for d in company.invoices + company.preinvoices), default=0) + 1
-            document = Document(key, number)
+            document = Document(key, number, status=status)
             documents.append(document)
             return document
+
+    def invoice(self, customer_id: str, key: int) -> None:
+        """The order ``key`` was invoiced in Netvisor (its status says so from now on)."""
+        with self._data_lock:
+            company = self._companies[customer_id]
+            company.preinvoices = [
+                Document(d.key, d.number, d.date, "Invoiced") if d.key == key else d
+                for d in company.preinvoices
+            ]
 
     @contextmanager
     def concurrency(self, handler: FakeHandler) -> Iterator[None]:

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 from urllib.parse import parse_qs, urlsplit
 
+from tests.fakes.rackbeat_account import ACCOUNT_LISTS, AccountLists, list_reply
+from tests.fakes.rackbeat_records import RECORD_KEYS, RecordsRoutes
 from tests.fakes.server import FakeHandler, FakeUpstream, Reply
 
 LISTS = {"customer-invoices": "customer_invoices", "orders": "orders"}
@@ -24,6 +26,15 @@ class RackbeatAccount:
     token: str
     company_name: str
     numbers: dict[str, list[int]] = field(default_factory=lambda: {p: [] for p in LISTS})
+    # Customers, suppliers and products by number (tests/fakes/rackbeat_records.py).
+    records: dict[str, dict[str, dict[str, Any]]] = field(
+        default_factory=lambda: {p: {} for p in RECORD_KEYS}
+    )
+    # Reference lists (product-groups, payment-terms…): rows with id, number, name.
+    references: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    # A plausible account with one or two of each reference list (group 1, unit kpl, …), so
+    # files that use them check clean once Rackbeat is connected; pass AccountLists() for none.
+    lists: AccountLists = field(default_factory=lambda: AccountLists().standard())
 
 
 def json_reply(status: int, body: Any, headers: dict[str, str] | None = None) -> Reply:
@@ -47,13 +58,15 @@ def reply_malformed() -> Reply:
     return Reply(206, b'{"customer_invoices": [{"number": 1', content_type="application/json")
 
 
-class FakeRackbeat(FakeUpstream):
+class FakeRackbeat(RecordsRoutes, FakeUpstream):
     base_path: ClassVar[str] = "/api/"
 
     def __init__(self, latency: float = 0.0) -> None:
         super().__init__(latency)
         self._accounts: dict[str, RackbeatAccount] = {}
         self._data_lock = threading.Lock()
+        self.init_records()
+        self._list_failures: dict[str, list[Reply]] = {}
 
     def add_account(
         self,
@@ -62,8 +75,11 @@ class FakeRackbeat(FakeUpstream):
         *,
         invoice: int | None = None,
         order: int | None = None,
+        lists: AccountLists | None = None,
     ) -> RackbeatAccount:
         account = RackbeatAccount(token, company_name)
+        if lists is not None:
+            account.lists = lists
         with self._data_lock:
             self._accounts[token] = account
         if invoice is not None:
@@ -88,9 +104,38 @@ class FakeRackbeat(FakeUpstream):
                 return reply_unauthorized()
             if resource == "self":
                 return json_reply(200, {"user_account": {"company_name": account.company_name}})
+            # Two views of one account: the import's records and references (written by
+            # POST/PUT, tests/fakes/rackbeat_records.py) and the account reader's lists
+            # (tests/fakes/rackbeat_account.py). A list a test gave records or references for is
+            # served from those; any other list read comes from the reader's lists.
+            if (
+                resource in ACCOUNT_LISTS
+                and handler.command == "GET"
+                and not account.records.get(resource)
+                and resource not in account.references
+            ):
+                return self._account_list(account, resource, parse_qs(url.query))
+            if self.is_records_route(resource):
+                return self.records_route(handler, account, resource, parse_qs(url.query))
             if resource not in LISTS:
                 return json_reply(404, {"message": "Not Found"})
             return self._list(account, resource, parse_qs(url.query))
+
+    def account(self, token: str) -> RackbeatAccount:
+        return self._accounts[token]
+
+    def fail_list(self, resource: str, reply: Reply, times: int = 1) -> None:
+        """The next ``times`` requests for ``resource`` (e.g. ``customers``) get ``reply``."""
+        with self._data_lock:
+            self._list_failures.setdefault(resource, []).extend([reply] * times)
+
+    def _account_list(
+        self, account: RackbeatAccount, resource: str, query: dict[str, list[str]]
+    ) -> Reply:
+        scripted = self._list_failures.get(resource)
+        if scripted:
+            return scripted.pop(0)
+        return list_reply(account.lists, resource, query)
 
     def _list(self, account: RackbeatAccount, resource: str, query: dict[str, list[str]]) -> Reply:
         order_by = query.get("order_by", [""])[0]

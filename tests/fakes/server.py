@@ -22,6 +22,7 @@ class Reply:
     body: bytes = b""
     content_type: str = "application/json"
     headers: dict[str, str] = field(default_factory=dict)
+    delay_after: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,7 @@ class RecordedRequest:
     method: str
     path: str
     headers: dict[str, str]
+    body: bytes = b""
 
 
 class _Server(ThreadingHTTPServer):
@@ -45,20 +47,40 @@ class FakeHandler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         """Quiet: tests read ``fake.requests`` instead."""
 
+    request_body: bytes = b""
+
     def do_GET(self) -> None:
+        self._serve("GET")
+
+    def do_POST(self) -> None:
+        self._serve("POST")
+
+    def do_PUT(self) -> None:
+        self._serve("PUT")
+
+    def _serve(self, method: str) -> None:
         fake: FakeUpstream = self.server.fake
-        fake.record(RecordedRequest("GET", self.path, {k: v for k, v in self.headers.items()}))
+        length = int(self.headers.get("Content-Length") or 0)
+        self.request_body = self.rfile.read(length) if length else b""
+        headers = {k: v for k, v in self.headers.items()}
+        fake.record(RecordedRequest(method, self.path, headers, self.request_body))
         with fake.concurrency(self):
             if fake.latency:
                 time.sleep(fake.latency)
             reply = fake.next_failure() or fake.respond(self)
+        if reply.delay_after:
+            # Answer late: a client with a shorter timeout gives up although the work was done.
+            time.sleep(reply.delay_after)
         self.send_response(reply.status)
         self.send_header("Content-Type", reply.content_type)
         self.send_header("Content-Length", str(len(reply.body)))
         for name, value in reply.headers.items():
             self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(reply.body)
+        try:
+            self.end_headers()
+            self.wfile.write(reply.body)
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True  # the client gave up waiting (a timeout test)
 
 
 class FakeUpstream:

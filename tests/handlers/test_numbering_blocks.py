@@ -139,8 +139,11 @@ def test_setup_errors_point_at_their_inputs() -> None:
     }
     errors = parse_setup(state, "en")
     assert errors == {
-        "value.order.netvisor-max": t("numbering.modal.not_a_number", "en"),
+        "value.order.netvisor-max": t("numbering.modal.bad_number", "en", max="2,147,483,647"),
         "threshold.critical_numbers": t("numbering.modal.not_a_number", "en"),
+        "threshold.critical_days": t(
+            "numbering.modal.critical_above_warning_days", "en", critical=7, warning=5
+        ),
     }
 
 
@@ -169,3 +172,27 @@ def test_credentials_from_the_modal_are_validated_without_echoing_them() -> None
     state["partner_key"] = {"value": {"value": "pk"}}
     state["organisation_id"] = {"value": {"value": "1572860-0"}}
     assert isinstance(parse_credentials(Source.NETVISOR, state, "en"), NetvisorCredentials)
+
+
+@pytest.mark.parametrize(
+    ("days", "language", "expected"),
+    [
+        (1.2, "en", "about 1 day left at 2.5 numbers a working day (around 6 Mar 2026)"),
+        (1.2, "fi", "noin 1 päivä jäljellä, kun numeroita kuluu 2,5 arkipäivässä (noin 6.3.2026)"),
+        (3, "fi", "noin 3 päivää jäljellä"),
+    ],
+)
+def test_the_forecast_counts_days_and_writes_dates_the_readers_way(
+    days: float, language: str, expected: str
+) -> None:
+    from types import SimpleNamespace
+
+    from handlers.blocks.numbering import _forecast_text
+
+    evaluation = SimpleNamespace(
+        rate=SimpleNamespace(per_business_day=2.5),
+        days_left=days,
+        forecast=SimpleNamespace(runs_out_at=datetime(2026, 3, 6, 12, tzinfo=UTC)),
+    )
+    text = _forecast_text(evaluation, language)  # type: ignore[arg-type]
+    assert text is not None and text.startswith(expected)

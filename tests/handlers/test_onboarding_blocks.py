@@ -99,7 +99,8 @@ def test_history_marks_refused_and_denied_attempts() -> None:
     )
     assert ":no_entry:" in message.text and t("onboarding.history.refused", "fi") in message.text
     assert ":lock:" in message.text and t("onboarding.history.denied", "fi") in message.text
-    assert "• more" not in message.text
+    # Every reason of a refusal, on the entry's one line (issue 17: not only the headline).
+    assert "can't… • more" in message.text
     assert "Only this onboarding" not in message.text
 
 

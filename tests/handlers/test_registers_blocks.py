@@ -25,9 +25,27 @@ def check(text: str):  # type: ignore[no-untyped-def]
 def test_verdict_of_a_clean_file_in_both_languages() -> None:
     result = check(f"{HEADER}\n1;A;1;1;1\n")
     assert verdict(result, "en") == t(
-        "registers.verdict.valid", "en", name="p.csv", register="products", rows="1"
+        "registers.verdict.valid", "en", name="p.csv", register="products", rows="1 row"
     )
-    assert "tuotteet" in verdict(result, "fi")
+    assert "tuotteet, 1 rivi, ei virheitä" in verdict(result, "fi")
+
+
+def test_counts_are_in_the_readers_number_format_and_plural() -> None:
+    rows = "".join(f"{i};A;{'x' if i == 1 else 1};1;1\n" for i in range(1, 12_346))
+    result = check(f"{HEADER}\n{rows}")
+    assert "has 1 error and 0 warnings (products, 12,345 rows)" in verdict(result, "en")
+    assert "1 virhe ja 0 varoitusta (tuotteet, 12\u00a0345 riviä)" in verdict(result, "fi")
+    groups, _ = group_issues(result)
+    assert ": row 2;" in issue_line(groups[0], "en")
+    assert ": rivi 2;" in issue_line(groups[0], "fi")
+
+
+def test_more_kinds_of_issue_are_counted_in_the_right_form() -> None:
+    from handlers.messages.formatting import tn
+
+    assert tn("registers.more", "en", 1).startswith("…and 1 more kind of issue")
+    assert tn("registers.more", "fi", 1).startswith("…ja 1 muu ongelmatyyppi")
+    assert tn("registers.more", "fi", 2).startswith("…ja 2 muuta ongelmatyyppiä")
 
 
 def test_issues_are_grouped_with_row_ranges_and_translated_titles() -> None:
@@ -60,3 +78,14 @@ def test_many_kinds_of_issue_are_capped_with_a_pointer_to_the_report() -> None:
     )
     _, blocks = result_message(check(rows + "\n"), "en", with_button=False, no_onboarding=False)
     assert len(str(blocks)) < 12_000
+
+
+def test_a_products_file_with_a_stock_column_says_it_was_left_out_in_both_languages() -> None:
+    result = check(f"{HEADER};Varasto\n1;A;1;1;1;12,5\n")
+    groups, _ = group_issues(result)
+    assert issue_line(groups[0], "fi").endswith(
+        t("registers.issue.header_ambiguous.ignored", "fi", header="Varasto")
+    )
+    assert issue_line(groups[0], "en").endswith(
+        t("registers.issue.header_ambiguous.ignored", "en", header="Varasto")
+    )

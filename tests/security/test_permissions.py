@@ -22,9 +22,11 @@ from pydantic import SecretStr
 
 from bot.localslack import LocalSlack
 from bot.localslack.state import Message, View
+from core.onboarding.service import OnboardingService
+from core.onboarding.snapshot import Channel
 from core.onboarding.texts import mention, text
 from core.store.numbering_models import NumberingCredentials
-from handlers.blocks.checklist import ACTION_DONE, ACTION_SKIP
+from handlers.blocks.checklist import ACTION_DONE, ACTION_SKIP, checklist_message
 from handlers.blocks.numbering import ACTION_ACK, ACTION_SETUP, ACTION_SNOOZE
 from handlers.blocks.registers import ACTION_MARK_DONE
 from handlers.checklist import actor_for
@@ -85,7 +87,7 @@ class Scene:
     checklist: Message
     result: Message
     status: Message
-    copy: Message  # the ephemeral copy of the checklist `status` showed EVE
+    copy: Message  # an ephemeral copy of the checklist (what `status` once showed EVE)
     modals: dict[str, View] = field(default_factory=dict)
 
     def run(self, command: str, user: str) -> None:
@@ -160,7 +162,14 @@ def build_scene(bot: BotUnderTest, slack: LocalSlack, rackbeat: FakeRackbeat) ->
     with bot.deps.uow() as uow:
         stored = uow.session.query(NumberingCredentials).one()
         onboarding_id = stored.onboarding_id
-    run("status", EVE)  # anyone may read: EVE gets a copy of the checklist, buttons and all
+    # `status` once showed EVE an ephemeral copy of the checklist, buttons and all; copies
+    # already in Slack still work, so pressing one must be refused like the checklist.
+    old_copy = checklist_message(
+        OnboardingService(bot.deps.uow).snapshot(Channel(slack.team_id, CHANNEL))
+    )
+    bot.app.client.chat_postEphemeral(
+        channel=CHANNEL, user=EVE, text=old_copy.text, blocks=old_copy.blocks
+    )
     shown = slack.ephemerals_for(EVE)[-1]
     copy = Message(CHANNEL, shown.ts, shown.text, shown.blocks, slack.bot_user_id)
     made = Scene(

@@ -177,7 +177,6 @@ CHANGES = [
     "set valuation average",
     f"members add <@{BEN}>",
     f"members remove <@{BOB}>",
-    "language fi",
     "numbering set invoice rackbeat-next 1",
     "numbering strategy mixed",
     "connect rackbeat",
@@ -198,6 +197,22 @@ def test_team_b_naming_team_a_channel_finds_nothing_and_changes_nothing(
     assert without_audit(fingerprint(bot.runtime.engine)) == without_audit(before)
     assert {a.onboarding_id for a in audit_rows(bot, audit_id)} <= {None}
     assert slack.open_modal(BEN) is None
+
+
+def test_team_b_choosing_a_language_in_team_a_channel_touches_only_team_b(scene: Scene) -> None:
+    """Before `start`, `language` is remembered for the channel (anyone may choose): for
+    team B that is team B's channel key, never team A's onboarding."""
+    bot, slack = scene.bot, scene.slack
+    seq = slack.last_seq
+    scene.run("language fi", BEN, A1, TEAM_B)
+    shown = said(calls_since(slack, seq))
+    assert text("onb.not_found", "fi") not in shown and "suomeksi" in shown
+    assert a_marks_in(shown, ("Alpha", "123457", "123,457", BOB)) == []
+    service = OnboardingService(bot.deps.uow)
+    assert service.language(Channel(TEAM_B, A1)) is not None
+    alpha = scene.find(A1)
+    assert alpha is not None and alpha.language.value == "en"
+    scene.run("language en", BEN, A1, TEAM_B)  # leave team B's key as the next tests expect
 
 
 @pytest.mark.parametrize("command", ["status", "next", "history", "members", "numbering"])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.registers.columns import HeaderMap
+from core.registers.header import HeaderMap
 from core.registers.model import Register
 from core.registers.rules.base import Context, RegisterRules
 from core.registers.rules.inventory import InventoryRules

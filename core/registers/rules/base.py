@@ -15,7 +15,8 @@ from typing import ClassVar
 import polars as pl
 
 from core.registers import values
-from core.registers.columns import SCHEMAS, Column, HeaderMap, Kind
+from core.registers.columns import SCHEMAS, Column, Kind
+from core.registers.header import HeaderMap
 from core.registers.known import KnownRegisters, Snapshot
 from core.registers.model import Register, Valuation
 from core.registers.reading import ROW
@@ -259,7 +260,7 @@ class RegisterRules:
                     "date_invalid",
                     c.name,
                     col.is_not_null() & pl.col(d(c.name)).is_null(),
-                    "not a date in DD.MM.YYYY",
+                    "not a date: write D.M.YYYY, DD.MM.YYYY or YYYY-MM-DD",
                 ),
                 Check(
                     "date_in_future",

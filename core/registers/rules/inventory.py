@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from core.registers.columns import HeaderMap
+from core.registers.header import HeaderMap
 from core.registers.known import Snapshot
 from core.registers.model import Register, Valuation
 from core.registers.reading import ROW
@@ -12,6 +12,7 @@ from core.registers.rules.base import (
     Check,
     Context,
     RegisterRules,
+    b,
     duplicates,
     issue_frame,
     n,
@@ -52,14 +53,36 @@ class InventoryRules(RegisterRules):
                     pl.format("product {} is not in the products register", product),
                 )
             )
+        checks.extend(self._relative_checks())
         checks.extend(self._valuation_checks())
         return checks
+
+    def _relative(self) -> pl.Expr:
+        """True where the quantity is added to the balance, False where it replaces it, null
+        without the column (or the value): Rackbeat's import then decides, so neither rule
+        that depends on it applies."""
+        return pl.col(b("relative")) if "relative" in self.present else pl.lit(None, pl.Boolean)
+
+    def _relative_checks(self) -> list[Check]:
+        if "relative" not in self.present:
+            return []
+        return [
+            Check(
+                "balance_negative",
+                "quantity",
+                (self._relative() == False) & (pl.col(n("quantity")) < 0),  # noqa: E712
+                "relative is 0, so the quantity is the new balance: it cannot be negative",
+            )
+        ]
 
     def _valuation_checks(self) -> list[Check]:
         if "cost_price" not in self.present:
             cost_missing: pl.Expr = pl.lit(True)
         else:
             cost_missing = pl.col("cost_price").is_null()
+        # A relative negative quantity takes stock out at its recorded cost: no cost price.
+        removes = ((self._relative() == True) & (pl.col(n("quantity")) < 0)).fill_null(False)  # noqa: E712
+        cost_missing = cost_missing & ~removes
         adds = pl.col(n("quantity")) > 0
         valuation = self.context.valuation
         if valuation == Valuation.FIFO:

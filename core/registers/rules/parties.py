@@ -11,8 +11,8 @@ from stdnum.eu import vat as eu_vat
 from stdnum.exceptions import InvalidChecksum, ValidationError
 from stdnum.fi import alv, ytunnus
 
-from core.registers.columns import HeaderMap
-from core.registers.countries import country_code
+from core.registers.countries import country_code, currencies
+from core.registers.header import HeaderMap
 from core.registers.model import Register
 from core.registers.rules.base import Check, Context, RegisterRules, python_lookup
 
@@ -30,25 +30,27 @@ def business_id_verdict(value: str) -> str | None:
 
 
 def vat_number_verdict(value: str) -> str | None:
+    """Checked by the rules of the EU country its prefix names (python-stdnum's EU VAT
+    module: each member state's length and check digits; Greece writes EL)."""
     compact = re.sub(r"[\s\-.]", "", value).upper()
     if compact.startswith("FI"):
         return None if alv.is_valid(compact) else "vat_number_invalid"
-    if compact[:2] in eu_vat.MEMBER_STATES or compact[:2] == "EL":
+    if compact[:2].lower() in eu_vat.MEMBER_STATES or compact[:2] == "EL":
         return None if eu_vat.is_valid(compact) else "vat_number_invalid"
     return None  # outside the EU: no check we can trust
 
 
 def iban_verdict(value: str) -> str | None:
+    """Every country's IBAN by its length and structure (stdnum's IBAN registry) first, then
+    the mod-97 check digits: a digit too many is a wrong length, not a wrong checksum."""
     compact = iban.compact(value)
-    if compact.startswith("FI") and len(compact) != 18:
-        return "iban_invalid"  # stdnum checks the digits first; the length says more here
     try:
-        iban.validate(value)
-    except InvalidChecksum:
-        return "iban_checksum"
-    except ValidationError:
+        # The same account with correct check digits: valid unless its shape is wrong.
+        fixed = compact[:2] + iban.calc_check_digits(compact) + compact[4:]
+        iban.validate(fixed)
+    except (ValidationError, ValueError, KeyError):
         return "iban_invalid"
-    return None
+    return None if fixed == compact else "iban_checksum"
 
 
 def bic_verdict(value: str) -> str | None:
@@ -137,10 +139,11 @@ class PartyRules(RegisterRules):
         checks: list[Check] = []
         finnish = self._finnish()
         messages = {
-            "business_id_invalid": "not a Y-tunnus of the form 1234567-8",
+            "business_id_invalid": "not a Y-tunnus of the form 1234567-8 (or 12345678)",
             "business_id_checksum": "the check digit of the Y-tunnus does not match",
             "vat_number_invalid": "not a valid VAT number",
-            "iban_invalid": "not a valid IBAN (a Finnish IBAN has 18 characters)",
+            "iban_invalid": "not an IBAN: its length or characters do not fit the country "
+            "(a Finnish IBAN has 18 characters)",
             "iban_checksum": "the IBAN check digits do not match",
             "bic_invalid": "not a valid BIC",
         }
@@ -215,12 +218,13 @@ class PartyRules(RegisterRules):
             )
         if "currency" in self.present:
             cur = pl.col("currency")
+            known = pl.Series(sorted(currencies()), dtype=pl.String).implode()
             checks.append(
                 Check(
                     "currency_invalid",
                     "currency",
-                    cur.is_not_null() & ~cur.str.contains(r"^[A-Za-z]{3}$"),
-                    "not an ISO 4217 currency code",
+                    cur.is_not_null() & ~cur.str.to_uppercase().is_in(known),
+                    "not an ISO 4217 currency code in use",
                 )
             )
         return checks

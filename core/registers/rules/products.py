@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import polars as pl
 from stdnum import ean
 
 from core.registers import values
-from core.registers.columns import HeaderMap
+from core.registers.header import HeaderMap
 from core.registers.known import Snapshot
 from core.registers.model import Register
 from core.registers.reading import ROW
@@ -21,6 +23,13 @@ from core.registers.rules.base import (
 
 # A file "has" zero-padded numbers when at least this many numeric ones start with 0.
 _PADDED_EVIDENCE = 2
+# What Excel shows (and saves to CSV) for a number of 12 digits or more in a General cell.
+_SCIENTIFIC = re.compile(r"^[+-]?[0-9]+(?:[.,][0-9]+)?[eE]\+?[0-9]+$")
+_AS_TEXT = "format the column as Text in Excel (or import it as text) and save again"
+SCIENTIFIC_MESSAGE = (
+    "Excel turned this long number into scientific notation and its last digits are lost: "
+    + _AS_TEXT
+)
 
 
 def _confirm_checksums(issues: pl.DataFrame) -> pl.DataFrame:
@@ -33,6 +42,28 @@ def _confirm_checksums(issues: pl.DataFrame) -> pl.DataFrame:
     )
     expected = [f"check digit should be {ean.calc_check_digit(v[:-1])}" for v in confirmed["value"]]
     return confirmed.with_columns(message=pl.Series(expected, dtype=pl.String))
+
+
+def excel_damage(issues: pl.DataFrame) -> pl.DataFrame:
+    """Issues on values Excel damaged get codes that say so: a long number shown (and saved)
+    in scientific notation (`6,41235E+12`), or a barcode that lost its leading zero (an
+    EAN-8 or UPC-A saved as a number: 7 or 11 digits that are valid with the zero back)."""
+    codes: list[str] = []
+    messages: list[str] = []
+    for old_code, value, old_message in issues.select("code", "value", "message").iter_rows():
+        code, message = old_code, old_message
+        if value and _SCIENTIFIC.match(value):
+            code, message = "excel_scientific", SCIENTIFIC_MESSAGE
+        elif old_code == "ean_invalid" and value and len(value) in (7, 11) and value.isdigit():
+            padded = value.zfill(len(value) + 1)
+            if ean.is_valid(padded):
+                code = "ean_leading_zeros"
+                message = f"Excel dropped the leading zero: was it {padded}? " + _AS_TEXT
+        codes.append(code)
+        messages.append(message)
+    return issues.with_columns(
+        code=pl.Series(codes, dtype=pl.String), message=pl.Series(messages, dtype=pl.String)
+    )
 
 
 class ProductRules(RegisterRules):
@@ -51,6 +82,7 @@ class ProductRules(RegisterRules):
                 "number",
                 number.is_not_null() & ~number.str.contains(r"^[0-9]+$"),
                 "Netvisor matches products by number: a purely numeric one is safest",
+                refine=excel_damage,
             ),
         ]
         if "barcode" in self.present:
@@ -61,6 +93,7 @@ class ProductRules(RegisterRules):
                     "barcode",
                     code.is_not_null() & ~values.ean_shape_valid(code),
                     "a barcode has 8, 12, 13 or 14 digits",
+                    refine=excel_damage,
                 )
             )
             checks.append(
@@ -164,7 +197,8 @@ class ProductRules(RegisterRules):
             code=pl.lit("product_number_leading_zeros"),
             value=pl.col("number"),
             message=pl.format(
-                f"other numbers have {width} digits with leading zeros: was it {{}}?",
+                f"other numbers have {width} digits with leading zeros: was it {{}}? Excel "
+                "drops them from numbers: " + _AS_TEXT,
                 pl.col("number").str.zfill(width),
             ),
         )

@@ -108,8 +108,12 @@ CASES = [
          level=WARN, headroom=4000),
     Case("Netvisor reached Rackbeat", R1, 20_000, 20_000, None,
          level=HIT, headroom=0, notes=(N.NETVISOR_AT_OR_ABOVE_RACKBEAT, N.NOT_CONSUMING)),
+    # Netvisor makes no new numbers under rackbeat-only: close is safe until it is seen moving
+    # (issue 17: R = N + 1, what the guide asks, is not "critical: 1 number left").
     Case("no history, Netvisor 50 below", R1, 20_000, 19_950, None, history_days=0,
-         level=CRIT, headroom=50, notes=(N.NOT_ENOUGH_HISTORY,)),
+         level=OK, headroom=50, notes=(N.NOT_ENOUGH_HISTORY,)),
+    Case("no history, Netvisor's largest + 1", R1, 20_000, 19_999, None, history_days=0,
+         level=OK, headroom=1, notes=(N.NOT_ENOUGH_HISTORY,)),
     # rackbeat-only after go-live: Netvisor's largest is Rackbeat's own transfers
     Case("live, Netvisor one behind", R1, 20_500, 20_499, None, rackbeat_rate=20,
          netvisor_rate=20, level=OK, headroom=1, notes=(N.RACKBEAT_LIVE,)),

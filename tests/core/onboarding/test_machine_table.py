@@ -1,10 +1,13 @@
-"""Every (step, action) in every reachable state, against the rules of issue 3 written out
-independently of the machine.
+"""Every (step, action) in every reachable state, against the rules of issues 3 and 17
+written out independently of the machine.
 
 The rules only look at five steps (settings, products, batch_serial, initial_balances,
-numbering), the valuation method and the numbering verdict; the other five steps have no
-guards and nothing reads them. So the reachable space is explored over those five steps (plus
-valuation and verdict, which change independently), and every step — including the five
+numbering), the valuation method, the numbering verdict and one piece of history — whether
+initial balances were ever marked done ("stock moved"; issue 17: reopening the balances step
+does not take stock out of Rackbeat, and checking an inventory file moves no stock). The
+other five steps have no guards and nothing reads them. So the reachable space is explored
+over those five steps (plus valuation and verdict, which change independently, and the
+history, which only a "done" on initial balances sets), and every step — including the five
 unguarded ones in each state they can reach — is tried with every action in each such state.
 """
 
@@ -54,8 +57,9 @@ GATES = {
     Verdict.UNKNOWN: NumberingGate.from_levels({"order": "ok"}),
 }
 
-# A world: the five guarded steps' states, the valuation method, the numbering verdict.
-World = tuple[tuple[StepState, ...], Valuation | None, Verdict]
+# A world: the five guarded steps' states, the valuation method, the numbering verdict, and
+# whether stock has ever moved (initial balances marked done at least once).
+World = tuple[tuple[StepState, ...], Valuation | None, Verdict, bool]
 
 
 def expected(
@@ -64,6 +68,7 @@ def expected(
     verdict: Verdict,
     step: StepId,
     action: Action,
+    moved: bool,
 ) -> set[str] | StepState:
     """The new state, or the set of rule codes that refuse the action."""
     if states[step] not in SOURCES[action]:
@@ -80,22 +85,18 @@ def expected(
             reasons.add("products_open")
         if states[StepId.BATCH_SERIAL] not in {D, S}:
             reasons.add("batch_serial_open")
-    if (
-        action in {Action.DONE, Action.REOPEN}
-        and step is StepId.BATCH_SERIAL
-        and states[StepId.INITIAL_BALANCES] is D
-    ):
+    # History, not the balances' state: once they were done, batch/serial stays final.
+    if action in {Action.DONE, Action.REOPEN} and step is StepId.BATCH_SERIAL and moved:
         reasons.add("batch_serial_locked")
     if action is Action.DONE and step is StepId.NUMBERING and verdict is not Verdict.OK:
         reasons.add("numbering_unknown" if verdict is Verdict.UNKNOWN else "numbering_not_ok")
     return reasons or TARGET[action]
 
 
-def valuation_allowed(
-    states: dict[StepId, StepState], old: Valuation | None, new: Valuation
-) -> bool:
+def valuation_allowed(old: Valuation | None, new: Valuation, moved: bool) -> bool:
     # Recording the method for the first time changes nothing in Rackbeat: always allowed.
-    return old is None or old is new or states[StepId.INITIAL_BALANCES] not in {P, D}
+    # Otherwise only until stock moved (an inventory file being checked moves nothing).
+    return old is None or old is new or not moved
 
 
 def as_states(world: World) -> dict[StepId, StepState]:
@@ -107,27 +108,28 @@ def as_states(world: World) -> dict[StepId, StepState]:
 @cache
 def reachable_worlds() -> tuple[World, ...]:
     """Breadth-first over the guarded steps, valuation and verdict, by the issue's rules."""
-    start: World = ((T,) * len(GUARDED), None, Verdict.UNKNOWN)
+    start: World = ((T,) * len(GUARDED), None, Verdict.UNKNOWN, False)
     seen = {start}
     queue = deque([start])
     while queue:
         world = queue.popleft()
-        step_states, valuation, verdict = world
+        step_states, valuation, verdict, moved = world
         states = as_states(world)
         successors: list[World] = []
         for index, step in enumerate(GUARDED):
             for action in Action:
-                outcome = expected(states, valuation, verdict, step, action)
+                outcome = expected(states, valuation, verdict, step, action, moved)
                 if isinstance(outcome, StepState):
-                    moved = list(step_states)
-                    moved[index] = outcome
-                    successors.append((tuple(moved), valuation, verdict))
+                    after = list(step_states)
+                    after[index] = outcome
+                    done_balances = step is StepId.INITIAL_BALANCES and outcome is D
+                    successors.append((tuple(after), valuation, verdict, moved or done_balances))
         successors.extend(
-            (step_states, method, verdict)
+            (step_states, method, verdict, moved)
             for method in Valuation
-            if valuation_allowed(states, valuation, method)
+            if valuation_allowed(valuation, method, moved)
         )
-        successors.extend((step_states, valuation, other) for other in Verdict)
+        successors.extend((step_states, valuation, other, moved) for other in Verdict)
         for successor in successors:
             if successor not in seen:
                 seen.add(successor)
@@ -157,6 +159,12 @@ def test_the_explored_space_is_the_interesting_one() -> None:
     assert len(worlds) > 1000
     # The irreversible rule really bites somewhere: balances done, batch/serial settled.
     assert any(dict(zip(GUARDED, w[0], strict=True))[StepId.INITIAL_BALANCES] is D for w in worlds)
+    # Issue 17: worlds where the balances were reopened after being done (stock moved, the
+    # step open again) and where balances are in progress without stock having moved.
+    balances = [
+        (dict(zip(GUARDED, w[0], strict=True))[StepId.INITIAL_BALANCES], w[3]) for w in worlds
+    ]
+    assert (P, True) in balances and (P, False) in balances
     # Required steps are never skipped in any reachable world.
     for world in worlds:
         for step, state in zip(GUARDED, world[0], strict=True):
@@ -168,9 +176,11 @@ def test_the_explored_space_is_the_interesting_one() -> None:
 def test_every_step_action_in_every_reachable_state(step: StepId, action: Action) -> None:
     mismatches = []
     for world, states in cases(step):
-        _, valuation, verdict = world
-        situation = Situation.of_states(states, valuation=valuation, numbering=GATES[verdict])
-        want = expected(states, valuation, verdict, step, action)
+        _, valuation, verdict, moved = world
+        situation = Situation.of_states(
+            states, valuation=valuation, numbering=GATES[verdict], balances_done_before=moved
+        )
+        want = expected(states, valuation, verdict, step, action, moved)
         got = {r.code for r in check(situation, step, action)}
         if isinstance(want, StepState):
             ok = not got and decide(situation, step, action) is want
@@ -188,8 +198,10 @@ def test_every_step_action_in_every_reachable_state(step: StepId, action: Action
 def test_every_refusal_names_the_step_and_its_state(action: Action, language: Language) -> None:
     for step in StepId:
         for world, states in itertools.islice(cases(step), 0, None, 29):
-            _, valuation, verdict = world
-            situation = Situation.of_states(states, valuation=valuation, numbering=GATES[verdict])
+            _, valuation, verdict, moved = world
+            situation = Situation.of_states(
+                states, valuation=valuation, numbering=GATES[verdict], balances_done_before=moved
+            )
             if not check(situation, step, action):
                 continue
             with pytest.raises(StepRefused) as refused:
@@ -206,8 +218,8 @@ def test_valuation_changes_only_before_initial_balances_start(method: Valuation)
 
     for world in reachable_worlds():
         states = as_states(world)
-        situation = Situation.of_states(states, valuation=world[1])
-        if valuation_allowed(states, world[1], method):
+        situation = Situation.of_states(states, valuation=world[1], balances_done_before=world[3])
+        if valuation_allowed(world[1], method, world[3]):
             assert decide_valuation(situation, method) is method
         else:
             with pytest.raises(TransitionRefused, match="can't be changed"):

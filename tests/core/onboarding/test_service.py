@@ -117,24 +117,51 @@ def test_initial_balances_done_once_the_prerequisites_are(service: OnboardingSer
         service.reopen(HERE, ANN, StepId.BATCH_SERIAL)
 
 
-def test_valuation_is_locked_once_initial_balances_start(service: OnboardingService) -> None:
+def _balances_done(service: OnboardingService) -> None:
+    for step in (StepId.LOGIN, StepId.SETTINGS):
+        service.done(HERE, ANN, step)
+    service.skip(HERE, ANN, StepId.PRODUCTS)
+    service.skip(HERE, ANN, StepId.BATCH_SERIAL)
+    service.done(HERE, ANN, StepId.INITIAL_BALANCES)
+
+
+def test_valuation_is_locked_once_initial_balances_are_done_even_after_a_reopen(
+    service: OnboardingService,
+) -> None:
     started(service)
     service.set_valuation(HERE, ANN, Valuation.FIFO)
-    service.begin(HERE, ANN, StepId.INITIAL_BALANCES, "inventory.csv arrived")
+    _balances_done(service)
+    with pytest.raises(TransitionRefused, match="can't be changed"):
+        service.set_valuation(HERE, ANN, Valuation.AVERAGE)
+    service.reopen(HERE, ANN, StepId.INITIAL_BALANCES, "oops")
     with pytest.raises(TransitionRefused, match="can't be changed"):
         service.set_valuation(HERE, ANN, Valuation.AVERAGE)
     assert service.snapshot(HERE).valuation is Valuation.FIFO
     assert not service.set_valuation(HERE, ANN, Valuation.FIFO).changed
 
 
-def test_valuation_can_be_recorded_late_after_an_inventory_file_began_balances(
+def test_an_inventory_file_beginning_balances_locks_neither_valuation_nor_tracking(
     service: OnboardingService,
 ) -> None:
     started(service)
+    service.set_valuation(HERE, ANN, Valuation.FIFO)
     service.begin(HERE, ANN, StepId.INITIAL_BALANCES, "inventory.csv arrived")
     assert service.set_valuation(HERE, ANN, Valuation.AVERAGE).changed
-    with pytest.raises(TransitionRefused, match="can't be changed"):
-        service.set_valuation(HERE, ANN, Valuation.FIFO)
+    assert service.set_valuation(HERE, ANN, Valuation.FIFO).changed
+    assert not service.snapshot(HERE).situation.stock_moved
+
+
+def test_batch_serial_stays_final_after_initial_balances_are_reopened(
+    service: OnboardingService,
+) -> None:
+    started(service)
+    service.set_valuation(HERE, ANN, Valuation.FIFO)
+    _balances_done(service)
+    service.reopen(HERE, ANN, StepId.INITIAL_BALANCES, "oops")
+    with pytest.raises(StepRefused) as refused:
+        service.reopen(HERE, ANN, StepId.BATCH_SERIAL)
+    assert refused.value.codes == ("batch_serial_locked",)
+    assert service.snapshot(HERE).step(StepId.BATCH_SERIAL).state is StepState.SKIPPED
 
 
 def test_numbering_needs_the_numbering_area_s_ok(make_service: ServiceFactory) -> None:

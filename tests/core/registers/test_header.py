@@ -4,8 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from core.registers.columns import SCHEMAS, header_key
-from tests.core.registers.conftest import found, run_check
+from core.registers.columns import SCHEMAS
+from core.registers.header import (
+    LOOKUPS,
+    edit_distance,
+    guess_limit,
+    header_key,
+    map_header,
+    register_in_text,
+)
+from core.registers.model import Register
+from tests.core.registers.conftest import PRODUCTS_HEADER, found, run_check
 
 
 @pytest.mark.parametrize(
@@ -29,11 +38,11 @@ def test_headers_in_english_finnish_and_danish_are_recognised(header: str, regis
 
 
 def test_header_names_ignore_case_spaces_underscores_and_hyphens() -> None:
-    assert header_key(" COST_price ") == header_key("Cost-Price") == "cost price"
+    assert header_key(" COST_price ") == header_key("Cost-Price") == "costprice"
 
 
 def test_missing_required_column_is_a_file_level_error_with_a_guess() -> None:
-    result = run_check("number;name;group;cost_price;sales;Kustannus hinta\n1;A;1;1;1;1\n")
+    result = run_check("number;name;group;cost_price;sales;Väri\n1;A;1;1;1;1\n")
     missing = [i for i in result.issues if i.code == "missing_column"]
     assert len(missing) == 1
     assert missing[0].row is None and missing[0].column is None
@@ -61,3 +70,195 @@ def test_every_column_accepts_its_canonical_name() -> None:
             register_override=register,
         )
         assert not {"unknown_column", "missing_column"} & set(result.counts), register
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "customernumber;name;group;vatzone;paymentterms",
+        "CustomerNumber;Name;Group;VatZone;PaymentTerms",
+        "CUSTOMER_NUMBER;NAME;GROUP;VAT-ZONE;PAYMENT.TERMS",
+    ],
+)
+def test_headers_without_separators_are_recognised(header: str) -> None:
+    result = run_check(header + "\n100;A;1;1;14\n", "data.csv")
+    assert result.register == "customers"
+    assert result.valid and not result.counts
+
+
+@pytest.mark.parametrize(
+    ("register", "header", "column"),
+    [
+        ("products", "Tuotetunnus", "number"),
+        ("products", "Nimikekoodi", "number"),
+        ("products", "Nimikenumero", "number"),
+        ("products", "Artikkelinumero", "number"),
+        ("products", "Tuote nro", "number"),
+        ("products", "Tuoteryhmän numero", "group"),
+        ("products", "Yksikkökustannus", "cost_price"),
+        ("products", "Kustannushinta €", "cost_price"),
+        ("products", "Myyntihinta (alv 0 %)", "sales_price"),
+        ("products", "Myyntihinta, EUR alv 0%", "sales_price"),
+        ("products", "Yks.", "unit"),
+        ("products", "EAN-13", "barcode"),
+        ("products", "Varastonumero", "location"),
+        ("products", "Selite", "description"),
+        ("customers", "Asiakastunnus", "number"),
+        ("customers", "Asiakaskoodi", "number"),
+        ("customers", "As.nro", "number"),
+        ("customers", "ALV-koodi", "vat_zone"),
+        ("customers", "ALV-käsittely", "vat_zone"),
+        ("customers", "VAT-numero", "vat_number"),
+        ("customers", "ALV-rekisterinumero", "vat_number"),
+        ("customers", "Maksuaika", "payment_terms"),
+        ("customers", "Maksuehtonumero", "payment_terms"),
+        ("customers", "Puh.", "phone"),
+        ("customers", "S-posti", "email"),
+        ("suppliers", "Toimittajakoodi", "number"),
+        ("suppliers", "Toimittajatunnus", "number"),
+        ("suppliers", "Toim.nro", "number"),
+        ("suppliers", "SWIFT-koodi", "bic"),
+        ("inventory", "Kirjauspäivä", "date"),
+        ("inventory", "Lukumäärä", "quantity"),
+        ("inventory", "Kappalemäärä", "quantity"),
+        ("inventory", "Alkusaldo", "quantity"),
+        ("inventory", "Määrä kpl", "quantity"),
+        ("inventory", "A-hinta", "cost_price"),
+        ("inventory", "Yksikkökustannus", "cost_price"),
+        ("inventory", "Eränro", "batch"),
+        ("inventory", "Erätunnus", "batch"),
+        ("inventory", "Sarjanro", "serial"),
+        ("inventory", "S/N", "serial"),
+        ("inventory", "Nimikekoodi", "product"),
+    ],
+)
+def test_finnish_spellings_notes_and_dotted_abbreviations_are_aliases(
+    register: str, header: str, column: str
+) -> None:
+    mapped = map_header(Register(register), (header,))
+    assert column in mapped.positions, (header, mapped)
+    assert not mapped.notes  # an alias, not a guess
+
+
+def test_two_headers_that_match_one_column_after_notes_are_a_duplicate() -> None:
+    result = run_check(
+        "number;name;group;cost_price;Myyntihinta (alv 0 %);Myyntihinta (alv 25,5 %)\n"
+        "1;A;1;1;10;12,55\n"
+    )
+    assert not result.valid
+    duplicate = [i for i in result.issues if i.code == "duplicate_column"]
+    assert [i.value for i in duplicate] == ["Myyntihinta (alv 25,5 %)"]
+
+
+def test_a_note_alone_is_the_name_not_a_note() -> None:
+    assert header_key("kpl") == "kpl"
+    assert header_key("ALV") == "alv"
+
+
+def test_a_header_close_to_one_column_is_read_as_it_with_a_warning() -> None:
+    result = run_check("Tuotenumro;Nimi;Tuoteryhmä;Kustannushinta;Myyntihinta\n1;A;1;1;1\n")
+    assert result.valid
+    guessed = [i for i in result.issues if i.code == "header_guessed"]
+    assert len(guessed) == 1
+    assert guessed[0].value == "Tuotenumro" and guessed[0].severity == "warning"
+    assert "as number" in guessed[0].message
+    assert (guessed[0].row, guessed[0].column) == (None, "number")
+
+
+def test_several_guessed_headers_still_recognise_the_register() -> None:
+    result = run_check("Customernumbr;Name;Groupp;Vatzne;Paymentterm\n1;A;1;1;14\n", "x.csv")
+    assert result.register == "customers"
+    assert result.counts == {"header_guessed": 3}
+    nmae = run_check("Customernumber;Nmae;Group;Vatzone;Paymentterm\n1;A;1;1;14\n", "x.csv")
+    assert nmae.counts["missing_column"] == 1  # four letters are too few to guess from
+
+
+def test_guessing_never_chooses_between_two_columns() -> None:
+    # `osoite3` is one edit from `osoite` (address) and from `osoite2` (address2).
+    mapped = map_header(Register.CUSTOMERS, ("osoite3",))
+    assert mapped.positions == {} and mapped.unknown == ((0, "osoite3"),)
+
+
+def test_distant_headers_stay_missing_with_did_you_mean() -> None:
+    result = run_check("number;name;group;cost_price;Myyntihnt\n1;A;1;1;1\n")
+    missing = [i for i in result.issues if i.code == "missing_column"]
+    assert len(missing) == 1 and "did you mean 'Myyntihnt'" in missing[0].message
+
+
+def test_two_headers_guessed_to_one_column_are_a_duplicate_not_a_choice() -> None:
+    result = run_check("numbr;name;group;cost_price;sales_price;nubmer\n1;A;1;1;1;2\n")
+    assert "duplicate_column" in result.counts and not result.valid
+
+
+def test_guess_limit_grows_with_the_length() -> None:
+    assert [guess_limit("x" * n) for n in (4, 5, 9, 10, 20)] == [0, 1, 1, 2, 2]
+    assert edit_distance("tuotenumro", "tuotenumero", 2) == 1
+    assert edit_distance("nmuber", "number", 1) == 1  # a swap is one edit
+    assert edit_distance("abcdefgh", "hgfedcba", 2) == 3
+
+
+def test_a_trailing_empty_header_cell_is_ignored_with_its_column() -> None:
+    result = run_check("number;name;group;cost_price;sales_price;\n1;A;1;1;1;\n2;B;1;1;1\n")
+    assert result.valid and not result.counts
+
+
+def test_an_empty_header_cell_inside_the_row_is_reported() -> None:
+    result = run_check("number;;name;group;cost_price;sales_price\n1;x;A;1;1;1\n")
+    assert result.counts == {"unknown_column": 1}
+    assert "column 2 has no header" in result.issues[0].message
+
+
+def test_varasto_is_a_location_in_products_unless_its_values_are_quantities() -> None:
+    located = run_check(PRODUCTS_HEADER + ";Varasto\n1;A;1;1;1;2\n2;B;1;1;1;3\n")
+    assert located.valid and located.counts == {"header_ambiguous": 1}
+    assert "as location" in located.issues[0].message
+    stock = run_check(PRODUCTS_HEADER + ";Varasto\n1;A;1;1;1;12,5\n2;B;1;1;1;3\n")
+    assert stock.valid and stock.counts == {"header_ambiguous": 1}
+    assert "stock quantity" in stock.issues[0].message
+    assert stock.header is not None and "location" not in stock.header.positions
+
+
+def test_varasto_in_inventory_is_decided_by_the_other_headers_and_the_values() -> None:
+    rest = "date;product;cost_price;reason"
+    by_header = run_check(f"{rest};Varastopaikka;Varasto\n1.1.2024;1;2;x;1;5\n", "s.csv")
+    assert by_header.header is not None
+    assert by_header.header.positions["quantity"] == 5
+    by_values = run_check(f"{rest};Varasto;Määrä\n1.1.2024;1;2;x;1;5\n", "s.csv")
+    assert by_values.header is not None and by_values.header.positions["location"] == 4
+    quantities = run_check(f"{rest};Sijainti;Varasto\n1.1.2024;1;2;x;1;-2,5\n", "s.csv")
+    assert quantities.header is not None and quantities.header.positions["quantity"] == 5
+    assert all(f.counts.get("header_ambiguous") == 1 for f in (by_header, by_values, quantities))
+
+
+def test_every_alias_is_claimed_by_one_column_per_register() -> None:
+    for register, lookup in LOOKUPS.items():
+        for column in SCHEMAS[register]:
+            for alias in column.aliases:
+                assert lookup[header_key(alias)] == column.name, (register, alias)
+
+
+@pytest.mark.parametrize(
+    ("text", "register"),
+    [
+        ("tuoterekisteri", "products"),
+        ("tässä tuotteita", "products"),
+        ("asiakkaat.csv", "customers"),
+        ("Asiakasrekisteri 2024.csv", "customers"),
+        ("varastosaldot", "inventory"),
+        ("alkusaldot.csv", "inventory"),
+        ("tuotesaldot", "inventory"),  # a compound's head decides
+        ("toimittajia", "suppliers"),
+        ("Suppliers", "suppliers"),
+        ("varelager.csv", "inventory"),
+        ("tässä tuotavat asiakkaat", "customers"),  # `tuotavat` ("to import") is no product
+        ("products and customers", None),
+        ("hello", None),
+    ],
+)
+def test_the_register_named_in_a_message_or_file_name(text: str, register: str | None) -> None:
+    assert register_in_text(text) == register
+
+
+def test_a_file_name_that_names_two_registers_still_breaks_a_tie() -> None:
+    header = "number;name;group;vat_zone;payment_terms\n500;A;1;1;14\n"
+    assert run_check(header, "customers_with_stock.csv").register == "customers"

@@ -25,13 +25,17 @@ def inventory(rows: str, **kwargs: object) -> set[tuple[int | None, str | None, 
     return {f for f in found(result) if f[0] is not None}
 
 
-@pytest.mark.parametrize("day", ["10.04.2024", "1.4.2024", "'10.04.2024", "15.05.2024"])
+@pytest.mark.parametrize(
+    "day", ["10.04.2024", "1.4.2024", "'10.04.2024", "15.05.2024", "2024-04-10", "'2024-04-01"]
+)
 def test_accepted_dates(day: str) -> None:
     assert inventory(f"{day};1;1;5;2,00;Alkusaldo\n") == set()
 
 
-@pytest.mark.parametrize("day", ["2024-04-10", "31.02.2024", "10/04/2024", "huhtikuu"])
-def test_dates_that_are_not_dd_mm_yyyy(day: str) -> None:
+@pytest.mark.parametrize(
+    "day", ["31.02.2024", "2024-02-31", "2024-4-1", "10/04/2024", "04/10/2024", "huhtikuu"]
+)
+def test_dates_in_other_forms_are_refused(day: str) -> None:
     assert inventory(f"{day};1;1;5;2,00;Alkusaldo\n") == {(2, "date", "date_invalid")}
 
 
@@ -159,3 +163,28 @@ def test_product_supplier_must_be_in_the_suppliers_file() -> None:
     assert found(run.files[0]) == {(3, "supplier", "unknown_supplier")}
     alone = run_check(products, "products.csv")
     assert "suppliers_not_known" in alone.counts and alone.valid
+
+
+def test_a_negative_quantity_that_replaces_the_balance_is_an_error() -> None:
+    header = INVENTORY_HEADER + ";relative"
+    rows = "10.04.2024;1;1;-3;2,00;R;0\n10.04.2024;1;1;-3;2,00;R;1\n10.04.2024;1;1;-3;2,00;R;\n"
+    result = run_check(f"{header}\n{rows}", "i.csv", valuation=Valuation.FIFO)
+    assert {f for f in found(result) if f[0]} == {(2, "quantity", "balance_negative")}
+
+
+@pytest.mark.parametrize("valuation", [Valuation.FIFO, Valuation.AVERAGE, None])
+def test_a_relative_negative_quantity_needs_no_cost_price(valuation: Valuation | None) -> None:
+    header = INVENTORY_HEADER + ";relative"
+    rows = "10.04.2024;1;1;-3;;R;1\n10.04.2024;1;1;5;;R;1\n"
+    found_rows = inventory_with(header, rows, valuation=valuation)
+    assert (2, "cost_price", "fifo_cost_price_missing") not in found_rows
+    assert (2, "cost_price", "cost_price_missing") not in found_rows
+    if valuation == Valuation.FIFO:  # stock added without a cost is still refused
+        assert (3, "cost_price", "fifo_cost_price_missing") in found_rows
+
+
+def inventory_with(
+    header: str, rows: str, **kwargs: object
+) -> set[tuple[int | None, str | None, str]]:
+    result = run_check(f"{header}\n{rows}", "inventory.csv", **kwargs)  # type: ignore[arg-type]
+    return {f for f in found(result) if f[0] is not None}

@@ -121,3 +121,102 @@ def test_iban_with_valid_and_invalid_check_digits() -> None:
 def test_bic() -> None:
     assert supplier(";bic", "500;A;1;1;14;NDEAFIHH") == set()
     assert supplier(";bic", "500;A;1;1;14;NDEA") == {(2, "bic", "bic_invalid")}
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        ("Japani", "JP"),
+        ("Kanada", "CA"),
+        ("KANADA", "CA"),
+        ("Yhdysvallat", "US"),
+        ("United States", "US"),
+        ("United Arab Emirates", "AE"),
+        ("Arabiemiirikunnat", "AE"),
+        ("De Forenede Arabiske Emirater", "AE"),
+        ("Etelä-Korea", "KR"),
+        ("Etela-Korea", "KR"),
+        ("Tyskland", "DE"),
+        ("Förenade arabemiraten", "AE"),
+        ("Storbritannien", "GB"),
+        ("Iso-Britannia", "GB"),
+        ("Côte d’Ivoire", "CI"),
+        ("cote d'ivoire", "CI"),
+        ("Norsunluurannikko", "CI"),
+        ("Sverige", "SE"),
+    ],
+)
+def test_country_names_in_four_languages_are_warnings_with_the_code(name: str, code: str) -> None:
+    result = run_check(f"{CUSTOMERS_HEADER};country\n100;A;1;2;14;{name}\n", "customers.csv")
+    assert found(result) == {(2, "country", "country_name")}
+    assert result.issues[0].message == f"use the code {code}"
+
+
+@pytest.mark.parametrize("name", ["Atlantis", "United", "Arab", "XK", "EU", "ZZ"])
+def test_unknown_country_names_and_codes_stay_errors(name: str) -> None:
+    assert customer(";country", f"100;A;1;2;14;{name}") == {(2, "country", "country_invalid")}
+
+
+def test_country_names_become_codes_in_the_normalized_file() -> None:
+    from core.registers import FileInput
+    from core.registers.normalize import write_normalized
+
+    data = f"{CUSTOMERS_HEADER};country\n100;A;1;3;14;Japani\n".encode()
+    result = run_check(data, "customers.csv")
+    out = write_normalized(FileInput("customers.csv", data=data), result)
+    assert out is not None and out.decode("utf-8-sig").splitlines()[1].endswith(";JP")
+
+
+@pytest.mark.parametrize("currency", ["EUR", "sek", "JPY", "Usd"])
+def test_currencies_in_use_are_accepted(currency: str) -> None:
+    assert customer(";currency", f"100;A;1;1;14;{currency}") == set()
+
+
+@pytest.mark.parametrize("currency", ["ABC", "XYZ", "FIM", "EU", "EURO"])
+def test_currency_codes_that_do_not_exist_are_refused(currency: str) -> None:
+    assert customer(";currency", f"100;A;1;1;14;{currency}") == {
+        (2, "currency", "currency_invalid")
+    }
+
+
+@pytest.mark.parametrize(
+    ("vat", "broken"),
+    [
+        ("DE136695976", "DE136695977"),
+        ("SE556703748501", "SE556703748601"),
+        ("EL094259216", "EL094259217"),
+        ("NL004495445B01", "NL004495446B01"),
+        ("DK13585628", "DK13585629"),
+    ],
+)
+def test_eu_vat_numbers_are_checked_by_their_countrys_rules(vat: str, broken: str) -> None:
+    assert customer(";vat_number", f"100;A;1;2;14;{vat}") == set()
+    assert customer(";vat_number", f"100;A;1;2;14;{broken}") == {
+        (2, "vat_number", "vat_number_invalid")
+    }
+
+
+def test_a_vat_number_from_outside_the_eu_is_not_judged() -> None:
+    assert customer(";vat_number", "100;A;1;3;14;NO123456789MVA") == set()
+
+
+@pytest.mark.parametrize(
+    "iban",
+    [
+        "DE89 3704 0044 0532 0130 00",
+        "GB29NWBK60161331926819",
+        "NO9386011117947",
+        "SE4550000000058398257466",
+        "EE382200221020145685",
+    ],
+)
+def test_ibans_of_every_country_by_length_and_check_digits(iban: str) -> None:
+    assert supplier(";iban", f"500;A;1;2;14;{iban}") == set()
+    assert supplier(";iban", f"500;A;1;2;14;{iban}0") == {(2, "iban", "iban_invalid")}
+
+
+def test_a_business_id_with_or_without_the_hyphen() -> None:
+    assert customer(";business_id", "100;A;1;1;14;07375462") == set()
+    assert customer(";business_id", "100;A;1;1;14;07375463") == {
+        (2, "business_id", "business_id_checksum")
+    }

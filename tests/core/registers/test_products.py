@@ -24,13 +24,38 @@ def one_row(row: str, extra_header: str = "") -> set[tuple[int | None, str | Non
         "1 234 567",
         "'12,50",
         "+3",
+        "1.234,50",
+        "12.345.678,9",
+        "1,234.50",
+        "1,234,567",
+        "1.234.567",
     ],
 )
 def test_accepted_prices(price: str) -> None:
     assert one_row(f"1;A;1;{price};1") == set()
 
 
-@pytest.mark.parametrize("price", ["12,50 €", "1,234,567", "1 2345,00", "abc", "12..5", "1e5"])
+@pytest.mark.parametrize(
+    ("price", "written"),
+    [("1.234,50", "1234,50"), ("1,234.50", "1234,50"), ("1.234.567", "1234567"), ("12,5", "12,5")],
+)
+def test_grouped_prices_are_written_without_groups_in_the_normalized_file(
+    price: str, written: str
+) -> None:
+    from core.registers import FileInput
+    from core.registers.normalize import write_normalized
+
+    data = f"{PRODUCTS_HEADER}\n1;A;1;{price};1\n".encode()
+    result = run_check(data)
+    out = write_normalized(FileInput("p.csv", data=data), result)
+    assert out is not None
+    assert out.decode("utf-8-sig").splitlines()[1] == f"1;A;1;{written};1"
+
+
+@pytest.mark.parametrize(
+    "price",
+    ["12,50 €", "1,234,56", "1.234,567.8", "1 2345,00", "abc", "12..5", "1e5", "1.23,50", "1,2.50"],
+)
 def test_prices_that_are_not_numbers(price: str) -> None:
     assert one_row(f"1;A;1;{price};1") == {(2, "cost_price", "decimal_invalid")}
 
@@ -70,6 +95,29 @@ def test_wrong_check_digit_is_reported_with_the_right_one(barcode: str) -> None:
 @pytest.mark.parametrize("barcode", ["12345", "123456789", "ABC12345", "641234567890123"])
 def test_barcode_of_wrong_length_or_letters(barcode: str) -> None:
     assert one_row(f"1;A;1;1;1;{barcode}", ";barcode") == {(2, "barcode", "ean_invalid")}
+
+
+@pytest.mark.parametrize("barcode", ["6,41235E+12", "6.41235E+12", "6,41235e+12", "6E+12"])
+def test_a_barcode_in_scientific_notation_says_what_excel_did(barcode: str) -> None:
+    result = run_check(f"{PRODUCTS_HEADER};barcode\n1;A;1;1;1;{barcode}\n")
+    assert found(result) == {(2, "barcode", "excel_scientific")}
+    assert "scientific notation" in result.issues[0].message
+    assert "Text" in result.issues[0].message
+
+
+def test_a_product_number_in_scientific_notation_is_an_error() -> None:
+    result = run_check(f"{PRODUCTS_HEADER}\n1,23457E+11;A;1;1;1\n")
+    assert found(result) == {(2, "number", "excel_scientific")}
+    assert not result.valid
+
+
+@pytest.mark.parametrize(
+    ("barcode", "full"), [("1234565", "01234565"), ("36000291452", "036000291452")]
+)
+def test_a_barcode_that_lost_its_leading_zero_names_the_full_code(barcode: str, full: str) -> None:
+    result = run_check(f"{PRODUCTS_HEADER};barcode\n1;A;1;1;1;{barcode}\n")
+    assert found(result) == {(2, "barcode", "ean_leading_zeros")}
+    assert f"was it {full}?" in result.issues[0].message
 
 
 def test_duplicate_numbers_point_at_the_first_row() -> None:

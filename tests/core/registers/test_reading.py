@@ -6,7 +6,7 @@ import codecs
 
 import pytest
 
-from core.registers import FileInput, UnreadableFile, validate_file
+from core.registers import FileInput, UnreadableFile, validate_file, write_normalized
 from core.registers.reading import sniff_dialect
 from tests.core.registers.conftest import DATA, PRODUCTS_HEADER, found, run_check
 
@@ -169,3 +169,42 @@ def test_explicit_register_override_wins() -> None:
 
 
 CUSTOMERS = "number;name;group;vat_zone;payment_terms"
+
+
+def test_a_file_mixing_utf8_and_windows_1252_lines_reads_each_line_right(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import core.registers.source as source
+
+    monkeypatch.setattr(source, "BLOCK", 16)  # lines cut by block boundaries, too
+    data = (
+        PRODUCTS_HEADER.encode()
+        + "\n1;Sähköjohto;1;1;1\n".encode()
+        + "2;Öljy € “lainaus”;1;1;1\n".encode("cp1252")
+        + "3;Jäähdytin;1;1;1\n".encode()
+    )
+    file = FileInput("mixed.csv", data=data)
+    result = validate_file(file)
+    assert result.encoding == "utf-8+cp1252"
+    assert {code for _, _, code in found(result)} == {"encoding_mixed"}
+    assert result.valid
+    normalized = write_normalized(file, result).decode("utf-8-sig")
+    assert "Sähköjohto" in normalized and "Öljy € “lainaus”" in normalized
+    assert "Jäähdytin" in normalized and "Ã" not in normalized
+
+
+@pytest.mark.parametrize("codec", ["utf-8", "utf-8-sig", "cp1252", "utf-16"])
+def test_excel_sep_line_names_the_delimiter_and_is_no_row(codec: str) -> None:
+    text = "sep=,\r\nnumber,name,group,cost_price,sales_price\r\n1,Sähkö,1,1,2\r\n2,B,x,1,1\r\n"
+    file = FileInput("p.csv", data=text.encode(codec))
+    result = validate_file(file)
+    assert result.delimiter == "," and result.rows == 2
+    assert found(result) == {(3, "group", "reference_not_number")}
+
+
+def test_a_clean_file_with_excel_sep_line_gets_a_normalized_copy_without_it() -> None:
+    file = FileInput("p.csv", data=b'"sep=;"\n' + PRODUCTS_HEADER.encode() + b"\n1;A;1;1;2\n")
+    result = validate_file(file)
+    assert result.valid
+    lines = write_normalized(file, result).decode("utf-8-sig").splitlines()
+    assert lines == ["number;name;group;cost_price;sales_price", "1;A;1;1;2"]

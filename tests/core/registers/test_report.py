@@ -82,7 +82,9 @@ def test_cells_that_spreadsheets_would_run_are_escaped(cell: str) -> None:
 
 def test_row_ranges_are_compact() -> None:
     assert row_ranges([5, 9, 17, 18, 19, 20]) == "5, 9, 17–20"
-    assert row_ranges(list(range(2, 100, 2)), limit=3) == "2, 4, 6, …"
+    # A cut list still ends with the real last row (issue 17: not "…" at row 200).
+    assert row_ranges(list(range(2, 100, 2)), limit=3) == "2, 4, 6, …, 98"
+    assert row_ranges(list(range(2, 302))) == "2–301"
 
 
 def test_issues_group_by_code_and_column_errors_first() -> None:

@@ -60,3 +60,45 @@ def test_known_registers_keep_the_latest_snapshot(uow: UnitOfWorkFactory) -> Non
         known = RegistersRepository(unit.session).known(onboarding_id)
     assert known.get(Register.PRODUCTS).keys.to_list() == ["7"]  # type: ignore[union-attr]
     assert known.get(Register.SUPPLIERS).keys.to_list() == ["500"]  # type: ignore[union-attr]
+
+
+def test_judged_before_lists_the_inventory_checked_since_the_previous_products(
+    database_url: str,
+) -> None:
+    from core.registers import FileInput, validate_files
+    from core.store.database import create_database_engine, migrate
+    from core.store.uow import unit_of_work_factory
+
+    engine = create_database_engine(database_url)
+    migrate(engine)
+    factory = unit_of_work_factory(engine)
+    products = b"number;name;group;cost_price;sales_price\n1;A;1;1;1\n"
+    inventory = b"date;product;location;quantity;cost_price;reason\n01.01.2024;1;1;1;1;R\n"
+
+    def checked(unit: object, repo: RegistersRepository, file_id: str, data: bytes) -> int:
+        claim = repo.claim_file("T1", file_id, "C1", f"{file_id}.csv", NOW, thread_ts="1.1")
+        assert claim is not None
+        result = validate_files([FileInput(f"{file_id}.csv", data=data)]).files[0]
+        repo.save_result(claim.id, onboarding_id, "T1", "C1", result, NOW)
+        unit.session.flush()  # type: ignore[attr-defined]
+        return claim.id
+
+    try:
+        with factory() as unit:
+            onboarding_id = _onboarding(unit)
+            repo = RegistersRepository(unit.session)
+            checked(unit, repo, "INV0", inventory)  # before the first products: judged on none
+            first_products = checked(unit, repo, "P1", products)
+            checked(unit, repo, "INV1", inventory)
+            checked(unit, repo, "INV2", inventory)
+            second_products = checked(unit, repo, "P2", products)
+            unit.commit()
+        with factory() as unit:
+            repo = RegistersRepository(unit.session)
+            first = repo.judged_before(onboarding_id, "inventory", "products", first_products)
+            second = repo.judged_before(onboarding_id, "inventory", "products", second_products)
+        assert [c.file_id for c in first] == ["INV0"]
+        assert [c.file_id for c in second] == ["INV2", "INV1"]
+        assert all(c.was_valid and c.thread_ts == "1.1" for c in second)
+    finally:
+        engine.dispose()

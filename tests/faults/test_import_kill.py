@@ -1,0 +1,128 @@
+"""`python -m bot serve` killed with SIGKILL in the middle of an import (no clean-up of any
+kind runs), then started again: the new process resumes the import from its journal, looks up
+the record whose call was under way at the kill before sending anything again, and every
+record ends up in Rackbeat exactly once."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from bot.localslack import LocalSlack
+from handlers.blocks.imports import ACTION_CREATE, ACTION_PREVIEW
+from tests.fakes.world import FakeUpstreams, fake_upstreams
+from tests.imports_support import (
+    ANN,
+    CHANNEL,
+    SECRET_KEY,
+    bot_replies,
+    connect,
+    posts_per_number,
+    press,
+    products_csv,
+    wait_until,
+    with_button,
+)
+from tests.serve_process import ServeProcess
+
+RECORDS = 400
+HELD = "2150"  # its create reaches Rackbeat, but the answer is held until after the kill
+
+
+@pytest.fixture
+def world() -> Iterator[FakeUpstreams]:
+    with fake_upstreams(latency=0.01) as upstreams:
+        yield upstreams
+
+
+@pytest.fixture
+def processes() -> Iterator[list[ServeProcess]]:
+    started: list[ServeProcess] = []
+    yield started
+    for serve in started:
+        serve.stop()
+
+
+def start_serve(
+    slack: LocalSlack, database: Path, world: FakeUpstreams, processes: list[ServeProcess]
+) -> ServeProcess:
+    env = {
+        "SECRET_KEY": SECRET_KEY,
+        "RACKBEAT_API_URL": world.rackbeat.url,
+        "NETVISOR_API_URL": world.netvisor.url,
+        "RACKBEAT_MAX_REQUESTS_PER_MINUTE": "100000",
+    }
+    serve = ServeProcess(slack, f"sqlite:///{database}", database.parent, env=env)
+    processes.append(serve)
+    return serve
+
+
+def test_serve_killed_mid_import_resumes_it_and_sends_every_record_once(
+    slack: LocalSlack, tmp_path: Path, world: FakeUpstreams, processes: list[ServeProcess]
+) -> None:
+    slack.add_user(ANN, "ann")
+    company = world.add_company(5)
+    world.rackbeat.add_reference(company.token, "product-groups", "1")
+    database = tmp_path / "bot.db"
+    first = start_serve(slack, database, world, processes)
+    first.driver.command("start Acme Oy", user=ANN, channel=CHANNEL)
+    slack.wait_for("chat.postMessage", timeout=20)
+    connect(first.driver, slack, company.token)
+    slack.wait_for("chat.postMessage", lambda c: "Rackbeat" in str(c.params), timeout=20)
+    _, shared, _ = first.driver.upload(
+        "products.csv", products_csv(range(2000, 2000 + RECORDS)), user=ANN, channel=CHANNEL
+    )
+    slack.wait_for(
+        "chat.update", lambda c: ACTION_PREVIEW in str(c.params.get("blocks")), timeout=30
+    )
+    press(first.driver, with_button(slack, shared.ts, ACTION_PREVIEW), ACTION_PREVIEW)
+    slack.wait_for(
+        "chat.update", lambda c: ACTION_CREATE in str(c.params.get("blocks")), timeout=30
+    )
+    world.rackbeat.answer_late(HELD, 120)
+    press(first.driver, with_button(slack, shared.ts, ACTION_CREATE), ACTION_CREATE)
+    wait_until(lambda: HELD in world.rackbeat.records_of(company.token, "products"))
+    first.kill()
+
+    engine = create_engine(f"sqlite:///{database}")
+    try:
+        with engine.begin() as connection:
+            held = connection.execute(
+                text("SELECT state FROM import_records WHERE number = :n"), {"n": HELD}
+            ).scalar()
+            assert held == "sent"  # journaled before the call, no outcome: may have arrived
+            left = connection.execute(
+                text("SELECT count(*) FROM import_records WHERE state = 'pending'")
+            ).scalar()
+            assert left  # killed mid-import
+            # A minute passes: the dead process's lease runs out.
+            past = (datetime.now(UTC) - timedelta(seconds=1)).strftime("%Y-%m-%d %H:%M:%S.%f")
+            connection.execute(text("UPDATE imports SET lease_until = :t"), {"t": past})
+        start_serve(slack, database, world, processes)
+
+        def finished() -> bool:
+            with engine.connect() as connection:
+                status = connection.execute(text("SELECT status FROM imports")).scalar()
+            return status == "done"
+
+        wait_until(finished, timeout=90)
+        with engine.connect() as connection:
+            states = dict(
+                connection.execute(
+                    text("SELECT state, count(*) FROM import_records GROUP BY state")
+                ).all()
+            )
+    finally:
+        engine.dispose()
+    assert states == {"created": RECORDS}
+    assert posts_per_number(world.rackbeat) == {str(n): 1 for n in range(2000, 2000 + RECORDS)}
+    assert len(world.rackbeat.records_of(company.token, "products")) == RECORDS
+    slack.wait_quiet(quiet=0.3)
+    results = [f for f in slack.uploads if f.name == "products-import-result.csv"]
+    assert len(results) == 1
+    assert results[0].content.decode("utf-8-sig").count(";created;") == RECORDS
+    assert bot_replies(slack, shared.ts)
