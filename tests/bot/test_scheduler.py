@@ -85,8 +85,10 @@ def test_a_round_runs_from_the_scheduler_thread(bot: BotUnderTest, slack: LocalS
 
 
 def test_serve_starts_the_scheduler_and_it_stops_cleanly(bot: BotUnderTest) -> None:
+    # Without the job queue (SQLite) serve also runs the import resumer; on PostgreSQL the
+    # job workers do.
     jobs = start_background_jobs(bot.runtime, None)
-    assert [type(job).__name__ for job in jobs] == ["NumberingScheduler"]
+    assert [type(job).__name__ for job in jobs] == ["NumberingScheduler", "ImportResumer"]
     for job in jobs:
         job.shutdown()  # type: ignore[attr-defined]
 
