@@ -217,7 +217,9 @@ def assert_each_answered_once(
     twice = {key: n for key, n in answered.items() if n != 1 and key in expected_urls}
     assert twice == {}, f"answered more than once: {twice}"
     for share in sent.shares:
-        [verdict] = answers_in_thread(slack, share)
+        replies = answers_in_thread(slack, share)
+        assert len(replies) == 1, [(m.ts, m.text[:200]) for m in replies]
+        [verdict] = replies
         assert t("registers.checking", "en", name="").split("{")[0] not in verdict.text
         assert len(uploads_in_thread(slack, share)) == 1, uploads_in_thread(slack, share)
     checked = query(url, "SELECT status, attempts FROM processed_files")
