@@ -4,6 +4,10 @@
     .venv/bin/python bench/bench_load.py [--clients 50] [--requests 3000] [--rounds 3]
                                          [--database-url URL] [--workers 1]
 
+On PostgreSQL `serve` stores every request as a job before acknowledging it, and the time
+behind the acknowledgements is measured until the queue holds no request job (waiting or
+running); `--rounds 1 --requests 9000` measures how long a 9,000-request backlog takes.
+
 Every process is real: the Slack emulator (`python -m bot.localslack`), the bot
 (`python -m bot serve`), the peer (`bench/bare_bolt_app.py`), and this load generator,
 all on this machine. Each round waits until the bot has finished earlier work (its
@@ -316,6 +320,36 @@ def wait_until_idle(root: int, timeout: float = 1800) -> float:
     return time.perf_counter() - started
 
 
+def wait_until_queue_empty(url: str, started: float, timeout: float = 3600) -> float:
+    """On PostgreSQL: wait until no request job waits or runs; the seconds since ``started``
+    (the last acknowledgement), which is when the backlog was worked off."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    try:
+        while time.perf_counter() - started < timeout:
+            with engine.connect() as connection:
+                left = connection.execute(
+                    text(
+                        "SELECT count(*) FROM procrastinate_jobs WHERE task_name = 'bot.request' "
+                        "AND status IN ('todo', 'doing')"
+                    )
+                ).scalar()
+            if not left:
+                break
+            time.sleep(0.5)
+    finally:
+        engine.dispose()
+    return time.perf_counter() - started
+
+
+def load_average() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "?"
+
+
 def fresh_schema(url: str) -> str:
     """A new PostgreSQL schema for this run, so earlier runs' onboardings are not in the way."""
     from sqlalchemy import create_engine, text
@@ -390,6 +424,7 @@ def main() -> None:
         bares: list[Result] = []
         ours: list[Result] = []
         drains: list[float] = []
+        loads: list[str] = []
         warm = build_requests(emulator, min(100, options.requests), seed=1)
         run_load("warm-up", bare_port, warm, 10)
         run_load("warm-up", bot_port, warm, 10)
@@ -400,9 +435,15 @@ def main() -> None:
             # Neither target is measured while the bot still works off an earlier round.
             wait_until_idle(serve_pid)
             bares.append(run_load("bare Bolt app (no-op)", bare_port, requests, options.clients))
+            loads.append(load_average())
             ours.append(run_load("rackbeat-bot serve", bot_port, requests, options.clients))
-            # How far the work behind the acknowledgements had fallen behind them.
-            drains.append(wait_until_idle(serve_pid))
+            # How far the work behind the acknowledgements had fallen behind them: with the job
+            # queue, until no request job waits or runs; else until serve's processes idle.
+            acknowledged = time.perf_counter()
+            if database_url.startswith("postgresql"):
+                drains.append(wait_until_queue_empty(database_url, acknowledged))
+            else:
+                drains.append(wait_until_idle(serve_pid))
     finally:
         for process in processes:
             process.terminate()
@@ -445,6 +486,7 @@ def main() -> None:
         "work behind the acknowledgements finished "
         f"{', '.join(f'{d:.0f}' for d in drains)} s after each round's last one"
     )
+    lines.append(f"load average (1, 5, 15 min) at each round's start: {'; '.join(loads)}")
     table = "\n".join(lines)
     print(table)
     if options.write:

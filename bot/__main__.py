@@ -84,14 +84,10 @@ def _migrate(settings: Settings) -> int:
 
 
 def _worker(settings: Settings, options: argparse.Namespace) -> int:
-    # The parser takes `worker [--concurrency N]` already; the PostgreSQL job queue that it
-    # runs is not part of this build, so it refuses instead of pretending to work.
-    print(
-        f"worker (--concurrency {options.concurrency}): this build has no PostgreSQL job "
-        "queue yet; `serve` and `socket` start their own worker processes (WORKER_PROCESSES)",
-        file=sys.stderr,
-    )
-    return 2
+    # Imported here: procrastinate and the Slack app only load for the worker command.
+    from bot.worker_cmd import run_worker
+
+    return run_worker(settings, options.concurrency)
 
 
 def _terminate(*_: Any) -> NoReturn:

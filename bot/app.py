@@ -15,7 +15,7 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 
-from bot import slack_retries
+from bot import answer_journal, slack_retries
 from bot.config import Settings
 from bot.logs import withhold_refused_request_bodies
 from bot.oauth import oauth_settings, refuse_unknown_workspaces
@@ -52,12 +52,14 @@ def build_app(
     socket_mode: bool = False,
     hand_off: Callable[[BoltRequest], None] | None = None,
     verify_requests: bool = True,
+    inline: bool = False,
 ) -> App:
     """The Bolt app with every listener registered; `app.registrar` lists what they are.
 
-    ``hand_off`` makes it a front (`bot.workers`): acknowledged requests go to worker
-    processes, whose apps are built with ``verify_requests=False`` (their requests come from
-    the front, which checked them, and may be older than Slack's five minutes by then).
+    ``hand_off`` makes it a front (`bot.jobqueue`): requests are stored as jobs, then
+    acknowledged. A job worker's app is built with ``verify_requests=False`` (its requests come
+    from the front, which checked them, and may be older than Slack's five minutes by then)
+    and ``inline=True`` (listeners run in the job's thread: the job ends when the work does).
     """
     token = settings.slack_bot_token
     # Without a bot token, OAuth: each workspace's token comes from its installation.
@@ -82,9 +84,9 @@ def build_app(
         signing_secret=signing_secret.get_secret_value() if signing_secret else None,
         request_verification_enabled=verify_requests and not socket_mode,
         listener_executor=deps.listener_executor,
-        # A front's listeners only hand off and a worker's only queue work on its pool: both
-        # return at once, so Bolt runs them inline instead of hopping to its own pool and
-        # polling for the ack every 10 ms. Elsewhere the listeners' own pool keeps acks fast.
+        # A front's listeners only store a job and a worker's run in the job's own thread:
+        # Bolt runs them inline instead of hopping to its own pool and polling for the ack
+        # every 10 ms. Elsewhere the listeners' own pool keeps acks fast.
         process_before_response=hand_off is not None or not verify_requests,
         logger=logging.getLogger("slack_bolt"),
         raise_error_for_unhandled_request=False,
@@ -92,7 +94,10 @@ def build_app(
         before_authorize=refuse_unknown_workspaces(settings, deps.uow) if oauth else None,
     )
     slack_retries.install(app)
-    registrar = register_handlers(app, deps, hand_off)
+    if inline:
+        # A job may run twice (its worker died): what it said once is not said again.
+        answer_journal.install(app, deps)
+    registrar = register_handlers(app, deps, hand_off, inline=inline)
     app.registrar = registrar  # type: ignore[attr-defined]
     return app
 

@@ -6,7 +6,7 @@ command's own argparse parser, which declares its arguments in one place:
 
 - `validate`: `build_parser()` in `bot/cli_validate.py`
 - `check-numbering`: `build_parser()` in `bot/cli_numbering.py`
-- `worker`: `worker_parser()` below (until the job queue brings its own module)
+- `worker`: `worker_parser()` below (it runs `bot.worker_cmd.run_worker`)
 - `serve`, `socket`, `console`, `migrate`: no arguments; `plain_parser()` below
 
 Each command's parser is built only when that command runs, so `validate` does not import
@@ -186,9 +186,10 @@ def worker_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--concurrency",
         type=_positive,
-        default=1,
+        # bot.worker_cmd.DEFAULT_CONCURRENCY (not imported: that module loads procrastinate).
+        default=8,
         metavar="N",
-        help="jobs run at once (default 1)",
+        help="jobs run at once in this process (default 8)",
     )
     return parser
 

@@ -48,8 +48,13 @@ class Settings(BaseSettings):
     # An account snapshot older than this is read again before file checks use it.
     account_max_age_minutes: int = Field(default=60, ge=1, le=30 * 24 * 60)
     max_upload_mb: int = Field(default=50, ge=1, le=1024)
-    # Processes that do the work after `ack()` in serve/socket (bot/workers.py); 0 = threads.
+    # Job worker processes serve/socket start on PostgreSQL (bot/local_workers.py); 0 = none
+    # (run `python -m bot worker` elsewhere). SQLite always works in-process.
     worker_processes: int = Field(default=1, ge=0, le=32)
+    # /healthz answers 503 when jobs wait and no worker took one for this many seconds.
+    queue_stall_seconds: float = Field(default=120.0, gt=0, le=24 * 3600)
+    # Acknowledgements wait for the job's WAL flush (bot/jobqueue.py says what off gives up).
+    queue_synchronous_commit: bool = False
     log_level: LogLevel = "INFO"
 
     @field_validator(

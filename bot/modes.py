@@ -6,6 +6,7 @@ import gc
 import logging
 import sys
 import time
+from dataclasses import dataclass
 
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.adapter.socket_mode.internals import run_bolt_app, send_response
@@ -16,26 +17,58 @@ from slack_sdk.socket_mode.response import SocketModeResponse
 from bot.app import build_app
 from bot.config import Settings
 from bot.envelope import payload_problem
+from bot.jobqueue import JobQueue, uses_job_queue
+from bot.local_workers import LocalWorkers
 from bot.server import make_server, wsgi_app
 from bot.wiring import Runtime, build_runtime
-from bot.workers import WorkerPool
 
 log = logging.getLogger("bot")
 
 
-def start_background_jobs(runtime: Runtime) -> list[object]:
-    """Jobs that run beside the listeners in `serve` and `socket` (the numbering scheduler,
-    the resumer of file checks a dead process left unfinished): in the first worker process,
-    or in the front when there are no workers."""
-    from bot.recovery import start_intake_resumer
+def start_background_jobs(runtime: Runtime, queue: JobQueue | None) -> list[object]:
+    """What runs beside the listeners in `serve` and `socket`: the numbering scheduler (with
+    the job queue, its ticks only ask for rounds) and, on SQLite, the one-off resumer of file
+    checks the previous process left unfinished (on PostgreSQL their jobs run again) and the
+    import resumer (on PostgreSQL the job workers run it)."""
+    from bot.recovery import resume_unfinished_checks, start_import_resumer
     from bot.scheduler import start_numbering_scheduler
 
-    scheduler = start_numbering_scheduler(runtime)
+    scheduler = start_numbering_scheduler(runtime, queue.defer_round if queue else None)
     jobs: list[object] = [] if scheduler is None else [scheduler]
-    resumer = start_intake_resumer(runtime)
-    if resumer is not None:
-        jobs.append(resumer)
+    if queue is None:
+        resume_unfinished_checks(runtime)
+        jobs.append(start_import_resumer(runtime))
     return jobs
+
+
+@dataclass
+class WorkShape:
+    """Where the work after `ack()` runs: a durable job queue with local worker processes
+    (PostgreSQL), or this process's thread pool (SQLite)."""
+
+    queue: JobQueue | None
+    workers: LocalWorkers | None
+
+    def close(self) -> None:
+        if self.workers is not None:
+            self.workers.close()
+        if self.queue is not None:
+            self.queue.close()
+
+
+def start_work(settings: Settings) -> WorkShape:
+    if not uses_job_queue(settings.database_url):
+        log.info("SQLite: the work after each acknowledgement runs in this process")
+        return WorkShape(None, None)
+    queue = JobQueue(
+        settings.database_url, synchronous_commit=settings.queue_synchronous_commit
+    ).open()
+    workers = None
+    if settings.worker_processes:
+        workers = LocalWorkers(settings, settings.worker_processes).start()
+    else:
+        log.info("WORKER_PROCESSES=0: jobs wait for `python -m bot worker` processes")
+    return WorkShape(queue, workers)
 
 
 def favour_short_requests() -> None:
@@ -85,14 +118,17 @@ def run_serve(settings: Settings) -> int:
 
     favour_short_requests()
     runtime = build_runtime(settings)
-    workers = start_workers(settings, socket_mode=False)
-    app = build_app(settings, runtime.deps, hand_off=workers.hand_off if workers else None)
+    work = start_work(settings)
+    app = build_app(
+        settings, runtime.deps, hand_off=work.queue.defer_request if work.queue else None
+    )
+    stall = settings.queue_stall_seconds if work.queue else None
     server = make_server(
-        wsgi_app(app, runtime.engine, settings.slack_signing_secret, workers),
+        wsgi_app(app, runtime.engine, settings.slack_signing_secret, stall),
         settings.host,
         settings.port,
     )
-    jobs = [] if workers else start_background_jobs(runtime)
+    jobs = start_background_jobs(runtime, work.queue)
     install_sigterm()
     freeze_startup_objects()
     log.info(
@@ -108,8 +144,7 @@ def run_serve(settings: Settings) -> int:
     finally:
         server.close()
         stop_jobs(jobs)
-        if workers:
-            workers.close()
+        work.close()
         runtime.close()
     return 0
 
@@ -123,12 +158,15 @@ def run_socket(settings: Settings) -> int:
     from bot.__main__ import install_sigterm
 
     runtime = build_runtime(settings)
-    workers = start_workers(settings, socket_mode=True)
+    work = start_work(settings)
     app = build_app(
-        settings, runtime.deps, socket_mode=True, hand_off=workers.hand_off if workers else None
+        settings,
+        runtime.deps,
+        socket_mode=True,
+        hand_off=work.queue.defer_request if work.queue else None,
     )
     handler = CheckedSocketModeHandler(app, settings.slack_app_token.get_secret_value())
-    jobs = [] if workers else start_background_jobs(runtime)
+    jobs = start_background_jobs(runtime, work.queue)
     install_sigterm()
     freeze_startup_objects()
     try:
@@ -138,8 +176,7 @@ def run_socket(settings: Settings) -> int:
     finally:
         handler.close()  # type: ignore[no-untyped-call]
         stop_jobs(jobs)
-        if workers:
-            workers.close()
+        work.close()
         runtime.close()
     return 0
 
@@ -167,16 +204,6 @@ class CheckedSocketModeHandler(SocketModeHandler):
                 response.status,
             )
         client.send_socket_mode_response(SocketModeResponse(envelope_id=req.envelope_id))
-
-
-def start_workers(settings: Settings, *, socket_mode: bool) -> WorkerPool | None:
-    """The worker processes that do the work after `ack()` (`WORKER_PROCESSES`, 0 = none:
-    the work stays on this process's thread pool)."""
-    if settings.worker_processes == 0:
-        return None
-    pool = WorkerPool(settings, settings.worker_processes, socket_mode=socket_mode).start()
-    log.info("%d worker process(es) do the work after each acknowledgement", pool.count)
-    return pool
 
 
 def stop_jobs(jobs: list[object]) -> None:

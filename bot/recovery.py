@@ -1,11 +1,21 @@
-"""Resumes the checks of shared files whose process died, in `serve` and `socket`.
+"""Work a dead process left unfinished: file checks (SQLite, at start) and imports (always).
 
-Slack gets its ``ack`` before a file is checked and never re-sends the event, so a check cut
-short by a crash, a deploy or a kill would never be answered. Its claim stays "received" in
-``processed_files`` with a lease (``handlers.files``); this job looks for claims whose lease
-ran out right at start and then every minute, and hands each to the background pool, which
-takes it over and finishes it. Every process may run it: taking a claim over is one guarded
-UPDATE, so one process wins. A round costs one indexed query when there is nothing to do.
+File checks. Slack gets its ``ack`` before a file is checked and never re-sends the event, so
+a check cut short by a crash, a deploy or a kill would never be answered. On PostgreSQL the
+request is a durable job that the queue runs again (``bot.jobqueue``): nothing to do here.
+SQLite runs everything in one process, so at start every claim still "received" in
+``processed_files`` belongs to the process before; each is handed to the background pool,
+which takes it over and finishes it (``handlers.files``). Once, at start: there is no other
+process to wait for.
+
+Imports into Rackbeat (``handlers.imports``). A confirmed import runs on the background pool
+of the process that took the click (on PostgreSQL: a job worker), holding a lease on its row
+that it renews while it runs; ``run_import`` is idempotent and resumes from its journal. The
+periodic import resumer below looks every minute for imports whose lease ran out and runs
+them again: on PostgreSQL every job worker runs it (``bot.worker_cmd``; taking an import over
+is one guarded UPDATE, so one process wins), on SQLite `serve` / `socket` do. Imports are not
+procrastinate jobs: an import runs for minutes to hours and renews its own lease, which the
+queue's heartbeat-based re-run would duplicate rather than replace.
 """
 
 from __future__ import annotations
@@ -18,6 +28,7 @@ from typing import TYPE_CHECKING
 
 from slack_sdk import WebClient
 
+from core.store.registers_repo import RegistersRepository
 from handlers.deps import Deps
 from handlers.files import FileIntake
 from handlers.imports import Importer
@@ -29,43 +40,63 @@ log = logging.getLogger("bot.recovery")
 
 EVERY = timedelta(minutes=1)
 
+ClientFor = WebClient | Callable[[str], WebClient | None]
 
-class IntakeResumer:
-    def __init__(
-        self,
-        deps: Deps,
-        client: WebClient | Callable[[str], WebClient | None],
-        every: timedelta = EVERY,
-    ) -> None:
+
+def resume_unfinished_checks(runtime: Runtime) -> int:
+    """What `serve` / `socket` on SQLite do at start; how many checks were resumed. Each check
+    resumes with its own workspace's token (OAuth mode)."""
+    return resume_unfinished(runtime.deps, runtime.clients.for_team)
+
+
+def resume_unfinished(deps: Deps, client: ClientFor) -> int:
+    """Hand every unfinished check to the background pool; how many there were. ``client``
+    may be a function of the team id; a check of a workspace it has no client for (uninstalled)
+    is left alone."""
+    try:
+        with deps.uow() as uow:
+            unfinished = RegistersRepository(uow.session).unfinished_claims()
+    except Exception:
+        log.warning("could not look for unfinished file checks", exc_info=True)
+        return 0
+    intake = FileIntake(deps)
+    resumed = 0
+    for team_id, file_id in unfinished:
+        team_client = client if isinstance(client, WebClient) else client(team_id)
+        if team_client is None:
+            continue
+        deps.executor.submit(intake.resume, team_client, team_id, file_id)
+        resumed += 1
+    if resumed:
+        log.info("resuming %d file check(s) the previous process left unfinished", resumed)
+    return resumed
+
+
+class ImportResumer:
+    """Every ``every``, hands the imports whose runner died (lease run out) to the pool."""
+
+    def __init__(self, deps: Deps, client: ClientFor, every: timedelta = EVERY) -> None:
         self.deps = deps
         self.client = client
         self.every = every
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
-    def start(self) -> IntakeResumer:
-        self._thread = threading.Thread(target=self._loop, name="intake-resumer", daemon=True)
+    def start(self) -> ImportResumer:
+        self._thread = threading.Thread(target=self._loop, name="import-resumer", daemon=True)
         self._thread.start()
         return self
 
     def run_once(self) -> int:
-        """Hand every interrupted check to the background pool; how many there were."""
-        try:
-            found = FileIntake(self.deps).resume_stale(self.client)
-        except Exception:
-            # The database may be away: the next round looks again.
-            log.warning("could not look for interrupted file checks", exc_info=True)
-            return 0
-        if found:
-            log.info("resuming %d interrupted file check(s)", found)
         try:
             imports = Importer(self.deps).resume_stale(self.client)
         except Exception:
+            # The database may be away: the next round looks again.
             log.warning("could not look for interrupted imports", exc_info=True)
-            imports = 0
+            return 0
         if imports:
             log.info("resuming %d interrupted import(s)", imports)
-        return found + imports
+        return imports
 
     def _loop(self) -> None:
         while not self._stop.is_set():
@@ -78,6 +109,7 @@ class IntakeResumer:
             self._thread.join(timeout=10)
 
 
-def start_intake_resumer(runtime: Runtime) -> IntakeResumer | None:
-    """The resumer of `serve` / `socket`: each check resumes with its workspace's token."""
-    return IntakeResumer(runtime.deps, runtime.clients.for_team).start()
+def start_import_resumer(runtime: Runtime) -> ImportResumer:
+    """The import resumer of a job worker (PostgreSQL) or of `serve` / `socket` (SQLite): each
+    import resumes with its workspace's token."""
+    return ImportResumer(runtime.deps, runtime.clients.for_team).start()

@@ -1,6 +1,8 @@
-"""The numbering watch inside `serve` and `socket`: APScheduler 3 runs check rounds.
+"""The numbering watch inside `serve`, `socket` and `worker`: APScheduler 3 ticks.
 
-Every process may run the scheduler. A round claims the onboardings whose check is due
+Every process may run the scheduler. On PostgreSQL a tick only asks the job queue for a round
+(a job with a queueing lock: however many processes tick, one round waits and one worker runs
+it); on SQLite the tick runs the round itself. A round claims the onboardings whose check is due
 (``numbering_leases``: ``FOR UPDATE SKIP LOCKED`` on PostgreSQL), so two processes on one
 database split the work and never run the same check twice; a claim moves the next due time
 one interval on, and missed runs coalesce into one. The job itself ticks every minute (or
@@ -11,6 +13,7 @@ overlapped by the next in the same process.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -66,16 +69,19 @@ class NumberingScheduler:
         notifier: Notifier,
         *,
         concurrency: int = DEFAULT_CONCURRENCY,
+        defer: Callable[[datetime], bool] | None = None,
     ) -> None:
         self.checker = checker
         self.notifier = notifier
         self.concurrency = concurrency
+        # On PostgreSQL: ask the job queue for the round instead of running it here.
+        self.defer = defer
         self.tick = min(MAX_TICK, checker.interval)
         self._scheduler = BackgroundScheduler(timezone=UTC)
 
     def start(self) -> NumberingScheduler:
         self._scheduler.add_job(
-            self.run_round,
+            self.tick_once,
             IntervalTrigger(seconds=self.tick.total_seconds(), timezone=UTC),
             id="numbering-check",
             coalesce=True,
@@ -92,6 +98,16 @@ class NumberingScheduler:
         )
         return self
 
+    def tick_once(self) -> None:
+        if self.defer is None:
+            self.run_round()
+            return
+        try:
+            self.defer(datetime.now(UTC))
+        except Exception:
+            # The database may be away: the next tick asks again.
+            log.warning("could not ask for a numbering round", exc_info=True)
+
     def run_round(self) -> RoundReport:
         report = self.checker.check_due(self.notifier, self.concurrency)
         if report.checked or report.errors:
@@ -107,13 +123,29 @@ class NumberingScheduler:
         self._scheduler.shutdown(wait=True)
 
 
-def start_numbering_scheduler(runtime: Runtime) -> NumberingScheduler | None:
-    """The scheduler of `serve` / `socket` (``None`` if the numbering service is missing)."""
+def _scheduler(
+    runtime: Runtime, defer: Callable[[datetime], bool] | None = None
+) -> NumberingScheduler | None:
     service = runtime.deps.numbering
     if service is None:
         return None
     notifier = WorkspaceNotifier(runtime.clients, runtime.deps)
-    return NumberingScheduler(service.checker, notifier).start()
+    return NumberingScheduler(service.checker, notifier, defer=defer)
+
+
+def start_numbering_scheduler(
+    runtime: Runtime, defer: Callable[[datetime], bool] | None = None
+) -> NumberingScheduler | None:
+    """The scheduler of `serve` / `socket` / `worker` (``None`` if the numbering service is
+    missing); with ``defer`` its ticks ask the job queue for rounds."""
+    scheduler = _scheduler(runtime, defer)
+    return scheduler.start() if scheduler is not None else None
+
+
+def build_numbering_round(runtime: Runtime) -> Callable[[], RoundReport] | None:
+    """What a worker runs for a numbering-round job (``None`` without the service)."""
+    scheduler = _scheduler(runtime)
+    return scheduler.run_round if scheduler is not None else None
 
 
 class WorkspaceNotifier:

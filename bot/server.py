@@ -26,7 +26,7 @@ from sqlalchemy import Engine
 from waitress.server import create_server
 
 from bot.envelope import problem
-from bot.workers import WorkerPool
+from bot.jobqueue import queue_health
 from core.store.database import ping
 
 StartResponse = Callable[..., Any]
@@ -43,10 +43,11 @@ def wsgi_app(
     app: App,
     engine: Engine,
     signing_secret: SecretStr | str,
-    workers: WorkerPool | None = None,
+    queue_stall_seconds: float | None = None,
 ) -> WsgiApp:
-    """`/slack/events` for Bolt, `/healthz` for the load balancer (the database, and the
-    worker processes when there are any); in OAuth mode `/slack/install` and
+    """`/slack/events` for Bolt, `/healthz` for the load balancer (the database, and the job
+    queue when there is one: ``queue_stall_seconds`` is how long jobs may wait with no
+    worker taking any before it answers 503); in OAuth mode `/slack/install` and
     `/slack/oauth_redirect` too.
 
     Slack's signature is checked here first, before anything is read from the body: an
@@ -67,7 +68,7 @@ def wsgi_app(
     def application(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "GET")
         if path == HEALTH_PATH and method in {"GET", "HEAD"}:
-            return health(start_response, engine, workers)
+            return health(start_response, engine, queue_stall_seconds)
         if path in oauth_paths and method == "GET":
             return slack(environ, start_response)
         if path == EVENTS_PATH:
@@ -88,16 +89,24 @@ def wsgi_app(
 
 
 def health(
-    start_response: StartResponse, engine: Engine, workers: WorkerPool | None
+    start_response: StartResponse, engine: Engine, queue_stall_seconds: float | None
 ) -> list[bytes]:
     database = ping(engine)
-    body = {"status": "ok", "database": "ok" if database else "unreachable"}
+    body: dict[str, Any] = {"status": "ok", "database": "ok" if database else "unreachable"}
     healthy = database
-    if workers is not None:
-        # A dead worker is replaced within a second; until then its requests wait.
-        running = workers.alive()
-        body["workers"] = "ok" if running else "restarting"
-        healthy = healthy and running
+    if database and queue_stall_seconds is not None:
+        try:
+            queue = queue_health(engine)
+        except Exception:
+            log.warning("could not read the job queue's state", exc_info=True)
+            body["queue"] = "unreadable"
+            healthy = False
+        else:
+            body["queue"] = queue.as_json()
+            if queue.stuck(queue_stall_seconds):
+                # Jobs wait and no worker has taken one for that long: nobody works the queue.
+                body["queue"]["stalled"] = True
+                healthy = False
     if not healthy:
         body["status"] = "degraded"
     return _json(start_response, 200 if healthy else 503, body)
@@ -152,7 +161,7 @@ def signed_by_slack(
 
 
 def _json(
-    start_response: StartResponse, status: int, body: dict[str, str], *, no_retry: bool = False
+    start_response: StartResponse, status: int, body: dict[str, Any], *, no_retry: bool = False
 ) -> list[bytes]:
     data = json.dumps(body).encode()
     reason = {

@@ -57,11 +57,16 @@ def runtime_config(settings: Settings) -> RuntimeConfig:
 
 
 def build_runtime(
-    settings: Settings, *, run_migrations: bool = True, reseal: bool = True
+    settings: Settings,
+    *,
+    run_migrations: bool = True,
+    reseal: bool = True,
+    job_worker: bool = False,
 ) -> Runtime:
     """Open the database (migrating it) and assemble what listeners and jobs share.
 
-    Worker processes pass ``run_migrations=False, reseal=False``: their front did both.
+    Worker processes started by `serve` pass ``run_migrations=False, reseal=False``: their
+    front did both. ``job_worker``: work that stops for a passing reason is retried as a job.
     """
     engine = create_database_engine(settings.database_url)
     if run_migrations:
@@ -72,6 +77,7 @@ def build_runtime(
         # Few background workers: the work is mostly CPU under the GIL, and every extra
         # runnable thread slows the acknowledgements of new requests.
         executor=TrackingExecutor(max_workers=8),
+        retries_later=job_worker,
     )
     numbering = attach_numbering(deps, settings)
     deps.account = AccountService(

@@ -46,7 +46,11 @@ def __getattr__(name: str) -> Any:
 
 
 def register_handlers(
-    app: App, deps: Deps, hand_off: Callable[[BoltRequest], None] | None = None
+    app: App,
+    deps: Deps,
+    hand_off: Callable[[BoltRequest], None] | None = None,
+    *,
+    inline: bool = False,
 ) -> Registrar:
     from handlers.commands import CommandRouter
     from handlers.errors import make_error_handler
@@ -56,7 +60,7 @@ def register_handlers(
     # Late-bound: an area replaces `router.language_for` while it registers.
     on_error = make_error_handler(lambda team, channel: router.language_for(team, channel))  # noqa: PLW0108
     app.error(on_error)
-    reg = Registrar(app, deps.executor, on_error, hand_off)
+    reg = Registrar(app, deps.executor, on_error, hand_off, inline=inline)
     # Read at call time: a test may have replaced AREAS.
     areas: tuple[AreaRegister, ...] = globals().get("AREAS") or __getattr__("AREAS")
     for register in areas:

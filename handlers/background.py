@@ -11,12 +11,23 @@ import logging
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import timedelta
 from typing import Any, ParamSpec, TypeVar
 
 P = ParamSpec("P")
 T = TypeVar("T")
 
 log = logging.getLogger(__name__)
+
+
+class RetryLater(Exception):
+    """Work stopped for a passing reason (Slack or the database away after their own
+    retries) and should run again ``after`` this long. A job worker retries the job
+    (`bot.job_runner`); work on the in-process pool has no later and gets the apology."""
+
+    def __init__(self, reason: str, after: timedelta = timedelta(minutes=1)) -> None:
+        super().__init__(reason)
+        self.after = after
 
 
 class TrackingExecutor(ThreadPoolExecutor):

@@ -52,6 +52,9 @@ class Deps:
         default_factory=lambda: TrackingExecutor(max_workers=32, thread_name_prefix="ack")
     )
     clock: Callable[[], datetime] = utc_now
+    # True in a job worker: work stopped for a passing reason raises `RetryLater` and its job
+    # runs again later; in-process work (SQLite, console) has no later and apologises.
+    retries_later: bool = False
     # The numbering area's reader of both series' levels (gate of the `numbering` step).
     numbering_status: NumberingStatusProvider | None = None
     # The numbering watch (service, checker, upstream clients), built in `bot/wiring.py`.

@@ -3,7 +3,7 @@
 Flow for each file of a ``file_share`` message, after ``ack()``:
 
 1. Claim (team, file id) in the database: a retried event finds it taken and does nothing.
-   The claim keeps where to answer and a lease the worker renews as it goes.
+   The claim keeps where to answer, the reply's ``ts`` and the outputs already uploaded.
 2. Post "checking name…" in the file's thread at once, edited with progress on long files.
 3. ``files.info`` (Slack Connect shares carry stubs): refuse too large or non-CSV files before
    any download; download with the bot token only from ``SLACK_FILE_HOSTS``, no redirects;
@@ -13,11 +13,13 @@ Flow for each file of a ``file_share`` message, after ``ack()``:
    error-free file, the normalized copy; remember its keys for later files.
 
 Slack has had its ``ack`` before any of this and never re-sends the event, so work that stops
-half-way must be picked up by us. A process that dies leaves its claim "received": once the
-lease runs out, a retried event or the resumer (``bot.recovery``, on start and every minute)
-takes it over and runs the check again, reusing the "checking…" reply and skipping outputs
+half-way must be picked up by us. A process that dies leaves its claim "received". On
+PostgreSQL the event is a durable job that runs again once the dead worker's heartbeat is
+missed; on SQLite the next start resumes it (``bot.recovery``). The next attempt takes the
+claim over and runs the check again, reusing the "checking…" reply and skipping outputs
 already uploaded. Slack or the database failing mid-way (after slack-sdk's retries) leaves the
-claim to be resumed a minute later, without an apology; a file is tried ``MAX_ATTEMPTS``
+claim to the job's retry a minute later (``RetryLater``), without an apology; in-process
+(SQLite) there is no later, and the apology comes at once. A file is tried ``MAX_ATTEMPTS``
 times before it is answered with one.
 """
 
@@ -29,9 +31,9 @@ import logging
 import re
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 from urllib.parse import urlparse
 
@@ -56,6 +58,7 @@ from core.registers import (
 from core.registers.header import register_in_text
 from core.sources.http import tls_context
 from core.store.registers_repo import Claim, RegistersRepository
+from handlers.background import RetryLater
 from handlers.blocks.account import account_note
 from handlers.blocks.issues import describe_issue, error_report
 from handlers.blocks.registers import (
@@ -80,8 +83,6 @@ log = logging.getLogger(__name__)
 PROGRESS_SECONDS = 3.0
 # A file whose check was started this many times without finishing gets an apology.
 MAX_ATTEMPTS = 3
-# After Slack or the database failed mid-way, the resumer tries again this much later.
-RETRY_LATER = timedelta(minutes=1)
 # Downloads: attempts on a 429, a 5xx or no answer, and the longest Retry-After waited.
 DOWNLOAD_ATTEMPTS = 3
 DOWNLOAD_MAX_WAIT = 30.0
@@ -134,13 +135,14 @@ class DownloadUnavailable(ConnectionError):
 
 
 class LostClaim(Exception):
-    """Another worker took this file over (our lease ran out): stop without answering."""
+    """Another attempt took this file over (this one was taken for dead): stop without
+    answering."""
 
 
-# The files this process is checking right now (the resumer leaves them alone even if a
-# jumping clock makes their lease look expired).
-_working: set[tuple[str, str]] = set()
-_working_guard = threading.Lock()
+# The files this process is checking right now: a second event for one of them (a Slack
+# retry of a late acknowledgement) must not take over a live attempt in the same process.
+_checking: set[tuple[str, str]] = set()
+_checking_guard = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -288,6 +290,34 @@ class FileIntake:
             log.warning("a shared file without an id: ignored")
             return
         name = str(stub.get("name") or stub.get("title") or file_id)
+        with _checking_guard:
+            if (share.team_id, file_id) in _checking:
+                log.info("file %s is being checked right now: retried event ignored", file_id)
+                return
+        with self._held(share.team_id, file_id) as held:
+            if held:
+                self._claim_and_check(client, share, file_id, name)
+            else:
+                log.info("file %s is being checked by another worker: left to it", file_id)
+
+    @contextmanager
+    def _held(self, team_id: str, file_id: str) -> Iterator[bool]:
+        """The file's lock for this attempt (PostgreSQL; see ``RegistersRepository.hold``)."""
+        with self.deps.uow() as holder:
+            repo = RegistersRepository(holder.session)
+            held = repo.hold(team_id, file_id)
+            try:
+                yield held
+            finally:
+                if held:
+                    try:
+                        repo.release(team_id, file_id)
+                    except Exception:
+                        # A connection keeping the lock must not go back to the pool.
+                        holder.session.connection().invalidate()
+                        raise
+
+    def _claim_and_check(self, client: WebClient, share: Share, file_id: str, name: str) -> None:
         with self.deps.uow() as uow:
             claim = RegistersRepository(uow.session).claim_file(
                 share.team_id,
@@ -303,38 +333,17 @@ class FileIntake:
         if claim is None:
             log.info("file %s was already processed: retried event ignored", file_id)
             return
-        self._work(client, claim, share, name)
-
-    # --- resuming ----------------------------------------------------------------------------
-
-    def resume_stale(
-        self, client: WebClient | Callable[[str], WebClient | None], limit: int = 20
-    ) -> int:
-        """Hand the checks whose process died to the background pool; how many were found.
-        ``client`` may be a function of the team id (one token per workspace, OAuth mode);
-        a check of a workspace it has no client for (uninstalled) waits.
-
-        Cheap when there are none: one indexed query (and one UPDATE that only touches leases
-        a clock set back left far in the future).
-        """
-        with self.deps.uow() as uow:
-            stale = RegistersRepository(uow.session).stale_claims(self.deps.clock(), limit)
-            uow.commit()
-        with _working_guard:
-            stale = [key for key in stale if key not in _working]
-        resumed = 0
-        for team_id, file_id in stale:
-            team_client = client if isinstance(client, WebClient) else client(team_id)
-            if team_client is not None:
-                self.deps.executor.submit(self.resume, team_client, team_id, file_id)
-                resumed += 1
-        return resumed
+        self._attempt_marked(client, claim, share, name)
 
     def resume(self, client: WebClient, team_id: str, file_id: str) -> bool:
-        """Take over a check whose lease ran out and finish it; False if another worker
-        has it (or it is done)."""
+        """Take over a check the previous process left unfinished and finish it; False if it
+        is done (SQLite, at start: ``bot.recovery``)."""
+        with self._held(team_id, file_id) as held:
+            return held and self._resume_held(client, team_id, file_id)
+
+    def _resume_held(self, client: WebClient, team_id: str, file_id: str) -> bool:
         with self.deps.uow() as uow:
-            claim = RegistersRepository(uow.session).reclaim(team_id, file_id, self.deps.clock())
+            claim = RegistersRepository(uow.session).reclaim(team_id, file_id)
             uow.commit()
         if claim is None or not claim.thread_ts:
             return False
@@ -346,20 +355,20 @@ class FileIntake:
             thread_ts=claim.thread_ts,
             text=claim.share_text,
         )
-        self._work(client, claim, share, claim.file_name or file_id)
+        self._attempt_marked(client, claim, share, claim.file_name or file_id)
         return True
 
     # --- one attempt -------------------------------------------------------------------------
 
-    def _work(self, client: WebClient, claim: Claim, share: Share, name: str) -> None:
+    def _attempt_marked(self, client: WebClient, claim: Claim, share: Share, name: str) -> None:
         key = (claim.team_id, claim.file_id)
-        with _working_guard:
-            _working.add(key)
+        with _checking_guard:
+            _checking.add(key)
         try:
             self._attempt(client, claim, share, name)
         finally:
-            with _working_guard:
-                _working.discard(key)
+            with _checking_guard:
+                _checking.discard(key)
 
     def _attempt(self, client: WebClient, claim: Claim, share: Share, name: str) -> None:
         onboarding = OnboardingService(self.deps.uow).find(Channel(share.team_id, share.channel_id))
@@ -382,15 +391,12 @@ class FileIntake:
             log.info("the check of %s was taken over by another worker", claim.file_id)
             return
         except Exception as error:
-            if transient(error) or isinstance(error, OperationalError):
+            passing = transient(error) or isinstance(error, OperationalError)
+            if passing and self.deps.retries_later:
                 log.warning(
-                    "checking %s stopped (%s): tried again in %s",
-                    claim.file_id,
-                    describe(error),
-                    RETRY_LATER,
+                    "checking %s stopped (%s): tried again later", claim.file_id, describe(error)
                 )
-                self._postpone(claim)
-                return
+                raise RetryLater(describe(error)) from error
             log.exception("checking %s failed", claim.file_id)
             self._apologise(client, share, reply_ts, lang)
             status = "failed"
@@ -415,18 +421,8 @@ class FileIntake:
                 raise LostClaim
             uow.commit()
 
-    def _renew(self, claim: Claim) -> None:
-        self._guard(lambda repo: repo.renew(claim, self.deps.clock()))
-
-    def _postpone(self, claim: Claim) -> None:
-        """Leave the claim to the resumer, a little later (a failure here is logged: the
-        lease then runs out on its own)."""
-        try:
-            with self.deps.uow() as uow:
-                RegistersRepository(uow.session).renew(claim, self.deps.clock(), RETRY_LATER)
-                uow.commit()
-        except Exception:
-            log.warning("could not postpone the check of %s", claim.file_id, exc_info=True)
+    def _still_mine(self, claim: Claim) -> None:
+        self._guard(lambda repo: repo.still_mine(claim))
 
     def _finish(self, claim: Claim, status: str) -> None:
         with self.deps.uow() as uow:
@@ -457,18 +453,18 @@ class FileIntake:
         reply_ts: str,
     ) -> str:
         data = self._fetch(client, claim.file_id, name)
-        self._renew(claim)
+        self._still_mine(claim)
         known = KnownRegisters() if onboarding is None else known_for(self.deps, onboarding)
         valuation = onboarding.valuation if onboarding else None
         account = None
         if onboarding is not None and self.deps.account is not None:
             # Reads the account first when the stored snapshot is too old (or never read).
             account = self.deps.account.for_checks(onboarding.id)
-            self._renew(claim)
+            self._still_mine(claim)
         facts = account.facts if account is not None else None
 
         def show_progress(rows: int) -> None:
-            self._renew(claim)
+            self._still_mine(claim)
             count = tn("registers.count.rows", lang, rows)
             text = t("registers.progress", lang, name=mrkdwn_text(name), rows=count)
             try:
@@ -575,12 +571,12 @@ class FileIntake:
         onboarding: OnboardingSnapshot | None,
         result: FileResult,
     ) -> None:
-        """The result and the register's keys, in the transaction that renews the claim: a
-        worker that lost its claim stores nothing."""
+        """The result and the register's keys, in the transaction that checks the claim is
+        still this attempt's: an attempt that lost its claim stores nothing."""
         now = self.deps.clock()
         with self.deps.uow() as uow:
             repo = RegistersRepository(uow.session)
-            if not repo.renew(claim, now):
+            if not repo.still_mine(claim):
                 raise LostClaim
             repo.save_result(
                 claim.id,
@@ -629,7 +625,7 @@ class FileIntake:
         for kind, write, filename, comment in outputs:
             if kind in uploaded:
                 continue
-            self._renew(claim)
+            self._still_mine(claim)
             data = write()
             assert data is not None
             self._upload(client, share, data, filename, comment)

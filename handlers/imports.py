@@ -4,9 +4,12 @@ A clean register file's verdict carries "Import into Rackbeat…" while Rackbeat
 The button reads the file again and compares it with the account (``core.imports.planner``):
 nothing is stored to be sent unless the preview is clean, and the person then chooses "create
 only" or "create and update". Confirming is one guarded UPDATE (two clicks start one import)
-and hands ``run_import`` to the background pool, the same path as file checks; the journal in
-the database is the truth, so the resumer (``bot.recovery``) takes over an import whose
-process died. Only people who may change the onboarding may preview, start, cancel or retry.
+and hands ``run_import`` to the background pool of the process that took the click (on
+PostgreSQL a job worker: the click's job ends there, the import is not a queue job); the
+journal in the database is the truth, so the periodic import resumer (``bot.recovery``, run by
+every job worker on PostgreSQL and by `serve` / `socket` on SQLite) takes over an import whose
+process died once its lease runs out. Only people who may change the onboarding may preview,
+start, cancel or retry.
 """
 
 from __future__ import annotations

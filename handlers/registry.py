@@ -4,12 +4,15 @@ Areas register through it, so the manifest test can compare `app.yaml` with what
 handlers really listen to, and nothing registers itself on a global app at import time.
 
 Commands, actions and events are *acknowledged first, handled after*: the listener Bolt runs
-calls `ack()` and hands the real listener to the background executor, or, in a front process
-with worker processes (`bot.workers`), hands the whole request to a worker, whose own app runs
-the same wrapper and so the real listener. Bolt waits for the
+calls `ack()` and hands the real listener to the background executor. In a front on
+PostgreSQL (`bot.jobqueue`) the whole request is stored as a durable job first and acknowledged
+only then; a worker (`bot.job_runner`) dispatches it through its own app, whose wrapper runs
+the real listener inline, so the job ends when the work does. Bolt waits for the
 ack on its own listener thread pool, so if slow work ran there, new requests would queue
 behind it and miss Slack's 3 seconds under load. Errors of the deferred work reach the same
-error hook Bolt would call. View submissions are not deferred: their `ack()` carries the answer
+error hook Bolt would call; in a worker they are also kept for the job's outcome
+(``take_failure``), and ``RetryLater`` asks for the job to run again instead of apologising.
+View submissions are not deferred: their `ack()` carries the answer
 (validation errors, the next view); if one fails, it is still acknowledged and its error goes to
 the same hook (Bolt would answer 500, or lose the ack, see docs/integration.md).
 
@@ -21,6 +24,7 @@ from __future__ import annotations
 
 import inspect
 import logging
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from typing import Any
@@ -32,6 +36,8 @@ from slack_sdk.models.attachments import Attachment
 from slack_sdk.models.blocks import Block
 from slack_sdk.webhook import WebhookResponse
 
+from core.errors import DomainError
+from handlers.background import RetryLater
 from handlers.errors import who_and_where
 
 Listener = Callable[..., Any]
@@ -51,12 +57,17 @@ class Registrar:
         background: Executor,
         on_error: ErrorHook,
         hand_off: Callable[[BoltRequest], None] | None = None,
+        *,
+        inline: bool = False,
     ) -> None:
         self.app = app
         self.background = background
         self.on_error = on_error
-        # Set in a front process (`bot.workers`): acknowledged requests go to a worker process.
+        # Set in a front on PostgreSQL: requests are stored as jobs, then acknowledged.
         self.hand_off = hand_off
+        # Set in a job worker: the listener runs in the dispatching thread, its outcome kept.
+        self.inline = inline
+        self._outcome = threading.local()
         self.commands: set[str] = set()
         self.events: set[str] = set()
         self.action_ids: list[str] = []
@@ -87,16 +98,22 @@ class Registrar:
 
         # Bolt injects everything it has into a parameter named `args`.
         def acknowledge_then_defer(args: Args) -> None:
-            args.ack()
             if self.hand_off is not None:
+                # Stored before acknowledged: if storing fails, Slack gets no 200 (an event is
+                # then sent again; a command shows the error hook's message).
                 self.hand_off(args.request)
+                args.ack()
                 return
+            args.ack()
             kwargs = {name: getattr(args, name) for name in wanted}
             if "ack" in kwargs:
                 kwargs["ack"] = _already_acknowledged
             if "respond" in kwargs:
                 kwargs["respond"] = respond_for(args)
-            self.background.submit(self._run, listener, kwargs, args)
+            if self.inline:
+                self._run(listener, kwargs, args)
+            else:
+                self.background.submit(self._run, listener, kwargs, args)
 
         acknowledge_then_defer.__name__ = getattr(listener, "__name__", "listener")
         return acknowledge_then_defer
@@ -125,17 +142,40 @@ class Registrar:
         run_or_acknowledge.__name__ = getattr(listener, "__name__", "listener")
         return run_or_acknowledge
 
+    def last_attempt(self, last: bool) -> None:
+        """Set by a job worker before it dispatches: on a job's last attempt ``RetryLater``
+        gets the apology like any failure (there is no later any more)."""
+        self._outcome.last = last
+
+    def take_failure(self) -> Exception | None:
+        """What the listener last run inline in this thread raised (once), else ``None``."""
+        failure: Exception | None = getattr(self._outcome, "failure", None)
+        self._outcome.failure = None
+        return failure
+
     def _run(self, listener: Listener, kwargs: dict[str, Any], args: Args) -> None:
         try:
             listener(**kwargs)
+        except RetryLater as error:
+            if self.inline:
+                self._outcome.failure = error
+                if not getattr(self._outcome, "last", False):
+                    return  # the job runs again later: no apology yet
+            self._report(error, args)
         except Exception as error:
-            self.on_error(
-                error=error,
-                body=args.body,
-                client=args.client,
-                respond=args.respond,
-                logger=args.logger or log,
-            )
+            self._report(error, args)
+            if self.inline and not isinstance(error, DomainError):
+                # A refusal was the answer (the hook gave it): the job did its work.
+                self._outcome.failure = error
+
+    def _report(self, error: Exception, args: Args) -> None:
+        self.on_error(
+            error=error,
+            body=args.body,
+            client=args.client,
+            respond=args.respond,
+            logger=args.logger or log,
+        )
 
 
 class EphemeralRespond(Respond):

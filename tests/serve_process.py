@@ -39,6 +39,23 @@ def healthz(base_url: str, timeout: float = 10) -> tuple[int, dict[str, Any]]:
         return error.code, json.loads(error.read())
 
 
+def bot_environment(
+    slack: LocalSlack, database_url: str, env: dict[str, str] | None = None
+) -> dict[str, str]:
+    """The environment of a `python -m bot` process against the emulator."""
+    return {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "PYTHONPATH": str(ROOT),
+        "SLACK_BOT_TOKEN": slack.bot_token,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": slack.api_url,
+        "SLACK_FILE_HOSTS": "127.0.0.1",
+        "DATABASE_URL": database_url,
+        "LOG_LEVEL": "INFO",
+        **(env or {}),
+    }
+
+
 class ServeProcess:
     def __init__(
         self,
@@ -50,25 +67,16 @@ class ServeProcess:
     ) -> None:
         self.port = free_port()
         self.log = workdir / f"serve-{self.port}.log"
-        environment = {
-            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-            "PYTHONPATH": str(ROOT),
-            "SLACK_BOT_TOKEN": slack.bot_token,
-            "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-            "SLACK_API_URL": slack.api_url,
-            "SLACK_FILE_HOSTS": "127.0.0.1",
-            "DATABASE_URL": database_url,
-            "PORT": str(self.port),
-            "LOG_LEVEL": "INFO",
-            **(env or {}),
-        }
+        environment = bot_environment(slack, database_url, {"PORT": str(self.port), **(env or {})})
         with self.log.open("w") as stderr:
+            # A session (and process group) of its own: `kill_group` reaches its workers too.
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "bot", "serve"],
                 cwd=workdir,
                 env=environment,
                 stdout=subprocess.DEVNULL,
                 stderr=stderr,
+                start_new_session=True,
             )
         deadline = time.monotonic() + start_timeout
         while self.health()[0] != 200:
@@ -112,6 +120,11 @@ class ServeProcess:
         self.process.send_signal(signal.SIGKILL)
         self.process.wait(timeout=10)
 
+    def kill_group(self) -> None:
+        """SIGKILL to serve and every process it started, at the same instant."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
+
     def terminate(self, timeout: float = 60) -> int:
         """SIGTERM, as process managers stop it; the exit code."""
         self.process.terminate()
@@ -120,6 +133,45 @@ class ServeProcess:
     def stop(self) -> None:
         if self.process.poll() is None:
             self.terminate()
+
+
+class WorkerProcess:
+    """`python -m bot worker` as a real process (its stderr in a file)."""
+
+    def __init__(
+        self,
+        slack: LocalSlack,
+        database_url: str,
+        workdir: Path,
+        env: dict[str, str] | None = None,
+        concurrency: int = 4,
+    ) -> None:
+        self.log = workdir / f"worker-{free_port()}.log"
+        with self.log.open("w") as stderr:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "bot", "worker", "--concurrency", str(concurrency)],
+                cwd=workdir,
+                env=bot_environment(slack, database_url, env),
+                stdout=subprocess.DEVNULL,
+                stderr=stderr,
+                start_new_session=True,
+            )
+
+    def stderr(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")
+
+    def wait_ready(self, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while " ready: up to " not in self.stderr():
+            if time.monotonic() > deadline or self.process.poll() is not None:
+                self.process.kill()
+                raise AssertionError(f"worker did not start:\n{self.stderr()}")
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=60)
 
 
 def share_during_a_slow_download(

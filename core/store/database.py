@@ -19,6 +19,8 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # database host that stops answering would hang `/healthz` and every listener thread instead
 # of getting the "database unreachable" answer. A `connect_timeout` in the URL wins.
 CONNECT_TIMEOUT = 5
+# The advisory lock migrations hold on PostgreSQL (any number unique to this application).
+MIGRATION_LOCK = 7_214_003_551
 
 
 def create_database_engine(url: str) -> Engine:
@@ -67,6 +69,10 @@ def migrate(engine: Engine) -> None:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            # Several processes may start at once (serve, workers): one migrates, the others
+            # wait for it and then find nothing to do. Released with the transaction.
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         config.attributes["connection"] = connection
         command.upgrade(config, "heads")
 

@@ -121,9 +121,9 @@ class AuditEvent(Base):
 class ProcessedFile(Base):
     """Idempotency record of a shared file: the unique key stops a retried event.
 
-    While ``status`` is "received" the file is being checked under a lease (``lease_until``);
-    a claim whose lease ran out belongs to a process that died, and is resumed (migration
-    0005, ``core.store.registers_repo``).
+    While ``status`` is "received" the file is being checked; a claim found "received" again
+    belongs to an attempt that stopped and is taken over (``core.store.registers_repo``).
+    ``lease_until`` (migration 0005) is no longer written: the job queue replaced the leases.
     """
 
     __tablename__ = "processed_files"

@@ -1,20 +1,25 @@
 """Persistence of CSV intake: claiming a shared file once, results, known registers.
 
-A claim is a ``processed_files`` row in status "received" with a lease. The worker that holds
-it renews the lease as it goes; every write it makes is guarded by the claim's ``attempts``
-(its token), so a worker whose claim was taken over after its lease ran out (a process that
-was stopped and came back, or a clock that jumped) finds out and stops instead of answering a
-second time. A claim whose lease ran out belongs to a process that died: a retried event or
-the resumer re-claims it (``attempts`` + 1) and the check runs again from where it can.
+A claim is a ``processed_files`` row in status "received". The unique key on (team, file) is
+the guard: a second event for a file already answered finds it taken and does nothing. A claim
+still "received" when its file comes round again belongs to an attempt that stopped (its
+worker died, or Slack or the database went away mid-way): it is taken over (``attempts`` + 1)
+and the check runs again from where it can (the reply ``ts`` and the uploads are recorded).
+Only one attempt runs at a time without any lease: on PostgreSQL an attempt holds the file's
+advisory lock (``hold``), which goes with its connection when its process dies, and the job
+queue re-runs a request only after its worker's heartbeat stopped; on SQLite (one process)
+the only resumer runs at start (``bot.recovery``). Every write an attempt makes is still
+guarded by its ``attempts`` token, so an attempt that was taken for dead and comes back (a
+paused VM) finds out and stops instead of answering a second time.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -25,9 +30,6 @@ from core.registers.model import FileResult
 from core.store.models import ProcessedFile, ValidationResult
 from core.store.registers_models import KnownRegister
 
-# How long a claim stays with its worker without a renewal; the worker renews at every stage
-# and with each progress edit, so only a dead process lets it run out.
-INTAKE_LEASE = timedelta(minutes=5)
 RECEIVED = "received"
 # Longest message text kept to resume a check (only register words are read from it).
 _SHARE_TEXT_KEPT = 2000
@@ -83,17 +85,6 @@ def _claim(record: ProcessedFile) -> Claim:
     )
 
 
-def _expired(now: datetime, lease: timedelta) -> Any:
-    """Claims whose lease ran out (rows from before leases: their receipt is the start)."""
-    return and_(
-        ProcessedFile.status == RECEIVED,
-        or_(
-            ProcessedFile.lease_until < now,
-            and_(ProcessedFile.lease_until.is_(None), ProcessedFile.received_at < now - lease),
-        ),
-    )
-
-
 class RegistersRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -109,12 +100,11 @@ class RegistersRepository:
         thread_ts: str | None = None,
         user_id: str | None = None,
         text: str | None = None,
-        lease: timedelta = INTAKE_LEASE,
     ) -> Claim | None:
-        """Claim this file for checking; None if it is done or a live worker has it.
+        """Claim this file for checking; None if it is done.
 
         The unique key on (team_id, file_id) is the guard, so two processes racing on one
-        event cannot both win. A claim whose lease ran out is taken over (``reclaim``).
+        event cannot both win. A claim still "received" is taken over (``reclaim``).
         """
         record = ProcessedFile(
             team_id=team_id,
@@ -127,31 +117,28 @@ class RegistersRepository:
             user_id=user_id,
             share_text=(text or "")[:_SHARE_TEXT_KEPT],
             attempts=1,
-            lease_until=now + lease,
             uploaded="",
         )
         try:
             with self.session.begin_nested():
                 self.session.add(record)
         except IntegrityError:
-            return self.reclaim(team_id, file_id, now, lease)
+            return self.reclaim(team_id, file_id)
         return _claim(record)
 
-    def reclaim(
-        self, team_id: str, file_id: str, now: datetime, lease: timedelta = INTAKE_LEASE
-    ) -> Claim | None:
-        """Take over a claim whose lease ran out (its worker died); None if there is none.
+    def reclaim(self, team_id: str, file_id: str) -> Claim | None:
+        """Take over a claim whose attempt stopped; None if the file is answered.
 
-        One UPDATE with the expiry in its WHERE: of two processes trying at once, one wins.
+        One UPDATE that bumps the token: an older attempt's guarded writes fail from here on.
         """
         taken = self.session.execute(
             update(ProcessedFile)
             .where(
                 ProcessedFile.team_id == team_id,
                 ProcessedFile.file_id == file_id,
-                _expired(now, lease),
+                ProcessedFile.status == RECEIVED,
             )
-            .values(attempts=ProcessedFile.attempts + 1, lease_until=now + lease)
+            .values(attempts=ProcessedFile.attempts + 1)
             .execution_options(synchronize_session=False)
         )
         if _rowcount(taken) != 1:
@@ -163,25 +150,32 @@ class RegistersRepository:
         ).one()
         return _claim(record)
 
-    def stale_claims(
-        self, now: datetime, limit: int = 20, lease: timedelta = INTAKE_LEASE
-    ) -> list[tuple[str, str]]:
-        """(team_id, file_id) of claims whose worker died and that can be answered, oldest
-        first.
-
-        First pulls leases lying more than one lease ahead back to one lease from now: only
-        a clock that went backwards puts them there, and they would otherwise wait for the
-        clock to catch up.
-        """
-        self.session.execute(
-            update(ProcessedFile)
-            .where(ProcessedFile.status == RECEIVED, ProcessedFile.lease_until > now + lease)
-            .values(lease_until=now + lease)
-            .execution_options(synchronize_session=False)
+    def hold(self, team_id: str, file_id: str) -> bool:
+        """On PostgreSQL: take the file's session advisory lock for as long as this session's
+        connection is kept (``release`` gives it back); False while a live attempt elsewhere
+        holds it. A dead process's lock goes with its connection: a re-run gets it. SQLite
+        (one process) needs none: True."""
+        if self.session.get_bind().dialect.name != "postgresql":
+            return True
+        taken = self.session.scalar(
+            text("SELECT pg_try_advisory_lock(hashtextextended(:key, 0))"),
+            {"key": f"file:{team_id}:{file_id}"},
         )
+        return bool(taken)
+
+    def release(self, team_id: str, file_id: str) -> None:
+        if self.session.get_bind().dialect.name == "postgresql":
+            self.session.execute(
+                text("SELECT pg_advisory_unlock(hashtextextended(:key, 0))"),
+                {"key": f"file:{team_id}:{file_id}"},
+            )
+
+    def unfinished_claims(self, limit: int = 100) -> list[tuple[str, str]]:
+        """(team_id, file_id) of claims still "received" that can be answered, oldest first
+        (on SQLite at start, every one of them belongs to the previous process)."""
         rows = self.session.execute(
             select(ProcessedFile.team_id, ProcessedFile.file_id)
-            .where(_expired(now, lease), ProcessedFile.thread_ts.is_not(None))
+            .where(ProcessedFile.status == RECEIVED, ProcessedFile.thread_ts.is_not(None))
             .order_by(ProcessedFile.received_at, ProcessedFile.id)
             .limit(limit)
         )
@@ -201,9 +195,9 @@ class RegistersRepository:
         )
         return _rowcount(written) == 1
 
-    def renew(self, claim: Claim, now: datetime, lease: timedelta = INTAKE_LEASE) -> bool:
-        """Keep the claim for another ``lease``; False if another worker has it now."""
-        return self._guarded(claim, lease_until=now + lease)
+    def still_mine(self, claim: Claim) -> bool:
+        """False if another attempt has taken the claim over."""
+        return self._guarded(claim, attempts=claim.attempt)
 
     def set_reply(self, claim: Claim, reply_ts: str) -> bool:
         return self._guarded(claim, reply_ts=reply_ts)
@@ -214,7 +208,7 @@ class RegistersRepository:
 
     def finish(self, claim: Claim, status: str, now: datetime) -> bool:
         """Close the claim with its outcome; False if another worker has it now."""
-        return self._guarded(claim, status=status, finished_at=now, lease_until=None)
+        return self._guarded(claim, status=status, finished_at=now)
 
     def save_result(
         self,

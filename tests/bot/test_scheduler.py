@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from pydantic import SecretStr
 
+from bot.app import build_client
 from bot.cli_numbering import main as check_numbering
 from bot.localslack import LocalSlack
 from bot.modes import start_background_jobs
@@ -19,6 +20,7 @@ from core.numbering.view import NumberingView
 from core.onboarding.permissions import Actor
 from core.onboarding.snapshot import Channel
 from handlers.messages import t
+from handlers.numbering import SlackNotifier
 from tests import harness
 from tests.harness import BotUnderTest
 
@@ -83,10 +85,33 @@ def test_a_round_runs_from_the_scheduler_thread(bot: BotUnderTest, slack: LocalS
 
 
 def test_serve_starts_the_scheduler_and_it_stops_cleanly(bot: BotUnderTest) -> None:
-    jobs = start_background_jobs(bot.runtime)
-    assert [type(job).__name__ for job in jobs] == ["NumberingScheduler", "IntakeResumer"]
+    # Without the job queue (SQLite) serve also runs the import resumer; on PostgreSQL the
+    # job workers do.
+    jobs = start_background_jobs(bot.runtime, None)
+    assert [type(job).__name__ for job in jobs] == ["NumberingScheduler", "ImportResumer"]
     for job in jobs:
         job.shutdown()  # type: ignore[attr-defined]
+
+
+def test_with_the_job_queue_a_tick_asks_for_a_round_instead_of_running_it(
+    bot: BotUnderTest, slack: LocalSlack
+) -> None:
+    configure(bot, 999_950)  # a round would alert
+    asked: list[datetime] = []
+    service = bot.deps.numbering
+    assert service is not None
+    scheduler = NumberingScheduler(
+        service.checker,
+        SlackNotifier(build_client(slack.bot_token, slack.api_url), bot.deps),
+        defer=lambda now: asked.append(now) is None,
+    )
+    seq = slack.last_seq
+    scheduler.tick_once()
+    assert len(asked) == 1
+    assert [c for c in slack.calls_to("chat.postMessage") if c.seq > seq] == []
+    scheduler.defer = None  # without the queue, the same tick runs the round: it alerts
+    scheduler.tick_once()
+    assert [c for c in slack.calls_to("chat.postMessage") if c.seq > seq]
 
 
 def test_check_numbering_prints_each_series_and_posts_alerts_once(

@@ -442,9 +442,17 @@ def test_scheduled_numbering_checks_post_with_the_onboardings_workspace_token(
     assert alert_tokens(bot, "C0BETA") == set(slack.oauth.tokens_of(BETA.team_id))
 
 
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 def test_python_m_bot_with_oauth_credentials_serves_installation_with_worker_processes(
-    slack: LocalSlack, tmp_path: Path
+    slack: LocalSlack, tmp_path: Path, backend: str, request: pytest.FixtureRequest
 ) -> None:
+    # On PostgreSQL the answer comes from a job worker: its Bolt app authorizes each job with
+    # the installation of the job's own workspace.
+    database = (
+        f"sqlite:///{tmp_path / 'bot.db'}"
+        if backend == "sqlite"
+        else str(request.getfixturevalue("pg_url"))
+    )
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -457,7 +465,7 @@ def test_python_m_bot_with_oauth_credentials_serves_installation_with_worker_pro
         "SECRET_KEY": SECRET_KEY,
         "SLACK_API_URL": slack.api_url,
         "SLACK_FILE_HOSTS": "127.0.0.1",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'bot.db'}",
+        "DATABASE_URL": database,
         "PORT": str(port),
         "WORKER_PROCESSES": "1",
     }
@@ -478,24 +486,28 @@ def test_python_m_bot_with_oauth_credentials_serves_installation_with_worker_pro
                     break
             except OSError:
                 time.sleep(0.1)
-        browser = Browser()
-        status, page = browser.get(url + "/slack/install")
-        assert status == 200, page
-        match = re.search(r'href="([^"]*/oauth/v2/authorize\?[^"]*)"', page)
-        assert match
-        back = slack.oauth.approve(
-            html.unescape(match.group(1)), ACME, url + "/slack/oauth_redirect"
-        )
-        assert browser.get(back)[0] == 200
-        # The worker process answers with the new workspace's own token.
+        for workspace in (ACME, BETA):
+            browser = Browser()
+            status, page = browser.get(url + "/slack/install")
+            assert status == 200, page
+            match = re.search(r'href="([^"]*/oauth/v2/authorize\?[^"]*)"', page)
+            assert match
+            back = slack.oauth.approve(
+                html.unescape(match.group(1)), workspace, url + "/slack/oauth_redirect"
+            )
+            assert browser.get(back)[0] == 200
+        # The worker process answers each workspace with that workspace's own token.
         driver = SlackDriver(slack, SIGNING_SECRET, http_transport(url + "/slack/events"))
-        fields = driver.command_fields("start Acme Oy", user="U1", channel="C0ACME")
-        fields["team_id"] = ACME.team_id
-        assert driver.send_form(fields).status == 200
-        posted = slack.wait_for(
-            "chat.postMessage", lambda c: c.params.get("channel") == "C0ACME", timeout=30
-        )
-        assert posted.token == slack.oauth.tokens_of(ACME.team_id)[0]
+        for workspace, channel in ((ACME, "C0ACME"), (BETA, "C0BETA")):
+            fields = driver.command_fields("start Acme Oy", user="U1", channel=channel)
+            fields["team_id"] = workspace.team_id
+            assert driver.send_form(fields).status == 200
+            posted = slack.wait_for(
+                "chat.postMessage",
+                lambda c, channel=channel: c.params.get("channel") == channel,  # type: ignore[misc]
+                timeout=30,
+            )
+            assert posted.token == slack.oauth.tokens_of(workspace.team_id)[0]
     finally:
         process.terminate()
         _, stderr = process.communicate(timeout=30)

@@ -1,6 +1,7 @@
-"""`serve` with worker processes (bot/workers.py), as a real process: the front acknowledges, a
-worker does the work; a worker that dies is replaced; SIGTERM finishes what was acknowledged;
-SIGKILL of the front leaves no worker behind."""
+"""`serve` on PostgreSQL with its own worker processes (bot/local_workers.py), as a real
+process: the front stores and acknowledges, a worker does the work; a worker that dies is
+replaced; SIGTERM finishes what was running; SIGKILL of the front leaves no worker behind. On
+SQLite the front does the work itself."""
 
 from __future__ import annotations
 
@@ -19,6 +20,11 @@ from tests.serve_process import ServeProcess, share_during_a_slow_download
 
 
 @pytest.fixture
+def database(pg_url: str) -> str:
+    return pg_url
+
+
+@pytest.fixture
 def started(tmp_path: Path) -> Iterator[list[ServeProcess]]:
     processes: list[ServeProcess] = []
     yield processes
@@ -27,9 +33,9 @@ def started(tmp_path: Path) -> Iterator[list[ServeProcess]]:
 
 
 def serve(
-    slack: LocalSlack, tmp_path: Path, started: list[ServeProcess], **env: str
+    slack: LocalSlack, tmp_path: Path, started: list[ServeProcess], url: str, **env: str
 ) -> ServeProcess:
-    process = ServeProcess(slack, f"sqlite:///{tmp_path / 'bot.db'}", tmp_path, env)
+    process = ServeProcess(slack, url, tmp_path, env)
     started.append(process)
     return process
 
@@ -48,20 +54,21 @@ def help_answers(slack: LocalSlack) -> int:
 
 
 def test_the_front_acknowledges_and_a_worker_answers(
-    slack: LocalSlack, tmp_path: Path, started: list[ServeProcess]
+    slack: LocalSlack, tmp_path: Path, started: list[ServeProcess], database: str
 ) -> None:
-    bot = serve(slack, tmp_path, started)
-    assert bot.health() == (200, {"status": "ok", "database": "ok", "workers": "ok"})
+    bot = serve(slack, tmp_path, started, database)
+    assert bot.health()[0] == 200
+    wait_until(lambda: len(bot.workers()) == 1)
     [worker] = bot.workers()
     assert bot.driver.command("help", user=ANN, channel=CHANNEL).status == 200
     wait_until(lambda: help_answers(slack) == 1)
-    assert f"worker 0 ready (pid {worker})" in bot.stderr()
+    assert f"worker-0 ready: up to 8 job(s) at a time (pid {worker})" in bot.stderr()
 
 
 def test_several_workers_share_the_requests_and_each_is_answered_once(
-    slack: LocalSlack, tmp_path: Path, started: list[ServeProcess]
+    slack: LocalSlack, tmp_path: Path, started: list[ServeProcess], database: str
 ) -> None:
-    bot = serve(slack, tmp_path, started, WORKER_PROCESSES="3")
+    bot = serve(slack, tmp_path, started, database, WORKER_PROCESSES="3")
     wait_until(lambda: len(bot.workers()) == 3)
     for _ in range(9):
         assert bot.driver.command("help", user=ANN, channel=CHANNEL).status == 200
@@ -71,13 +78,13 @@ def test_several_workers_share_the_requests_and_each_is_answered_once(
     assert bot.terminate() == 0
     assert help_answers(slack) == 9
     log = bot.stderr()
-    assert all(f"worker {index} stopped" in log for index in range(3))
+    assert all(f"worker-{index} stopped" in log for index in range(3))
 
 
 def test_a_killed_worker_is_replaced_and_the_next_command_is_answered(
-    slack: LocalSlack, tmp_path: Path, started: list[ServeProcess]
+    slack: LocalSlack, tmp_path: Path, started: list[ServeProcess], database: str
 ) -> None:
-    bot = serve(slack, tmp_path, started)
+    bot = serve(slack, tmp_path, started, database)
     wait_until(lambda: len(bot.workers()) == 1)
     [first] = bot.workers()
     os.kill(first, signal.SIGKILL)
@@ -91,10 +98,10 @@ def test_a_killed_worker_is_replaced_and_the_next_command_is_answered(
 
 
 def test_sigterm_finishes_the_check_of_a_file_it_acknowledged(
-    slack: LocalSlack, tmp_path: Path, started: list[ServeProcess]
+    slack: LocalSlack, tmp_path: Path, started: list[ServeProcess], database: str
 ) -> None:
     slack.add_user(ANN, "ann")
-    bot = serve(slack, tmp_path, started)
+    bot = serve(slack, tmp_path, started, database)
     # SIGTERM arrives while the first download attempt is held for a while.
     message = share_during_a_slow_download(
         slack, bot, ANN, CHANNEL, PRODUCTS_WITH_WARNING, delay=1.5
@@ -106,9 +113,9 @@ def test_sigterm_finishes_the_check_of_a_file_it_acknowledged(
 
 
 def test_no_worker_outlives_a_killed_front(
-    slack: LocalSlack, tmp_path: Path, started: list[ServeProcess]
+    slack: LocalSlack, tmp_path: Path, started: list[ServeProcess], database: str
 ) -> None:
-    bot = serve(slack, tmp_path, started, WORKER_PROCESSES="2")
+    bot = serve(slack, tmp_path, started, database, WORKER_PROCESSES="2")
     wait_until(lambda: len(bot.workers()) == 2)
     workers = bot.workers()
     bot.kill()
@@ -124,10 +131,10 @@ def test_no_worker_outlives_a_killed_front(
     wait_until(lambda: all(gone(pid) for pid in workers), timeout=10)
 
 
-def test_without_workers_the_front_does_the_work_itself(
+def test_on_sqlite_the_front_does_the_work_itself(
     slack: LocalSlack, tmp_path: Path, started: list[ServeProcess]
 ) -> None:
-    bot = serve(slack, tmp_path, started, WORKER_PROCESSES="0")
+    bot = serve(slack, tmp_path, started, f"sqlite:///{tmp_path / 'bot.db'}")
     assert bot.health() == (200, {"status": "ok", "database": "ok"})
     assert bot.workers() == []
     assert bot.driver.command("help", user=ANN, channel=CHANNEL).status == 200

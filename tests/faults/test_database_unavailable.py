@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -18,11 +17,9 @@ from sqlalchemy.exc import OperationalError
 from bot.app import build_client
 from bot.localslack import LocalSlack
 from bot.localslack.state import Message
-from bot.recovery import IntakeResumer
+from bot.recovery import resume_unfinished
 from bot.scheduler import NumberingScheduler
-from bot.wiring import Runtime
 from core.store import database
-from core.store.registers_repo import INTAKE_LEASE
 from handlers import files
 from handlers.messages import t
 from handlers.numbering import SlackNotifier
@@ -211,29 +208,23 @@ def test_the_intake_resumer_logs_a_missing_database_and_works_once_it_is_back(
     outage: Outage,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    resumer = IntakeResumer(running.deps, build_client(slack.bot_token, slack.api_url))
+    client = build_client(slack.bot_token, slack.api_url)
     outage.cut(running)
     try:
-        assert resumer.run_once() == 0
-        assert "could not look for interrupted file checks" in caplog.text
+        assert resume_unfinished(running.deps, client) == 0
+        assert "could not look for unfinished file checks" in caplog.text
     finally:
         outage.restore(running)
-    assert resumer.run_once() == 0
+    assert resume_unfinished(running.deps, client) == 0
 
 
 def test_a_check_the_database_left_mid_way_is_finished_once_it_is_back(
-    slack: LocalSlack,
-    outage: Outage,
-    monkeypatch: pytest.MonkeyPatch,
-    caplog: pytest.LogCaptureFixture,
+    slack: LocalSlack, outage: Outage, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """In-process the claim cannot even be closed while the database is away: the next start
+    resumes it and the verdict replaces the apology in the thread."""
     slack.add_user(ANN, "ann")
-    now = [datetime(2026, 11, 30, 12, 0, tzinfo=UTC)]
-
-    def use_clock(runtime: Runtime) -> None:
-        runtime.deps.clock = lambda: now[0]
-
-    bot = BotUnderTest(slack, outage.url, customize=use_clock)
+    bot = BotUnderTest(slack, outage.url)
     try:
         run(bot, "start Acme Oy")
         validate = files.validate_files
@@ -254,10 +245,8 @@ def test_a_check_the_database_left_mid_way_is_finished_once_it_is_back(
         monkeypatch.setattr(files, "validate_files", validate)
         outage.restore(bot)
         thread = [m for m in slack.thread(CHANNEL, message.ts) if not m.files]
-        assert [m.text for m in thread] == [t("registers.checking", "en", name="products.csv")]
-        assert "tried again" in caplog.text
-        now[0] += INTAKE_LEASE + timedelta(seconds=1)
-        IntakeResumer(bot.deps, build_client(slack.bot_token, slack.api_url)).run_once()
+        assert [m.text for m in thread] == [t("error.apology", "en")]
+        assert resume_unfinished(bot.deps, build_client(slack.bot_token, slack.api_url)) == 1
         bot.settle()
         [verdict] = [m for m in slack.thread(CHANNEL, message.ts) if not m.files]
         assert "ready to import" in verdict.text + json.dumps(verdict.blocks)

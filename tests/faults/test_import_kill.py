@@ -1,7 +1,9 @@
 """`python -m bot serve` killed with SIGKILL in the middle of an import (no clean-up of any
 kind runs), then started again: the new process resumes the import from its journal, looks up
 the record whose call was under way at the kill before sending anything again, and every
-record ends up in Rackbeat exactly once."""
+record ends up in Rackbeat exactly once. On SQLite `serve` itself runs the import; on
+PostgreSQL its job worker does, and the kill takes the whole process group (front and worker):
+the import resumer of the next start's worker takes it over."""
 
 from __future__ import annotations
 
@@ -10,9 +12,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
 from bot.localslack import LocalSlack
+from core.store.database import create_database_engine
 from handlers.blocks.imports import ACTION_CREATE, ACTION_PREVIEW
 from tests.fakes.world import FakeUpstreams, fake_upstreams
 from tests.imports_support import (
@@ -47,8 +50,20 @@ def processes() -> Iterator[list[ServeProcess]]:
         serve.stop()
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'bot.db'}"
+    url: str = request.getfixturevalue("pg_url")
+    return url
+
+
 def start_serve(
-    slack: LocalSlack, database: Path, world: FakeUpstreams, processes: list[ServeProcess]
+    slack: LocalSlack,
+    database_url: str,
+    tmp_path: Path,
+    world: FakeUpstreams,
+    processes: list[ServeProcess],
 ) -> ServeProcess:
     env = {
         "SECRET_KEY": SECRET_KEY,
@@ -56,19 +71,22 @@ def start_serve(
         "NETVISOR_API_URL": world.netvisor.url,
         "RACKBEAT_MAX_REQUESTS_PER_MINUTE": "100000",
     }
-    serve = ServeProcess(slack, f"sqlite:///{database}", database.parent, env=env)
+    serve = ServeProcess(slack, database_url, tmp_path, env=env)
     processes.append(serve)
     return serve
 
 
 def test_serve_killed_mid_import_resumes_it_and_sends_every_record_once(
-    slack: LocalSlack, tmp_path: Path, world: FakeUpstreams, processes: list[ServeProcess]
+    slack: LocalSlack,
+    tmp_path: Path,
+    database_url: str,
+    world: FakeUpstreams,
+    processes: list[ServeProcess],
 ) -> None:
     slack.add_user(ANN, "ann")
     company = world.add_company(5)
     world.rackbeat.add_reference(company.token, "product-groups", "1")
-    database = tmp_path / "bot.db"
-    first = start_serve(slack, database, world, processes)
+    first = start_serve(slack, database_url, tmp_path, world, processes)
     first.driver.command("start Acme Oy", user=ANN, channel=CHANNEL)
     slack.wait_for("chat.postMessage", timeout=20)
     connect(first.driver, slack, company.token)
@@ -86,9 +104,9 @@ def test_serve_killed_mid_import_resumes_it_and_sends_every_record_once(
     world.rackbeat.answer_late(HELD, 120)
     press(first.driver, with_button(slack, shared.ts, ACTION_CREATE), ACTION_CREATE)
     wait_until(lambda: HELD in world.rackbeat.records_of(company.token, "products"))
-    first.kill()
+    first.kill_group()
 
-    engine = create_engine(f"sqlite:///{database}")
+    engine = create_database_engine(database_url)
     try:
         with engine.begin() as connection:
             held = connection.execute(
@@ -100,9 +118,13 @@ def test_serve_killed_mid_import_resumes_it_and_sends_every_record_once(
             ).scalar()
             assert left  # killed mid-import
             # A minute passes: the dead process's lease runs out.
-            past = (datetime.now(UTC) - timedelta(seconds=1)).strftime("%Y-%m-%d %H:%M:%S.%f")
-            connection.execute(text("UPDATE imports SET lease_until = :t"), {"t": past})
-        start_serve(slack, database, world, processes)
+            past = datetime.now(UTC) - timedelta(seconds=1)
+            connection.execute(
+                text("UPDATE imports SET lease_until = :t"),
+                # SQLite keeps naive UTC text in SQLAlchemy's format.
+                {"t": past if engine.dialect.name == "postgresql" else _sqlite_time(past)},
+            )
+        start_serve(slack, database_url, tmp_path, world, processes)
 
         def finished() -> bool:
             with engine.connect() as connection:
@@ -126,3 +148,7 @@ def test_serve_killed_mid_import_resumes_it_and_sends_every_record_once(
     assert len(results) == 1
     assert results[0].content.decode("utf-8-sig").count(";created;") == RECORDS
     assert bot_replies(slack, shared.ts)
+
+
+def _sqlite_time(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M:%S.%f")

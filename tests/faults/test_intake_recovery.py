@@ -1,13 +1,16 @@
 """A process dying in the middle of a file check (here: a BaseException thrown where a kill
 could land, so that no `except` or `finally` of ours runs its clean-up as it would not after
 SIGKILL; tests/faults/test_intake_kill.py kills a real `serve`). Slack has had its ack and will
-not re-send the event: a retried event or the resumer takes the claim over once its lease
-ran out and completes the check, with exactly one verdict in the thread, the "checking…"
-reply reused, and no output uploaded twice."""
+not re-send the event: on SQLite the next start (here: the resumer) or a retried event takes
+the claim over and completes the check, with exactly one verdict in the thread, the
+"checking…" reply reused, and no output uploaded twice. (On PostgreSQL the job runs again:
+tests/e2e/test_job_queue.py.)"""
 
 from __future__ import annotations
 
 import inspect
+import logging
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -18,12 +21,11 @@ from sqlalchemy import select
 
 from bot.app import build_client
 from bot.localslack import LocalSlack
-from bot.localslack.state import Message
-from bot.recovery import IntakeResumer
+from bot.localslack.state import Failure, Message
+from bot.recovery import resume_unfinished
 from bot.wiring import Runtime
 from core.onboarding.steps import StepId, StepState
 from core.store.models import ProcessedFile, ValidationResult
-from core.store.registers_repo import INTAKE_LEASE
 from handlers import files
 from handlers.messages import t
 from tests.faults.support import (
@@ -100,9 +102,8 @@ def share(bot: BotUnderTest, content: bytes = PRODUCTS_WITH_WARNING) -> Message:
 
 
 def resume(bot: BotUnderTest, slack: LocalSlack) -> int:
-    """What `serve` does at start and every minute."""
-    resumer = IntakeResumer(bot.deps, build_client(slack.bot_token, slack.api_url))
-    found = resumer.run_once()
+    """What `serve` on SQLite does at start."""
+    found = resume_unfinished(bot.deps, build_client(slack.bot_token, slack.api_url))
     bot.settle()
     return found
 
@@ -111,13 +112,12 @@ def resume(bot: BotUnderTest, slack: LocalSlack) -> int:
 class Row:
     status: str
     attempts: int
-    lease_until: datetime | None
 
 
 def claim_row(bot: BotUnderTest) -> Row:
     with bot.deps.uow() as unit:
         row = unit.session.scalars(select(ProcessedFile)).one()
-        return Row(row.status, row.attempts, row.lease_until)
+        return Row(row.status, row.attempts)
 
 
 def results(bot: BotUnderTest) -> int:
@@ -161,19 +161,17 @@ def test_the_resumer_completes_a_check_whose_process_died(
         message = share(bot)
     assert claim_row(bot).status == "received"
     bot.restart()  # a new process on the same database
-    assert resume(bot, slack) == 0  # the lease has not run out: the worker may be alive
-    clock.jump(INTAKE_LEASE + timedelta(seconds=1))
     assert resume(bot, slack) == 1
     assert_answered_once(slack, message)
     row = claim_row(bot)
-    assert (row.status, row.attempts, row.lease_until) == ("checked", 2, None)
+    assert (row.status, row.attempts) == ("checked", 2)
     assert results(bot) == 1
     assert snapshot(bot, slack).step(StepId.PRODUCTS).state is StepState.IN_PROGRESS
     assert resume(bot, slack) == 0
 
 
-def test_a_retried_event_for_a_file_whose_worker_died_completes_it(
-    bot: BotUnderTest, slack: LocalSlack, clock: Clock, monkeypatch: pytest.MonkeyPatch
+def test_a_retried_event_for_a_file_whose_attempt_died_completes_it(
+    bot: BotUnderTest, slack: LocalSlack, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with monkeypatch.context() as patch:
         die_once(patch, files, "validate_files")
@@ -187,19 +185,16 @@ def test_a_retried_event_for_a_file_whose_worker_died_completes_it(
         "event_time": 1,
         "event": {**message.as_api(), "channel_type": "channel"},
     }
-    bot.driver.send_event(event, retry_num=1)
-    bot.settle()
     assert answers_in_thread(slack, message)[0].text == t(
         "registers.checking", "en", name="products.csv"
-    )  # a live worker's lease: the retry leaves it alone
-    clock.jump(INTAKE_LEASE + timedelta(seconds=1))
-    bot.driver.send_event(event, retry_num=2)
+    )
+    bot.driver.send_event(event, retry_num=1)
     bot.settle()
     assert_answered_once(slack, message)
 
 
 def test_a_file_that_keeps_killing_its_worker_is_given_up_with_one_apology(
-    bot: BotUnderTest, slack: LocalSlack, clock: Clock, monkeypatch: pytest.MonkeyPatch
+    bot: BotUnderTest, slack: LocalSlack, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def always_dies(*args: Any, **kwargs: Any) -> Any:
         raise Killed
@@ -207,7 +202,6 @@ def test_a_file_that_keeps_killing_its_worker_is_given_up_with_one_apology(
     monkeypatch.setattr(files, "validate_files", always_dies)
     message = share(bot)
     for _ in range(files.MAX_ATTEMPTS + 2):
-        clock.jump(INTAKE_LEASE + timedelta(seconds=1))
         resume(bot, slack)
     [reply] = answers_in_thread(slack, message)
     assert reply.text == t("error.apology", "en")
@@ -219,15 +213,15 @@ def test_a_file_that_keeps_killing_its_worker_is_given_up_with_one_apology(
 def test_a_worker_whose_claim_was_taken_over_stops_without_answering(
     bot: BotUnderTest, slack: LocalSlack, clock: Clock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A worker that was paused (a stopped VM) past its lease comes back after another
-    process took the file over: it must not store, edit or upload anything more."""
+    """A worker that was paused (a stopped VM) long enough to be taken for dead comes back
+    after another process took the file over: it must not store, edit or upload anything
+    more."""
     seen: dict[str, Any] = {}
     original = files.FileIntake._store
 
     def paused_then_overtaken(self: files.FileIntake, *args: Any, **kwargs: Any) -> None:
         if "done" not in seen:
             seen["done"] = True
-            clock.jump(INTAKE_LEASE + timedelta(seconds=1))
             other = files.FileIntake(self.deps)
             claim = args[1]
             seen["took_over"] = other.resume(
@@ -255,25 +249,19 @@ OUTAGES = {
 
 
 @pytest.mark.parametrize("where", list(OUTAGES))
-def test_slack_failing_mid_check_leaves_it_to_the_resumer_without_an_apology(
-    bot: BotUnderTest,
-    slack: LocalSlack,
-    clock: Clock,
-    caplog: pytest.LogCaptureFixture,
-    where: str,
+def test_slack_failing_mid_check_in_process_gets_the_apology_at_once(
+    bot: BotUnderTest, slack: LocalSlack, where: str
 ) -> None:
+    """In-process (SQLite) there is no durable later: the person is told at once, and can
+    share the file again. (A job worker retries the job instead: ``RetryLater``.)"""
     run(bot, "start Acme Oy")
     method, fault = OUTAGES[where]
     slack.fail_next(method, **fault)
     message = share(bot)
-    assert claim_row(bot).status == "received"
-    assert all(t("error.apology", "en") != m.text for m in answers_in_thread(slack, message))
-    assert any("tried again" in r.getMessage() for r in caplog.records)
-    assert resume(bot, slack) == 0  # not before RETRY_LATER
-    clock.jump(files.RETRY_LATER + timedelta(seconds=1))
-    assert resume(bot, slack) == 1
-    assert_answered_once(slack, message)
-    assert claim_row(bot).status == "checked"
+    assert claim_row(bot).status == "failed"
+    apologies = [m for m in answers_in_thread(slack, message) if m.text == t("error.apology", "en")]
+    assert len(apologies) == 1
+    assert resume(bot, slack) == 0
 
 
 def test_a_progress_edit_slack_refuses_does_not_stop_the_check(
@@ -293,3 +281,35 @@ def test_a_progress_edit_slack_refuses_does_not_stop_the_check(
     assert progress_edit.status == 500
     assert_answered_once(slack, message)
     assert claim_row(bot).status == "checked"
+
+
+def test_a_retried_event_while_the_file_is_being_checked_leaves_the_live_attempt_alone(
+    bot: BotUnderTest, slack: LocalSlack, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Without leases, a claim still "received" is taken over at once; only this process's
+    own live attempt is left alone (a Slack retry of a late acknowledgement on SQLite)."""
+    caplog.set_level(logging.INFO, logger="handlers.files")
+    held = Failure(status=500, delay=1.5)
+    slack.fail_next("files.download", held)
+    _, message, reply = bot.driver.upload(
+        "products.csv", PRODUCTS_WITH_WARNING, user=ANN, channel=CHANNEL
+    )
+    assert reply.status == 200
+    deadline = time.monotonic() + 20
+    while held.times > 0:  # the download is being held: the check is live
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    event = {
+        "token": "local",
+        "team_id": slack.team_id,
+        "api_app_id": "A0LOCAL",
+        "type": "event_callback",
+        "event_id": "EvLATE",
+        "event_time": 1,
+        "event": {**message.as_api(), "channel_type": "channel"},
+    }
+    assert bot.driver.send_event(event, retry_num=1).status == 200
+    bot.settle()
+    assert "being checked right now" in caplog.text
+    assert_answered_once(slack, message)
+    assert claim_row(bot) == Row("checked", 1)

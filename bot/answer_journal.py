@@ -1,0 +1,225 @@
+"""In a job worker, every answer a request gets is given once, however often its job runs.
+
+A job runs again when its worker died before the queue heard it finish (``bot.worker_cmd``);
+what the first run already said is in Slack, and Slack has no idempotency key. A middleware
+gives each request's listeners a client and a ``respond`` that look in the journal
+(``core.store.answers``) before each message they post (``chat.postMessage``,
+``chat.postEphemeral``, a file shared with ``files_upload_v2``, a response_url answer): an
+answer with the same request, destination and content was given, so it is skipped
+and its recorded reply (the ``ts``) handed back. Answers to a person (a response_url answer,
+an ephemeral message) are known by their place: the n-th answer of the request to that
+response_url, or to that person in that channel, is given once, whatever it says the second
+time (a re-run sees the state the first run left, "already done" for "done", or a time that
+moved on). Messages in a channel or thread are known by their content.
+
+The answer's row is inserted before the answer is sent and committed right after Slack took
+it: a worker killed between Slack's receipt and that commit (one round trip) is the one
+window left, instead of the rest of the job; killed earlier, its transaction rolls back and
+the next run sends the answer. Edits (``chat.update``) need no journal: doing one twice shows
+nothing twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections import Counter
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from slack_bolt import App, BoltContext
+from slack_sdk.models.attachments import Attachment
+from slack_sdk.models.blocks import Block
+from slack_sdk.web import SlackResponse
+from slack_sdk.webhook import WebhookResponse
+
+from bot.jobqueue import request_key
+from bot.slack_retries import RetryingRespond, RetryingWebClient
+from core.store.answers import AnswersRepository
+from handlers.deps import Deps
+
+log = logging.getLogger("bot.answers")
+
+# Calls that show something new. A file upload is journaled as a whole (``files_upload_v2``):
+# each attempt gets a new file id from Slack, so its last call never looks the same twice.
+POSTING_METHODS = frozenset({"chat.postMessage", "chat.postEphemeral", "chat.scheduleMessage"})
+# Answers to one person, known by their place rather than their words.
+PERSONAL_METHODS = frozenset({"chat.postEphemeral"})
+
+
+def fingerprint(what: dict[str, Any]) -> str:
+    text = json.dumps(what, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class Journal:
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
+
+    def once(
+        self,
+        key: str,
+        what: dict[str, Any],
+        send: Callable[[], dict[str, Any] | None],
+        expected: dict[str, Any] | None = None,
+    ) -> dict[str, Any] | None:
+        """``send()`` unless this answer was given; what Slack answered (recorded if given).
+
+        ``send`` returns what to record, or ``None`` when Slack did not take the answer (then
+        nothing is recorded). ``expected``: the record when it is known before sending (saves
+        the round trip that stores Slack's reply).
+        """
+        print_ = fingerprint(what)
+        with self.deps.uow() as uow:
+            repo = AnswersRepository(uow.session)
+            # Reserve first: the usual case (never given) costs one statement before sending.
+            if repo.reserve(key, print_, expected or {}, self.deps.clock()):
+                response = send()
+                if response is None:
+                    return None  # not given: the reservation rolls back
+                if expected is None:
+                    repo.set_response(key, print_, response)
+                uow.commit()
+                return response
+            given = repo.find(key, print_) or {}
+        log.info("request %s: %s already given (job run again): skipped", key, what["method"])
+        return given
+
+
+class JournaledWebClient(RetryingWebClient):
+    """The request's client: messages it posts are journaled under the request's key."""
+
+    journal: Journal | None = None
+    request_key: str = ""
+    answered: Counter[str] | None = None
+
+    def api_call(self, api_method: str, **kwargs: Any) -> SlackResponse:
+        if self.journal is None or api_method not in POSTING_METHODS:
+            return super().api_call(api_method, **kwargs)
+        what = {"method": api_method, **{k: kwargs.get(k) for k in ("params", "json", "data")}}
+        if api_method in PERSONAL_METHODS and self.answered is not None:
+            fields = {**(kwargs.get("params") or {}), **(kwargs.get("json") or {})}
+            place = f"{fields.get('channel')}/{fields.get('user')}"
+            what = {"method": api_method, "to": place, "n": self.answered[place]}
+            self.answered[place] += 1
+        return self._once(
+            api_method, what, lambda: super(JournaledWebClient, self).api_call(api_method, **kwargs)
+        )
+
+    def files_upload_v2(self, **kwargs: Any) -> SlackResponse:
+        if self.journal is None:
+            return super().files_upload_v2(**kwargs)
+        content = kwargs.get("file") if kwargs.get("file") is not None else kwargs.get("content")
+        if isinstance(content, str):
+            content = content.encode("utf-8")
+        what = {
+            "method": "files_upload_v2",
+            **{k: v for k, v in kwargs.items() if k not in ("file", "content")},
+            "content": hashlib.sha256(content).hexdigest() if isinstance(content, bytes) else "",
+        }
+        return self._once(
+            "files_upload_v2",
+            what,
+            lambda: super(JournaledWebClient, self).files_upload_v2(**kwargs),
+        )
+
+    def _once(
+        self, method: str, what: dict[str, Any], send: Callable[[], SlackResponse]
+    ) -> SlackResponse:
+        assert self.journal is not None
+        sent: list[SlackResponse] = []
+
+        def send_and_keep() -> dict[str, Any] | None:
+            response = send()
+            sent.append(response)
+            data = response.data
+            return data if isinstance(data, dict) and data.get("ok") else None
+
+        recorded = self.journal.once(self.request_key, what, send_and_keep)
+        if sent:
+            return sent[0]
+        return SlackResponse(
+            client=self,
+            http_verb="POST",
+            api_url=f"{self.base_url}{method}",
+            req_args={},
+            data=recorded or {"ok": True},
+            headers={},
+            status_code=200,
+        )
+
+
+class JournaledRespond(RetryingRespond):
+    """The request's ``respond``: an answer via its response_url is given once."""
+
+    def __init__(self, inner: RetryingRespond, journal: Journal, key: str) -> None:
+        super().__init__(
+            response_url=inner.response_url,
+            timeout=inner.timeout,
+            retry_handlers=inner.retry_handlers,
+            proxy=inner.proxy,
+            ssl=inner.ssl,
+        )
+        self.journal, self.key = journal, key
+        self.answers = 0
+
+    def __call__(
+        self,
+        text: str | dict[str, Any] = "",
+        blocks: Sequence[dict[str, Any] | Block] | None = None,
+        attachments: Sequence[dict[str, Any] | Attachment] | None = None,
+        response_type: str | None = None,
+        replace_original: bool | None = None,
+        delete_original: bool | None = None,
+        unfurl_links: bool | None = None,
+        unfurl_media: bool | None = None,
+        thread_ts: str | None = None,
+        metadata: dict[str, Any] | None = None,
+    ) -> WebhookResponse:
+        sent: list[WebhookResponse] = []
+
+        def send() -> dict[str, Any] | None:
+            response = super(JournaledRespond, self).__call__(
+                text,
+                blocks,
+                attachments,
+                response_type,
+                replace_original,
+                delete_original,
+                unfurl_links,
+                unfurl_media,
+                thread_ts,
+                metadata,
+            )
+            sent.append(response)
+            return {"status": 200} if response.status_code == 200 else None
+
+        # Known by its place: the n-th answer to this response_url.
+        what = {"method": "response_url", "url": self.response_url, "n": self.answers}
+        self.answers += 1
+        self.journal.once(self.key, what, send, expected={"status": 200})
+        if sent:
+            return sent[0]
+        return WebhookResponse(url="", status_code=200, body="ok", headers={})
+
+
+def install(app: App, deps: Deps) -> None:
+    """Journal the answers of every request this (worker's) app dispatches. Installed after
+    ``bot.slack_retries.install``, whose client and ``respond`` it wraps."""
+    journal = Journal(deps)
+
+    @app.middleware
+    def journaled_answers(
+        context: BoltContext, body: dict[str, Any], next_: Callable[[], None]
+    ) -> None:
+        key = request_key(body)
+        client = JournaledWebClient.like(context.client)
+        if isinstance(client, JournaledWebClient):
+            client.journal, client.request_key = journal, key
+            client.answered = Counter()
+        context["client"] = client
+        respond = context.get("respond")
+        if isinstance(respond, RetryingRespond) and respond.response_url:
+            context["respond"] = JournaledRespond(respond, journal, key)
+        next_()
