@@ -172,7 +172,7 @@ _EXCEL_SEPARATOR = re.compile(r'"?sep=([;,\t|])"?[;,\t|]*(?:\r\n|\r|\n)', re.IGN
 
 
 def excel_separator(text_head: str) -> tuple[str, str] | None:
-    """Excel's first line ``sep=;`` (it declares the delimiter and is not shown as a row):
+    r"""Excel's first line ``sep=;`` (it declares the delimiter and is not shown as a row):
     the delimiter and the line as written, or ``None``.
 
     >>> excel_separator("sep=;\r\nnumber;name\r\n")

@@ -88,7 +88,9 @@ def what_happened(bot: BotUnderTest, slack: LocalSlack, text: str, channel: str)
             shown = f"{call.method} {call.params.get('text', '')} {call.params.get('view', '')}"
             # The same thing in another channel: mask the channel and the ids Slack made.
             shown = shown.replace(channel, "<channel>")
-            seen.append(re.sub(r"\b\d{10}\.\d{6}\b|\b[VT]\w*\d{3,}\b", "<id>", shown))
+            # A message's ts, also as a permalink's `p…` (`status` answers with a link).
+            ids = r"\b\d{10}\.\d{6}\b|\bp\d{16}\b|\b[VT]\w*\d{3,}\b"
+            seen.append(re.sub(ids, "<id>", shown))
     return sorted(seen)
 
 

@@ -13,6 +13,7 @@ from pydantic import SecretStr
 
 from bot.localslack import LocalSlack
 from bot.localslack.state import Message
+from core.numbering.commands import TYPED_MAX
 from core.numbering.model import Level, Strategy
 from core.onboarding.steps import STEPS, StepId
 from core.onboarding.texts import format_when
@@ -287,7 +288,7 @@ def test_someone_outside_the_onboarding_cannot_change_numbering(
         (
             "numbering set invoice rackbeat-next INV-9",
             "numbering.set.bad_number",
-            {"value": "INV-9"},
+            {"value": "INV-9", "max": f"{TYPED_MAX:,}"},
         ),
         (
             "numbering strategy sometimes",

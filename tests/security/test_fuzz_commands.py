@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from core.errors import DomainError
 from core.numbering.commands import parse_numbering, parse_source
-from core.numbering.model import MAX_DIGITS, InputField, Series, Strategy
+from core.numbering.model import InputField, Series, Strategy
 from core.numbering.service import Setup
 from core.onboarding import parsing
 from handlers.blocks.numbering import THRESHOLD_FIELDS
@@ -231,12 +231,16 @@ def typed(values: dict[str, dict[str, Any]], block: str) -> str:
 
 
 def number_or_none(text: str) -> int | None:
-    """An oracle written apart from the parser: ASCII digits, whitespace anywhere between
-    them, and no more digits than a document number can have."""
-    compact = re.sub(r"\s", "", text)
-    if re.fullmatch(rf"[0-9]{{1,{MAX_DIGITS}}}", compact) is None:
+    """An oracle written apart from the parser: ASCII digits, either together or in groups of
+    three after the first (``1 000 000``; ``12 34`` is a typo), from 1 to the largest number
+    both systems can hold (a signed 32-bit integer)."""
+    words = text.split()
+    if not words or not all(re.fullmatch(r"[0-9]+", word) for word in words):
         return None
-    return int(compact)
+    if len(words) > 1 and (len(words[0]) > 3 or any(len(word) != 3 for word in words[1:])):
+        return None
+    value = int("".join(words))
+    return value if 1 <= value <= 2**31 - 1 else None
 
 
 @FUZZ
