@@ -187,6 +187,8 @@ class Importer:
             gate,
             http=numbering.upstreams.http(),
             stop=stop,
+            # The same User-Agent as every other Rackbeat request (with RACKBEAT_CONTACT).
+            user_agent=numbering.upstreams.rackbeat_user_agent,
         )
 
     def runner_deps(self, client: WebClient) -> RunnerDeps:

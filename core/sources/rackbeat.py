@@ -168,7 +168,6 @@ def _malformed(what: str) -> SourceUnavailable:
 
 # --- records: the import's reads and writes (core.imports.ports) ----------------------------
 
-IMPORT_USER_AGENT = "rackbeat-onboarding-bot/0.1 (register import)"
 # Register → (URL path, key of one record in an answer). Lists use the path as their key.
 RECORD_PATHS = {
     "products": ("products", "product"),
@@ -214,7 +213,7 @@ class RackbeatRecords(OwnedHttpClient):
         timeout: httpx.Timeout = DEFAULT_TIMEOUT,
         retry: RetryPolicy | None = None,
         sleep: Callable[[float], None] = time.sleep,
-        user_agent: str = IMPORT_USER_AGENT,
+        user_agent: str = USER_AGENT,
         stop: threading.Event | None = None,
     ) -> None:
         self._base_url = base_url if base_url.endswith("/") else base_url + "/"

@@ -196,6 +196,22 @@ def test_two_clicks_on_the_import_button_start_one_import(
         assert uow.session.query(ImportRun).count() == 1
 
 
+def test_the_import_identifies_itself_to_rackbeat_like_every_other_request(
+    bot: BotUnderTest, slack: LocalSlack, world: FakeUpstreams, company: Company
+) -> None:
+    shared = share(bot, products_csv(range(1, 4)))
+    press(bot.driver, preview(bot, slack, shared), ACTION_CREATE)
+    bot.settle(timeout=60)
+    agents = {
+        (r.method == "POST", r.headers.get("User-Agent", "")) for r in world.rackbeat.requests
+    }
+    sent = {agent for posted, agent in agents if posted}
+    read = {agent for posted, agent in agents if not posted}
+    # One User-Agent (with RACKBEAT_CONTACT, issue 11) for the reads and the import's writes.
+    assert len(sent) == 1 and sent == read, agents
+    assert next(iter(sent)).startswith("rackbeat-onboarding-bot/")
+
+
 def test_a_running_import_can_be_cancelled_and_what_was_created_stays(
     bot: BotUnderTest, slack: LocalSlack, world: FakeUpstreams, company: Company
 ) -> None:
