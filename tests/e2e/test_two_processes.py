@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 
 from bot.localslack import LocalSlack
 from bot.localslack.driver import Reply, SlackDriver
@@ -40,11 +41,28 @@ def two_bots(serves: list[ServeProcess]) -> tuple[SlackDriver, SlackDriver]:
     return serves[0].driver, serves[1].driver
 
 
-def finish(slack: LocalSlack, processes: list[ServeProcess]) -> None:
-    """SIGTERM both: each finishes what it acknowledged and exits. Once they are gone nothing
-    can post any more, so what Slack has then is final: a late duplicate is counted, not
-    missed by a quiet window that was too short."""
+def queue_worked_off(pg_url: str) -> bool:
+    """No job waits or runs: every acknowledged request has been done."""
+    engine = create_database_engine(pg_url)
+    try:
+        with engine.connect() as connection:
+            waiting = connection.execute(
+                text("SELECT count(*) FROM procrastinate_jobs WHERE status IN ('todo', 'doing')")
+            ).scalar_one()
+    finally:
+        engine.dispose()
+    return int(waiting) == 0
+
+
+def finish(slack: LocalSlack, processes: list[ServeProcess], pg_url: str | None = None) -> None:
+    """Wait until the job queue is worked off (the acknowledged requests are durable jobs that
+    outlive a stop), then SIGTERM both: each finishes what it holds and exits. Once they are
+    gone nothing can post any more, so what Slack has then is final: a late duplicate is
+    counted, not missed by a quiet window that was too short."""
     until(lambda: slack.pending_emits == 0, "the emulator's events to be delivered")
+    if pg_url is not None:
+        until(lambda: queue_worked_off(pg_url), "the job queue to be worked off", timeout=180)
+        until(lambda: slack.pending_emits == 0, "the emulator's events to be delivered")
     # From here on the echoes of the bot's own posts (which it ignores) are not delivered to a
     # process that is shutting down.
     slack.event_sink = None
@@ -65,7 +83,10 @@ def bot_posts(slack: LocalSlack) -> list[Any]:
 
 
 def test_start_reaching_both_processes_at_once_makes_one_onboarding_and_one_checklist(
-    serves: list[ServeProcess], two_bots: tuple[SlackDriver, SlackDriver], slack: LocalSlack
+    serves: list[ServeProcess],
+    two_bots: tuple[SlackDriver, SlackDriver],
+    slack: LocalSlack,
+    pg_url: str,
 ) -> None:
     with ThreadPoolExecutor(2) as pool:
         replies = list(
@@ -73,12 +94,15 @@ def test_start_reaching_both_processes_at_once_makes_one_onboarding_and_one_chec
         )
     assert [r.status for r in replies] == [200, 200]
     slack.wait_for("chat.postMessage", timeout=20)
-    finish(slack, serves)
+    finish(slack, serves, pg_url)
     assert len(bot_posts(slack)) == 1
 
 
 def test_a_file_event_delivered_to_both_processes_gets_one_answer(
-    serves: list[ServeProcess], two_bots: tuple[SlackDriver, SlackDriver], slack: LocalSlack
+    serves: list[ServeProcess],
+    two_bots: tuple[SlackDriver, SlackDriver],
+    slack: LocalSlack,
+    pg_url: str,
 ) -> None:
     first, _ = two_bots
     first.command("start Scale Oy", user=OWNER, channel=CHANNEL)
@@ -101,7 +125,7 @@ def test_a_file_event_delivered_to_both_processes_gets_one_answer(
             lambda call, ts=message.ts: call.params.get("thread_ts") == ts,
             timeout=30,
         )
-    finish(slack, serves)
+    finish(slack, serves, pg_url)
     for message in shares:
         replies = slack.thread(CHANNEL, message.ts)
         texts = [r.text for r in replies if not r.files]
@@ -133,7 +157,7 @@ def test_concurrent_clicks_through_both_processes_leave_one_consistent_checklist
     jobs = [(driver, step) for step in steps for driver in two_bots for _ in range(3)]
     with ThreadPoolExecutor(12) as pool:
         assert set(pool.map(press, jobs)) == {200}
-    finish(slack, serves)
+    finish(slack, serves, pg_url)
 
     engine = create_database_engine(pg_url)
     try:

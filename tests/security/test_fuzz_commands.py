@@ -239,7 +239,10 @@ def number_or_none(text: str) -> int | None:
         return None
     if len(words) > 1 and (len(words[0]) > 3 or any(len(word) != 3 for word in words[1:])):
         return None
-    value = int("".join(words))
+    digits = "".join(words)
+    if len(digits) > 10:  # more than 2,147,483,647 (and int() refuses thousands of digits)
+        return None
+    value = int(digits)
     return value if 1 <= value <= 2**31 - 1 else None
 
 
