@@ -15,7 +15,10 @@ moved on). Messages in a channel or thread are known by their content.
 The answer's row is inserted before the answer is sent and committed right after Slack took
 it: a worker killed between Slack's receipt and that commit (one round trip) is the one
 window left, instead of the rest of the job; killed earlier, its transaction rolls back and
-the next run sends the answer. Edits (``chat.update``) need no journal: doing one twice shows
+the next run sends the answer. A file takes three calls (an upload URL, the bytes, the share),
+too long a window to leave open: the file's id is committed as soon as Slack hands it out, and
+a run after a crash asks Slack (``files.info``) whether that file reached the channel before
+it uploads again. Edits (``chat.update``) need no journal: doing one twice shows
 nothing twice.
 """
 
@@ -29,6 +32,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from slack_bolt import App, BoltContext
+from slack_sdk.errors import SlackApiError
 from slack_sdk.models.attachments import Attachment
 from slack_sdk.models.blocks import Block
 from slack_sdk.web import SlackResponse
@@ -86,6 +90,52 @@ class Journal:
         log.info("request %s: %s already given (job run again): skipped", key, what["method"])
         return given
 
+    def once_verified(
+        self,
+        key: str,
+        what: dict[str, Any],
+        send: Callable[[Callable[[dict[str, Any]], None]], dict[str, Any] | None],
+        shown: Callable[[dict[str, Any]], bool],
+    ) -> dict[str, Any] | None:
+        """Like ``once``, for an answer given in several calls: ``send(note)`` calls ``note``
+        with what identifies the answer in Slack as soon as it exists (committed at once, as
+        a pending record); a later run finding a pending record asks ``shown(record)``
+        whether the answer reached its place, and sends again only if it did not."""
+        print_ = fingerprint(what)
+        with self.deps.uow() as uow:
+            repo = AnswersRepository(uow.session)
+            repo.hold(key, print_)
+            record, method = repo.find(key, print_), what["method"]
+            if record is not None and not record.get("pending"):
+                log.info("request %s: %s already given (job run again): skipped", key, method)
+                return record
+            if record is not None and shown(record):
+                log.info("request %s: %s reached Slack before a crash: skipped", key, method)
+                given = {"ok": True, **{k: v for k, v in record.items() if k != "pending"}}
+                repo.put(key, print_, given, self.deps.clock())
+                uow.commit()
+                return given
+
+            def note(progress: dict[str, Any]) -> None:
+                # Committed at once: the record must outlive a worker killed mid-answer.
+                pending = {"pending": True, **progress}
+                if not repo.holds_locks:
+                    # SQLite: one writer at a time, and it is this transaction.
+                    repo.put(key, print_, pending, self.deps.clock())
+                    uow.commit()
+                    return
+                # PostgreSQL: its own transaction, so this one keeps its hold.
+                with self.deps.uow() as side:
+                    AnswersRepository(side.session).put(key, print_, pending, self.deps.clock())
+                    side.commit()
+
+            response = send(note)
+            if response is None:
+                return None
+            repo.put(key, print_, response, self.deps.clock())
+            uow.commit()
+            return response
+
 
 class JournaledWebClient(RetryingWebClient):
     """The request's client: messages it posts are journaled under the request's key."""
@@ -93,8 +143,15 @@ class JournaledWebClient(RetryingWebClient):
     journal: Journal | None = None
     request_key: str = ""
     answered: Counter[str] | None = None
+    # While a file is being uploaded: where its id goes as soon as Slack hands it out.
+    note_upload: Callable[[dict[str, Any]], None] | None = None
 
     def api_call(self, api_method: str, **kwargs: Any) -> SlackResponse:
+        if api_method == "files.getUploadURLExternal" and self.note_upload is not None:
+            response = super().api_call(api_method, **kwargs)
+            if response.get("ok") and response.get("file_id"):
+                self.note_upload({"file_id": response["file_id"]})
+            return response
         if self.journal is None or api_method not in POSTING_METHODS:
             return super().api_call(api_method, **kwargs)
         what = {"method": api_method, **{k: kwargs.get(k) for k in ("params", "json", "data")}}
@@ -118,11 +175,36 @@ class JournaledWebClient(RetryingWebClient):
             **{k: v for k, v in kwargs.items() if k not in ("file", "content")},
             "content": hashlib.sha256(content).hexdigest() if isinstance(content, bytes) else "",
         }
-        return self._once(
-            "files_upload_v2",
-            what,
-            lambda: super(JournaledWebClient, self).files_upload_v2(**kwargs),
+        sent: list[SlackResponse] = []
+
+        def upload(note: Callable[[dict[str, Any]], None]) -> dict[str, Any] | None:
+            self.note_upload = note
+            try:
+                response = super(JournaledWebClient, self).files_upload_v2(**kwargs)
+            finally:
+                self.note_upload = None
+            sent.append(response)
+            data = response.data
+            return data if isinstance(data, dict) and data.get("ok") else None
+
+        place = kwargs.get("channel") or kwargs.get("channels")
+        recorded = self.journal.once_verified(
+            self.request_key, what, upload, lambda record: self._shared(record, place)
         )
+        return sent[0] if sent else self._recorded("files_upload_v2", recorded)
+
+    def _shared(self, record: dict[str, Any], channel: Any) -> bool:
+        """Whether the file an interrupted run uploaded was shared where it was going."""
+        try:
+            info = self.files_info(file=str(record.get("file_id") or ""))
+        except SlackApiError:
+            return False  # gone (or never completed): upload again
+        found = info.get("file") or {}
+        shares = found.get("shares") or {}
+        shared_in = {*shares.get("public", {}), *shares.get("private", {})}
+        shared_in |= {*found.get("channels", []), *found.get("groups", [])}
+        wanted = channel.split(",") if isinstance(channel, str) else list(channel or [])
+        return bool(shared_in) and all(place in shared_in for place in wanted)
 
     def _once(
         self, method: str, what: dict[str, Any], send: Callable[[], SlackResponse]
@@ -137,8 +219,10 @@ class JournaledWebClient(RetryingWebClient):
             return data if isinstance(data, dict) and data.get("ok") else None
 
         recorded = self.journal.once(self.request_key, what, send_and_keep)
-        if sent:
-            return sent[0]
+        return sent[0] if sent else self._recorded(method, recorded)
+
+    def _recorded(self, method: str, recorded: dict[str, Any] | None) -> SlackResponse:
+        """What Slack answered the first time, for a call this run skips."""
         return SlackResponse(
             client=self,
             http_verb="POST",

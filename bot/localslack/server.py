@@ -226,6 +226,12 @@ class LocalSlack:
             "url_private": url,
             "url_private_download": url + "?download=1",
             "channels": [slack_file.channel] if slack_file.channel else [],
+            # As Slack reports where a file was shared (private channels under "private").
+            "shares": (
+                {"public": {slack_file.channel: [{"thread_ts": slack_file.thread_ts}]}}
+                if slack_file.channel
+                else {}
+            ),
             "is_external": False,
         }
 

@@ -74,6 +74,36 @@ class AnswersRepository:
         )
         return inserted.scalar_one_or_none() is not None
 
+    @property
+    def holds_locks(self) -> bool:
+        """PostgreSQL; SQLite has one writer at a time instead."""
+        return self.session.get_bind().dialect.name == "postgresql"
+
+    def hold(self, request_key: str, fingerprint: str) -> None:
+        """Keep a second run of the same answer out until this transaction ends (PostgreSQL:
+        an advisory lock, released with the dead worker's connection)."""
+        if self.holds_locks:
+            self.session.execute(
+                text("SELECT pg_advisory_xact_lock(hashtextextended(:answer, 0))"),
+                {"answer": f"{request_key[:200]}/{fingerprint}"},
+            )
+
+    def put(
+        self, request_key: str, fingerprint: str, response: dict[str, Any], now: datetime
+    ) -> None:
+        """Record the answer (or the progress of one being given), replacing what was there."""
+        dialect = self.session.get_bind().dialect.name
+        insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        statement = insert(SentAnswer).values(
+            request_key=request_key[:200], fingerprint=fingerprint, response=response, sent_at=now
+        )
+        self.session.execute(
+            statement.on_conflict_do_update(
+                index_elements=["request_key", "fingerprint"],
+                set_={"response": statement.excluded.response},
+            )
+        )
+
     def set_response(self, request_key: str, fingerprint: str, response: dict[str, Any]) -> None:
         self.session.execute(
             update(SentAnswer)

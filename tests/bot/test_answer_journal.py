@@ -3,19 +3,29 @@ is not given again when its job runs a second time; one that did not reach Slack
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from pydantic import SecretStr
+from slack_sdk.web import SlackResponse
 
-from bot.answer_journal import Journal
-from core.store.uow import UnitOfWorkFactory
+from bot.answer_journal import Journal, JournaledWebClient
+from bot.localslack.server import LocalSlack
+from core.store.database import create_database_engine, migrate
+from core.store.uow import unit_of_work_factory
 from handlers.deps import Deps, RuntimeConfig
 
 
 @pytest.fixture
-def journal(uow: UnitOfWorkFactory) -> Journal:
-    return Journal(Deps(config=RuntimeConfig(bot_token=SecretStr("xoxb-test")), uow=uow))
+def journal(database_url: str) -> Iterator[Journal]:
+    """On SQLite and on PostgreSQL, where job workers keep it (its locks differ)."""
+    engine = create_database_engine(database_url)
+    migrate(engine)
+    config = RuntimeConfig(bot_token=SecretStr("xoxb-test"))
+    yield Journal(Deps(config=config, uow=unit_of_work_factory(engine)))
+    engine.dispose()
 
 
 class Slack:
@@ -66,3 +76,60 @@ def test_an_answer_whose_sending_failed_is_sent_again(journal: Journal) -> None:
     slack = Slack()
     journal.once("trigger:1", ANSWER, slack.post)
     assert slack.sent == 1
+
+
+# --- a file: three calls, so a crash can fall between Slack's share and the record --------
+
+
+class WorkerKilled(BaseException):
+    """Stands for SIGKILL: nothing after it runs (not an Exception, so nothing catches it)."""
+
+
+def journaled_client(slack: LocalSlack, journal: Journal, killed_after: str = "") -> Any:
+    """The worker's client for request ``trigger:1``; ``killed_after`` names the Slack call
+    after which the worker dies (Slack has done it, the worker never hears back)."""
+
+    class Client(JournaledWebClient):
+        def api_call(self, api_method: str, **kwargs: Any) -> SlackResponse:
+            response = super().api_call(api_method, **kwargs)
+            if api_method == killed_after:
+                raise WorkerKilled(api_method)
+            return response
+
+    client = Client(token=slack.bot_token, base_url=slack.api_url)
+    client.journal, client.request_key, client.answered = journal, "trigger:1", Counter()
+    return client
+
+
+def upload_report(client: Any) -> Any:
+    return client.files_upload_v2(
+        channel="C1", thread_ts="17.1", filename="report.csv", content="row;error\n"
+    )
+
+
+def shared_reports(slack: LocalSlack) -> list[str]:
+    return [f.id for f in slack.uploads if f.name == "report.csv" and f.channel == "C1"]
+
+
+def test_a_file_shared_before_the_worker_died_is_not_shared_again(
+    slack: LocalSlack, journal: Journal
+) -> None:
+    with pytest.raises(WorkerKilled):
+        upload_report(journaled_client(slack, journal, "files.completeUploadExternal"))
+    assert len(shared_reports(slack)) == 1
+    again = upload_report(journaled_client(slack, journal))
+    assert again["ok"] and len(shared_reports(slack)) == 1
+    # A third run finds the answer recorded as given and does not even ask Slack.
+    calls = len(slack.calls)
+    upload_report(journaled_client(slack, journal))
+    assert len(slack.calls) == calls and len(shared_reports(slack)) == 1
+
+
+def test_a_file_the_worker_died_before_sharing_is_uploaded_by_the_next_run(
+    slack: LocalSlack, journal: Journal
+) -> None:
+    with pytest.raises(WorkerKilled):
+        upload_report(journaled_client(slack, journal, "files.getUploadURLExternal"))
+    assert shared_reports(slack) == []
+    upload_report(journaled_client(slack, journal))
+    assert len(shared_reports(slack)) == 1
