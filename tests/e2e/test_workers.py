@@ -112,6 +112,26 @@ def test_sigterm_finishes_the_check_of_a_file_it_acknowledged(
     assert "Traceback" not in bot.stderr()
 
 
+def test_a_second_sigterm_during_the_drain_does_not_cut_it_short(
+    slack: LocalSlack, tmp_path: Path, started: list[ServeProcess], database: str
+) -> None:
+    """An impatient process manager (or a second Ctrl-C) while acknowledged work drains."""
+    slack.add_user(ANN, "ann")
+    bot = serve(slack, tmp_path, started, database)
+    message = share_during_a_slow_download(
+        slack, bot, ANN, CHANNEL, PRODUCTS_WITH_WARNING, delay=1.5
+    )
+    bot.process.terminate()
+    wait_until(lambda: "to finish their running jobs" in bot.stderr(), timeout=30)
+    bot.process.terminate()
+    assert bot.process.wait(timeout=60) == 0
+    [verdict] = answers_in_thread(slack, message)
+    assert "ready to import" in texts(verdict)
+    log = bot.stderr()
+    assert "already stopping" in log
+    assert "Traceback" not in log and "KeyboardInterrupt" not in log
+
+
 def test_no_worker_outlives_a_killed_front(
     slack: LocalSlack, tmp_path: Path, started: list[ServeProcess], database: str
 ) -> None:
