@@ -2,7 +2,9 @@
 
 A `DomainError` carries a reason the user can act on and is shown to the user who acted,
 ephemerally. Anything else is a bug: it is logged with its traceback and the user gets a
-short apology, never the stack trace. A database outage gets its own calm message.
+short apology, never the stack trace. A database outage gets its own calm message, and so
+does Slack refusing a form because the click is too old (a form must open within 3 seconds
+of the click; a slow moment makes that happen without any bug).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from typing import Any
 
 from slack_bolt import Respond
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from sqlalchemy.exc import OperationalError
 
 from core.errors import DomainError, InvalidArgument
@@ -46,11 +49,21 @@ def refusal_text(error: DomainError, language: str) -> str:
     return error.reason
 
 
+# Slack's answers to a form opened too late after the click (views.open, views.push).
+EXPIRED_TRIGGER = frozenset({"expired_trigger_id", "trigger_expired"})
+
+
+def form_too_late(error: Exception) -> bool:
+    return isinstance(error, SlackApiError) and error.response.get("error") in EXPIRED_TRIGGER
+
+
 def user_message(error: Exception, language: Language) -> str:
     if isinstance(error, DomainError):
         return t("error.refused", language, reason=refusal_text(error, language))
     if isinstance(error, OperationalError):
         return t("error.database", language)
+    if form_too_late(error):
+        return t("error.form_expired", language)
     return t("error.apology", language)
 
 
@@ -66,6 +79,8 @@ def make_error_handler(language_for: Any) -> Any:
     ) -> None:
         if isinstance(error, DomainError):
             logger.info("refused: %s", error.reason)
+        elif form_too_late(error):
+            logger.warning("a form could not open: the click was too old (%s)", error)
         else:
             logger.error("unhandled error in a listener", exc_info=error)
         team, channel, user = who_and_where(body)

@@ -480,10 +480,12 @@ class NumberingListeners:
                 reason=localized(refusal, lang),
                 source_id=source.value,
             )
-            client.views_update(view_id=view["id"], view=notice_modal(title, text, lang))
+            if not _show_in_form(client, view["id"], notice_modal(title, text, lang)):
+                # The form was closed while the connection was tested: say it in the channel.
+                client.chat_postEphemeral(channel=where.channel_id, user=user, text=text)
             return
         done = t("numbering.modal.connected", lang, company=company)
-        client.views_update(view_id=view["id"], view=notice_modal(title, done, lang))
+        _show_in_form(client, view["id"], notice_modal(title, done, lang))
         client.chat_postMessage(
             channel=where.channel_id,
             text=t("numbering.connected", lang, who=mention(user), source=name, company=company),
@@ -494,6 +496,19 @@ class NumberingListeners:
             verified = verify_login(onboarding, where, company)
             if verified is not None:
                 after_change(onboarding, client, verified)
+
+
+def _show_in_form(client: WebClient, view_id: str, view: dict[str, Any]) -> bool:
+    """Replace what an open form shows; False if the person has closed it meanwhile (Slack
+    answers ``not_found``), which is theirs to do and no error."""
+    try:
+        client.views_update(view_id=view_id, view=view)
+    except SlackApiError as error:
+        if error.response.get("error") != "not_found":
+            raise
+        log.info("the form %s was closed before its result could be shown", view_id)
+        return False
+    return True
 
 
 def register(reg: Registrar, router: CommandRouter, deps: Deps) -> None:

@@ -19,6 +19,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fi": ":hourglass: Botti ei juuri nyt tavoita tietokantaansa, joten mitään ei muutettu. "
         "Yritä minuutin päästä uudelleen.",
     },
+    "error.form_expired": {
+        "en": ":hourglass: Slack opens a form only within a few seconds of the click, and this "
+        "one took longer. Nothing was changed: please click (or type the command) again.",
+        "fi": ":hourglass: Slack avaa lomakkeen vain muutaman sekunnin sisällä napsautuksesta, "
+        "ja nyt siihen meni kauemmin. Mitään ei muutettu: napsauta (tai kirjoita komento) "
+        "uudelleen.",
+    },
     "error.checklist_button_elsewhere": {
         "en": "This button works only on a channel's checklist message.",
         "fi": "Tämä painike toimii vain kanavan tarkistuslistaviestissä.",

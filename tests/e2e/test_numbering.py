@@ -532,6 +532,40 @@ def test_connect_netvisor_through_the_modal_stores_it_and_disconnect_forgets_it(
     assert said_to(slack, ANN) == t("numbering.disconnect.none", "en", source="Netvisor")
 
 
+@pytest.mark.parametrize("keys_right", [True, False], ids=["connected", "refused"])
+def test_a_connect_form_closed_while_the_keys_are_tested_still_gets_its_answer(
+    bot: BotUnderTest, slack: LocalSlack, world: FakeUpstreams, keys_right: bool
+) -> None:
+    """The person closes the form during the test (Slack then answers the form's update with
+    ``not_found``): the result is still told, in the channel, and nothing is apologised for."""
+    company = world.add_company(9, netvisor_invoices=(BLOCK + 3,), netvisor_orders=(BLOCK + 1,))
+    run(bot, "start Testi Oy")
+    run(bot, "connect netvisor")
+    modal = slack.open_modal(ANN)
+    assert modal is not None
+    keys = company.netvisor
+    typed = {
+        "customer_id": keys.customer_id,
+        "customer_key": keys.customer_key.get_secret_value() if keys_right else "wrong-key",
+        "partner_id": keys.partner_id,
+        "partner_key": keys.partner_key.get_secret_value(),
+        "organisation_id": keys.organisation_id,
+    }
+    values = {f: {"value": {"type": "plain_text_input", "value": v}} for f, v in typed.items()}
+    slack.fail_next("views.update", status=200, error="not_found")
+    before = slack.last_seq
+    assert bot.driver.submit_view(modal, values, user=ANN).status == 200
+    bot.settle()
+    assert t("error.apology", "en") not in str([c.params for c in slack.calls if c.seq > before])
+    if keys_right:
+        name = keys.organisation_id
+        connected = t("numbering.connected", "en", who=f"<@{ANN}>", source="Netvisor", company=name)
+        assert bot_posts(slack)[-1].text == connected
+    else:
+        failed = t("numbering.modal.failed", "en", reason="", source_id="netvisor")
+        assert said_to(slack, ANN).endswith(failed.removeprefix(":x: "))
+
+
 def test_going_live_waits_for_the_real_numbering_check(
     bot: BotUnderTest, slack: LocalSlack
 ) -> None:

@@ -215,6 +215,26 @@ def test_views_open_failing_tells_the_person_and_changes_nothing(
         bot.stop()
 
 
+def test_a_form_opened_too_late_after_the_click_asks_to_click_again(
+    slack: LocalSlack, sqlite_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Slack refuses a form more than 3 s after the click (a slow moment, no bug): the person
+    is told to try again, and the log has a warning, not an unhandled error."""
+    slack.add_user(ANN, "ann")
+    secret = SecretStr("faults-secret-key-0123456789")
+    bot = BotUnderTest(slack, sqlite_url, slack_timeout_seconds=TIMEOUT, secret_key=secret)
+    try:
+        run(bot, "start Acme Oy")
+        seq = slack.last_seq
+        slack.fail_next("views.open", status=200, error="expired_trigger_id")
+        run(bot, "connect rackbeat")
+        assert slack.open_modal(ANN) is None
+        assert said(slack, seq) == [t("error.form_expired", "en")]
+        assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    finally:
+        bot.stop()
+
+
 def test_a_numbering_alert_slack_did_not_take_is_posted_by_the_next_check_once(
     bot: BotUnderTest, slack: LocalSlack, warnings: pytest.LogCaptureFixture
 ) -> None:
