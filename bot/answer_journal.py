@@ -12,14 +12,15 @@ response_url, or to that person in that channel, is given once, whatever it says
 time (a re-run sees the state the first run left, "already done" for "done", or a time that
 moved on). Messages in a channel or thread are known by their content.
 
-The answer's row is inserted before the answer is sent and committed right after Slack took
-it: a worker killed between Slack's receipt and that commit (one round trip) is the one
-window left, instead of the rest of the job; killed earlier, its transaction rolls back and
-the next run sends the answer. A file takes three calls (an upload URL, the bytes, the share),
-too long a window to leave open: the file's id is committed as soon as Slack hands it out, and
-a run after a crash asks Slack (``files.info``) whether that file reached the channel before
-it uploads again. Edits (``chat.update``) need no journal: doing one twice shows
-nothing twice.
+Slack can be asked afterwards about two kinds of answer, and for them no window is left: a
+message in a channel or thread carries a marker in its (hidden) metadata, and a file has the
+id Slack gave it; both are noted (committed) before Slack can have them, and a run after a
+crash looks for them in Slack (``conversations.history``/``replies``, ``files.info``) and
+sends only what is not there. Answers to one person cannot be read back: their row is
+inserted before the answer is sent and committed right after Slack took it, so a worker
+killed between Slack's receipt and that commit (one round trip) may give that one answer
+twice; killed earlier, its transaction rolls back and the next run sends it. Edits
+(``chat.update``) need no journal: doing one twice shows nothing twice.
 """
 
 from __future__ import annotations
@@ -48,6 +49,10 @@ log = logging.getLogger("bot.answers")
 # Calls that show something new. A file upload is journaled as a whole (``files_upload_v2``):
 # each attempt gets a new file id from Slack, so its last call never looks the same twice.
 POSTING_METHODS = frozenset({"chat.postMessage", "chat.postEphemeral", "chat.scheduleMessage"})
+# The metadata event that marks a message as the answer to a request (see ``_post_once``).
+ANSWER_EVENT = "rackbeat_answer"
+# How far back in a channel a message posted before a crash is looked for.
+RECENT_MESSAGES = 200
 # Answers to one person, known by their place rather than their words.
 PERSONAL_METHODS = frozenset({"chat.postEphemeral"})
 
@@ -95,12 +100,13 @@ class Journal:
         key: str,
         what: dict[str, Any],
         send: Callable[[Callable[[dict[str, Any]], None]], dict[str, Any] | None],
-        shown: Callable[[dict[str, Any]], bool],
+        shown: Callable[[dict[str, Any]], dict[str, Any] | None],
     ) -> dict[str, Any] | None:
-        """Like ``once``, for an answer given in several calls: ``send(note)`` calls ``note``
-        with what identifies the answer in Slack as soon as it exists (committed at once, as
-        a pending record); a later run finding a pending record asks ``shown(record)``
-        whether the answer reached its place, and sends again only if it did not."""
+        """Like ``once``, for an answer Slack can be asked about afterwards: ``send(note)``
+        calls ``note`` with what finds the answer in Slack (committed at once, as a pending
+        record) before Slack can have it; a later run finding a pending record asks
+        ``shown(record)`` for the answer as Slack holds it, and sends again only if there is
+        none."""
         print_ = fingerprint(what)
         with self.deps.uow() as uow:
             repo = AnswersRepository(uow.session)
@@ -109,9 +115,9 @@ class Journal:
             if record is not None and not record.get("pending"):
                 log.info("request %s: %s already given (job run again): skipped", key, method)
                 return record
-            if record is not None and shown(record):
+            given = shown(record) if record is not None else None
+            if given is not None:
                 log.info("request %s: %s reached Slack before a crash: skipped", key, method)
-                given = {"ok": True, **{k: v for k, v in record.items() if k != "pending"}}
                 repo.put(key, print_, given, self.deps.clock())
                 uow.commit()
                 return given
@@ -155,6 +161,8 @@ class JournaledWebClient(RetryingWebClient):
         if self.journal is None or api_method not in POSTING_METHODS:
             return super().api_call(api_method, **kwargs)
         what = {"method": api_method, **{k: kwargs.get(k) for k in ("params", "json", "data")}}
+        if api_method == "chat.postMessage" and isinstance(kwargs.get("json"), dict):
+            return self._post_once(what, kwargs)
         if api_method in PERSONAL_METHODS and self.answered is not None:
             fields = {**(kwargs.get("params") or {}), **(kwargs.get("json") or {})}
             place = f"{fields.get('channel')}/{fields.get('user')}"
@@ -193,18 +201,69 @@ class JournaledWebClient(RetryingWebClient):
         )
         return sent[0] if sent else self._recorded("files_upload_v2", recorded)
 
-    def _shared(self, record: dict[str, Any], channel: Any) -> bool:
-        """Whether the file an interrupted run uploaded was shared where it was going."""
+    def _shared(self, record: dict[str, Any], channel: Any) -> dict[str, Any] | None:
+        """The file an interrupted run uploaded, if it was shared where it was going."""
         try:
             info = self.files_info(file=str(record.get("file_id") or ""))
         except SlackApiError:
-            return False  # gone (or never completed): upload again
+            return None  # gone (or never completed): upload again
         found = info.get("file") or {}
         shares = found.get("shares") or {}
         shared_in = {*shares.get("public", {}), *shares.get("private", {})}
         shared_in |= {*found.get("channels", []), *found.get("groups", [])}
         wanted = channel.split(",") if isinstance(channel, str) else list(channel or [])
-        return bool(shared_in) and all(place in shared_in for place in wanted)
+        if not shared_in or not all(place in shared_in for place in wanted):
+            return None
+        return {"ok": True, "file": found, "files": [found]}
+
+    def _post_once(self, what: dict[str, Any], kwargs: dict[str, Any]) -> SlackResponse:
+        """A message in a channel or thread: it carries a marker in its metadata (hidden from
+        people), so a run after a crash finds it in the channel instead of posting it again."""
+        assert self.journal is not None
+        fields = dict(kwargs["json"])
+        marker = fingerprint({"request": self.request_key, **what})[:32]
+        if not fields.get("metadata"):
+            fields["metadata"] = {"event_type": ANSWER_EVENT, "event_payload": {"answer": marker}}
+        sent: list[SlackResponse] = []
+
+        def post(note: Callable[[dict[str, Any]], None]) -> dict[str, Any] | None:
+            # Noted before Slack can have it: a crash right after Slack took it leaves a trace.
+            note({"marker": marker})
+            call = super(JournaledWebClient, self).api_call
+            response = call("chat.postMessage", **{**kwargs, "json": fields})
+            sent.append(response)
+            data = response.data
+            return data if isinstance(data, dict) and data.get("ok") else None
+
+        recorded = self.journal.once_verified(
+            self.request_key, what, post, lambda record: self._posted(record, fields, marker)
+        )
+        return sent[0] if sent else self._recorded("chat.postMessage", recorded)
+
+    def _posted(
+        self, record: dict[str, Any], fields: dict[str, Any], marker: str
+    ) -> dict[str, Any] | None:
+        """The message an interrupted run posted, found by its marker; ``None`` if it is not
+        there (or Slack cannot say: then it is posted again, as before the journal knew)."""
+        channel, thread = str(fields.get("channel")), fields.get("thread_ts")
+        # A job runs again within minutes of its crash: the answer is among the thread's
+        # replies or the channel's latest messages (Slack's ts is its clock, not ours).
+        try:
+            if thread:
+                page = self.conversations_replies(
+                    channel=channel, ts=str(thread), include_all_metadata=True, limit=1000
+                )
+            else:
+                page = self.conversations_history(
+                    channel=channel, include_all_metadata=True, limit=RECENT_MESSAGES
+                )
+        except SlackApiError:
+            return None
+        for message in page.get("messages") or []:
+            payload = (message.get("metadata") or {}).get("event_payload") or {}
+            if payload.get("answer") == marker:
+                return {"ok": True, "channel": channel, "ts": message["ts"], "message": message}
+        return None
 
     def _once(
         self, method: str, what: dict[str, Any], send: Callable[[], SlackResponse]

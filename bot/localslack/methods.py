@@ -38,8 +38,47 @@ def chat_post_message(slack: LocalSlack, params: dict[str, Any]) -> Result:
     message = Message(
         channel, slack.next_ts(), text, blocks, slack.bot_user_id, slack.bot_id, thread_ts
     )
+    metadata = params.get("metadata")
+    message.metadata = json.loads(metadata) if isinstance(metadata, str) else metadata
     slack.messages[(channel, message.ts)] = message
     return {"ok": True, "channel": channel, "ts": message.ts, "message": message.as_api()}
+
+
+def conversations_history(slack: LocalSlack, params: dict[str, Any]) -> Result:
+    """A channel's messages (not thread replies), newest first, after ``oldest``."""
+    channel = str(params.get("channel") or "")
+    found = [
+        m
+        for (where, _), m in slack.messages.items()
+        if where == channel and (m.thread_ts is None or m.thread_ts == m.ts)
+    ]
+    return _messages_page(found, params)
+
+
+def conversations_replies(slack: LocalSlack, params: dict[str, Any]) -> Result:
+    """A thread: its parent and replies, oldest first, after ``oldest``."""
+    channel, parent = str(params.get("channel") or ""), str(params.get("ts") or "")
+    if slack.messages.get((channel, parent)) is None:
+        return {"ok": False, "error": "thread_not_found"}
+    found = [
+        m
+        for (where, ts), m in slack.messages.items()
+        if where == channel and parent in (ts, m.thread_ts)
+    ]
+    return _messages_page(found, params, newest_first=False)
+
+
+def _messages_page(
+    found: list[Message], params: dict[str, Any], newest_first: bool = True
+) -> Result:
+    oldest = float(params.get("oldest") or 0)
+    with_metadata = str(params.get("include_all_metadata")).lower() in ("1", "true")
+    shown = sorted(
+        (m for m in found if not m.deleted and float(m.ts) > oldest),
+        key=lambda m: float(m.ts),
+        reverse=newest_first,
+    )[: int(params.get("limit") or 100)]
+    return {"ok": True, "messages": [m.as_api(with_metadata) for m in shown], "has_more": False}
 
 
 def chat_post_ephemeral(slack: LocalSlack, params: dict[str, Any]) -> Result:
@@ -265,6 +304,8 @@ METHODS: dict[str, Method] = {
     "chat.update": chat_update,
     "chat.delete": chat_delete,
     "chat.getPermalink": chat_get_permalink,
+    "conversations.history": conversations_history,
+    "conversations.replies": conversations_replies,
     "users.info": users_info,
     "views.open": views_open,
     "views.push": views_push,

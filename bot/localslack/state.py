@@ -45,8 +45,11 @@ class Message:
     subtype: str | None = None
     edited: int = 0
     deleted: bool = False
+    # Message metadata (event_type, event_payload): hidden from people, read back by apps
+    # that ask for it (``include_all_metadata``).
+    metadata: dict[str, Any] | None = None
 
-    def as_api(self) -> dict[str, Any]:
+    def as_api(self, with_metadata: bool = False) -> dict[str, Any]:
         data: dict[str, Any] = {
             "type": "message",
             "channel": self.channel,
@@ -63,6 +66,8 @@ class Message:
             data["files"] = self.files
         if self.subtype:
             data["subtype"] = self.subtype
+        if with_metadata and self.metadata:
+            data["metadata"] = self.metadata
         return data
 
 

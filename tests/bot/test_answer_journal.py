@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from pydantic import SecretStr
-from slack_sdk.web import SlackResponse
+from slack_sdk.errors import SlackApiError
 
 from bot.answer_journal import Journal, JournaledWebClient
 from bot.localslack.server import LocalSlack
@@ -90,10 +90,11 @@ def journaled_client(slack: LocalSlack, journal: Journal, killed_after: str = ""
     after which the worker dies (Slack has done it, the worker never hears back)."""
 
     class Client(JournaledWebClient):
-        def api_call(self, api_method: str, **kwargs: Any) -> SlackResponse:
-            response = super().api_call(api_method, **kwargs)
-            if api_method == killed_after:
-                raise WorkerKilled(api_method)
+        def _perform_urllib_http_request(self, *, url: str, args: Any) -> dict[str, Any]:
+            # Below every layer of the client: the request reached Slack, nothing after it ran.
+            response = super()._perform_urllib_http_request(url=url, args=args)
+            if killed_after and url.endswith(f"/{killed_after}"):
+                raise WorkerKilled(killed_after)
             return response
 
     client = Client(token=slack.bot_token, base_url=slack.api_url)
@@ -133,3 +134,42 @@ def test_a_file_the_worker_died_before_sharing_is_uploaded_by_the_next_run(
     assert shared_reports(slack) == []
     upload_report(journaled_client(slack, journal))
     assert len(shared_reports(slack)) == 1
+
+
+# --- a message: a crash right after Slack took it ------------------------------------------
+
+
+def post_answer(client: Any, thread_ts: str | None = None) -> Any:
+    return client.chat_postMessage(channel="C1", thread_ts=thread_ts, text="Checked: 3 rows")
+
+
+def answers_posted(slack: LocalSlack) -> list[str]:
+    return [m.ts for m in slack.messages.values() if m.text == "Checked: 3 rows"]
+
+
+@pytest.mark.parametrize("thread", [False, True], ids=["channel", "thread"])
+def test_a_message_posted_before_the_worker_died_is_not_posted_again(
+    slack: LocalSlack, journal: Journal, thread: bool
+) -> None:
+    thread_ts = None
+    if thread:
+        parent = journaled_client(slack, journal).chat_postMessage(channel="C1", text="file")
+        thread_ts = parent["ts"]
+    with pytest.raises(WorkerKilled):
+        post_answer(journaled_client(slack, journal, "chat.postMessage"), thread_ts)
+    [first] = answers_posted(slack)
+    again = post_answer(journaled_client(slack, journal), thread_ts)
+    assert answers_posted(slack) == [first]
+    assert again["ts"] == first  # the caller edits the message it would have posted
+
+
+def test_a_message_slack_never_took_is_posted_by_the_next_run(
+    slack: LocalSlack, journal: Journal
+) -> None:
+    """Noted as on its way, but Slack refused it: the next run finds nothing and posts it."""
+    slack.fail_next("chat.postMessage", status=200, error="fatal_error")
+    with pytest.raises(SlackApiError):
+        post_answer(journaled_client(slack, journal))
+    assert answers_posted(slack) == []
+    post_answer(journaled_client(slack, journal))
+    assert len(answers_posted(slack)) == 1
