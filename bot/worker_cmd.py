@@ -24,7 +24,9 @@ import contextlib
 import logging
 import os
 import re
+import signal
 import sys
+import threading
 from collections.abc import Callable
 from datetime import timedelta
 from typing import TYPE_CHECKING
@@ -116,6 +118,7 @@ def run_worker(
     if concurrency < 1:
         print("configuration error: --concurrency must be at least 1", file=sys.stderr)
         return 2
+    stop_asked = _note_early_stops()
     from bot.app import build_app
     from bot.job_runner import JobRunner, register_tasks
     from bot.modes import freeze_startup_objects, stop_jobs
@@ -140,13 +143,31 @@ def run_worker(
     freeze_startup_objects()
     log.info("%s ready: up to %d job(s) at a time (pid %d)", worker_name, concurrency, os.getpid())
     try:
-        asyncio.run(_work(queue, concurrency, worker_name, _forgetter(runtime)))
+        if stop_asked.is_set():
+            log.info("%s was asked to stop while starting: it took no job", worker_name)
+        else:
+            asyncio.run(_work(queue, concurrency, worker_name, _forgetter(runtime)))
     finally:
         stop_jobs(jobs)
         deferrer.close()
         runtime.close()
     log.info("%s stopped", worker_name)
     return 0
+
+
+def _note_early_stops() -> threading.Event:
+    """Until procrastinate installs its own handlers, a SIGTERM (or Ctrl-C) is noted rather than
+    fatal: a worker stopped while it starts (imports take seconds on a busy machine) stops
+    cleanly, saying so, instead of vanishing without a word."""
+    asked = threading.Event()
+
+    def note(*_: object) -> None:
+        asked.set()
+
+    signal.signal(signal.SIGTERM, note)
+    if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
+        signal.signal(signal.SIGINT, note)
+    return asked
 
 
 def _forgetter(runtime: Runtime) -> Callable[[], None]:
