@@ -179,6 +179,18 @@ def _json(
     return [data]
 
 
-def make_server(application: WsgiApp, host: str, port: int, threads: int = 16) -> Any:
-    """A waitress server (not yet running); ``.run()`` serves, ``.close()`` stops."""
-    return create_server(application, host=host, port=port, threads=threads, ident="rackbeat-bot")
+def make_server(
+    application: WsgiApp, host: str, port: int, threads: int = 16, poll_seconds: float = 1.0
+) -> Any:
+    """A waitress server (not yet running); ``.run()`` serves, ``.close()`` stops.
+
+    ``poll_seconds``: how long the loop may sit in ``select`` before it notices ``.close()``
+    (waitress's default; a process that stops it from another thread often wants less)."""
+    return create_server(
+        application,
+        host=host,
+        port=port,
+        threads=threads,
+        ident="rackbeat-bot",
+        asyncore_loop_timeout=poll_seconds,
+    )

@@ -62,7 +62,10 @@ class BotUnderTest:
         self.app = build_app(self.settings, self.runtime.deps)
         secret = self.settings.slack_signing_secret
         assert secret is not None
-        self._server = make_server(wsgi_app(self.app, self.runtime.engine, secret), "127.0.0.1", 0)
+        # A short poll: every test stops its server, and waitress notices only between polls.
+        self._server = make_server(
+            wsgi_app(self.app, self.runtime.engine, secret), "127.0.0.1", 0, poll_seconds=0.02
+        )
         self.port = int(self._server.effective_port)
         self._thread = threading.Thread(
             target=self._serve, args=(self._server,), name="waitress", daemon=True

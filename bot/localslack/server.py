@@ -94,7 +94,11 @@ class LocalSlack:
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self._server.daemon_threads = True
         self._thread = threading.Thread(
-            target=self._server.serve_forever, name="localslack", daemon=True
+            # A short poll: stop() (every test's teardown) waits for the loop to notice.
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.02},
+            name="localslack",
+            daemon=True,
         )
         self._thread.start()
         return self
