@@ -43,6 +43,7 @@ from bot.jobqueue import request_key
 from bot.slack_retries import RetryingRespond, RetryingWebClient
 from core.store.answers import AnswersRepository
 from handlers.deps import Deps
+from handlers.marked_messages import find_marked, mark
 
 log = logging.getLogger("bot.answers")
 
@@ -51,8 +52,6 @@ log = logging.getLogger("bot.answers")
 POSTING_METHODS = frozenset({"chat.postMessage", "chat.postEphemeral", "chat.scheduleMessage"})
 # The metadata event that marks a message as the answer to a request (see ``_post_once``).
 ANSWER_EVENT = "rackbeat_answer"
-# How far back in a channel a message posted before a crash is looked for.
-RECENT_MESSAGES = 200
 # Answers to one person, known by their place rather than their words.
 PERSONAL_METHODS = frozenset({"chat.postEphemeral"})
 
@@ -221,14 +220,14 @@ class JournaledWebClient(RetryingWebClient):
         people), so a run after a crash finds it in the channel instead of posting it again."""
         assert self.journal is not None
         fields = dict(kwargs["json"])
-        marker = fingerprint({"request": self.request_key, **what})[:32]
         if not fields.get("metadata"):
-            fields["metadata"] = {"event_type": ANSWER_EVENT, "event_payload": {"answer": marker}}
+            key = fingerprint({"request": self.request_key, **what})[:32]
+            fields["metadata"] = mark(ANSWER_EVENT, key)
         sent: list[SlackResponse] = []
 
         def post(note: Callable[[dict[str, Any]], None]) -> dict[str, Any] | None:
             # Noted before Slack can have it: a crash right after Slack took it leaves a trace.
-            note({"marker": marker})
+            note({"mark": fields["metadata"]})
             call = super(JournaledWebClient, self).api_call
             response = call("chat.postMessage", **{**kwargs, "json": fields})
             sent.append(response)
@@ -236,34 +235,17 @@ class JournaledWebClient(RetryingWebClient):
             return data if isinstance(data, dict) and data.get("ok") else None
 
         recorded = self.journal.once_verified(
-            self.request_key, what, post, lambda record: self._posted(record, fields, marker)
+            self.request_key, what, post, lambda record: self._posted(fields)
         )
         return sent[0] if sent else self._recorded("chat.postMessage", recorded)
 
-    def _posted(
-        self, record: dict[str, Any], fields: dict[str, Any], marker: str
-    ) -> dict[str, Any] | None:
-        """The message an interrupted run posted, found by its marker; ``None`` if it is not
-        there (or Slack cannot say: then it is posted again, as before the journal knew)."""
+    def _posted(self, fields: dict[str, Any]) -> dict[str, Any] | None:
+        """The message an interrupted run posted, found by its mark."""
         channel, thread = str(fields.get("channel")), fields.get("thread_ts")
-        # A job runs again within minutes of its crash: the answer is among the thread's
-        # replies or the channel's latest messages (Slack's ts is its clock, not ours).
-        try:
-            if thread:
-                page = self.conversations_replies(
-                    channel=channel, ts=str(thread), include_all_metadata=True, limit=1000
-                )
-            else:
-                page = self.conversations_history(
-                    channel=channel, include_all_metadata=True, limit=RECENT_MESSAGES
-                )
-        except SlackApiError:
+        found = find_marked(self, channel, fields["metadata"], str(thread) if thread else None)
+        if found is None:
             return None
-        for message in page.get("messages") or []:
-            payload = (message.get("metadata") or {}).get("event_payload") or {}
-            if payload.get("answer") == marker:
-                return {"ok": True, "channel": channel, "ts": message["ts"], "message": message}
-        return None
+        return {"ok": True, "channel": channel, "ts": found["ts"], "message": found}
 
     def _once(
         self, method: str, what: dict[str, Any], send: Callable[[], SlackResponse]

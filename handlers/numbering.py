@@ -65,6 +65,7 @@ from handlers.checklist import actor_for, after_change, publish_checklist, servi
 from handlers.commands import CommandContext, CommandRouter
 from handlers.deps import Deps
 from handlers.errors import Refused, refusal_text
+from handlers.marked_messages import find_marked, mark
 from handlers.messages import Language, t
 from handlers.messages.formatting import format_date, format_number
 from handlers.registry import Registrar
@@ -90,6 +91,10 @@ def localized(refusal: DomainError, language: str) -> str:
 # --- the notifier -------------------------------------------------------------------------
 
 
+# The metadata event that marks a numbering alert (handlers/marked_messages.py).
+ALERT_EVENT = "rackbeat_numbering_alert"
+
+
 class SlackNotifier:
     """Posts alerts (the chart goes into the alert's thread) and refreshes the checklist."""
 
@@ -99,10 +104,18 @@ class SlackNotifier:
 
     def deliver(self, delivery: Delivery) -> str:
         view = delivery.view
+        channel = view.onboarding.channel_id
+        # An alert whose process died after Slack took it (before its ts was recorded) is
+        # delivered again by a later check: it finds the first post by its mark instead.
+        marked = mark(ALERT_EVENT, f"{view.onboarding.id}/{delivery.alert_id}")
+        earlier = find_marked(self.client, channel, marked)
+        if earlier is not None:
+            log.info("alert %s was posted before its check stopped: kept", delivery.alert_id)
+            return str(earlier["ts"])
         language = language_of(view.onboarding.language).value
         message = alert_message(delivery, language)
         posted = self.client.chat_postMessage(
-            channel=view.onboarding.channel_id, text=message.text, blocks=message.blocks
+            channel=channel, text=message.text, blocks=message.blocks, metadata=marked
         )
         ts = str(posted["ts"])
         post_chart(self.client, view, language, ts)

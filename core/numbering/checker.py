@@ -6,7 +6,8 @@ processes on one PostgreSQL never run the same onboarding's check at once; a cra
 lease expires after ``lease_ttl``. Upstreams are read outside any transaction. Alerts are
 inserted with their unique key *before* they are posted (status ``pending``), then marked
 ``sent`` with the message ts; a failed post is retried by the next check, and so is a pending
-one older than the lease (its process died between the insert and the post).
+one older than the lease (its process died between the insert and the post, or between the
+post and its record: the notifier then finds the first post instead of posting again).
 
 Nothing here knows Slack: a ``Notifier`` posts.
 """

@@ -15,8 +15,10 @@ from datetime import timedelta
 
 import pytest
 from pydantic import SecretStr
+from slack_sdk import WebClient
 from sqlalchemy import select
 
+from bot.localslack import LocalSlack
 from core.numbering.checker import Delivery
 from core.numbering.model import InputField, Level, Series, Strategy
 from core.numbering.repository import NumberingRepository
@@ -25,7 +27,9 @@ from core.store.database import create_database_engine, migrate
 from core.store.numbering_models import NumberingAlert
 from core.store.uow import UnitOfWorkFactory, unit_of_work_factory
 from handlers.blocks.numbering import status_message
+from handlers.deps import Deps, RuntimeConfig
 from handlers.messages import t
+from handlers.numbering import SlackNotifier
 from tests.core.numbering.conftest import (
     INTERVAL,
     OWNER,
@@ -233,3 +237,35 @@ def test_two_processes_whose_clocks_differ_by_minutes_do_not_check_twice(
         assert sorted(notifier.keys) == WARNINGS
     finally:
         other.close()
+
+
+class PostsThenDies(SlackNotifier):
+    """Posts the first alert in Slack, then dies before its ts can be recorded."""
+
+    died = False
+
+    def deliver(self, delivery: Delivery) -> str:
+        posted = super().deliver(delivery)
+        if not self.died:
+            self.died = True
+            raise Killed
+        return posted
+
+
+def test_an_alert_posted_by_a_process_that_died_before_recording_it_is_not_posted_again(
+    service: NumberingService, uow: UnitOfWorkFactory, clock: Clock, slack: LocalSlack
+) -> None:
+    client = WebClient(token=slack.bot_token, base_url=slack.api_url)
+    deps = Deps(config=RuntimeConfig(bot_token=SecretStr(slack.bot_token)), uow=uow)
+    with pytest.raises(Killed):
+        service.checker.check_due(PostsThenDies(client, deps))
+    [first] = [m for m in slack.messages.values() if m.metadata]
+    assert {status for _, status, _ in alerts(uow)} == {"pending"}
+    clock.advance(minutes=60)  # past the lease: the pending alerts are delivered again
+    service.checker.check_due(SlackNotifier(client, deps))
+    posted = sorted(m.ts for m in slack.messages.values() if m.metadata)
+    assert len(posted) == 2  # the one that got through before the crash, and the other
+    assert first.ts in posted
+    with uow() as unit:
+        sent = unit.session.scalars(select(NumberingAlert.message_ts)).all()
+    assert sorted(sent) == posted
