@@ -17,7 +17,7 @@ from core.onboarding.permissions import Actor
 from core.onboarding.service import OnboardingService
 from core.onboarding.snapshot import Channel, OnboardingSnapshot
 from core.onboarding.steps import StepId
-from core.registers import FileResult, Register
+from core.registers import FileResult, Register, intake
 from core.registers.intake import (
     MAX_ATTEMPTS,
     FileIntake,
@@ -277,8 +277,9 @@ def test_a_check_whose_process_died_is_resumed_without_answering_twice(
     assert stored_results(uow) == 1
 
 
+@pytest.mark.parametrize("paused_in", ["download", "validation"])
 def test_an_attempt_taken_over_while_paused_stores_and_answers_nothing(
-    make: Make, uow: Any
+    make: Make, uow: Any, monkeypatch: pytest.MonkeyPatch, paused_in: str
 ) -> None:
     """A worker taken for dead (a paused VM) comes back after another took the file over.
     On PostgreSQL the live attempt's lock on the file keeps the other out instead."""
@@ -290,10 +291,20 @@ def test_an_attempt_taken_over_while_paused_stores_and_answers_nothing(
     took_over: list[bool] = []
 
     def taken_over() -> None:
-        source.before = None
-        took_over.append(other.resume(TEAM, "F1", source, lambda share: resumed))
+        if not took_over:
+            took_over.append(False)  # the other attempt does not pause
+            took_over[0] = other.resume(TEAM, "F1", source, lambda share: resumed)
 
-    source.before = taken_over
+    if paused_in == "download":
+        source.before = taken_over
+    else:
+        validate = intake.validate_files
+
+        def validating(*args: Any, **kwargs: Any) -> Any:
+            taken_over()
+            return validate(*args, **kwargs)
+
+        monkeypatch.setattr(intake, "validate_files", validating)
     paused = FakeAnswers()
     make().handle(SHARE, "F1", "products.csv", source, paused)
     assert stored_results(uow) == 1
