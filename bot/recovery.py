@@ -5,7 +5,7 @@ a check cut short by a crash, a deploy or a kill would never be answered. On Pos
 request is a durable job that the queue runs again (``bot.jobqueue``): nothing to do here.
 SQLite runs everything in one process, so at start every claim still "received" in
 ``processed_files`` belongs to the process before; each is handed to the background pool,
-which takes it over and finishes it (``handlers.files``). Once, at start: there is no other
+which takes it over and finishes it (``core.registers.intake``). Once, at start: there is no other
 process to wait for.
 
 Imports into Rackbeat (``handlers.imports``). A confirmed import runs on the background pool
@@ -30,7 +30,7 @@ from slack_sdk import WebClient
 
 from core.store.registers_repo import RegistersRepository
 from handlers.deps import Deps
-from handlers.files import FileIntake
+from handlers.file_answers import resume_check
 from handlers.imports import Importer
 
 if TYPE_CHECKING:
@@ -59,13 +59,12 @@ def resume_unfinished(deps: Deps, client: ClientFor) -> int:
     except Exception:
         log.warning("could not look for unfinished file checks", exc_info=True)
         return 0
-    intake = FileIntake(deps)
     resumed = 0
     for team_id, file_id in unfinished:
         team_client = client if isinstance(client, WebClient) else client(team_id)
         if team_client is None:
             continue
-        deps.executor.submit(intake.resume, team_client, team_id, file_id)
+        deps.executor.submit(resume_check, deps, team_client, team_id, file_id)
         resumed += 1
     if resumed:
         log.info("resuming %d file check(s) the previous process left unfinished", resumed)

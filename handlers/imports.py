@@ -39,6 +39,8 @@ from core.numbering.repository import NumberingRepository
 from core.onboarding.service import OnboardingService
 from core.onboarding.snapshot import Channel, OnboardingSnapshot
 from core.registers import FileInput, FileResult, Register, Valuation, validate_files
+from core.registers.header import register_in_text
+from core.registers.intake import Refusal
 from core.sources.credentials import RackbeatCredentials
 from core.sources.rackbeat import RackbeatRecords
 from core.store.registers_repo import RegistersRepository
@@ -59,7 +61,7 @@ from handlers.blocks.registers import mrkdwn_text, simple_message
 from handlers.checklist import actor_for
 from handlers.commands import CommandRouter
 from handlers.deps import Deps
-from handlers.files import FileIntake, Refusal, register_override
+from handlers.file_source import fetch_shared_file
 from handlers.messages import t
 from handlers.registry import Registrar
 from handlers.slack_failures import SLACK_FAILURES, describe
@@ -291,7 +293,7 @@ class Importer:
         where, lang, name = asked.where, snapshot.language, asked.name
         onboarding_id, thread_ts, file_id = asked.onboarding_id, asked.thread_ts, asked.file_id
         try:
-            data = FileIntake(self.deps)._fetch(client, file_id, name)
+            data = fetch_shared_file(self.deps, client, file_id)
         except Refusal as refusal:
             raise ImportRefused(refusal.key, **refusal.params) from refusal
         with self.deps.uow() as uow:
@@ -304,7 +306,7 @@ class Importer:
             [file],
             known=known,
             valuation=Valuation(snapshot.valuation.value) if snapshot.valuation else None,
-            register_hint=register_override(asked.share_text),
+            register_hint=register_in_text(asked.share_text),
             today=self.deps.clock().date(),
             account=checks.facts if checks is not None else None,
         ).files[0]

@@ -22,9 +22,9 @@ from core.onboarding.snapshot import OnboardingSnapshot
 from core.registers import (
     FileInput,
     FileResult,
-    KnownRegisters,
     Register,
     Valuation,
+    intake,
     validate_files,
 )
 from core.store.registers_repo import Checked, RegistersRepository
@@ -43,19 +43,6 @@ Fetch = Callable[[WebClient, str, str], bytes]
 
 class FetchFailed(Exception):
     """The earlier file cannot be fetched again (deleted, no access, Slack unavailable)."""
-
-
-def known_for(deps: Deps, onboarding: OnboardingSnapshot) -> KnownRegisters:
-    """What a file of this onboarding is checked against.
-
-    A checked inventory file is no inventory transaction: until balances are entered, no
-    product's tracking is locked by it, so its keys are left out.
-    """
-    with deps.uow() as uow:
-        known = RegistersRepository(uow.session).known(onboarding.id)
-    if not onboarding.situation.stock_moved:
-        known = known.without(Register.INVENTORY)
-    return known
 
 
 def rejudge_inventory(
@@ -104,7 +91,7 @@ def _rejudge_one(
     account = deps.account.for_checks(onboarding.id) if deps.account is not None else None
     result = validate_files(
         [file],
-        known=known_for(deps, onboarding),
+        known=intake.known_for(deps.uow, onboarding),
         valuation=Valuation(valuation.value) if valuation else None,
         register_override=Register.INVENTORY,
         today=deps.clock().date(),

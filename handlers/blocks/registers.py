@@ -6,7 +6,8 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from core.registers.model import FileResult, Issue, Register, Severity
+from core.registers.intake import STEP_OF
+from core.registers.model import FileResult, Issue, Severity
 from core.registers.report import IssueGroup, group_issues
 from handlers.blocks.issues import column_label, describe_issue
 from handlers.blocks.text import mrkdwn_text
@@ -16,17 +17,9 @@ from handlers.messages.formatting import format_number, tn
 ACTION_MARK_DONE = "registers:mark_done"
 SHOWN_GROUPS = 15
 
-# The onboarding step a clean register file completes.
-STEP_OF: dict[Register, str] = {
-    Register.PRODUCTS: "products",
-    Register.CUSTOMERS: "customers",
-    Register.SUPPLIERS: "suppliers",
-    Register.INVENTORY: "initial_balances",
-}
-
 Blocks = list[dict[str, Any]]
 
-__all__ = ["mrkdwn_text"]  # re-exported: intake code escapes file names with it
+__all__ = ["STEP_OF", "mrkdwn_text"]  # re-exported for the intake and import blocks
 
 
 def _section(text: str) -> dict[str, Any]:

@@ -262,7 +262,7 @@ def test_upload_in_the_terminal_workspace_shows_the_thread_reply(tmp_path: Path)
 
 
 def test_progress_edits_are_throttled() -> None:
-    from handlers.files import Throttle
+    from core.registers.intake import Throttle
 
     now = [0.0]
     seen: list[int] = []

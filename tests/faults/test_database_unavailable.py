@@ -19,8 +19,8 @@ from bot.localslack import LocalSlack
 from bot.localslack.state import Message
 from bot.recovery import resume_unfinished
 from bot.scheduler import NumberingScheduler
+from core.registers import intake
 from core.store import database
-from handlers import files
 from handlers.messages import t
 from handlers.numbering import SlackNotifier
 from tests.faults.proxy import TcpProxy
@@ -227,14 +227,14 @@ def test_a_check_the_database_left_mid_way_is_finished_once_it_is_back(
     bot = BotUnderTest(slack, outage.url)
     try:
         run(bot, "start Acme Oy")
-        validate = files.validate_files
+        validate = intake.validate_files
 
         def database_leaves(*args: Any, **kwargs: Any) -> Any:
             result = validate(*args, **kwargs)
             outage.cut(bot)  # before the result is stored
             return result
 
-        monkeypatch.setattr(files, "validate_files", database_leaves)
+        monkeypatch.setattr(intake, "validate_files", database_leaves)
         _, message, _ = bot.driver.upload(
             "products.csv",
             b"number;name;group;cost_price;sales_price\n1001;Vasara;1;12,50;19,90\n",
@@ -242,7 +242,7 @@ def test_a_check_the_database_left_mid_way_is_finished_once_it_is_back(
             channel=CHANNEL,
         )
         bot.settle()
-        monkeypatch.setattr(files, "validate_files", validate)
+        monkeypatch.setattr(intake, "validate_files", validate)
         outage.restore(bot)
         thread = [m for m in slack.thread(CHANNEL, message.ts) if not m.files]
         assert [m.text for m in thread] == [t("error.apology", "en")]

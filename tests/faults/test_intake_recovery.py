@@ -25,8 +25,10 @@ from bot.localslack.state import Failure, Message
 from bot.recovery import resume_unfinished
 from bot.wiring import Runtime
 from core.onboarding.steps import StepId, StepState
+from core.registers import intake
 from core.store.models import ProcessedFile, ValidationResult
-from handlers import files
+from handlers import file_answers, file_source
+from handlers.file_answers import SlackAnswers, resume_check
 from handlers.messages import t
 from tests.faults.support import (
     ANN,
@@ -138,11 +140,11 @@ def assert_answered_once(slack: LocalSlack, message: Message) -> None:
 
 
 KILL_POINTS = {
-    "before the checking reply": (files.FileIntake, "_post_checking", 1),
-    "while validating": (files, "validate_files", 1),
-    "after the verdict, before the uploads": (files.FileIntake, "_upload", 1),
-    "between the two uploads": (files.FileIntake, "_upload", 2),
-    "after the uploads, before finishing": (files, "begin_step", 1),
+    "before the checking reply": (SlackAnswers, "checking", 1),
+    "while validating": (intake, "validate_files", 1),
+    "after the verdict, before the uploads": (SlackAnswers, "upload", 1),
+    "between the two uploads": (SlackAnswers, "upload", 2),
+    "after the uploads, before finishing": (file_answers, "begin_step", 1),
 }
 
 
@@ -174,7 +176,7 @@ def test_a_retried_event_for_a_file_whose_attempt_died_completes_it(
     bot: BotUnderTest, slack: LocalSlack, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with monkeypatch.context() as patch:
-        die_once(patch, files, "validate_files")
+        die_once(patch, intake, "validate_files")
         message = share(bot)
     event = {
         "token": "local",
@@ -199,14 +201,14 @@ def test_a_file_that_keeps_killing_its_worker_is_given_up_with_one_apology(
     def always_dies(*args: Any, **kwargs: Any) -> Any:
         raise Killed
 
-    monkeypatch.setattr(files, "validate_files", always_dies)
+    monkeypatch.setattr(intake, "validate_files", always_dies)
     message = share(bot)
-    for _ in range(files.MAX_ATTEMPTS + 2):
+    for _ in range(intake.MAX_ATTEMPTS + 2):
         resume(bot, slack)
     [reply] = answers_in_thread(slack, message)
     assert reply.text == t("error.apology", "en")
     row = claim_row(bot)
-    assert (row.status, row.attempts) == ("failed", files.MAX_ATTEMPTS + 1)
+    assert (row.status, row.attempts) == ("failed", intake.MAX_ATTEMPTS + 1)
     assert resume(bot, slack) == 0
 
 
@@ -217,19 +219,21 @@ def test_a_worker_whose_claim_was_taken_over_stops_without_answering(
     after another process took the file over: it must not store, edit or upload anything
     more."""
     seen: dict[str, Any] = {}
-    original = files.FileIntake._store
+    original = intake.FileIntake._store
 
-    def paused_then_overtaken(self: files.FileIntake, *args: Any, **kwargs: Any) -> None:
+    def paused_then_overtaken(self: intake.FileIntake, *args: Any, **kwargs: Any) -> None:
         if "done" not in seen:
             seen["done"] = True
-            other = files.FileIntake(self.deps)
-            claim = args[1]
-            seen["took_over"] = other.resume(
-                build_client(slack.bot_token, slack.api_url), claim.team_id, claim.file_id
+            claim = args[0]
+            seen["took_over"] = resume_check(
+                bot.deps,
+                build_client(slack.bot_token, slack.api_url),
+                claim.team_id,
+                claim.file_id,
             )
         original(self, *args, **kwargs)
 
-    monkeypatch.setattr(files.FileIntake, "_store", paused_then_overtaken)
+    monkeypatch.setattr(intake.FileIntake, "_store", paused_then_overtaken)
     message = share(bot)
     assert seen["took_over"] is True
     assert_answered_once(slack, message)
@@ -241,7 +245,7 @@ def test_a_worker_whose_claim_was_taken_over_stops_without_answering(
 OUTAGES = {
     "the checking reply": ("chat.postMessage", HANG),
     "files.info": ("files.info", HANG),
-    "the download": ("files.download", {"status": 503, "times": files.DOWNLOAD_ATTEMPTS}),
+    "the download": ("files.download", {"status": 503, "times": file_source.DOWNLOAD_ATTEMPTS}),
     "the verdict edit": ("chat.update", HANG),
     "the upload ticket": ("files.getUploadURLExternal", HANG),
     "the upload completion": ("files.completeUploadExternal", HANG),
@@ -267,14 +271,14 @@ def test_slack_failing_mid_check_in_process_gets_the_apology_at_once(
 def test_a_progress_edit_slack_refuses_does_not_stop_the_check(
     bot: BotUnderTest, slack: LocalSlack, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    validate = files.validate_files
+    validate = intake.validate_files
 
     def with_progress(*args: Any, **kwargs: Any) -> Any:
         kwargs["progress"].__dict__["_last"] = float("-inf")  # report at once
         kwargs["progress"](150_000)
         return validate(*args, **kwargs)
 
-    monkeypatch.setattr(files, "validate_files", with_progress)
+    monkeypatch.setattr(intake, "validate_files", with_progress)
     slack.fail_next("chat.update", **HANG)
     message = share(bot)
     progress_edit = slack.wait_for("chat.update", lambda c: "150,000" in str(c.params))
@@ -288,7 +292,7 @@ def test_a_retried_event_while_the_file_is_being_checked_leaves_the_live_attempt
 ) -> None:
     """Without leases, a claim still "received" is taken over at once; only this process's
     own live attempt is left alone (a Slack retry of a late acknowledgement on SQLite)."""
-    caplog.set_level(logging.INFO, logger="handlers.files")
+    caplog.set_level(logging.INFO, logger="core.registers.intake")
     held = Failure(status=500, delay=1.5)
     slack.fail_next("files.download", held)
     _, message, reply = bot.driver.upload(

@@ -16,7 +16,8 @@ import pytest
 
 from bot.localslack import LocalSlack
 from bot.localslack.state import Message
-from handlers.files import Refusal, download
+from core.registers.intake import Refusal
+from handlers.file_source import download
 from handlers.messages import t
 from tests.harness import BotUnderTest
 
