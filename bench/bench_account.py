@@ -35,11 +35,11 @@ from pydantic import SecretStr  # noqa: E402
 
 from core.account.model import AccountSnapshot  # noqa: E402
 from core.account.reader import PAGE_LIMIT, REFERENCE_LISTS, ReadStats, read_account  # noqa: E402
+from core.credentials import RackbeatCredentials  # noqa: E402
 from core.numbering.fetch import Upstreams  # noqa: E402
 from core.registers import FileInput, FileResult, validate_files  # noqa: E402
 from core.registers.account import AccountFacts  # noqa: E402
 from core.registers.model import Register  # noqa: E402
-from core.sources.credentials import RackbeatCredentials  # noqa: E402
 from core.sources.pacing import AccountPacers  # noqa: E402
 from core.sources.rackbeat import RackbeatClient  # noqa: E402
 from tests.fakes.rackbeat import FakeRackbeat  # noqa: E402

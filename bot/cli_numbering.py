@@ -22,12 +22,13 @@ from sqlalchemy import select
 
 from bot.config import Settings
 from core.numbering.checker import DEFAULT_CONCURRENCY, CheckReport, Delivery, Notifier
-from core.numbering.model import Level, Series
+from core.numbering.model import Level
 from core.numbering.view import NumberingView
 from core.store.database import create_database_engine, migrate
 from core.store.models import Onboarding
 from core.store.numbering_models import NumberingLease
 from core.store.uow import unit_of_work_factory
+from core.upstream import Series
 from handlers.deps import Deps, RuntimeConfig
 
 

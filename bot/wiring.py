@@ -15,7 +15,8 @@ from bot.oauth import WorkspaceClients, sealing_box
 from bot.oauth_store import SealedInstallationStore
 from bot.scheduler import attach_numbering
 from core.account.service import AccountService
-from core.sources.credentials import SecretBox, reseal_stored
+from core.credentials import SecretBox
+from core.numbering.credentials import reseal_stored
 from core.store.database import create_database_engine, migrate
 from core.store.uow import unit_of_work_factory
 from handlers.background import TrackingExecutor

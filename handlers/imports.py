@@ -25,6 +25,7 @@ from typing import Any, TypeGuard
 from slack_bolt import Ack
 from slack_sdk import WebClient
 
+from core.credentials import RackbeatCredentials
 from core.errors import DomainError, UpstreamError
 from core.imports.model import Counts, Mode, Status
 from core.imports.payloads import IMPORTABLE
@@ -34,14 +35,13 @@ from core.imports.repository import ImportsRepository, ImportView
 from core.imports.result import diff_csv, result_csv
 from core.imports.runner import RunnerDeps, Unconnected, run_import
 from core.imports.source import read_rows
-from core.numbering.model import Source
 from core.numbering.repository import NumberingRepository
 from core.onboarding.service import OnboardingService
 from core.onboarding.snapshot import Channel, OnboardingSnapshot
 from core.registers import FileInput, FileResult, Register, Valuation, validate_files
-from core.sources.credentials import RackbeatCredentials
 from core.sources.rackbeat import RackbeatRecords
 from core.store.registers_repo import RegistersRepository
+from core.upstream import Source
 from handlers.blocks.imports import (
     ACTION_CANCEL,
     ACTION_CREATE,

@@ -19,7 +19,7 @@ from typing import Any, Protocol, TypeVar
 
 from core.account import parse
 from core.account.model import REFERENCE_LISTS, AccountSnapshot, Record, Reference
-from core.sources.errors import SourceRejected, SourceUnavailable
+from core.upstream import SourceRejected, SourceUnavailable
 
 T = TypeVar("T")
 

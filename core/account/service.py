@@ -22,17 +22,16 @@ from core.account.model import AccountSnapshot
 from core.account.orders import open_orders
 from core.account.reader import AccountReadFailed, ReadStats, read_account
 from core.account.repository import AccountRepository, unknown_references
+from core.credentials import NetvisorCredentials, RackbeatCredentials, SecretBox
 from core.errors import ConfigurationError
 from core.numbering.fetch import Upstreams
-from core.numbering.model import Source
 from core.numbering.repository import NumberingRepository
 from core.registers.account import AccountFacts
-from core.sources.credentials import NetvisorCredentials, RackbeatCredentials, SecretBox
-from core.sources.errors import SourceRejected, SourceUnavailable
 from core.sources.netvisor import NetvisorClient
 from core.sources.rackbeat import RackbeatClient
 from core.store.models import AuditEvent, Onboarding
 from core.store.uow import UnitOfWorkFactory
+from core.upstream import Source, SourceRejected, SourceUnavailable
 
 log = logging.getLogger(__name__)
 

@@ -23,18 +23,19 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Protocol, TypeVar
 
+from core.credentials import NetvisorCredentials, RackbeatCredentials, SecretBox
 from core.errors import ConfigurationError
 from core.numbering.alerts import NoticeKind, plan
 from core.numbering.fetch import FetchResult, SourceFailure, Upstreams
 from core.numbering.forecast import RatePolicy
-from core.numbering.model import InputField, Level, Series, Source
+from core.numbering.model import InputField, Level
 from core.numbering.notes import Note
 from core.numbering.repository import NumberingRepository, store_alert_state
 from core.numbering.view import NumberingView, build_view
-from core.sources.credentials import NetvisorCredentials, RackbeatCredentials, SecretBox
 from core.store.models import Onboarding
 from core.store.numbering_models import NumberingAlert, NumberingCredentials
 from core.store.uow import UnitOfWorkFactory
+from core.upstream import Series, Source
 
 log = logging.getLogger(__name__)
 

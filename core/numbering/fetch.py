@@ -16,13 +16,12 @@ from typing import Any, Protocol
 
 import httpx
 
-from core.numbering.model import Series, Source
-from core.sources.credentials import NetvisorCredentials, RackbeatCredentials
-from core.sources.errors import SourceRejected, SourceUnavailable
+from core.credentials import NetvisorCredentials, RackbeatCredentials
 from core.sources.http import RetryPolicy, tls_context
 from core.sources.netvisor import NetvisorClient, NetvisorScan
 from core.sources.pacing import AccountPacers
 from core.sources.rackbeat import USER_AGENT, RackbeatClient
+from core.upstream import Series, Source, SourceRejected, SourceUnavailable
 
 
 @dataclass(frozen=True)

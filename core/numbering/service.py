@@ -18,11 +18,12 @@ from pydantic import SecretStr
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from core.credentials import NetvisorCredentials, RackbeatCredentials, SecretBox
 from core.errors import ConfigurationError, DomainError, NotFound, PermissionDenied
 from core.numbering.alerts import acknowledge, snooze
 from core.numbering.checker import CheckReport, Notifier, NumberingChecker
 from core.numbering.fetch import Upstreams
-from core.numbering.model import InputField, Level, Series, Source, Strategy
+from core.numbering.model import InputField, Level, Strategy
 from core.numbering.repository import (
     NumberingConfig,
     NumberingRepository,
@@ -35,12 +36,11 @@ from core.onboarding.permissions import Actor, Capability, require
 from core.onboarding.repository import OnboardingRepository
 from core.onboarding.snapshot import Channel
 from core.onboarding.texts import Language, language_of, text
-from core.sources.credentials import NetvisorCredentials, RackbeatCredentials, SecretBox
-from core.sources.errors import SourceRejected, SourceUnavailable
 from core.sources.identity import user_agent
 from core.sources.pacing import AccountPacers
 from core.store.models import AuditEvent, Onboarding
 from core.store.uow import UnitOfWorkFactory
+from core.upstream import Series, Source, SourceRejected, SourceUnavailable
 
 log = logging.getLogger(__name__)
 

@@ -21,8 +21,7 @@ from typing import Self, TypeVar
 
 import httpx
 
-from core.numbering.model import Source
-from core.sources.errors import SourceUnavailable
+from core.upstream import Source, SourceUnavailable
 
 T = TypeVar("T")
 

@@ -16,10 +16,8 @@ from urllib.parse import quote
 
 import httpx
 
+from core.credentials import RackbeatCredentials
 from core.imports.ports import RecordRejected
-from core.numbering.model import Series, Source, parse_number
-from core.sources.credentials import RackbeatCredentials
-from core.sources.errors import SourceRejected, SourceUnavailable
 from core.sources.http import (
     DEFAULT_TIMEOUT,
     OwnedHttpClient,
@@ -29,6 +27,7 @@ from core.sources.http import (
     transient_status,
 )
 from core.sources.identity import user_agent as default_user_agent
+from core.upstream import Series, Source, SourceRejected, SourceUnavailable, parse_number
 
 USER_AGENT = default_user_agent()
 """Without RACKBEAT_CONTACT: the project's address as the contact (core/sources/identity.py)."""

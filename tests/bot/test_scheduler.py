@@ -13,12 +13,13 @@ from bot.cli_numbering import main as check_numbering
 from bot.localslack import LocalSlack
 from bot.modes import start_background_jobs
 from bot.scheduler import NumberingScheduler
-from core.numbering import InputField, Series, Strategy
+from core.numbering import InputField, Strategy
 from core.numbering.checker import Delivery
 from core.numbering.service import Setup
 from core.numbering.view import NumberingView
 from core.onboarding.permissions import Actor
 from core.onboarding.snapshot import Channel
+from core.upstream import Series
 from handlers.messages import t
 from handlers.numbering import SlackNotifier
 from tests import harness

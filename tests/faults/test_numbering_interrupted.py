@@ -18,12 +18,13 @@ from pydantic import SecretStr
 from sqlalchemy import select
 
 from core.numbering.checker import Delivery
-from core.numbering.model import InputField, Level, Series, Strategy
+from core.numbering.model import InputField, Level, Strategy
 from core.numbering.repository import NumberingRepository
 from core.numbering.service import NumberingService, Setup, build_numbering
 from core.store.database import create_database_engine, migrate
 from core.store.numbering_models import NumberingAlert
 from core.store.uow import UnitOfWorkFactory, unit_of_work_factory
+from core.upstream import Series
 from handlers.blocks.numbering import status_message
 from handlers.messages import t
 from tests.core.numbering.conftest import (

@@ -7,15 +7,14 @@ from typing import Any
 
 import pytest
 
+from core.credentials import NetvisorCredentials, RackbeatCredentials
 from core.numbering import (
     EvaluationContext,
     InputField,
     Level,
     Reading,
-    Series,
     SeriesHistory,
     SeriesInputs,
-    Source,
     Strategy,
     evaluate_series,
 )
@@ -25,7 +24,7 @@ from core.numbering.repository import NumberingConfig
 from core.numbering.service import Setup
 from core.numbering.view import Connection, NumberingView, OnboardingRef, SeriesView
 from core.onboarding.snapshot import Channel
-from core.sources.credentials import NetvisorCredentials, RackbeatCredentials
+from core.upstream import Series, Source
 from handlers.blocks.numbering import (
     ACTION_ACK,
     ACTION_CHECK,

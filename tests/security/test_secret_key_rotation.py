@@ -17,7 +17,8 @@ from sqlalchemy import select
 
 from bot.config import load_settings
 from bot.localslack import LocalSlack
-from core.sources.credentials import RackbeatCredentials, SecretBox, reseal_stored
+from core.credentials import RackbeatCredentials, SecretBox
+from core.numbering.credentials import reseal_stored
 from core.store.numbering_models import NumberingCredentials
 from tests.fakes.rackbeat import FakeRackbeat
 from tests.harness import BotUnderTest
@@ -159,11 +160,11 @@ def test_reseal_reports_what_it_did_and_leaves_current_and_unreadable_tokens_alo
 
 
 def reseal_three_tokens(bot: BotUnderTest) -> None:
-    from core.numbering.model import Source
     from core.numbering.repository import NumberingRepository
     from core.onboarding.permissions import Actor
     from core.onboarding.service import OnboardingService
     from core.onboarding.snapshot import Channel
+    from core.upstream import Source
 
     credentials = RackbeatCredentials(api_token=SecretStr(TOKEN))
     now = bot.deps.clock()

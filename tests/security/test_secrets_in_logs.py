@@ -25,11 +25,10 @@ from bot.localslack import LocalSlack
 from bot.localslack.driver import SlackDriver, http_transport
 from bot.localslack.state import Message
 from bot.logs import RedactSecrets
-from core.numbering.model import Series
-from core.sources.credentials import NetvisorCredentials, RackbeatCredentials, SecretBox
-from core.sources.errors import SourceRejected, SourceUnavailable
+from core.credentials import NetvisorCredentials, RackbeatCredentials, SecretBox
 from core.sources.netvisor import NetvisorClient
 from core.sources.rackbeat import RackbeatClient
+from core.upstream import Series, SourceRejected, SourceUnavailable
 from handlers.blocks.checklist import ACTION_DONE
 from handlers.blocks.numbering import ACTION_CHECK
 from tests.fakes.netvisor import FakeNetvisor, NetvisorCompany

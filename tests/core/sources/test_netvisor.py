@@ -10,11 +10,10 @@ import pytest
 from freezegun import freeze_time
 from pydantic import SecretStr
 
+from core.credentials import NetvisorCredentials
 from core.errors import UpstreamRejected, UpstreamUnavailable
-from core.numbering import Series, Source
-from core.sources.credentials import NetvisorCredentials
-from core.sources.errors import SourceRejected, SourceUnavailable
 from core.sources.netvisor import NetvisorClient, NetvisorScan, compute_mac
+from core.upstream import Series, Source, SourceRejected, SourceUnavailable
 from tests.core.sources.conftest import CUSTOMER_KEY, NO_JITTER, PARTNER_KEY, Sleeps
 from tests.fakes.netvisor import (
     FakeNetvisor,

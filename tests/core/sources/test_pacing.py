@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import httpx
 
+from core.credentials import RackbeatCredentials
 from core.numbering.fetch import Upstreams
-from core.sources.credentials import RackbeatCredentials
 from core.sources.identity import PROJECT_URL, bot_version, user_agent
 from core.sources.pacing import AccountPacers, RequestPacer
 from tests.core.sources.conftest import RACKBEAT_TOKEN
