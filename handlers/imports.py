@@ -30,7 +30,6 @@ from core.errors import DomainError, UpstreamError
 from core.imports.model import Counts, Mode, Status
 from core.imports.payloads import IMPORTABLE
 from core.imports.planner import plan
-from core.imports.ratelimit import limiter_for
 from core.imports.repository import ImportsRepository, ImportView
 from core.imports.result import diff_csv, result_csv
 from core.imports.runner import RunnerDeps, Unconnected, run_import
@@ -173,23 +172,15 @@ class Importer:
                 NumberingRepository(uow.session).credentials(onboarding_id).get(Source.RACKBEAT)
             )
             sealed = stored.sealed if stored is not None else None
-        if sealed is None or numbering is None or numbering.box is None:
+        upstreams = self.deps.upstreams
+        if sealed is None or numbering is None or numbering.box is None or upstreams is None:
             raise Unconnected
         try:
             credentials = numbering.box.open(sealed, RackbeatCredentials)
         except DomainError as error:
             raise Unconnected from error
-        token = credentials.api_token.get_secret_value()
-        gate = limiter_for(token, self.deps.config.rackbeat_max_requests_per_minute)
-        return RackbeatRecords(
-            self.deps.config.rackbeat_api_url,
-            credentials,
-            gate,
-            http=numbering.upstreams.http(),
-            stop=stop,
-            # The same User-Agent as every other Rackbeat request (with RACKBEAT_CONTACT).
-            user_agent=numbering.upstreams.rackbeat_user_agent,
-        )
+        # The account's one request ceiling and the same User-Agent as every other request.
+        return upstreams.rackbeat_records(credentials, stop)
 
     def runner_deps(self, client: WebClient) -> RunnerDeps:
         return RunnerDeps(

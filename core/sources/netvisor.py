@@ -194,7 +194,7 @@ class NetvisorClient(OwnedHttpClient):
             return request
 
         return call_with_retries(
-            self._http,
+            self._http.send,
             build,
             _handle,
             source=Source.NETVISOR,

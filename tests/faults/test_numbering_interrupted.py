@@ -17,10 +17,11 @@ import pytest
 from pydantic import SecretStr
 from sqlalchemy import select
 
+from bot.upstreams import build_numbering
 from core.numbering.checker import Delivery
 from core.numbering.model import InputField, Level, Strategy
 from core.numbering.repository import NumberingRepository
-from core.numbering.service import NumberingService, Setup, build_numbering
+from core.numbering.service import NumberingService, Setup
 from core.store.database import create_database_engine, migrate
 from core.store.numbering_models import NumberingAlert
 from core.store.uow import UnitOfWorkFactory, unit_of_work_factory

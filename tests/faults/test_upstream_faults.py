@@ -14,9 +14,10 @@ import pytest
 from pydantic import SecretStr
 
 from bot.localslack import LocalSlack
+from bot.upstreams import build_numbering
 from core.numbering.model import InputField, Level, Strategy
 from core.numbering.notes import NoteCode
-from core.numbering.service import NumberingService, Setup, build_numbering
+from core.numbering.service import NumberingService, Setup
 from core.onboarding.permissions import Actor
 from core.onboarding.snapshot import Channel
 from core.store.database import create_database_engine, migrate

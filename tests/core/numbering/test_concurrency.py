@@ -12,8 +12,9 @@ from pathlib import Path
 from pydantic import SecretStr
 from sqlalchemy import func, select
 
+from bot.upstreams import build_numbering
 from core.numbering import InputField, Strategy
-from core.numbering.service import NumberingService, Setup, build_numbering
+from core.numbering.service import NumberingService, Setup
 from core.onboarding.snapshot import Channel
 from core.store.database import create_database_engine, migrate
 from core.store.numbering_models import NumberingAlert

@@ -9,13 +9,14 @@ import pytest
 from pydantic import SecretStr
 from sqlalchemy import select
 
+from bot.upstreams import build_numbering
 from core.credentials import RackbeatCredentials
 from core.errors import PermissionDenied
 from core.numbering import InputField, Level, NoteCode, Strategy
 from core.numbering.alerts import NoticeKind
 from core.numbering.checker import CheckInProgress
 from core.numbering.repository import NumberingRepository
-from core.numbering.service import NumberingRefusal, NumberingService, Setup, build_numbering
+from core.numbering.service import NumberingRefusal, NumberingService, Setup
 from core.numbering.thresholds import Thresholds
 from core.store.models import AuditEvent
 from core.store.numbering_models import NumberingAlert, NumberingCredentials
