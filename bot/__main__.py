@@ -7,10 +7,9 @@ the chosen mode.
 from __future__ import annotations
 
 import importlib
-import signal
 import sys
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING
 
 from bot.cli import choose_mode, parse
 
@@ -88,15 +87,6 @@ def _worker(settings: Settings, options: argparse.Namespace) -> int:
     from bot.worker_cmd import run_worker
 
     return run_worker(settings, options.concurrency)
-
-
-def _terminate(*_: Any) -> NoReturn:
-    raise KeyboardInterrupt
-
-
-def install_sigterm() -> None:
-    """Treat SIGTERM (what process managers send) like Ctrl-C: stop cleanly."""
-    signal.signal(signal.SIGTERM, _terminate)
 
 
 if __name__ == "__main__":

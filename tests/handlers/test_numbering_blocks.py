@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -30,6 +31,7 @@ from handlers.blocks.numbering import (
     ACTION_CHECK,
     ACTION_SETUP,
     ACTION_SNOOZE,
+    _forecast_text,
     alert_message,
     connect_modal,
     number,
@@ -199,10 +201,6 @@ def test_credentials_from_the_modal_are_validated_without_echoing_them() -> None
 def test_the_forecast_counts_days_and_writes_dates_the_readers_way(
     days: float, language: str, expected: str
 ) -> None:
-    from types import SimpleNamespace
-
-    from handlers.blocks.numbering import _forecast_text
-
     evaluation = SimpleNamespace(
         rate=SimpleNamespace(per_business_day=2.5),
         days_left=days,
