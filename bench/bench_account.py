@@ -2,7 +2,7 @@
 
 1. Reads an account of 50,000 products, 20,000 customers and 5,000 suppliers (plus the eight
    reference lists) from the fake Rackbeat (in a process of its own) answering every request
-   after 50 ms, through the bot's own client, pacer (480 requests a minute) and reader.
+   after 50 ms, through the bot's own client, request ceiling (480 requests a minute) and reader.
    Reported against the ideal: the requests needed at ``limit=1000``, one after another,
    times the latency; and the reader's own CPU time (on a busy machine, wall time is mostly
    waiting for a core).
@@ -35,13 +35,12 @@ from pydantic import SecretStr  # noqa: E402
 
 from core.account.model import AccountSnapshot  # noqa: E402
 from core.account.reader import PAGE_LIMIT, REFERENCE_LISTS, ReadStats, read_account  # noqa: E402
-from core.numbering.fetch import Upstreams  # noqa: E402
+from core.credentials import RackbeatCredentials  # noqa: E402
 from core.registers import FileInput, FileResult, validate_files  # noqa: E402
 from core.registers.account import AccountFacts  # noqa: E402
 from core.registers.model import Register  # noqa: E402
-from core.sources.credentials import RackbeatCredentials  # noqa: E402
-from core.sources.pacing import AccountPacers  # noqa: E402
-from core.sources.rackbeat import RackbeatClient  # noqa: E402
+from core.sources.ratelimit import AccountLimits  # noqa: E402
+from core.sources.upstreams import Upstreams  # noqa: E402
 from tests.fakes.rackbeat import FakeRackbeat  # noqa: E402
 from tests.fakes.rackbeat_account import AccountLists  # noqa: E402
 
@@ -81,13 +80,8 @@ def serve_fake(conn: Connection, latency: float, sizes: tuple[int, int, int]) ->
 
 
 def read_bench(url: str) -> tuple[AccountSnapshot, float, int, float]:
-    upstreams = Upstreams(url, "http://127.0.0.1:9/", rackbeat_pacers=AccountPacers(480))
-    client = RackbeatClient(
-        url,
-        RackbeatCredentials(api_token=SecretStr(TOKEN)),
-        http=upstreams.http(),
-        user_agent=upstreams.rackbeat_user_agent,
-    )
+    upstreams = Upstreams(url, "http://127.0.0.1:9/", rackbeat_limits=AccountLimits(480))
+    client = upstreams.rackbeat(RackbeatCredentials(api_token=SecretStr(TOKEN)))
     stats = ReadStats()
     started, cpu = time.perf_counter(), time.process_time()
     snapshot = read_account(client, lambda: datetime.now(UTC), stats)

@@ -41,12 +41,16 @@ sys.path.insert(0, str(ROOT))
 
 from core.imports.model import Action, Counts, Mode, Status  # noqa: E402
 from core.imports.payloads import payload  # noqa: E402
-from core.imports.ratelimit import RateLimiter, Unlimited  # noqa: E402
 from core.imports.repository import ImportsRepository, ImportView, PlannedRecord  # noqa: E402
 from core.imports.runner import RunnerDeps, run_import  # noqa: E402
 from core.imports.source import SourceRow  # noqa: E402
 from core.registers.model import Register  # noqa: E402
-from core.sources.rackbeat import RackbeatRecords, RequestGate  # noqa: E402
+from core.sources.rackbeat import RackbeatRecords  # noqa: E402
+from core.sources.ratelimit import (  # noqa: E402
+    RateLimiter,
+    RequestGate,
+    Unlimited,
+)
 from core.store.database import create_database_engine, migrate  # noqa: E402
 from core.store.models import Onboarding, Workspace  # noqa: E402
 from core.store.uow import UnitOfWorkFactory, unit_of_work_factory  # noqa: E402

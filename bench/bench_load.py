@@ -41,6 +41,8 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from sqlalchemy import create_engine, text  # noqa: E402
+
 from bot.localslack.driver import sign  # noqa: E402
 
 TOKEN = "xoxb-bench-token"
@@ -323,8 +325,6 @@ def wait_until_idle(root: int, timeout: float = 1800) -> float:
 def wait_until_queue_empty(url: str, started: float, timeout: float = 3600) -> float:
     """On PostgreSQL: wait until no request job waits or runs; the seconds since ``started``
     (the last acknowledgement), which is when the backlog was worked off."""
-    from sqlalchemy import create_engine, text
-
     engine = create_engine(url)
     try:
         while time.perf_counter() - started < timeout:
@@ -352,8 +352,6 @@ def load_average() -> str:
 
 def fresh_schema(url: str) -> str:
     """A new PostgreSQL schema for this run, so earlier runs' onboardings are not in the way."""
-    from sqlalchemy import create_engine, text
-
     schema = f"bench_{int(time.time())}"
     engine = create_engine(url, isolation_level="AUTOCOMMIT")
     with engine.connect() as connection:

@@ -42,14 +42,15 @@ sys.path.insert(0, str(ROOT))
 
 from bot.app import build_client  # noqa: E402
 from bot.localslack import LocalSlack  # noqa: E402
-from core.numbering.model import InputField, Series, Source, Strategy  # noqa: E402
+from bot.upstreams import build_numbering  # noqa: E402
+from core.credentials import SecretBox  # noqa: E402
+from core.numbering.model import InputField, Strategy  # noqa: E402
 from core.numbering.repository import NumberingConfig, NumberingRepository  # noqa: E402
-from core.numbering.service import build_numbering  # noqa: E402
 from core.numbering.thresholds import Thresholds  # noqa: E402
-from core.sources.credentials import SecretBox  # noqa: E402
 from core.store.database import create_database_engine, migrate  # noqa: E402
 from core.store.models import Onboarding, Workspace  # noqa: E402
 from core.store.uow import UnitOfWorkFactory, unit_of_work_factory  # noqa: E402
+from core.upstream import Series, Source  # noqa: E402
 from handlers.deps import Deps, RuntimeConfig  # noqa: E402
 from handlers.numbering import SlackNotifier  # noqa: E402
 from tests.fakes.world import company, fake_upstreams  # noqa: E402

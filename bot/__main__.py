@@ -7,11 +7,9 @@ the chosen mode.
 from __future__ import annotations
 
 import importlib
-import logging
-import signal
 import sys
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING
 
 from bot.cli import choose_mode, parse
 
@@ -19,8 +17,6 @@ if TYPE_CHECKING:
     import argparse
 
     from bot.config import Settings
-
-log = logging.getLogger("bot")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -91,24 +87,6 @@ def _worker(settings: Settings, options: argparse.Namespace) -> int:
     from bot.worker_cmd import run_worker
 
     return run_worker(settings, options.concurrency)
-
-
-def _terminate(*_: Any) -> NoReturn:
-    # The stop has begun: a second SIGTERM or Ctrl-C (an impatient process manager, a user
-    # pressing twice) must not interrupt the drain that finishes acknowledged work.
-    signal.signal(signal.SIGTERM, _already_stopping)
-    signal.signal(signal.SIGINT, _already_stopping)
-    raise KeyboardInterrupt
-
-
-def _already_stopping(*_: Any) -> None:
-    log.warning("already stopping: finishing the work in hand (SIGKILL to stop at once)")
-
-
-def install_sigterm() -> None:
-    """Treat SIGTERM (what process managers send) like Ctrl-C: stop cleanly, once."""
-    signal.signal(signal.SIGTERM, _terminate)
-    signal.signal(signal.SIGINT, _terminate)
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import cast
 
 from slack_bolt import App, BoltRequest
+from slack_bolt.middleware.request_verification import RequestVerification
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
@@ -17,7 +18,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 
 from bot import answer_journal, slack_retries
 from bot.config import Settings
-from bot.logs import withhold_refused_request_bodies
+from bot.logs import WithholdRequestBody
 from bot.oauth import oauth_settings, refuse_unknown_workspaces
 from core.sources.http import tls_context
 from handlers import register_handlers
@@ -105,3 +106,10 @@ def build_app(
 def registrar_of(app: App) -> Registrar:
     registrar: Registrar = app.registrar  # type: ignore[attr-defined]
     return registrar
+
+
+def withhold_refused_request_bodies() -> None:
+    """Install `WithholdRequestBody` on the logger of Bolt's signature check (once)."""
+    logger = logging.getLogger(f"slack_bolt.{RequestVerification.__name__}")
+    if not any(isinstance(f, WithholdRequestBody) for f in logger.filters):
+        logger.addFilter(WithholdRequestBody())

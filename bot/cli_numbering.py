@@ -21,13 +21,17 @@ from typing import TextIO
 from sqlalchemy import select
 
 from bot.config import Settings
+from bot.scheduler import WorkspaceNotifier
+from bot.upstreams import attach_upstreams
+from bot.wiring import workspace_clients
 from core.numbering.checker import DEFAULT_CONCURRENCY, CheckReport, Delivery, Notifier
-from core.numbering.model import Level, Series
+from core.numbering.model import Level
 from core.numbering.view import NumberingView
 from core.store.database import create_database_engine, migrate
 from core.store.models import Onboarding
 from core.store.numbering_models import NumberingLease
 from core.store.uow import unit_of_work_factory
+from core.upstream import Series
 from handlers.deps import Deps, RuntimeConfig
 
 
@@ -75,13 +79,11 @@ def main(
     options = (
         args if isinstance(args, argparse.Namespace) else build_parser().parse_args(list(args))
     )
-    from bot.scheduler import attach_numbering
-
     engine = create_database_engine(settings.database_url)
     migrate(engine)
     uow = unit_of_work_factory(engine)
     deps = Deps(config=RuntimeConfig(bot_token=settings.slack_bot_token), uow=uow)
-    service = attach_numbering(deps, settings)
+    service = attach_upstreams(deps, settings)
     try:
         with uow() as unit:
             query = select(Onboarding.id, Onboarding.channel_id, Onboarding.company_name).join(
@@ -114,9 +116,6 @@ def main(
 def _notifier(settings: Settings, deps: Deps) -> Notifier:
     if settings.slack_bot_token is None and not settings.oauth_configured:
         return NoSlack()
-    from bot.scheduler import WorkspaceNotifier
-    from bot.wiring import workspace_clients
-
     # One token, or in OAuth mode each onboarding's workspace's own.
     return WorkspaceNotifier(workspace_clients(settings, deps), deps)
 

@@ -18,7 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
+from pydantic import SecretStr
 from slack_bolt import App, BoltRequest
+from sqlalchemy.engine import make_url
 
 from bot.app import build_app
 from bot.config import Settings
@@ -439,15 +441,11 @@ def _lines(stdin: TextIO, interactive: bool) -> Iterable[str]:
         yield line
 
 
-def _secret(value: str) -> Any:
-    from pydantic import SecretStr
-
+def _secret(value: str) -> SecretStr:
     return SecretStr(value)
 
 
 def _describe_db(url: str) -> str:
-    from sqlalchemy.engine import make_url
-
     parsed = make_url(url)
     return parsed.render_as_string(hide_password=True)
 

@@ -21,6 +21,9 @@ from multiprocessing.connection import wait
 from multiprocessing.context import SpawnProcess
 from typing import TYPE_CHECKING, cast
 
+from bot.logs import configure_logging, secrets_of
+from bot.worker_cmd import DEFAULT_CONCURRENCY, run_worker
+
 if TYPE_CHECKING:
     from bot.config import Settings
 
@@ -101,9 +104,6 @@ def worker_process(settings: Settings, index: int) -> None:
     _exit_with_the_front()
     if hasattr(os, "nice"):
         os.nice(WORKER_NICENESS)
-    from bot.logs import configure_logging, secrets_of
-    from bot.worker_cmd import DEFAULT_CONCURRENCY, run_worker
-
     configure_logging(settings.log_level, secrets_of(settings))
     run_worker(settings, DEFAULT_CONCURRENCY, migrate=False, name=f"worker-{index}")
 

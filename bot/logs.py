@@ -6,10 +6,8 @@ import logging
 import re
 import sys
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from bot.config import Settings
+from bot.config import Settings, database_password
 
 # Slack tokens in any text that reaches a log line, known or not.
 TOKEN_PATTERN = re.compile(r"xox[abposr]-[A-Za-z0-9-]+|xapp-[A-Za-z0-9-]+")
@@ -51,15 +49,6 @@ class WithholdRequestBody(logging.Filter):
         return True
 
 
-def withhold_refused_request_bodies() -> None:
-    """Install `WithholdRequestBody` on the logger of Bolt's signature check (once)."""
-    from slack_bolt.middleware.request_verification import RequestVerification
-
-    logger = logging.getLogger(f"slack_bolt.{RequestVerification.__name__}")
-    if not any(isinstance(f, WithholdRequestBody) for f in logger.filters):
-        logger.addFilter(WithholdRequestBody())
-
-
 def configure_logging(level: str, secrets: Iterable[str] = ()) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
@@ -74,8 +63,6 @@ def configure_logging(level: str, secrets: Iterable[str] = ()) -> None:
 
 def secrets_of(settings: Settings) -> list[str]:
     """What the log filter redacts: every configured secret, the database password too."""
-    from bot.config import database_password
-
     values = [
         settings.slack_bot_token,
         settings.slack_signing_secret,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import logging
 import sys
 import time
@@ -18,27 +17,17 @@ from bot.app import build_app
 from bot.config import Settings
 from bot.envelope import payload_problem
 from bot.jobqueue import JobQueue, uses_job_queue
+from bot.lifecycle import (
+    freeze_startup_objects,
+    install_sigterm,
+    start_background_jobs,
+    stop_jobs,
+)
 from bot.local_workers import LocalWorkers
 from bot.server import make_server, wsgi_app
-from bot.wiring import Runtime, build_runtime
+from bot.wiring import build_runtime
 
 log = logging.getLogger("bot")
-
-
-def start_background_jobs(runtime: Runtime, queue: JobQueue | None) -> list[object]:
-    """What runs beside the listeners in `serve` and `socket`: the numbering scheduler (with
-    the job queue, its ticks only ask for rounds) and, on SQLite, the one-off resumer of file
-    checks the previous process left unfinished (on PostgreSQL their jobs run again) and the
-    import resumer (on PostgreSQL the job workers run it)."""
-    from bot.recovery import resume_unfinished_checks, start_import_resumer
-    from bot.scheduler import start_numbering_scheduler
-
-    scheduler = start_numbering_scheduler(runtime, queue.defer_round if queue else None)
-    jobs: list[object] = [] if scheduler is None else [scheduler]
-    if queue is None:
-        resume_unfinished_checks(runtime)
-        jobs.append(start_import_resumer(runtime))
-    return jobs
 
 
 @dataclass
@@ -81,18 +70,6 @@ def favour_short_requests() -> None:
     sys.setswitchinterval(0.001)
 
 
-def freeze_startup_objects() -> None:
-    """Keep what start-up built (modules, the app, the engine) out of future garbage collections.
-
-    A full collection walks every tracked object while holding the GIL; with polars,
-    SQLAlchemy and Bolt loaded that took 190 ms in `serve`, and every request in flight waited
-    for it (load bench: the p99 acknowledgement). Frozen objects are never collected, which is
-    what start-up objects need anyway.
-    """
-    gc.collect()
-    gc.freeze()
-
-
 def serve_problem(settings: Settings) -> str | None:
     """Why `serve` cannot start with these settings, or ``None``."""
     if settings.slack_signing_secret is None:
@@ -114,8 +91,6 @@ def run_serve(settings: Settings) -> int:
     if problem is not None or settings.slack_signing_secret is None:
         print(f"configuration error: {problem}", file=sys.stderr)
         return 2
-    from bot.__main__ import install_sigterm
-
     favour_short_requests()
     runtime = build_runtime(settings)
     work = start_work(settings)
@@ -155,8 +130,6 @@ def run_socket(settings: Settings) -> int:
             "configuration error: socket needs SLACK_APP_TOKEN and SLACK_BOT_TOKEN", file=sys.stderr
         )
         return 2
-    from bot.__main__ import install_sigterm
-
     runtime = build_runtime(settings)
     work = start_work(settings)
     app = build_app(
@@ -204,10 +177,3 @@ class CheckedSocketModeHandler(SocketModeHandler):
                 response.status,
             )
         client.send_socket_mode_response(SocketModeResponse(envelope_id=req.envelope_id))
-
-
-def stop_jobs(jobs: list[object]) -> None:
-    for job in jobs:
-        stop = getattr(job, "shutdown", None)
-        if callable(stop):
-            stop()

@@ -27,7 +27,7 @@ from slack_sdk import WebClient
 
 from bot.config import Settings
 from bot.oauth_store import DatabaseStateStore, SealedInstallationStore
-from core.sources.credentials import SecretBox
+from core.credentials import SecretBox
 from core.store.uow import UnitOfWorkFactory
 from handlers.messages import t
 

@@ -18,8 +18,8 @@ from pydantic import BaseModel, SecretStr
 from slack_sdk.oauth.installation_store import Bot, Installation, InstallationStore
 from slack_sdk.oauth.state_store import OAuthStateStore
 
+from core.credentials import SecretBox
 from core.errors import ConfigurationError
-from core.sources.credentials import SecretBox
 from core.store.installations_repo import InstallationsRepository, StoredInstallation
 from core.store.uow import UnitOfWorkFactory
 

@@ -15,13 +15,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.config import Settings
 from bot.oauth import WorkspaceClients
+from bot.wiring import Runtime
 from core.numbering.checker import (
     DEFAULT_CONCURRENCY,
     Delivery,
@@ -29,37 +28,14 @@ from core.numbering.checker import (
     NumberingChecker,
     RoundReport,
 )
-from core.numbering.service import NumberingService, build_numbering
 from core.numbering.view import NumberingView
 from handlers.deps import Deps
 from handlers.numbering import SlackNotifier
-
-if TYPE_CHECKING:
-    from bot.wiring import Runtime
 
 log = logging.getLogger("bot.scheduler")
 
 MAX_TICK = timedelta(minutes=1)
 FIRST_RUN_DELAY = timedelta(seconds=5)
-
-
-def attach_numbering(deps: Deps, settings: Settings) -> NumberingService:
-    """Build the process's numbering service and plug it into the listeners' dependencies
-    (and the ``numbering`` step's guard)."""
-    service = build_numbering(
-        deps.uow,
-        lambda: deps.clock(),  # noqa: PLW0108 - late-bound: tests replace deps.clock
-        rackbeat_url=settings.rackbeat_api_url,
-        netvisor_url=settings.netvisor_api_url,
-        secret_key=settings.secret_key,
-        previous_keys=settings.secret_key_previous,
-        interval=timedelta(minutes=settings.numbering_check_minutes),
-        rackbeat_contact=settings.rackbeat_contact,
-        rackbeat_max_per_minute=settings.rackbeat_max_requests_per_minute,
-    )
-    deps.numbering = service
-    deps.numbering_status = service.levels
-    return service
 
 
 class NumberingScheduler:

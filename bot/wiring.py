@@ -5,17 +5,17 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
 
 from slack_sdk import WebClient
 from sqlalchemy import Engine
 
+from bot.app import build_client
 from bot.config import Settings
 from bot.oauth import WorkspaceClients, sealing_box
 from bot.oauth_store import SealedInstallationStore
-from bot.scheduler import attach_numbering
-from core.account.service import AccountService
-from core.sources.credentials import SecretBox, reseal_stored
+from bot.upstreams import attach_upstreams
+from core.credentials import SecretBox
+from core.numbering.credentials import reseal_stored
 from core.store.database import create_database_engine, migrate
 from core.store.uow import unit_of_work_factory
 from handlers.background import TrackingExecutor
@@ -52,7 +52,6 @@ def runtime_config(settings: Settings) -> RuntimeConfig:
         rackbeat_api_url=settings.rackbeat_api_url,
         netvisor_api_url=settings.netvisor_api_url,
         secret_key=settings.secret_key,
-        rackbeat_max_requests_per_minute=settings.rackbeat_max_requests_per_minute,
     )
 
 
@@ -79,14 +78,7 @@ def build_runtime(
         executor=TrackingExecutor(max_workers=8),
         retries_later=job_worker,
     )
-    numbering = attach_numbering(deps, settings)
-    deps.account = AccountService(
-        deps.uow,
-        numbering.upstreams,
-        numbering.box,
-        clock=lambda: deps.clock(),  # noqa: PLW0108 - late-bound: tests replace deps.clock
-        max_age=timedelta(minutes=settings.account_max_age_minutes),
-    )
+    numbering = attach_upstreams(deps, settings)
     if reseal and numbering.box is not None:
         reseal_credentials(deps, numbering.box)
     clients = workspace_clients(settings, deps)
@@ -101,7 +93,6 @@ def build_runtime(
 
 def workspace_clients(settings: Settings, deps: Deps) -> WorkspaceClients:
     """Clients for work no request started: per installation in OAuth mode (bot/oauth.py)."""
-    from bot.app import build_client
 
     def build(token: str) -> WebClient:
         return build_client(token, settings.slack_api_url, settings.slack_timeout_seconds)

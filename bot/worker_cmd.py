@@ -36,12 +36,17 @@ from procrastinate import exceptions as procrastinate_errors
 from procrastinate.jobs import Status
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.app import build_app
+from bot.job_runner import JobRunner, register_tasks
 from bot.jobqueue import JobQueue, conninfo, uses_job_queue
+from bot.lifecycle import freeze_startup_objects, stop_jobs
+from bot.recovery import start_import_resumer
+from bot.scheduler import build_numbering_round, start_numbering_scheduler
+from bot.wiring import Runtime, build_runtime
 from core.store.answers import AnswersRepository
 
 if TYPE_CHECKING:
     from bot.config import Settings
-    from bot.wiring import Runtime
 
 log = logging.getLogger("bot.worker")
 
@@ -119,13 +124,6 @@ def run_worker(
         print("configuration error: --concurrency must be at least 1", file=sys.stderr)
         return 2
     stop_asked = _note_early_stops()
-    from bot.app import build_app
-    from bot.job_runner import JobRunner, register_tasks
-    from bot.modes import freeze_startup_objects, stop_jobs
-    from bot.recovery import start_import_resumer
-    from bot.scheduler import build_numbering_round, start_numbering_scheduler
-    from bot.wiring import build_runtime
-
     quiet_procrastinate(settings.log_level)
     runtime = build_runtime(settings, run_migrations=migrate, reseal=migrate, job_worker=True)
     app = build_app(settings, runtime.deps, verify_requests=False, inline=True)

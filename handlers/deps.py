@@ -15,6 +15,7 @@ from pydantic import SecretStr
 from core.account.service import AccountService
 from core.numbering.service import NumberingService
 from core.onboarding.numbering_gate import NumberingStatusProvider
+from core.sources.upstreams import Upstreams
 from core.store.uow import UnitOfWorkFactory
 from handlers.background import TrackingExecutor
 
@@ -36,7 +37,6 @@ class RuntimeConfig:
     rackbeat_api_url: str = "https://app.rackbeat.com/api/"
     netvisor_api_url: str = "https://isvapi.netvisor.fi/"
     secret_key: SecretStr | None = None
-    rackbeat_max_requests_per_minute: int = 480
 
 
 @dataclass
@@ -63,3 +63,5 @@ class Deps:
     forget_workspace: Callable[[str], None] | None = None
     # The account snapshot (`/rackbeat account`, file checks against Rackbeat).
     account: AccountService | None = None
+    # The process's Rackbeat and Netvisor clients (pooled, one request ceiling per account).
+    upstreams: Upstreams | None = None

@@ -25,25 +25,24 @@ from typing import Any, TypeGuard
 from slack_bolt import Ack
 from slack_sdk import WebClient
 
+from core.credentials import RackbeatCredentials
 from core.errors import DomainError, UpstreamError
 from core.imports.model import Counts, Mode, Status
 from core.imports.payloads import IMPORTABLE
 from core.imports.planner import plan
-from core.imports.ratelimit import limiter_for
 from core.imports.repository import ImportsRepository, ImportView
 from core.imports.result import diff_csv, result_csv
 from core.imports.runner import RunnerDeps, Unconnected, run_import
 from core.imports.source import read_rows
-from core.numbering.model import Source
 from core.numbering.repository import NumberingRepository
 from core.onboarding.service import OnboardingService
 from core.onboarding.snapshot import Channel, OnboardingSnapshot
 from core.registers import FileInput, FileResult, Register, Valuation, validate_files
 from core.registers.header import register_in_text
 from core.registers.intake import Refusal
-from core.sources.credentials import RackbeatCredentials
 from core.sources.rackbeat import RackbeatRecords
 from core.store.registers_repo import RegistersRepository
+from core.upstream import Source
 from handlers.blocks.imports import (
     ACTION_CANCEL,
     ACTION_CREATE,
@@ -175,23 +174,15 @@ class Importer:
                 NumberingRepository(uow.session).credentials(onboarding_id).get(Source.RACKBEAT)
             )
             sealed = stored.sealed if stored is not None else None
-        if sealed is None or numbering is None or numbering.box is None:
+        upstreams = self.deps.upstreams
+        if sealed is None or numbering is None or numbering.box is None or upstreams is None:
             raise Unconnected
         try:
             credentials = numbering.box.open(sealed, RackbeatCredentials)
         except DomainError as error:
             raise Unconnected from error
-        token = credentials.api_token.get_secret_value()
-        gate = limiter_for(token, self.deps.config.rackbeat_max_requests_per_minute)
-        return RackbeatRecords(
-            self.deps.config.rackbeat_api_url,
-            credentials,
-            gate,
-            http=numbering.upstreams.http(),
-            stop=stop,
-            # The same User-Agent as every other Rackbeat request (with RACKBEAT_CONTACT).
-            user_agent=numbering.upstreams.rackbeat_user_agent,
-        )
+        # The account's one request ceiling and the same User-Agent as every other request.
+        return upstreams.rackbeat_records(credentials, stop)
 
     def runner_deps(self, client: WebClient) -> RunnerDeps:
         return RunnerDeps(

@@ -21,24 +21,18 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from core.account.verify import verify_login
+from core.credentials import NetvisorCredentials, RackbeatCredentials
 from core.errors import DomainError
 from core.numbering.chart import render_chart
 from core.numbering.checker import CheckInProgress, CheckReport, Delivery
 from core.numbering.commands import Verb, parse_numbering, parse_source
-from core.numbering.model import (
-    TYPED_MAX,
-    InputField,
-    Series,
-    Source,
-    Strategy,
-    parse_typed_number,
-)
+from core.numbering.model import TYPED_MAX, InputField, Strategy, parse_typed_number
 from core.numbering.service import NumberingRefusal, NumberingService, Setup
 from core.numbering.thresholds import Thresholds
 from core.numbering.view import NumberingView
 from core.onboarding.snapshot import Channel
 from core.onboarding.texts import format_when, language_of, mention
-from core.sources.credentials import NetvisorCredentials, RackbeatCredentials
+from core.upstream import Series, Source
 from handlers.blocks.numbering import (
     ACTION_ACK,
     ACTION_CHECK,

@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.localslack.oauth import Workspace, auth_test_of
-from bot.localslack.server import LocalSlack
 from bot.localslack.state import Ephemeral, Message, SlackFile, View
 
+if TYPE_CHECKING:
+    # The server dispatches to these methods: it imports this module, not the other way.
+    from bot.localslack.server import LocalSlack
+
 Result = dict[str, Any]
-Method = Callable[[LocalSlack, dict[str, Any]], Result]
+Method = Callable[["LocalSlack", dict[str, Any]], Result]
 
 
 def _blocks(params: dict[str, Any]) -> list[dict[str, Any]]:

@@ -18,6 +18,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from bot.localslack.methods import METHODS, message_event, respond_via_url
 from bot.localslack.oauth import LocalOAuth, Workspace, auth_test_of
 from bot.localslack.state import Call, Ephemeral, Failure, Message, SlackFile, User, View
 from bot.localslack.websocket import SocketSession, accept_key
@@ -369,8 +370,6 @@ class LocalSlack:
             return failure
 
     def call_api(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
-        from bot.localslack.methods import METHODS
-
         implementation = METHODS.get(method)
         if implementation is None:
             return {"ok": False, "error": "unknown_method"}
@@ -380,8 +379,6 @@ class LocalSlack:
         return result
 
     def respond(self, key: str, payload: dict[str, Any]) -> dict[str, Any]:
-        from bot.localslack.methods import respond_via_url
-
         with self._lock:
             target = self._response_urls.get(key)
         if target is None:
@@ -524,8 +521,6 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _share(self, request: dict[str, Any]) -> None:
         """A person drops a file: store it, post it, answer with the event Slack would send."""
-        from bot.localslack.methods import message_event
-
         slack_file = self.slack.add_file(
             name=str(request["name"]),
             content=str(request["content"]).encode("utf-8"),

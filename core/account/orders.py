@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from core.numbering.model import Series
 from core.sources.netvisor import MAX_PAGES, NetvisorDocument
+from core.upstream import Series
 
 INVOICED = frozenset({"invoiced", "laskutettu", "billed"})
 """Status words that mean the order has become an invoice (compared case-insensitively)."""

@@ -3,9 +3,9 @@
 Lists are paged at Rackbeat's largest page (``limit=1000``, domain.md) and read one request at
 a time; 429 ``Retry-After`` and transient failures are retried by the client
 (``core/sources/http.py``), and the per-account ceiling (``RACKBEAT_MAX_REQUESTS_PER_MINUTE``)
-is kept by the pacer on the shared HTTP client. A list that cannot be read stops the read with
-``AccountReadFailed`` naming that list: a snapshot is whole or not at all, so a half-read
-account never replaces a good one.
+is kept by the client's request gate (``core/sources/ratelimit.py``). A list that cannot be
+read stops the read with ``AccountReadFailed`` naming that list: a snapshot is whole or not at
+all, so a half-read account never replaces a good one.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from typing import Any, Protocol, TypeVar
 
 from core.account import parse
 from core.account.model import REFERENCE_LISTS, AccountSnapshot, Record, Reference
-from core.sources.errors import SourceRejected, SourceUnavailable
+from core.upstream import SourceRejected, SourceUnavailable
 
 T = TypeVar("T")
 

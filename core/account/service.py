@@ -20,19 +20,17 @@ from sqlalchemy.orm import Session
 
 from core.account.model import AccountSnapshot
 from core.account.orders import open_orders
+from core.account.ports import SealedCredentials
 from core.account.reader import AccountReadFailed, ReadStats, read_account
 from core.account.repository import AccountRepository, unknown_references
+from core.credentials import NetvisorCredentials, RackbeatCredentials, SecretBox
 from core.errors import ConfigurationError
-from core.numbering.fetch import Upstreams
-from core.numbering.model import Source
-from core.numbering.repository import NumberingRepository
 from core.registers.account import AccountFacts
-from core.sources.credentials import NetvisorCredentials, RackbeatCredentials, SecretBox
-from core.sources.errors import SourceRejected, SourceUnavailable
-from core.sources.netvisor import NetvisorClient
 from core.sources.rackbeat import RackbeatClient
+from core.sources.upstreams import Upstreams
 from core.store.models import AuditEvent, Onboarding
 from core.store.uow import UnitOfWorkFactory
+from core.upstream import Source, SourceRejected, SourceUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +85,7 @@ class AccountService:
         uow: UnitOfWorkFactory,
         upstreams: Upstreams,
         box: SecretBox | None,
+        credentials: SealedCredentials,
         *,
         clock: Callable[[], datetime],
         max_age: timedelta,
@@ -94,6 +93,7 @@ class AccountService:
         self._uow = uow
         self._upstreams = upstreams
         self._box = box
+        self._stored = credentials
         self._clock = clock
         self.max_age = max_age
         self._locks: dict[int, threading.Lock] = {}
@@ -105,10 +105,8 @@ class AccountService:
     # -- reading what is stored -----------------------------------------------------------
 
     def view(self, onboarding_id: int) -> AccountView:
+        connected = Source.RACKBEAT in self._stored.sealed(onboarding_id)
         with self._uow() as uow:
-            connected = Source.RACKBEAT in NumberingRepository(uow.session).credentials(
-                onboarding_id
-            )
             row = AccountRepository(uow.session).row(onboarding_id)
             if row is None:
                 return AccountView(connected)
@@ -239,17 +237,9 @@ class AccountService:
         credentials = self._credentials(onboarding_id, Source.NETVISOR, NetvisorCredentials)
         if credentials is None:
             return self.view(onboarding_id)
-        upstreams = self._upstreams
-        client = NetvisorClient(
-            upstreams.netvisor_url,
-            credentials,
-            http=upstreams.http(),
-            timeout=upstreams.netvisor_timeout,
-            retry=upstreams.netvisor_retry,
-            sleep=upstreams.sleep,
-        )
+        client = self._upstreams.netvisor(credentials)
         try:
-            with upstreams.netvisor_lock(credentials):
+            with self._upstreams.netvisor_lock(credentials):
                 orders = open_orders(client)
         except (SourceRejected, SourceUnavailable) as error:
             log.warning("could not read Netvisor's sales orders: %s", error.reason)
@@ -272,21 +262,10 @@ class AccountService:
             raise AccountReadFailed(
                 "self", "not_connected", "Rackbeat is not connected.", rejected=True
             )
-        upstreams = self._upstreams
-        return RackbeatClient(
-            upstreams.rackbeat_url,
-            credentials,
-            http=upstreams.http(),
-            timeout=upstreams.rackbeat_timeout,
-            retry=upstreams.rackbeat_retry,
-            sleep=upstreams.sleep,
-            user_agent=upstreams.rackbeat_user_agent,
-        )
+        return self._upstreams.rackbeat(credentials)
 
     def _credentials(self, onboarding_id: int, source: Source, kind: type[C]) -> C | None:
-        with self._uow() as uow:
-            stored = NumberingRepository(uow.session).credentials(onboarding_id).get(source)
-            sealed = stored.sealed if stored is not None else None
+        sealed = self._stored.sealed(onboarding_id).get(source)
         if sealed is None:
             return None
         if self._box is None:

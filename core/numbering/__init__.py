@@ -13,17 +13,15 @@ from core.numbering.model import (
     Level,
     Observation,
     Reading,
-    Series,
     SeriesHistory,
     SeriesInputs,
-    Source,
     Strategy,
     effective_rackbeat_next,
-    parse_number,
     worst,
 )
 from core.numbering.notes import Note, NoteCode
 from core.numbering.thresholds import Thresholds, level_for
+from core.upstream import Series, Source, parse_number
 
 __all__ = [
     "EvaluationContext",

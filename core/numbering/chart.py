@@ -11,8 +11,9 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from core.numbering.model import InputField, Level, Observation, Reading, Series
+from core.numbering.model import InputField, Level, Observation, Reading
 from core.numbering.view import NumberingView, SeriesView
+from core.upstream import Series
 
 RACKBEAT_COLOUR = "#1f6feb"
 NETVISOR_COLOUR = "#d97706"

@@ -24,18 +24,20 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Protocol, TypeVar
 
+from core.credentials import NetvisorCredentials, RackbeatCredentials, SecretBox
 from core.errors import ConfigurationError
 from core.numbering.alerts import NoticeKind, plan
-from core.numbering.fetch import FetchResult, SourceFailure, Upstreams
+from core.numbering.fetch import FetchResult, SourceFailure, read_netvisor, read_rackbeat
 from core.numbering.forecast import RatePolicy
-from core.numbering.model import InputField, Level, Series, Source
+from core.numbering.model import InputField, Level
 from core.numbering.notes import Note
+from core.numbering.ports import NumberSources
 from core.numbering.repository import NumberingRepository, store_alert_state
 from core.numbering.view import NumberingView, build_view
-from core.sources.credentials import NetvisorCredentials, RackbeatCredentials, SecretBox
 from core.store.models import Onboarding
 from core.store.numbering_models import NumberingAlert, NumberingCredentials
 from core.store.uow import UnitOfWorkFactory
+from core.upstream import Series, Source
 
 log = logging.getLogger(__name__)
 
@@ -124,7 +126,7 @@ class NumberingChecker:
     def __init__(
         self,
         uow: UnitOfWorkFactory,
-        upstreams: Upstreams,
+        upstreams: NumberSources,
         box: SecretBox | None,
         *,
         interval: timedelta,
@@ -256,9 +258,9 @@ class NumberingChecker:
         result = item.fetched = FetchResult(failures=dict(item.failures))
         reads: list[Callable[[], None]] = []
         if (rackbeat := item.rackbeat) is not None:
-            reads.append(lambda: self.upstreams.read_rackbeat(rackbeat, result))
+            reads.append(lambda: read_rackbeat(self.upstreams, rackbeat, result))
         if (netvisor := item.netvisor) is not None:
-            reads.append(lambda: self.upstreams.read_netvisor(netvisor, item.cursors, result))
+            reads.append(lambda: read_netvisor(self.upstreams, netvisor, item.cursors, result))
         return reads
 
     def _finish(self, item: _Claimed, notifier: Notifier) -> None:

@@ -9,15 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from core.numbering.model import (
-    TYPED_MAX,
-    InputField,
-    Series,
-    Source,
-    Strategy,
-    parse_typed_number,
-)
+from core.numbering.model import TYPED_MAX, InputField, Strategy, parse_typed_number
 from core.numbering.service import NumberingRefusal
+from core.upstream import Series, Source
 
 SERIES_WORDS: dict[str, Series] = {
     "invoice": Series.INVOICE,

@@ -37,7 +37,6 @@ from core.numbering.model import (
     Level,
     Observation,
     Reading,
-    Series,
     SeriesHistory,
     SeriesInputs,
     Strategy,
@@ -45,6 +44,7 @@ from core.numbering.model import (
 )
 from core.numbering.notes import Note, NoteCode
 from core.numbering.thresholds import Thresholds, level_for
+from core.upstream import Series
 
 REQUIRED_INPUTS: dict[Strategy, tuple[InputField, ...]] = {
     Strategy.RACKBEAT_ONLY: (InputField.RACKBEAT_NEXT, InputField.NETVISOR_MAX),

@@ -13,8 +13,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from core.numbering.model import InputField, Reading, SeriesInputs, Source
+from core.numbering.model import InputField, Reading, SeriesInputs
 from core.numbering.notes import Note, NoteCode
+from core.upstream import Source
 
 
 @dataclass(frozen=True, slots=True)

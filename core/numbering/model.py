@@ -1,7 +1,7 @@
 """The vocabulary of the numbering watch: series, strategies, levels, readings and observations.
 
-Numbers are Python ``int``: Netvisor invoice numbers are strings of digits that can be long,
-and ``int`` has no upper bound, so nothing is lost by parsing them.
+``Series``, ``Source`` and ``parse_number`` are in ``core/upstream.py``: the source clients and
+the account snapshot share them, and neither imports the watch.
 """
 
 from __future__ import annotations
@@ -11,12 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-
-class Series(StrEnum):
-    """The two document series whose numbers Rackbeat and Netvisor share."""
-
-    ORDER = "order"
-    INVOICE = "invoice"
+from core.upstream import Source, parse_number
 
 
 class Strategy(StrEnum):
@@ -37,14 +32,6 @@ class InputField(StrEnum):
     RACKBEAT_NEXT = "rackbeat-next"
     NETVISOR_MAX = "netvisor-max"
     NETVISOR_BLOCK_START = "netvisor-block-start"
-
-
-class Source(StrEnum):
-    """Where a value came from."""
-
-    MANUAL = "manual"
-    RACKBEAT = "rackbeat"
-    NETVISOR = "netvisor"
 
 
 class Level(StrEnum):
@@ -128,32 +115,6 @@ class SeriesHistory:
 
     rackbeat_next: tuple[Observation, ...] = ()
     netvisor_max: tuple[Observation, ...] = ()
-
-
-MAX_DIGITS = 30
-"""Longest number accepted: far above any real series, short enough to store as text."""
-
-
-def parse_number(text: str) -> int:
-    """A document number from text: digits only (spaces and leading zeros tolerated).
-
-    Raises ``ValueError`` (with the offending text) for anything else.
-
-    >>> parse_number("1000024")
-    1000024
-    >>> parse_number(" 00042 ")
-    42
-    >>> parse_number("1 000 024")
-    1000024
-    >>> parse_number("INV-12")
-    Traceback (most recent call last):
-    ...
-    ValueError: not a document number: 'INV-12'
-    """
-    compact = "".join(text.split())
-    if not compact.isascii() or not compact.isdigit() or len(compact) > MAX_DIGITS:
-        raise ValueError(f"not a document number: {text!r}")
-    return int(compact)
 
 
 TYPED_MAX = 2_147_483_647

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from core.numbering.model import InputField, Source
+from core.numbering.model import InputField
+from core.upstream import Source
 
 
 class NoteCode(StrEnum):

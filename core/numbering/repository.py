@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from core.numbering.alerts import AlertState
 from core.numbering.calendar import finnish_time
-from core.numbering.model import InputField, Level, Observation, Series, Source, Strategy
+from core.numbering.model import InputField, Level, Observation, Strategy
 from core.numbering.thresholds import Thresholds
 from core.store.models import Onboarding, Workspace
 from core.store.numbering_models import (
@@ -25,6 +25,7 @@ from core.store.numbering_models import (
     NumberingStatus,
     NumberingValue,
 )
+from core.upstream import Series, Source
 
 HISTORY_KEPT = timedelta(days=90)
 # How far apart the clocks of two processes may be before a due time or a claim "from the
@@ -229,6 +230,12 @@ class NumberingRepository:
             rows = self.session.scalars(query)
             self._credentials[onboarding_id] = {Source(row.source): row for row in rows}
         return self._credentials[onboarding_id]
+
+    def every_credential(self, *, lock: bool = False) -> Sequence[NumberingCredentials]:
+        """Every stored credential of every onboarding (``lock``: rows locked where the
+        database can, for re-encrypting them under a new key)."""
+        query = select(NumberingCredentials)
+        return self.session.scalars(query.with_for_update() if lock else query).all()
 
     def save_credentials(
         self, onboarding_id: int, source: Source, sealed: str, company: str, by: str, now: datetime

@@ -10,19 +10,19 @@ key, which the handlers put in the user's language.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from pydantic import SecretStr
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from core.errors import ConfigurationError, DomainError, NotFound, PermissionDenied
+from core.credentials import NetvisorCredentials, RackbeatCredentials, SecretBox
+from core.errors import DomainError, NotFound, PermissionDenied
 from core.numbering.alerts import acknowledge, snooze
 from core.numbering.checker import CheckReport, Notifier, NumberingChecker
-from core.numbering.fetch import Upstreams
-from core.numbering.model import InputField, Level, Series, Source, Strategy
+from core.numbering.model import InputField, Level, Strategy
+from core.numbering.ports import NumberSources
 from core.numbering.repository import (
     NumberingConfig,
     NumberingRepository,
@@ -35,12 +35,9 @@ from core.onboarding.permissions import Actor, Capability, require
 from core.onboarding.repository import OnboardingRepository
 from core.onboarding.snapshot import Channel
 from core.onboarding.texts import Language, language_of, text
-from core.sources.credentials import NetvisorCredentials, RackbeatCredentials, SecretBox
-from core.sources.errors import SourceRejected, SourceUnavailable
-from core.sources.identity import user_agent
-from core.sources.pacing import AccountPacers
 from core.store.models import AuditEvent, Onboarding
 from core.store.uow import UnitOfWorkFactory
+from core.upstream import Series, Source, SourceRejected, SourceUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +75,7 @@ class NumberingService:
         self,
         uow: UnitOfWorkFactory,
         checker: NumberingChecker,
-        upstreams: Upstreams,
+        upstreams: NumberSources,
         box: SecretBox | None,
         *,
         clock: Callable[[], datetime],
@@ -401,39 +398,3 @@ def _thresholds(value: Thresholds) -> str:
         f"warning {value.warning_days} d / {value.warning_numbers}, "
         f"critical {value.critical_days} d / {value.critical_numbers}"
     )
-
-
-def build_numbering(
-    uow: UnitOfWorkFactory,
-    clock: Callable[[], datetime],
-    *,
-    rackbeat_url: str,
-    netvisor_url: str,
-    secret_key: SecretStr | None,
-    interval: timedelta,
-    max_connections: int = 64,
-    previous_keys: Sequence[SecretStr] = (),
-    rackbeat_contact: str | None = None,
-    rackbeat_max_per_minute: int = 480,
-) -> NumberingService:
-    """The process's numbering service (its checker and pooled upstream clients inside).
-
-    A ``SECRET_KEY`` too weak to use is logged and treated as missing: the rest of the bot
-    keeps working, ``connect`` refuses, stored credentials report the cause. ``previous_keys``
-    (``SECRET_KEY_PREVIOUS``) still open what was stored under an older key.
-    """
-    box: SecretBox | None = None
-    if secret_key is not None:
-        try:
-            box = SecretBox(secret_key, previous_keys)
-        except ConfigurationError as error:
-            log.error("numbering credentials disabled: %s", error.reason)
-    upstreams = Upstreams(
-        rackbeat_url,
-        netvisor_url,
-        max_connections=max_connections,
-        rackbeat_user_agent=user_agent(rackbeat_contact),
-        rackbeat_pacers=AccountPacers(rackbeat_max_per_minute),
-    )
-    checker = NumberingChecker(uow, upstreams, box, interval=interval, clock=clock)
-    return NumberingService(uow, checker, upstreams, box, clock=clock, interval=interval)

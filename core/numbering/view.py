@@ -17,10 +17,8 @@ from core.numbering.model import (
     InputField,
     Level,
     Reading,
-    Series,
     SeriesHistory,
     SeriesInputs,
-    Source,
     effective_rackbeat_next,
     worst,
 )
@@ -28,6 +26,7 @@ from core.numbering.notes import NoteCode
 from core.numbering.repository import NumberingConfig, NumberingRepository, alert_state
 from core.store.models import Onboarding
 from core.store.numbering_models import NumberingCredentials
+from core.upstream import Series, Source
 
 STALE_INTERVALS = 3
 """API data older than this many check intervals is stale (the issue: "three intervals")."""

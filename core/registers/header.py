@@ -35,6 +35,7 @@ from core.registers.columns import (
     SCHEMAS,
     Column,
 )
+from core.registers.errors import UnreadableFile
 from core.registers.model import Register
 
 _SEPARATORS = re.compile(r"[\s_\-.:/\\,;]+")
@@ -340,8 +341,6 @@ def detect_register(header: tuple[str, ...], filename: str) -> Register:
     ``UnreadableFile`` (``unknown_register`` / ``ambiguous_register``) when the header
     matches no register, or two equally well and the file name does not tell.
     """
-    from core.registers.errors import UnreadableFile
-
     scores: dict[Register, tuple[int, int]] = {}
     keys = [header_key(cell) for cell in header]
     for register in SCHEMAS:

@@ -12,6 +12,8 @@ import io
 import re
 from collections.abc import Iterable
 
+from charset_normalizer import from_bytes
+
 from core.registers.errors import UnreadableFile
 
 DELIMITERS = (";", ",", "\t", "|")
@@ -160,8 +162,6 @@ def legacy_encoding(sample: bytes) -> str:
     """
     if any(0x80 <= b <= 0x9F for b in sample):
         return "cp1252"
-    from charset_normalizer import from_bytes
-
     best = from_bytes(sample, cp_isolation=["cp1252", "iso8859_15"]).best()
     if best is not None and best.encoding in ("iso8859_15", "latin_9"):
         return "iso-8859-15"

@@ -21,8 +21,7 @@ from typing import Self, TypeVar
 
 import httpx
 
-from core.numbering.model import Source
-from core.sources.errors import SourceUnavailable
+from core.upstream import Source, SourceUnavailable
 
 T = TypeVar("T")
 
@@ -109,7 +108,7 @@ def transient_status(response: httpx.Response, source: Source) -> Retry | None:
 
 
 def call_with_retries(
-    client: httpx.Client,
+    send: Callable[[httpx.Request], httpx.Response],
     build: Callable[[], httpx.Request],
     handle: Callable[[httpx.Response], T],
     *,
@@ -124,7 +123,7 @@ def call_with_retries(
     for attempt in range(1, policy.attempts + 1):
         delay = policy.backoff(attempt)
         try:
-            response = client.send(build())
+            response = send(build())
             return handle(response)
         except Retry as retry:
             last, cause = retry.error, None

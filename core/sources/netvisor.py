@@ -34,9 +34,7 @@ import httpx
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
-from core.numbering.model import Series, Source, parse_number
-from core.sources.credentials import NetvisorCredentials
-from core.sources.errors import SourceRejected, SourceUnavailable
+from core.credentials import NetvisorCredentials
 from core.sources.http import (
     OwnedHttpClient,
     Retry,
@@ -45,6 +43,7 @@ from core.sources.http import (
     tls_context,
     transient_status,
 )
+from core.upstream import Series, Source, SourceRejected, SourceUnavailable, parse_number
 
 SENDER = "rackbeat-onboarding-bot"
 DEFAULT_TIMEOUT = httpx.Timeout(120.0, connect=10.0)
@@ -195,7 +194,7 @@ class NetvisorClient(OwnedHttpClient):
             return request
 
         return call_with_retries(
-            self._http,
+            self._http.send,
             build,
             _handle,
             source=Source.NETVISOR,

@@ -11,15 +11,13 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Collection
-from typing import Any, Protocol
+from typing import Any
 from urllib.parse import quote
 
 import httpx
 
+from core.credentials import RackbeatCredentials
 from core.imports.ports import RecordRejected
-from core.numbering.model import Series, Source, parse_number
-from core.sources.credentials import RackbeatCredentials
-from core.sources.errors import SourceRejected, SourceUnavailable
 from core.sources.http import (
     DEFAULT_TIMEOUT,
     OwnedHttpClient,
@@ -29,6 +27,8 @@ from core.sources.http import (
     transient_status,
 )
 from core.sources.identity import user_agent as default_user_agent
+from core.sources.ratelimit import UNLIMITED, RequestGate
+from core.upstream import Series, Source, SourceRejected, SourceUnavailable, parse_number
 
 USER_AGENT = default_user_agent()
 """Without RACKBEAT_CONTACT: the project's address as the contact (core/sources/identity.py)."""
@@ -47,22 +47,29 @@ _REJECTIONS = {
 }
 
 
-class RackbeatClient(OwnedHttpClient):
-    """Reads from one Rackbeat account. Share one ``httpx.Client`` among many to pool sockets."""
+class _RackbeatHttp(OwnedHttpClient):
+    """What both Rackbeat clients share: the account, the shared ``httpx.Client`` (share one
+    among many to pool sockets), and the account's request ceiling ``gate`` that every request
+    passes (``core.sources.ratelimit``; the default lets everything through)."""
 
     def __init__(
         self,
         base_url: str,
         credentials: RackbeatCredentials,
+        gate: RequestGate = UNLIMITED,
         *,
         http: httpx.Client | None = None,
         timeout: httpx.Timeout = DEFAULT_TIMEOUT,
         retry: RetryPolicy | None = None,
         sleep: Callable[[float], None] = time.sleep,
         user_agent: str = USER_AGENT,
+        stop: threading.Event | None = None,
     ) -> None:
         self._base_url = base_url if base_url.endswith("/") else base_url + "/"
         self._credentials = credentials
+        self._gate = gate
+        # Set when the work is cancelled: a request still waiting for the ceiling is dropped.
+        self._stop = stop
         self._owns_http = http is None
         self._http = (
             http if http is not None else httpx.Client(timeout=timeout, verify=tls_context())
@@ -73,7 +80,40 @@ class RackbeatClient(OwnedHttpClient):
         self._user_agent = user_agent
 
     def __repr__(self) -> str:
-        return f"RackbeatClient(base_url={self._base_url!r})"
+        return f"{type(self).__name__}(base_url={self._base_url!r})"
+
+    def _build(
+        self,
+        method: str,
+        path: str,
+        body: dict[str, Any] | None = None,
+        params: dict[str, str] | None = None,
+    ) -> httpx.Request:
+        return self._http.build_request(
+            method,
+            self._base_url + path,
+            params=params,
+            json=body,
+            headers={
+                "Authorization": f"Bearer {self._credentials.api_token.get_secret_value()}",
+                "Accept": "application/json",
+                "User-Agent": self._user_agent,
+            },
+            timeout=self._timeout,
+        )
+
+    def _send(self, request: httpx.Request) -> httpx.Response:
+        """One request through the account's gate (held until the answer came back)."""
+        if not self._gate.acquire(self._stop):
+            raise RackbeatBusy("stopped", "The import was stopped before this request was sent.")
+        try:
+            return self._http.send(request)
+        finally:
+            self._gate.release()
+
+
+class RackbeatClient(_RackbeatHttp):
+    """Reads from one Rackbeat account: numbers, the company's name, pages of lists."""
 
     def company_name(self) -> str:
         """The account's company name (the connection test: "connected to <company>")."""
@@ -109,22 +149,9 @@ class RackbeatClient(OwnedHttpClient):
         return self._get_json(path, params)
 
     def _get_json(self, path: str, params: dict[str, str]) -> dict[str, Any]:
-        def build() -> httpx.Request:
-            return self._http.build_request(
-                "GET",
-                self._base_url + path,
-                params=params,
-                headers={
-                    "Authorization": f"Bearer {self._credentials.api_token.get_secret_value()}",
-                    "Accept": "application/json",
-                    "User-Agent": self._user_agent,
-                },
-                timeout=self._timeout,
-            )
-
         return call_with_retries(
-            self._http,
-            build,
+            self._send,
+            lambda: self._build("GET", path, params=params),
             _handle,
             source=Source.RACKBEAT,
             policy=self._retry,
@@ -187,51 +214,13 @@ class RackbeatBusy(SourceUnavailable):
         self.retry_after = retry_after
 
 
-class RequestGate(Protocol):
-    """Admits one request at a time under the account's ceiling (core.imports.ratelimit)."""
-
-    def acquire(self, stop: threading.Event | None = None) -> bool: ...
-
-    def release(self) -> None: ...
-
-
-class RackbeatRecords(OwnedHttpClient):
+class RackbeatRecords(_RackbeatHttp):
     """Reads and writes customers, suppliers and products of one account, one call per request.
 
     Every request passes ``gate`` (the account's request ceiling). Writes are tried once: the
     import's runner decides about retries, because a create that timed out may have reached
     Rackbeat and must be looked up before it is sent again. Reads retry on their own.
     """
-
-    def __init__(
-        self,
-        base_url: str,
-        credentials: RackbeatCredentials,
-        gate: RequestGate,
-        *,
-        http: httpx.Client | None = None,
-        timeout: httpx.Timeout = DEFAULT_TIMEOUT,
-        retry: RetryPolicy | None = None,
-        sleep: Callable[[float], None] = time.sleep,
-        user_agent: str = USER_AGENT,
-        stop: threading.Event | None = None,
-    ) -> None:
-        self._base_url = base_url if base_url.endswith("/") else base_url + "/"
-        self._credentials = credentials
-        self._gate = gate
-        # Set when the import is cancelled: a request still waiting for the ceiling is dropped.
-        self._stop = stop
-        self._owns_http = http is None
-        self._http = (
-            http if http is not None else httpx.Client(timeout=timeout, verify=tls_context())
-        )
-        self._timeout = timeout
-        self._retry = retry or RetryPolicy()
-        self._sleep = sleep
-        self._user_agent = user_agent
-
-    def __repr__(self) -> str:
-        return f"RackbeatRecords(base_url={self._base_url!r})"
 
     # -- AccountReader ---------------------------------------------------------------------
 
@@ -315,28 +304,12 @@ class RackbeatRecords(OwnedHttpClient):
     ) -> httpx.Response:
         """One request through the gate; 429/5xx/no answer become ``RackbeatBusy`` and a
         refused token ``SourceRejected``."""
-        request = self._http.build_request(
-            method,
-            self._base_url + path,
-            params=params,
-            json=body,
-            headers={
-                "Authorization": f"Bearer {self._credentials.api_token.get_secret_value()}",
-                "Accept": "application/json",
-                "User-Agent": self._user_agent,
-            },
-            timeout=self._timeout,
-        )
-        if not self._gate.acquire(self._stop):
-            raise RackbeatBusy("stopped", "The import was stopped before this request was sent.")
         try:
-            response = self._http.send(request)
+            response = self._send(self._build(method, path, body, params))
         except httpx.TimeoutException as exc:
             raise RackbeatBusy("timeout", "Rackbeat did not answer in time.") from exc
         except httpx.HTTPError as exc:
             raise RackbeatBusy("connection", "Rackbeat could not be reached.") from exc
-        finally:
-            self._gate.release()
         retry = transient_status(response, Source.RACKBEAT)
         if retry is not None:
             raise RackbeatBusy(retry.error.code, retry.error.reason, retry.retry_after)

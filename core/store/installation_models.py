@@ -1,6 +1,6 @@
 """Installations of the Slack app into workspaces (OAuth v2) and the OAuth `state`s in flight.
 
-A workspace's bot token is stored sealed with `SECRET_KEY` (`core.sources.credentials`), never
+A workspace's bot token is stored sealed with `SECRET_KEY` (`core.credentials`), never
 in plain text. An uninstall deletes the installation row; the workspace and its onboardings
 stay (`workspaces.uninstalled_at` says so) and come back on reinstall.
 """

@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from core.numbering.model import InputField, Level, Series, Source, Strategy
+from core.numbering.model import InputField, Level, Strategy
 from core.onboarding.texts import format_when
+from core.upstream import Series, Source
 from handlers.messages import t
 from handlers.messages.formatting import format_number
 

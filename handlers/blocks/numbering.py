@@ -15,11 +15,12 @@ from core.numbering.alerts import NoticeKind
 from core.numbering.chart import ChartLabels
 from core.numbering.checker import Delivery
 from core.numbering.evaluate import SeriesEvaluation
-from core.numbering.model import InputField, Level, Reading, Series, Source, Strategy
+from core.numbering.model import InputField, Level, Reading, Strategy
 from core.numbering.notes import Note, NoteCode
 from core.numbering.view import Connection, NumberingView, SeriesView
 from core.onboarding.snapshot import Channel
 from core.onboarding.texts import format_when, mention
+from core.upstream import Series, Source
 from handlers.blocks.checklist import Block, SlackMessage, button, context, section
 from handlers.blocks.upstream import failure_text
 from handlers.messages import t

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from core.numbering.model import Source
+from core.upstream import Source
 from handlers.messages import CATALOG, t
 
 _HTTP = re.compile(r"^http_(\d{3})$")

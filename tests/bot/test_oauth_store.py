@@ -7,7 +7,7 @@ from slack_sdk.oauth.installation_store import Installation
 from sqlalchemy import select
 
 from bot.oauth_store import SealedInstallationStore
-from core.sources.credentials import SecretBox
+from core.credentials import SecretBox
 from core.store.installation_models import SlackInstallation
 from core.store.uow import UnitOfWorkFactory
 

@@ -2,23 +2,26 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import threading
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from pydantic import SecretStr
 
 from bot.app import build_client
 from bot.cli_numbering import main as check_numbering
+from bot.lifecycle import start_background_jobs
 from bot.localslack import LocalSlack
-from bot.modes import start_background_jobs
 from bot.scheduler import NumberingScheduler
-from core.numbering import InputField, Series, Strategy
+from core.numbering import InputField, Strategy
 from core.numbering.checker import Delivery
 from core.numbering.service import Setup
 from core.numbering.view import NumberingView
 from core.onboarding.permissions import Actor
 from core.onboarding.snapshot import Channel
+from core.upstream import Series
 from handlers.messages import t
 from handlers.numbering import SlackNotifier
 from tests import harness
@@ -163,10 +166,6 @@ def test_check_numbering_of_a_channel_with_nothing_to_check_exits_2(bot: BotUnde
 
 
 def test_check_numbering_refuses_a_concurrency_below_1(bot: BotUnderTest) -> None:
-    import contextlib
-
-    import pytest
-
     err = io.StringIO()
     with contextlib.redirect_stderr(err), pytest.raises(SystemExit) as exited:
         check_numbering(["--concurrency", "0"], bot.settings, io.StringIO())

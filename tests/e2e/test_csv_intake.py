@@ -13,11 +13,14 @@ import pytest
 from bot.config import Settings
 from bot.console import run_console
 from bot.localslack import LocalSlack
+from bot.localslack.methods import message_event
 from bot.localslack.state import Failure, Message
 from core.onboarding.service import OnboardingService
 from core.onboarding.snapshot import Channel
 from core.onboarding.steps import StepId, StepState
+from core.registers.intake import Throttle
 from handlers.blocks.registers import ACTION_MARK_DONE
+from handlers.files import register_override
 from handlers.messages import t
 from tests.harness import BotUnderTest
 
@@ -242,7 +245,6 @@ def test_a_register_named_in_the_message_overrides_recognition(
     text = "number;name;group;vat_zone;payment_terms\n500;Tukku;1;1;30\n"
     slack_file = slack.add_file(name="data.csv", content=text.encode(), user=ANN)
     message = slack.share_file(CHANNEL, ANN, slack_file, text="suppliers for import")
-    from bot.localslack.methods import message_event
 
     assert bot.driver.send_event(message_event(slack, message)).status == 200
     bot.settle()
@@ -262,8 +264,6 @@ def test_upload_in_the_terminal_workspace_shows_the_thread_reply(tmp_path: Path)
 
 
 def test_progress_edits_are_throttled() -> None:
-    from core.registers.intake import Throttle
-
     now = [0.0]
     seen: list[int] = []
     throttle = Throttle(seen.append, seconds=3, clock=lambda: now[0])
@@ -274,7 +274,5 @@ def test_progress_edits_are_throttled() -> None:
 
 
 def test_register_words_in_the_message() -> None:
-    from handlers.files import register_override
-
     assert register_override("tässä toimittajat") == "suppliers"
     assert register_override("products and customers") is None

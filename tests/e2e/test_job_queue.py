@@ -17,6 +17,7 @@ from sqlalchemy import text
 
 from bot.jobqueue import REQUEST_TASK, JobQueue
 from bot.localslack import LocalSlack
+from bot.localslack.methods import message_event
 from bot.localslack.state import Message
 from core.store.database import create_database_engine
 from handlers.blocks.checklist import ACTION_GUIDE
@@ -259,7 +260,6 @@ def test_a_slack_retry_of_a_stored_event_makes_no_second_job(
     slack.add_user(ANN, "ann")
     _, message, reply = serve.driver.upload("products.csv", PRODUCTS, user=ANN, channel=CHANNEL)
     assert reply.status == 200
-    from bot.localslack.methods import message_event
 
     body = message_event(slack, message)
     body["event_id"] = "Ev0SAME"

@@ -15,7 +15,9 @@ from bot.localslack import LocalSlack
 from bot.localslack.state import Message
 from core.numbering.commands import TYPED_MAX
 from core.numbering.model import Level, Strategy
-from core.onboarding.steps import STEPS, StepId
+from core.onboarding.service import OnboardingService
+from core.onboarding.snapshot import Channel
+from core.onboarding.steps import STEPS, StepId, StepState
 from core.onboarding.texts import format_when
 from handlers.blocks.numbering import (
     ACTION_ACK,
@@ -344,10 +346,6 @@ def test_a_value_changed_after_the_check_holds_done_numbering_until_the_next_che
 def test_a_collision_after_go_live_points_the_checklist_next_and_app_home_at_numbering(
     bot: BotUnderTest, slack: LocalSlack, clock: Clock
 ) -> None:
-    from core.onboarding.service import OnboardingService
-    from core.onboarding.snapshot import Channel
-    from core.onboarding.steps import StepId, StepState
-
     run(bot, "start Testi Oy")
     set_up(bot, 20_000)
     run(bot, "numbering check")

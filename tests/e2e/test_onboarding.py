@@ -17,10 +17,18 @@ from bot.config import Settings
 from bot.console import run_console
 from bot.localslack import LocalSlack
 from bot.localslack.state import Message
+from core.errors import PermissionDenied
 from core.onboarding.service import OnboardingService
 from core.onboarding.snapshot import Channel
 from core.onboarding.steps import STEPS, StepId, StepState, Valuation
-from handlers.blocks.checklist import ACTION_DONE, ACTION_GUIDE, ACTION_SKIP, guide_text
+from handlers.blocks.checklist import (
+    ACTION_DONE,
+    ACTION_GUIDE,
+    ACTION_SKIP,
+    checklist_message,
+    guide_text,
+)
+from handlers.checklist import begin_step, mark_step_done, refresh_checklist
 from handlers.messages import t
 from tests.harness import BotUnderTest
 
@@ -441,8 +449,6 @@ def test_the_whole_flow_works_in_the_terminal_workspace(tmp_path: Path) -> None:
 def test_clicking_on_a_status_copy_updates_the_checklist_and_the_copy(
     bot: BotUnderTest, slack: LocalSlack
 ) -> None:
-    from handlers.blocks.checklist import checklist_message
-
     run(bot, "start Acme Oy")
     # `status` once answered with a copy of the checklist; copies already in Slack still work.
     old_copy = checklist_message(service(bot).snapshot(here(slack)))
@@ -467,9 +473,6 @@ def test_clicking_on_a_status_copy_updates_the_checklist_and_the_copy(
 def test_mark_step_done_hook_checks_permissions_and_refreshes(
     bot: BotUnderTest, slack: LocalSlack
 ) -> None:
-    from core.errors import PermissionDenied
-    from handlers.checklist import mark_step_done
-
     run(bot, "start Acme Oy")
     client = bot.app.client
     result = mark_step_done(
@@ -498,8 +501,6 @@ def test_mark_step_done_hook_checks_permissions_and_refreshes(
 def test_begin_step_hook_starts_progress_once_and_locks_no_valuation(
     bot: BotUnderTest, slack: LocalSlack
 ) -> None:
-    from handlers.checklist import begin_step, refresh_checklist
-
     run(bot, "start Acme Oy")
     run(bot, "set valuation fifo")
     client = bot.app.client

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from pydantic import SecretStr
 
-from core.sources.credentials import NetvisorCredentials, RackbeatCredentials
+from core.credentials import NetvisorCredentials, RackbeatCredentials
 from tests.fakes.netvisor import FakeNetvisor, NetvisorCompany
 from tests.fakes.rackbeat import FakeRackbeat
 

@@ -19,13 +19,15 @@ from slack_sdk import WebClient
 from sqlalchemy import select
 
 from bot.localslack import LocalSlack
+from bot.upstreams import build_numbering
 from core.numbering.checker import Delivery
-from core.numbering.model import InputField, Level, Series, Strategy
+from core.numbering.model import InputField, Level, Strategy
 from core.numbering.repository import NumberingRepository
-from core.numbering.service import NumberingService, Setup, build_numbering
+from core.numbering.service import NumberingService, Setup
 from core.store.database import create_database_engine, migrate
 from core.store.numbering_models import NumberingAlert
 from core.store.uow import UnitOfWorkFactory, unit_of_work_factory
+from core.upstream import Series
 from handlers.blocks.numbering import status_message
 from handlers.deps import Deps, RuntimeConfig
 from handlers.messages import t

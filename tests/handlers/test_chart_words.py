@@ -7,8 +7,9 @@ import dataclasses
 import re
 from datetime import date, timedelta
 
-from core.numbering import Observation, Reading, Series, SeriesHistory, SeriesInputs, Source
+from core.numbering import Observation, Reading, SeriesHistory, SeriesInputs
 from core.numbering.chart import ChartLabels, render_chart
+from core.upstream import Series, Source
 from handlers.blocks.numbering import chart_labels
 from tests.core.numbering.test_chart import NOW, view_of
 from tests.handlers.test_finnish_catalogue import english_words

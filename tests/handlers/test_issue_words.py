@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
+from datetime import UTC, date, datetime
 
+from core.account.model import AccountSnapshot, Reference
 from core.registers import FileInput, validate_files
 from core.registers.codes import CODES
+from core.registers.model import Issue, Severity
 from core.registers.report import group_issues
 from handlers.blocks.issues import describe_issue, error_report
 from handlers.blocks.registers import issue_line
@@ -99,7 +101,6 @@ def test_counts_in_sentences_follow_the_language_and_agree_with_one() -> None:
     result = check(f"number;name;group;cost_price;sales_price\n{rows}1;B;1;1;1\n")
     issue = next(i for i in result.issues if i.code == "duplicate_number")
     assert describe_issue(issue, "fi") == "Sama numero on myös rivillä 2."
-    from core.registers.model import Issue, Severity
 
     many = Issue(
         Severity.WARNING,
@@ -129,8 +130,6 @@ def test_every_issue_code_has_words_in_both_languages() -> None:
 
 
 def test_a_code_without_words_is_named_rather_than_crashing_the_reply() -> None:
-    from core.registers.model import Issue, Severity
-
     future = Issue(Severity.WARNING, None, None, "header_from_the_future", None, {})
     assert describe_issue(future, "fi") == "header_from_the_future"
 
@@ -154,9 +153,6 @@ def test_header_notes_and_a_headerless_column_have_their_own_finnish_words() -> 
 
 
 def _account():  # type: ignore[no-untyped-def]
-    from datetime import UTC, datetime
-
-    from core.account.model import AccountSnapshot, Reference
 
     product = {"number": "1002", "name": "Saha", "group": "1", "cost_price": "5"}
     return AccountSnapshot(
@@ -234,8 +230,6 @@ def test_an_inventory_product_missing_from_the_account_too_says_so() -> None:
 
 
 def test_guard_warnings_name_encodings_and_registers_in_the_readers_words() -> None:
-    from core.registers.model import Issue, Severity
-
     overruled = Issue(
         Severity.WARNING,
         None,

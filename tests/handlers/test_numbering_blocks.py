@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
+from core.credentials import NetvisorCredentials, RackbeatCredentials
 from core.numbering import (
     EvaluationContext,
     InputField,
     Level,
     Reading,
-    Series,
     SeriesHistory,
     SeriesInputs,
-    Source,
     Strategy,
     evaluate_series,
 )
@@ -25,12 +25,13 @@ from core.numbering.repository import NumberingConfig
 from core.numbering.service import Setup
 from core.numbering.view import Connection, NumberingView, OnboardingRef, SeriesView
 from core.onboarding.snapshot import Channel
-from core.sources.credentials import NetvisorCredentials, RackbeatCredentials
+from core.upstream import Series, Source
 from handlers.blocks.numbering import (
     ACTION_ACK,
     ACTION_CHECK,
     ACTION_SETUP,
     ACTION_SNOOZE,
+    _forecast_text,
     alert_message,
     connect_modal,
     number,
@@ -200,10 +201,6 @@ def test_credentials_from_the_modal_are_validated_without_echoing_them() -> None
 def test_the_forecast_counts_days_and_writes_dates_the_readers_way(
     days: float, language: str, expected: str
 ) -> None:
-    from types import SimpleNamespace
-
-    from handlers.blocks.numbering import _forecast_text
-
     evaluation = SimpleNamespace(
         rate=SimpleNamespace(per_business_day=2.5),
         days_left=days,

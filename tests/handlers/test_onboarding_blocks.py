@@ -19,6 +19,7 @@ from core.onboarding.texts import Language
 from handlers.blocks.home import home_view
 from handlers.blocks.onboarding import (
     change_text,
+    history_line,
     history_message,
     live_announcement,
     members_message,
@@ -153,11 +154,6 @@ def test_home_without_onboardings_says_how_to_start() -> None:
 
 
 def test_history_words_the_numbering_rows_of_the_trail() -> None:
-    from datetime import UTC, datetime
-
-    from core.onboarding.snapshot import AuditEntry, Outcome
-    from handlers.blocks.onboarding import history_line
-
     at = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
     value = AuditEntry(
         id=1,
@@ -200,11 +196,6 @@ def test_history_words_the_numbering_rows_of_the_trail() -> None:
 
 
 def test_history_lines_show_words_not_ids_in_finnish() -> None:
-    from datetime import UTC, datetime
-
-    from core.onboarding.snapshot import AuditEntry, Outcome
-    from handlers.blocks.onboarding import history_line
-
     at = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 
     def line(action: str, subject: str | None, old: str | None, new: str | None) -> str:

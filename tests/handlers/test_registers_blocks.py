@@ -14,6 +14,7 @@ from handlers.blocks.registers import (
     verdict,
 )
 from handlers.messages import t
+from handlers.messages.formatting import tn
 
 HEADER = "number;name;group;cost_price;sales_price"
 
@@ -52,8 +53,6 @@ def test_counts_are_in_the_readers_number_format_and_plural() -> None:
 
 
 def test_more_kinds_of_issue_are_counted_in_the_right_form() -> None:
-    from handlers.messages.formatting import tn
-
     assert tn("registers.more", "en", 1).startswith("…and one more kind of issue")
     assert tn("registers.more", "fi", 1).startswith("…ja yksi muu ongelmatyyppi")
     assert tn("registers.more", "fi", 2).startswith("…ja 2 muuta ongelmatyyppiä")

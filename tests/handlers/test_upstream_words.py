@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from core.numbering.model import Source
 from core.numbering.service import NumberingRefusal
+from core.upstream import Source
 from handlers.blocks.upstream import failure_text
 from handlers.numbering import localized
 

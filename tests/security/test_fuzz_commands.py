@@ -14,9 +14,10 @@ from hypothesis import strategies as st
 
 from core.errors import DomainError
 from core.numbering.commands import parse_numbering, parse_source
-from core.numbering.model import InputField, Series, Strategy
+from core.numbering.model import InputField, Strategy
 from core.numbering.service import Setup
 from core.onboarding import parsing
+from core.upstream import Series
 from handlers.blocks.numbering import THRESHOLD_FIELDS
 from handlers.commands import CommandRouter, split_subcommand
 from handlers.help import TOPIC_ALIASES, resolve_topic

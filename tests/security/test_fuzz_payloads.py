@@ -31,7 +31,8 @@ from bot.localslack import LocalSlack
 from bot.localslack.driver import sign
 from bot.localslack.state import View
 from bot.server import EVENTS_PATH
-from core.numbering.model import InputField, Series
+from core.numbering.model import InputField
+from core.upstream import Series
 from handlers.blocks.checklist import ACTION_DONE, ACTION_GUIDE, ACTION_SKIP
 from handlers.blocks.numbering import (
     ACTION_ACK,

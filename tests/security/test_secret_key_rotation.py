@@ -17,8 +17,15 @@ from sqlalchemy import select
 
 from bot.config import load_settings
 from bot.localslack import LocalSlack
-from core.sources.credentials import RackbeatCredentials, SecretBox, reseal_stored
+from bot.logs import secrets_of
+from core.credentials import RackbeatCredentials, SecretBox
+from core.numbering.credentials import reseal_stored
+from core.numbering.repository import NumberingRepository
+from core.onboarding.permissions import Actor
+from core.onboarding.service import OnboardingService
+from core.onboarding.snapshot import Channel
 from core.store.numbering_models import NumberingCredentials
+from core.upstream import Source
 from tests.fakes.rackbeat import FakeRackbeat
 from tests.harness import BotUnderTest
 
@@ -159,12 +166,6 @@ def test_reseal_reports_what_it_did_and_leaves_current_and_unreadable_tokens_alo
 
 
 def reseal_three_tokens(bot: BotUnderTest) -> None:
-    from core.numbering.model import Source
-    from core.numbering.repository import NumberingRepository
-    from core.onboarding.permissions import Actor
-    from core.onboarding.service import OnboardingService
-    from core.onboarding.snapshot import Channel
-
     credentials = RackbeatCredentials(api_token=SecretStr(TOKEN))
     now = bot.deps.clock()
     tokens = {
@@ -212,8 +213,6 @@ def test_secret_key_previous_is_a_comma_separated_list_that_never_shows(
 def test_previous_keys_are_redacted_from_the_logs_of_python_m_bot(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from bot.logs import secrets_of
-
     monkeypatch.setenv("SECRET_KEY", NEW_KEY)
     monkeypatch.setenv("SECRET_KEY_PREVIOUS", OLD_KEY)
     assert {NEW_KEY, OLD_KEY} <= set(secrets_of(load_settings(_env_file=None)))

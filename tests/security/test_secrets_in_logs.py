@@ -16,24 +16,28 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from pydantic import SecretStr
+from slack_bolt.middleware.request_verification import RequestVerification
+from slack_bolt.request import BoltRequest
+from slack_bolt.response import BoltResponse
 
-from bot.config import load_settings
+from bot.app import withhold_refused_request_bodies
+from bot.config import ConfigError, load_settings
 from bot.localslack import LocalSlack
 from bot.localslack.driver import SlackDriver, http_transport
 from bot.localslack.state import Message
-from bot.logs import RedactSecrets
-from core.numbering.model import Series
-from core.sources.credentials import NetvisorCredentials, RackbeatCredentials, SecretBox
-from core.sources.errors import SourceRejected, SourceUnavailable
+from bot.logs import RedactSecrets, secrets_of
+from core.credentials import NetvisorCredentials, RackbeatCredentials, SecretBox
 from core.sources.netvisor import NetvisorClient
 from core.sources.rackbeat import RackbeatClient
+from core.upstream import Series, SourceRejected, SourceUnavailable
 from handlers.blocks.checklist import ACTION_DONE
 from handlers.blocks.numbering import ACTION_CHECK
-from tests.fakes.netvisor import FakeNetvisor, NetvisorCompany
-from tests.fakes.rackbeat import FakeRackbeat
+from tests.fakes.netvisor import FakeNetvisor, NetvisorCompany, reply_failed
+from tests.fakes.rackbeat import FakeRackbeat, json_reply, reply_server_error
 from tests.harness import BotUnderTest
 from tests.security.sec_support import element, fingerprint
 
@@ -181,8 +185,6 @@ class Flows:
         self.bot.settle()
 
     def upstream_failures(self, rackbeat: FakeRackbeat) -> None:
-        from tests.fakes.rackbeat import reply_server_error
-
         rackbeat.fail_next(reply_server_error(503), times=8)
         self.run("numbering check")
         self.slack.fail_next("chat.postMessage", status=500, times=6)
@@ -285,7 +287,6 @@ def test_settings_never_show_theirsecrets_of(monkeypatch: pytest.MonkeyPatch) ->
     assert "xapp-1-SECRET-apptoken-99" not in shown
     assert "SECRET-dbpassword-1" not in repr(settings) + str(settings)
     assert "postgresql+psycopg://bot:***@db:5432/bot" in repr(settings)
-    from bot.logs import secrets_of
 
     assert "SECRET-dbpassword-1" in secrets_of(settings)  # redacted from log lines too
     assert settings.slack_bot_token is not None
@@ -293,8 +294,6 @@ def test_settings_never_show_theirsecrets_of(monkeypatch: pytest.MonkeyPatch) ->
 
 
 def test_a_wrong_setting_does_not_echo_a_secret(monkeypatch: pytest.MonkeyPatch) -> None:
-    from bot.config import ConfigError
-
     monkeypatch.setenv("SLACK_BOT_TOKEN", "SECRET-not-a-bot-token")
     monkeypatch.setenv("SLACK_APP_TOKEN", "SECRET-not-an-app-token")
     with pytest.raises(ConfigError) as caught:
@@ -332,9 +331,6 @@ def test_credentials_clients_and_the_box_never_showsecrets_of() -> None:
 def test_upstream_errors_never_carry_credentials(status: int) -> None:
     rackbeat_fake, netvisor_fake = FakeRackbeat().start(), FakeNetvisor().start()
     try:
-        from tests.fakes.netvisor import reply_failed
-        from tests.fakes.rackbeat import json_reply
-
         rackbeat_fake.fail_next(json_reply(status, {"message": f"no {RACKBEAT_TOKEN}"}), times=9)
         netvisor_fake.fail_next(reply_failed("AUTHENTICATION_FAILED", CUSTOMER_KEY), times=9)
         rackbeat = RackbeatClient(
@@ -373,13 +369,6 @@ def test_upstream_errors_never_carry_credentials(status: int) -> None:
 def test_bolts_own_signature_refusal_logs_no_request_body(caplog: pytest.LogCaptureFixture) -> None:
     """`serve` refuses unsigned requests before Bolt sees them; should one still reach Bolt's
     own check (a timestamp turning stale in between), its log line keeps the body out."""
-    from urllib.parse import quote
-
-    from slack_bolt.middleware.request_verification import RequestVerification
-    from slack_bolt.request import BoltRequest
-    from slack_bolt.response import BoltResponse
-
-    from bot.logs import withhold_refused_request_bodies
 
     withhold_refused_request_bodies()
     caplog.set_level(logging.DEBUG)

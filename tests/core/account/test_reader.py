@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from core.account.reader import AccountReadFailed, ReadStats, read_account
-from core.sources.credentials import RackbeatCredentials
+from core.credentials import RackbeatCredentials
 from core.sources.rackbeat import RackbeatClient
 from tests.core.sources.conftest import NO_JITTER, RACKBEAT_TOKEN, Sleeps
 from tests.fakes.rackbeat import FakeRackbeat, json_reply, reply_rate_limited, reply_server_error

@@ -13,12 +13,12 @@ import pytest
 
 from core.imports.model import Action, Counts, Mode, Status
 from core.imports.payloads import payload
-from core.imports.ratelimit import Unlimited
 from core.imports.repository import ImportsRepository, ImportView, PlannedRecord
 from core.imports.runner import RetryPlan, RunnerDeps
 from core.imports.source import SourceRow
 from core.registers.model import Register
-from core.sources.rackbeat import RackbeatRecords, RequestGate
+from core.sources.rackbeat import RackbeatRecords
+from core.sources.ratelimit import RequestGate, Unlimited
 from core.store.database import create_database_engine, migrate
 from core.store.models import Onboarding, Workspace
 from core.store.uow import UnitOfWorkFactory, unit_of_work_factory

@@ -11,9 +11,9 @@ import time
 import httpx
 
 from core.imports.model import Action, Mode, State, Status
-from core.imports.ratelimit import RateLimiter
 from core.imports.repository import ImportsRepository
 from core.imports.runner import run_import
+from core.sources.ratelimit import RateLimiter
 from core.store.uow import UnitOfWorkFactory
 from tests.core.imports.conftest import RecordingNotifier, add_import, rows, runner_deps
 from tests.fakes.rackbeat import FakeRackbeat, reply_rate_limited, reply_server_error

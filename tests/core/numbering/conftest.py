@@ -11,8 +11,9 @@ import pytest
 from pydantic import SecretStr
 from sqlalchemy import Engine
 
+from bot.upstreams import build_numbering
 from core.numbering.checker import Delivery
-from core.numbering.service import NumberingService, build_numbering
+from core.numbering.service import NumberingService
 from core.numbering.view import NumberingView
 from core.onboarding.permissions import Actor
 from core.onboarding.snapshot import Channel

@@ -9,10 +9,8 @@ from core.numbering import (
     Level,
     Observation,
     Reading,
-    Series,
     SeriesHistory,
     SeriesInputs,
-    Source,
     Strategy,
     evaluate_series,
 )
@@ -20,6 +18,7 @@ from core.numbering.alerts import AlertState
 from core.numbering.chart import ChartLabels, render_chart
 from core.numbering.repository import NumberingConfig
 from core.numbering.view import NumberingView, OnboardingRef, SeriesView
+from core.upstream import Series, Source
 
 NOW = datetime(2025, 1, 17, 10, tzinfo=UTC)
 LABELS = ChartLabels(

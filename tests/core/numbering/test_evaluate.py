@@ -16,15 +16,14 @@ from core.numbering import (
     NoteCode,
     Observation,
     Reading,
-    Series,
     SeriesHistory,
     SeriesInputs,
-    Source,
     SourceHealth,
     Strategy,
     Thresholds,
     evaluate_series,
 )
+from core.upstream import Series, Source
 
 FRIDAY = datetime(2025, 1, 17, 10, tzinfo=UTC)  # 12:00 in Helsinki
 BLOCK = 1_000_000

@@ -4,7 +4,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from core.numbering import Level, Reading, Source, effective_rackbeat_next, parse_number, worst
+from core.numbering import Level, Reading, effective_rackbeat_next, worst
+from core.upstream import Source, parse_number
 
 T = datetime(2025, 1, 6, 12, tzinfo=UTC)
 

@@ -9,17 +9,19 @@ import pytest
 from pydantic import SecretStr
 from sqlalchemy import select
 
+from bot.upstreams import build_numbering
+from core.credentials import RackbeatCredentials
 from core.errors import PermissionDenied
-from core.numbering import InputField, Level, NoteCode, Series, Source, Strategy
+from core.numbering import InputField, Level, NoteCode, Strategy
 from core.numbering.alerts import NoticeKind
 from core.numbering.checker import CheckInProgress
 from core.numbering.repository import NumberingRepository
-from core.numbering.service import NumberingRefusal, NumberingService, Setup, build_numbering
+from core.numbering.service import NumberingRefusal, NumberingService, Setup
 from core.numbering.thresholds import Thresholds
-from core.sources.credentials import RackbeatCredentials
 from core.store.models import AuditEvent
 from core.store.numbering_models import NumberingAlert, NumberingCredentials
 from core.store.uow import UnitOfWorkFactory
+from core.upstream import Series, Source
 from tests.core.numbering.conftest import (
     INTERVAL,
     OWNER,

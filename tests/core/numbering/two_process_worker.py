@@ -15,8 +15,8 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from bot.upstreams import build_numbering
 from core.numbering.checker import Delivery
-from core.numbering.service import build_numbering
 from core.numbering.view import NumberingView
 from core.store.database import create_database_engine
 from core.store.uow import unit_of_work_factory

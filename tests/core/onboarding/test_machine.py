@@ -3,6 +3,8 @@ checks it makes on itself when it loads."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from core.onboarding import machine
@@ -11,6 +13,7 @@ from core.onboarding.machine import (
     OnboardingState,
     Rule,
     Situation,
+    StepRecord,
     StepRefused,
     decide,
     is_live,
@@ -106,10 +109,6 @@ def test_numbering_refusals_say_what_to_run() -> None:
 
 
 def test_done_twice_says_who_did_it_first() -> None:
-    from datetime import UTC, datetime
-
-    from core.onboarding.machine import StepRecord
-
     situation = Situation(
         steps={StepId.LOGIN: StepRecord(D, "U_ANN", datetime(2026, 1, 2, 9, 5, tzinfo=UTC))}
     )

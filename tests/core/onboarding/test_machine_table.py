@@ -19,7 +19,8 @@ from functools import cache
 
 import pytest
 
-from core.onboarding.machine import Action, Situation, StepRefused, check, decide
+from core.errors import TransitionRefused
+from core.onboarding.machine import Action, Situation, StepRefused, check, decide, decide_valuation
 from core.onboarding.numbering_gate import NumberingGate, Verdict
 from core.onboarding.steps import CATALOGUE, StepId, StepState, Valuation
 from core.onboarding.texts import Language, text
@@ -213,9 +214,6 @@ def test_every_refusal_names_the_step_and_its_state(action: Action, language: La
 
 @pytest.mark.parametrize("method", list(Valuation), ids=str)
 def test_valuation_changes_only_before_initial_balances_start(method: Valuation) -> None:
-    from core.errors import TransitionRefused
-    from core.onboarding.machine import decide_valuation
-
     for world in reachable_worlds():
         states = as_states(world)
         situation = Situation.of_states(states, valuation=world[1], balances_done_before=world[3])

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import pytest
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from core.errors import InvalidArgument, NotFound, PermissionDenied, TransitionRefused
@@ -15,6 +16,7 @@ from core.onboarding.service import AlreadyStarted, OnboardingService
 from core.onboarding.snapshot import AuditAction, Channel, Outcome
 from core.onboarding.steps import STEPS, StepId, StepState, Valuation
 from core.onboarding.texts import Language
+from core.store.models import AuditEvent
 from tests.core.onboarding.conftest import ADMIN, ANN, BOB, EVE, HERE, Clock, ServiceFactory
 
 
@@ -342,10 +344,6 @@ def test_a_missing_onboarding_answers_in_the_asker_s_language(service: Onboardin
 def test_refused_attempts_without_an_onboarding_are_audited_too(
     service: OnboardingService, db: object
 ) -> None:
-    from sqlalchemy import Engine, select
-
-    from core.store.models import AuditEvent
-
     with pytest.raises(NotFound):
         service.done(HERE, EVE, StepId.LOGIN)
     assert isinstance(db, Engine)

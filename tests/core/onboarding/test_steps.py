@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import doctest
+from datetime import UTC, datetime, timedelta, timezone
+
+from core.onboarding import machine, numbering_gate, parsing
 from core.onboarding.steps import CATALOGUE, STEPS, StepId
 from core.onboarding.texts import MESSAGES, Language, format_when, language_of
 
@@ -66,8 +70,6 @@ def test_language_codes_and_locales() -> None:
 
 
 def test_times_are_written_for_each_language() -> None:
-    from datetime import UTC, datetime, timedelta, timezone
-
     moment = datetime(2026, 3, 4, 14, 7, tzinfo=timezone(timedelta(hours=2)))
     assert format_when(moment, "en") == "4 Mar 2026 12:07 UTC"
     assert format_when(moment, "fi") == "4.3.2026 klo 12.07 UTC"
@@ -75,10 +77,6 @@ def test_times_are_written_for_each_language() -> None:
 
 
 def test_the_docstring_examples_hold() -> None:
-    import doctest
-
-    from core.onboarding import machine, numbering_gate, parsing
-
     for module in (machine, numbering_gate, parsing):
         result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
         assert result.failed == 0, module.__name__

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from core.registers import FileInput
+from core.registers.normalize import write_normalized
 from tests.core.registers.conftest import CUSTOMERS_HEADER, found, run_check
 
 SUPPLIERS_HEADER = "number;name;group;vat_zone;payment_terms"
@@ -158,9 +160,6 @@ def test_unknown_country_names_and_codes_stay_errors(name: str) -> None:
 
 
 def test_country_names_become_codes_in_the_normalized_file() -> None:
-    from core.registers import FileInput
-    from core.registers.normalize import write_normalized
-
     data = f"{CUSTOMERS_HEADER};country\n100;A;1;3;14;Japani\n".encode()
     result = run_check(data, "customers.csv")
     out = write_normalized(FileInput("customers.csv", data=data), result)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from stdnum import ean
 
+from core.registers import FileInput
+from core.registers.normalize import write_normalized
 from tests.core.registers.conftest import PRODUCTS_HEADER, found, run_check
 
 
@@ -43,9 +45,6 @@ def test_accepted_prices(price: str) -> None:
 def test_grouped_prices_are_written_without_groups_in_the_normalized_file(
     price: str, written: str
 ) -> None:
-    from core.registers import FileInput
-    from core.registers.normalize import write_normalized
-
     data = f"{PRODUCTS_HEADER}\n1;A;1;{price};1\n".encode()
     result = run_check(data)
     out = write_normalized(FileInput("p.csv", data=data), result)

@@ -6,6 +6,7 @@ import codecs
 
 import pytest
 
+import core.registers.source as source
 from core.registers import FileInput, UnreadableFile, validate_file, write_normalized
 from core.registers.reading import sniff_dialect
 from tests.core.registers.conftest import DATA, PRODUCTS_HEADER, found, run_check
@@ -23,7 +24,6 @@ def test_windows_1252_fixture_decodes_finnish_letters() -> None:
     assert result.encoding == "cp1252"
     assert result.register == "products"
     assert result.error_count == 0
-    from core.registers import write_normalized
 
     out = write_normalized(
         FileInput("t.csv", data=(DATA / "products_cp1252.csv").read_bytes()), result
@@ -119,8 +119,6 @@ def test_excel_leading_apostrophe_is_dropped_outside_free_text() -> None:
 
 
 def test_big_file_spans_many_blocks_with_exact_rows(monkeypatch: pytest.MonkeyPatch) -> None:
-    import core.registers.source as source
-
     monkeypatch.setattr(source, "BLOCK", 256)
     lines = [PRODUCTS_HEADER]
     for i in range(500):
@@ -174,8 +172,6 @@ CUSTOMERS = "number;name;group;vat_zone;payment_terms"
 def test_a_file_mixing_utf8_and_windows_1252_lines_reads_each_line_right(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import core.registers.source as source
-
     monkeypatch.setattr(source, "BLOCK", 16)  # lines cut by block boundaries, too
     data = (
         PRODUCTS_HEADER.encode()

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 import pytest
 from pydantic import SecretStr
 
-from core.sources.credentials import NetvisorCredentials, RackbeatCredentials
+from core.credentials import NetvisorCredentials, RackbeatCredentials
 from core.sources.http import RetryPolicy
 from tests.fakes.netvisor import FakeNetvisor, NetvisorCompany
 from tests.fakes.rackbeat import FakeRackbeat

@@ -7,8 +7,8 @@ import logging
 import pytest
 from pydantic import SecretStr, ValidationError
 
+from core.credentials import NetvisorCredentials, RackbeatCredentials, SecretBox
 from core.errors import ConfigurationError
-from core.sources.credentials import NetvisorCredentials, RackbeatCredentials, SecretBox
 
 KEY = "current-secret-key-0123456789"
 OLD_KEY = "previous-secret-key-9876543210"

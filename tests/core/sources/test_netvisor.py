@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import itertools
 from datetime import UTC, date, datetime
 
@@ -10,14 +12,14 @@ import pytest
 from freezegun import freeze_time
 from pydantic import SecretStr
 
+from core.credentials import NetvisorCredentials
 from core.errors import UpstreamRejected, UpstreamUnavailable
-from core.numbering import Series, Source
-from core.sources.credentials import NetvisorCredentials
-from core.sources.errors import SourceRejected, SourceUnavailable
 from core.sources.netvisor import NetvisorClient, NetvisorScan, compute_mac
+from core.upstream import Series, Source, SourceRejected, SourceUnavailable
 from tests.core.sources.conftest import CUSTOMER_KEY, NO_JITTER, PARTNER_KEY, Sleeps
 from tests.fakes.netvisor import (
     FakeNetvisor,
+    NetvisorCompany,
     Reply,
     expected_mac,
     reply_entity_bomb,
@@ -95,8 +97,6 @@ def test_the_mac_follows_domain_md_to_the_letter(netvisor_credentials: NetvisorC
     # Reference computed by hand:
     #   key = "customer-key-5e1d&partner-key-88b2"
     #   msg = "https://x/a.nv?b=1&S&C&2025-01-01 00:00:00.000&FI&1572860-0&T&1735689600&" + key
-    import hashlib
-    import hmac
 
     key = f"{CUSTOMER_KEY}&{PARTNER_KEY}"
     message = f"https://x/a.nv?b=1&S&C&2025-01-01 00:00:00.000&FI&1572860-0&T&1735689600&{key}"
@@ -185,8 +185,6 @@ def test_incremental_reads_start_above_the_last_key(
 def test_long_lists_are_read_page_by_page(
     netvisor_credentials: NetvisorCredentials, sleeps: Sleeps
 ) -> None:
-    from tests.fakes.netvisor import NetvisorCompany
-
     with running(FakeNetvisor(page_size=10)) as fake:
         fake.add_partner("partner-1", PARTNER_KEY)
         fake.add_company(NetvisorCompany("customer-1", CUSTOMER_KEY, "partner-1", "1572860-0"))
@@ -272,8 +270,6 @@ def test_transient_failures_are_retried(
 def test_a_slow_netvisor_times_out(
     netvisor_credentials: NetvisorCredentials, sleeps: Sleeps
 ) -> None:
-    from tests.fakes.netvisor import NetvisorCompany
-
     with running(FakeNetvisor(latency=0.3)) as slow:
         slow.add_partner("partner-1", PARTNER_KEY)
         slow.add_company(NetvisorCompany("customer-1", CUSTOMER_KEY, "partner-1", "1572860-0"))

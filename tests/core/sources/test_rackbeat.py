@@ -6,11 +6,10 @@ import httpx
 import pytest
 from pydantic import SecretStr
 
+from core.credentials import RackbeatCredentials
 from core.errors import UpstreamRejected, UpstreamUnavailable
-from core.numbering import Series, Source
-from core.sources.credentials import RackbeatCredentials
-from core.sources.errors import SourceRejected, SourceUnavailable
 from core.sources.rackbeat import RackbeatClient
+from core.upstream import Series, Source, SourceRejected, SourceUnavailable
 from tests.core.sources.conftest import NO_JITTER, RACKBEAT_TOKEN, Sleeps
 from tests.fakes.rackbeat import (
     FakeRackbeat,

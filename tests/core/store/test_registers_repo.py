@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from core.registers import Register, Snapshot
+from core.registers import FileInput, Register, Snapshot, validate_files
+from core.store.database import create_database_engine, migrate
 from core.store.models import Onboarding, Workspace
 from core.store.registers_repo import RegistersRepository
-from core.store.uow import UnitOfWorkFactory
+from core.store.uow import UnitOfWorkFactory, unit_of_work_factory
 
 NOW = datetime(2024, 5, 1, tzinfo=UTC)
 
@@ -65,10 +66,6 @@ def test_known_registers_keep_the_latest_snapshot(uow: UnitOfWorkFactory) -> Non
 def test_judged_before_lists_the_inventory_checked_since_the_previous_products(
     database_url: str,
 ) -> None:
-    from core.registers import FileInput, validate_files
-    from core.store.database import create_database_engine, migrate
-    from core.store.uow import unit_of_work_factory
-
     engine = create_database_engine(database_url)
     migrate(engine)
     factory = unit_of_work_factory(engine)

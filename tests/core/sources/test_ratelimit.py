@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 
-from core.imports.ratelimit import RateLimiter, limiter_for
+from core.sources.ratelimit import RateLimiter
 
 
 def test_no_window_anywhere_sees_more_than_the_limit() -> None:
@@ -39,8 +39,3 @@ def test_a_waiter_gives_up_when_told_to_stop() -> None:
     stop = threading.Event()
     threading.Timer(0.1, stop.set).start()
     assert limiter.acquire(stop) is False
-
-
-def test_one_limiter_per_account_and_ceiling() -> None:
-    assert limiter_for("token-a", 480) is limiter_for("token-a", 480)
-    assert limiter_for("token-a", 480) is not limiter_for("token-b", 480)

@@ -7,8 +7,11 @@ At rest they are a Fernet token (AES-128-CBC + HMAC-SHA256, from ``cryptography`
 derived from ``SECRET_KEY`` with HKDF-SHA256. Rotation (docs/operations.md): start the process
 with the new key as the current one and the old key among ``previous_keys``
 (``SECRET_KEY_PREVIOUS``); everything still opens (MultiFernet tries each key), and
-``reseal_stored`` re-encrypts the stored tokens under the new key (every process does it when it
-starts), after which the old key can be dropped.
+``core.numbering.credentials.reseal_stored`` re-encrypts the stored tokens under the new key
+(every process does it when it starts), after which the old key can be dropped.
+
+Shared by the areas that store credentials (``core/numbering``), read with them
+(``core/account``) and send them (``core/sources``); it knows no table.
 """
 
 from __future__ import annotations
@@ -16,19 +19,15 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Literal, TypeVar
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
-from sqlalchemy import select
 from stdnum.fi import ytunnus
 
 from core.errors import ConfigurationError
-from core.store.numbering_models import NumberingCredentials
-from core.store.uow import UnitOfWorkFactory
 
 MIN_SECRET_KEY_LENGTH = 16
 _HKDF_SALT = b"rackbeat-onboarding-bot"
@@ -133,34 +132,3 @@ class SecretBox:
             raise ConfigurationError(
                 "Stored credentials cannot be opened with SECRET_KEY or a previous key."
             ) from exc
-
-
-@dataclass(frozen=True)
-class Resealed:
-    """What ``reseal_stored`` found: re-encrypted now, already current, opening with no key."""
-
-    resealed: int
-    current: int
-    unreadable: int
-
-
-def reseal_stored(uow: UnitOfWorkFactory, box: SecretBox) -> Resealed:
-    """Re-encrypt under the current key every stored credential that opens only with a
-    previous one, in one transaction (rows locked where the database can, so processes
-    starting together take turns). Tokens no key opens are left as they are: the right key
-    may still come back, and the numbering check names the cause meanwhile."""
-    resealed = current = unreadable = 0
-    with uow() as unit:
-        query = select(NumberingCredentials).with_for_update()
-        for row in unit.session.scalars(query):
-            if box.is_current(row.sealed):
-                current += 1
-                continue
-            try:
-                row.sealed = box.rotate(row.sealed)
-            except ConfigurationError:
-                unreadable += 1
-            else:
-                resealed += 1
-        unit.commit()
-    return Resealed(resealed, current, unreadable)

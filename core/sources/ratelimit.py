@@ -1,4 +1,8 @@
-"""A request ceiling per account: at most ``limit`` requests in any ``window``.
+"""A request ceiling per Rackbeat account: at most ``limit`` requests in any ``window``.
+
+The one limiter of the process: every Rackbeat request passes it, whichever area sent it
+(the numbering watch, the account snapshot, an import), so they share one ceiling per
+account (``RACKBEAT_MAX_REQUESTS_PER_MINUTE``).
 
 Rackbeat publishes no limit (domain.md: assume 480 a minute). A request holds a slot from
 before it is sent until ``window`` after its answer came back, so even a request that reached
@@ -6,9 +10,9 @@ Rackbeat late (or whose answer we waited long for) is counted for a full window 
 Rackbeat starts counting it: no window of any alignment, on our clock or Rackbeat's, ever sees
 more than ``limit``. The price is one round trip per window, about 0.1 % at 50 ms.
 
-Limiters are per process; two processes importing into one account at once would each keep
-their own ceiling (one import per file runs at a time, and imports are rare enough that this
-is documented rather than coordinated through the database).
+Limiters are per process; two processes reading or importing one account at once would each
+keep their own ceiling (one import per file runs at a time, and imports are rare enough that
+this is documented rather than coordinated through the database).
 """
 
 from __future__ import annotations
@@ -19,8 +23,17 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Protocol
 
 DEFAULT_PER_MINUTE = 480
+
+
+class RequestGate(Protocol):
+    """Admits one request at a time under the account's ceiling."""
+
+    def acquire(self, stop: threading.Event | None = None) -> bool: ...
+
+    def release(self) -> None: ...
 
 
 class RateLimiter:
@@ -86,15 +99,22 @@ class Unlimited:
         yield
 
 
-_limiters: dict[str, RateLimiter] = {}
-_guard = threading.Lock()
+UNLIMITED = Unlimited()
 
 
-def limiter_for(account_key: str, per_minute: int, window: float = 60.0) -> RateLimiter:
-    """The process's limiter of one account (``account_key``: anything that identifies it,
-    hashed here so no token is kept as a key)."""
-    key = hashlib.sha256(f"{account_key}|{per_minute}|{window}".encode()).hexdigest()
-    with _guard:
-        if key not in _limiters:
-            _limiters[key] = RateLimiter(per_minute, window)
-        return _limiters[key]
+class AccountLimits:
+    """One ``RateLimiter`` per account: ``for_account`` gives every client of an account the
+    same one. The account key (its API token) is hashed here, so no token is kept as a key."""
+
+    def __init__(self, per_minute: int = DEFAULT_PER_MINUTE, window: float = 60.0) -> None:
+        self.per_minute = per_minute
+        self.window = window
+        self._limiters: dict[str, RateLimiter] = {}
+        self._guard = threading.Lock()
+
+    def for_account(self, account_key: str) -> RateLimiter:
+        key = hashlib.sha256(account_key.encode()).hexdigest()
+        with self._guard:
+            if key not in self._limiters:
+                self._limiters[key] = RateLimiter(self.per_minute, self.window)
+            return self._limiters[key]
