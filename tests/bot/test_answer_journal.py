@@ -11,8 +11,9 @@ import pytest
 from pydantic import SecretStr
 from slack_sdk.errors import SlackApiError
 
-from bot.answer_journal import Journal, JournaledWebClient
+from bot.answer_journal import Journal, JournaledRespond, JournaledWebClient
 from bot.localslack.server import LocalSlack
+from bot.slack_retries import RetryingRespond
 from core.store.database import create_database_engine, migrate
 from core.store.uow import unit_of_work_factory
 from handlers.deps import Deps, RuntimeConfig
@@ -173,3 +174,22 @@ def test_a_message_slack_never_took_is_posted_by_the_next_run(
     assert answers_posted(slack) == []
     post_answer(journaled_client(slack, journal))
     assert len(answers_posted(slack)) == 1
+
+
+# --- an answer to one person through a response_url -----------------------------------------
+
+
+def test_a_response_url_answer_given_by_a_first_run_is_not_given_by_the_second(
+    slack: LocalSlack, journal: Journal
+) -> None:
+    url = slack.new_response_url("C1", "U1")
+
+    def run_once() -> None:
+        inner = RetryingRespond(response_url=url, timeout=5, retry_handlers=[])
+        respond = JournaledRespond(inner, journal, "trigger:1")
+        respond(text="Checklist refreshed", response_type="ephemeral")
+        respond(text="One more thing", response_type="ephemeral")
+
+    run_once()
+    run_once()  # the job ran again: both answers were given, neither is given twice
+    assert len(slack.calls_to("response_url")) == 2

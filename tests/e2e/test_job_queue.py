@@ -191,6 +191,16 @@ def send_mixed(slack: LocalSlack, serve: ServeProcess, checklist: Message, count
     return sent
 
 
+def jobs_started_twice(url: str) -> int:
+    """How many jobs ran again (a worker died while running them)."""
+    [(count,)] = query(
+        url,
+        "SELECT count(*) FROM (SELECT job_id FROM procrastinate_events WHERE type = 'started' "
+        "GROUP BY job_id HAVING count(*) > 1) AS again",
+    )
+    return int(count)
+
+
 def issued_response_urls(slack: LocalSlack) -> set[str]:
     with slack._lock:
         return set(slack._response_urls)
@@ -216,7 +226,15 @@ def assert_each_answered_once(
     slack.wait_quiet(quiet=2.0, timeout=60)
     answered = answers_per_response_url(slack)
     twice = {key: n for key, n in answered.items() if n != 1 and key in expected_urls}
-    assert twice == {}, f"answered more than once: {twice}"
+    # An answer to one person (a response_url answer) cannot be looked up in Slack afterwards:
+    # a worker killed in the round trip between Slack taking it and the journal's commit gives
+    # it again when the job runs again (the README's guarantees say so). The kill is one instant
+    # and that window one round trip: at most one such answer, and only from a job that ran
+    # again (without the journal, every re-run job that had answered would answer again).
+    # Everything in a channel or thread is exact.
+    reruns = jobs_started_twice(url)
+    assert all(n == 2 for n in twice.values()), f"answered more than twice: {twice}"
+    assert len(twice) <= min(reruns, 1), f"answered twice: {twice} ({reruns} jobs ran again)"
     for share in sent.shares:
         replies = answers_in_thread(slack, share)
         assert len(replies) == 1, [(m.ts, m.text[:200]) for m in replies]
