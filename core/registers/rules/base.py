@@ -111,6 +111,10 @@ def d(name: str) -> str:
     return f"{name}__d"
 
 
+def _exact(name: str) -> str:
+    return f"{name}__exact"
+
+
 @dataclass
 class _Marks:
     decided: dict[str, str] = field(default_factory=dict)
@@ -142,56 +146,61 @@ class RegisterRules:
         """Canonical, cleaned columns plus parsed values; fully empty rows dropped.
 
         One lazy query: polars shares common subexpressions and runs columns in parallel.
+        Work that most files never need (Excel's leading apostrophe, thousands separators,
+        yes/no words in other cases) sits behind a test of the batch, or of each value, and
+        polars skips the branch that nothing takes.
         """
-        looks = self._look(raw)
-        cleaned = [
-            values.clean(
-                self._raw(c), apostrophe=c.kind != Kind.TEXT and looks[f"{c.name}:'"]
-            ).alias(c.name)
-            for c in self.columns
-        ]
-        query = raw.lazy().select(pl.col(ROW), *cleaned)
-        if self.columns:
-            query = query.filter(
-                pl.any_horizontal(pl.col(c.name).is_not_null() for c in self.columns)
-            )
+        cleaned = [self._cleaned(c).alias(c.name) for c in self.columns]
+        facts = self._facts()
+        query = raw.lazy().select(pl.col(ROW), *cleaned, *facts)
         derived: list[pl.Expr] = []
         for c in self.columns:
             col = pl.col(c.name)
             if c.kind == Kind.DECIMAL:
-                text = values.decimal_text(col) if looks[f"{c.name}:group"] else col
-                derived.append(text.alias(t(c.name)))
-                derived.append(values.decimal_value(text).alias(n(c.name)))
+                derived.append(values.decimal_text(col).alias(t(c.name)))
             elif c.kind == Kind.BOOL:
-                exact = looks[f"{c.name}:exact"]
-                derived.append(values.boolean(col, lowercase=not exact).alias(b(c.name)))
+                exact = pl.col(_exact(c.name)).first()
+                derived.append(values.boolean(col, lowercase=~exact).alias(b(c.name)))
             elif c.kind == Kind.DATE:
                 derived.append(values.date(col).alias(d(c.name)))
-        frame = query.with_columns(derived).collect() if derived else query.collect()
+        numbers = [
+            values.decimal_value(pl.col(t(c.name))).alias(n(c.name))
+            for c in self.columns
+            if c.kind == Kind.DECIMAL
+        ]
+        # Derived before the empty rows go: every expression is per row (the batch facts
+        # were taken from the raw rows, as always), so the order does not change a value.
+        query = query.with_columns(derived).with_columns(numbers)
+        if facts:
+            query = query.drop(*(f.meta.output_name() for f in facts))
+        if self.columns:
+            query = query.filter(
+                pl.any_horizontal(pl.col(c.name).is_not_null() for c in self.columns)
+            )
+        frame = query.collect()
         self._decide_marks(frame)
         return frame
+
+    def _cleaned(self, column: Column) -> pl.Expr:
+        raw = self._raw(column)
+        if column.kind == Kind.TEXT:
+            return values.clean(raw, apostrophe=False)
+        # Excel's text marker is dropped in a batch where some value starts with it.
+        return values.clean(raw, apostrophe=raw.str.starts_with("'").any())
 
     def _raw(self, column: Column) -> pl.Expr:
         return pl.col(f"f{self.header.positions[column.name]}")
 
-    def _look(self, raw: pl.DataFrame) -> dict[str, bool]:
-        """Cheap per-batch facts that let ``prepare`` skip work most files never need:
-        Excel's leading apostrophe, thousands separators, yes/no words in other cases."""
-        facts: list[pl.Expr] = []
-        for c in self.columns:
-            col = self._raw(c)
-            facts.append(col.str.starts_with("'").any().alias(f"{c.name}:'"))
-            if c.kind == Kind.DECIMAL:
-                group = col.str.contains(values.GROUP_CHARS).any()
-                facts.append(group.alias(f"{c.name}:group"))
-            elif c.kind == Kind.BOOL:
-                exact = (col.is_null() | col.is_in(values.BOOLEAN_WORDS)).all()
-                facts.append(exact.alias(f"{c.name}:exact"))
-        if not facts or raw.height == 0:
-            return {str(e.meta.output_name()): True for e in facts}
-        return {
-            k: bool(v) for k, v in raw.lazy().select(facts).collect().row(0, named=True).items()
-        }
+    def _facts(self) -> list[pl.Expr]:
+        """Facts of the raw batch that later steps need once the raw columns are gone:
+        whether a yes/no column holds only the accepted words (then no case folding)."""
+        return [
+            (self._raw(c).is_null() | self._raw(c).is_in(values.BOOLEAN_WORDS))
+            .all()
+            .alias(_exact(c.name))
+            for c in self.columns
+            if c.kind == Kind.BOOL
+        ]
 
     def _decide_marks(self, frame: pl.DataFrame) -> None:
         """Fix each decimal column's mark from the first batch that shows one.
