@@ -135,6 +135,7 @@ class RegisterRules:
         self.present = {c.name for c in self.columns}
         self._marks = _Marks()
         self._keys: list[pl.DataFrame] = []
+        self._built: tuple[tuple[tuple[str, str], ...], list[Check]] | None = None
 
     # -- preparing a batch ------------------------------------------------------------------
 
@@ -328,7 +329,15 @@ class RegisterRules:
     def check_batch(self, frame: pl.DataFrame) -> list[pl.DataFrame]:
         """Issues of one prepared batch (and remembers what end-of-file rules need)."""
         self.remember(frame)
-        return run_checks(frame, self.checks())
+        return run_checks(frame, self._current_checks())
+
+    def _current_checks(self) -> list[Check]:
+        """``checks()``, built again only when a decimal mark was decided: the checks depend
+        on nothing else that changes while a file is read."""
+        marks = tuple(sorted(self._marks.decided.items()))
+        if self._built is None or self._built[0] != marks:
+            self._built = (marks, self.checks())
+        return self._built[1]
 
     def remember(self, frame: pl.DataFrame) -> None:
         """Keep the keys for uniqueness: (row, number) of the register's key column."""
@@ -391,25 +400,21 @@ def duplicates(keys: pl.DataFrame, key: str, code: str, by: Iterable[str] = ()) 
 def run_checks(frame: pl.DataFrame, checks: list[Check]) -> list[pl.DataFrame]:
     """Issue frames of ``checks`` on ``frame``.
 
-    Every mask is computed once, in one lazy query; issue rows are then built only from the
-    few rows that have any issue.
+    One lazy query computes every mask (in parallel) and keeps only the rows with an issue;
+    issue rows are then built from those few rows.
     """
     if not checks or frame.height == 0:
         return []
-    masks = (
-        frame.lazy()
-        .select([c.mask.fill_null(False).alias(f"m{i}") for i, c in enumerate(checks)])
-        .collect()
-    )
-    hits = masks.sum().row(0)
-    if not any(hits):
+    names = [f"__m{i}" for i in range(len(checks))]
+    masks = [c.mask.fill_null(False).alias(name) for c, name in zip(checks, names, strict=True)]
+    hits = frame.lazy().with_columns(masks).filter(pl.any_horizontal(names)).collect()
+    if hits.height == 0:
         return []
-    any_hit = masks.select(pl.any_horizontal(pl.all())).to_series()
-    rows, row_masks = frame.filter(any_hit), masks.filter(any_hit)
+    counts = hits.select(pl.col(names).sum()).row(0)
     out: list[pl.DataFrame] = []
-    for i, (count, check) in enumerate(zip(hits, checks, strict=True)):
+    for count, check, name in zip(counts, checks, names, strict=True):
         if count:
-            issues = _issues(rows.filter(row_masks.get_column(f"m{i}")), check)
+            issues = _issues(hits.filter(pl.col(name)), check)
             out.append(check.refine(issues) if check.refine else issues)
     return out
 

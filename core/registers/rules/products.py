@@ -162,9 +162,10 @@ class ProductRules(RegisterRules):
             for c in ("batch_tracking", "serial_numbers")
             if c in self.present
         ]
+        # Selected before filtered: the filter then copies three columns, not the batch.
         self._keys.append(
-            frame.filter(pl.col("number").is_not_null()).select(
-                pl.col(ROW).cast(pl.Int32), pl.col("number"), *flags
+            frame.select(pl.col(ROW).cast(pl.Int32), pl.col("number"), *flags).filter(
+                pl.col("number").is_not_null()
             )
         )
 
