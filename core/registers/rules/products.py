@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 import polars as pl
-from stdnum import ean
 
 from core.registers import values
 from core.registers.header import HeaderMap
@@ -31,6 +30,8 @@ _SCIENTIFIC = re.compile(r"^[+-]?[0-9]+(?:[.,][0-9]+)?[eE]\+?[0-9]+$")
 
 def _confirm_checksums(issues: pl.DataFrame) -> pl.DataFrame:
     """python-stdnum has the last word on every barcode reported, and names the digit."""
+    from stdnum import ean  # only files with a bad barcode need it (~25 ms to import)
+
     confirmed = issues.filter(
         pl.col("value").map_batches(
             lambda s: pl.Series([not ean.is_valid(v) for v in s.to_list()], dtype=pl.Boolean),
@@ -45,6 +46,8 @@ def excel_damage(issues: pl.DataFrame) -> pl.DataFrame:
     """Issues on values Excel damaged get codes that say so: a long number shown (and saved)
     in scientific notation (`6,41235E+12`), or a barcode that lost its leading zero (an
     EAN-8 or UPC-A saved as a number: 7 or 11 digits that are valid with the zero back)."""
+    from stdnum import ean  # as in _confirm_checksums
+
     codes: list[str] = []
     params: list[str | None] = []
     for old_code, value, old_params in issues.select("code", "value", "params").iter_rows():
