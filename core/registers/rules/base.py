@@ -308,7 +308,10 @@ class RegisterRules:
                 Check(
                     "decimal_ambiguous",
                     c.name,
-                    col.str.contains(values.THOUSANDS_LIKE) & col.str.contains(other, literal=True),
+                    # The pattern only where the other mark is (in few batches of a file).
+                    pl.when(col.str.contains(other, literal=True)).then(
+                        col.str.contains(values.THOUSANDS_LIKE)
+                    ),
                     {"mark": pl.lit(mark), "other": pl.lit(other)},
                 )
             )
