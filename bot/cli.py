@@ -20,7 +20,6 @@ import argparse
 import importlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -84,10 +83,31 @@ Without a command, the mode is chosen from the environment, and printed with the
 
 
 def package_version() -> str:
+    # Imported here: importlib.metadata costs every command's start ~20 ms, `--version` only
+    # needs it.
+    from importlib.metadata import PackageNotFoundError, version
+
     try:
         return version(DISTRIBUTION)
     except PackageNotFoundError:  # running from a checkout that was never installed
         return "unknown (not installed)"
+
+
+class _Version(argparse.Action):
+    """`--version`, looked up only when asked for (argparse's own wants the text up front)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: object) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="show the version and exit")
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: object,
+        option_string: str | None = None,
+    ) -> None:
+        print(f"rackbeat-bot {package_version()}")
+        parser.exit()
 
 
 def top_parser() -> argparse.ArgumentParser:
@@ -97,7 +117,7 @@ def top_parser() -> argparse.ArgumentParser:
         epilog=_NO_COMMAND,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--version", action="version", version=f"rackbeat-bot {package_version()}")
+    parser.add_argument("--version", action=_Version, default=argparse.SUPPRESS)
     # Listed for --help and the usage line; the command's own parser reads its arguments.
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
     for command in COMMANDS.values():

@@ -68,7 +68,7 @@ def sniff_dialect(file: FileInput) -> Dialect:
     if sniff.looks_binary(text_head[:4096]):
         raise UnreadableFile("binary", "It is a binary file, not a CSV file.")
     line = sniff.first_control_line(
-        _after(source, bom_len), encoding.removeprefix(sniff.MIXED_PREFIX)
+        lambda: _after(source, bom_len), encoding.removeprefix(sniff.MIXED_PREFIX)
     )
     if line is not None:
         raise UnreadableFile(

@@ -25,7 +25,10 @@ class ByteSource:
         with self._file.path.open("rb") as fh:
             return fh.read(size)
 
-    def blocks(self, size: int = BLOCK) -> Iterator[bytes]:
+    def blocks(self, size: int | None = None) -> Iterator[bytes]:
+        # BLOCK is read at each call, not bound as a default: tests shrink it to cut small
+        # files at many places.
+        size = size or BLOCK
         if self._file.data is not None:
             data = self._file.data
             view = memoryview(data)

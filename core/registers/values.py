@@ -13,16 +13,14 @@ import polars as pl
 
 # Thousands separators people and spreadsheets type: space, no-break space, narrow no-break
 # space (what Excel and macOS write in a Finnish locale) and thin space.
-_GROUP = "[ \u00a0\u202f\u2009]"
+_GROUP_LITERALS = " \u00a0\u202f\u2009"
+_GROUP = f"[{_GROUP_LITERALS}]"
 GROUPED = rf"^[+-]?[0-9]{{1,3}}(?:{_GROUP}[0-9]{{3}})+(?:[.,][0-9]+)?$"
 # A dot between thousands and a decimal comma (`1.234,50`, Danish and Excel style), or the
 # other way round (`1,234.50`); also several groups without decimals (`1.234.567`). Both
 # marks in one value, or one mark twice, can be read only one way.
 DOT_GROUPED = r"^[+-]?[0-9]{1,3}(?:\.[0-9]{3})+(?:,[0-9]+)$|^[+-]?[0-9]{1,3}(?:\.[0-9]{3}){2,}$"
 COMMA_GROUPED = r"^[+-]?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)$|^[+-]?[0-9]{1,3}(?:,[0-9]{3}){2,}$"
-# What makes a batch worth ``decimal_text``: a space between digits, or a mark followed by
-# three digits and another mark. Checked once per batch and column, not per value.
-GROUP_CHARS = rf"{_GROUP}|[0-9][.,][0-9]{{3}}[.,]"
 PLAIN = r"^[+-]?[0-9]+(?:[.,][0-9]+)?$"
 # One mark and exactly three digits after it: `1.234` is 1234 in some locales, 1,234 in others.
 THOUSANDS_LIKE = r"^[+-]?[0-9]{1,3}[.,][0-9]{3}$"
@@ -33,10 +31,16 @@ FALSE_WORDS = ("0", "no", "n", "false", "ei", "e", "nej", "off", "-")
 FORMULA_START = r"^[=+\-@\t\r]"
 
 
-def clean(expr: pl.Expr, *, apostrophe: bool) -> pl.Expr:
-    """Trimmed text, empty as null; ``apostrophe`` drops Excel's leading `'` (text marker)."""
+def clean(expr: pl.Expr, *, apostrophe: bool | pl.Expr) -> pl.Expr:
+    """Trimmed text, empty as null; ``apostrophe`` drops Excel's leading `'` (text marker).
+
+    ``apostrophe`` may be a boolean expression of one value (a fact about the whole batch):
+    polars then runs only the branch it chose.
+    """
     out = expr.str.strip_chars()
-    if apostrophe:
+    if isinstance(apostrophe, pl.Expr):
+        out = pl.when(apostrophe).then(out.str.strip_prefix("'")).otherwise(out)
+    elif apostrophe:
         out = out.str.strip_prefix("'")
     # The CSV reader already gives null for empty fields; this catches whitespace-only ones.
     return out.replace("", None)
@@ -44,16 +48,33 @@ def clean(expr: pl.Expr, *, apostrophe: bool) -> pl.Expr:
 
 def decimal_text(expr: pl.Expr) -> pl.Expr:
     """A cleaned decimal without thousands separators, else as is: `1 234,50` → `1234,50`,
-    `1.234,50` → `1234,50`, `1,234.50` → `1234.50`."""
-    return (
-        pl.when(expr.str.contains(GROUPED))
-        .then(expr.str.replace_all(_GROUP, ""))
-        .when(expr.str.contains(DOT_GROUPED))
+    `1.234,50` → `1234,50`, `1,234.50` → `1234.50`.
+
+    A grouped value has a separator character, or two marks: cheap literal tests look for
+    them first, and polars skips a branch that no row of the batch takes, so most batches
+    never run the three patterns.
+    """
+    by_space = pl.when(expr.str.contains(GROUPED)).then(expr.str.replace_all(_GROUP, ""))
+    by_mark = (
+        pl.when(expr.str.contains(DOT_GROUPED))
         .then(expr.str.replace_all(".", "", literal=True))
         .when(expr.str.contains(COMMA_GROUPED))
         .then(expr.str.replace_all(",", "", literal=True))
+    )
+    return (
+        pl.when(expr.str.contains_any(list(_GROUP_LITERALS)))
+        .then(by_space.otherwise(expr))
+        .when(_two_marks(expr))
+        .then(by_mark.otherwise(expr))
         .otherwise(expr)
     )
+
+
+def _two_marks(expr: pl.Expr) -> pl.Expr:
+    """At least two decimal marks, as every dot- or comma-grouped value has."""
+    dots = expr.str.count_matches(".", literal=True)
+    commas = expr.str.count_matches(",", literal=True)
+    return (dots + commas) >= 2
 
 
 def decimal_valid(text: pl.Expr) -> pl.Expr:
@@ -86,12 +107,16 @@ def decimal_normalized(text: pl.Expr, mark: str) -> pl.Expr:
     return out.str.replace(other, mark, literal=True)
 
 
-def boolean(expr: pl.Expr, *, lowercase: bool = True) -> pl.Expr:
+def boolean(expr: pl.Expr, *, lowercase: bool | pl.Expr = True) -> pl.Expr:
     """True/False for the accepted words, null for empty, and null for anything else.
 
-    ``lowercase=False`` skips case folding when every value is already an accepted word.
+    ``lowercase=False`` skips case folding when every value is already an accepted word; a
+    boolean expression of one value decides that per batch (polars runs only one branch).
     """
-    low = expr.str.to_lowercase() if lowercase else expr
+    if isinstance(lowercase, pl.Expr):
+        low = pl.when(lowercase).then(expr.str.to_lowercase()).otherwise(expr)
+    else:
+        low = expr.str.to_lowercase() if lowercase else expr
     return (
         pl.when(low.is_in(TRUE_WORDS))
         .then(pl.lit(True))

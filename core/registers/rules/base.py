@@ -111,6 +111,10 @@ def d(name: str) -> str:
     return f"{name}__d"
 
 
+def _exact(name: str) -> str:
+    return f"{name}__exact"
+
+
 @dataclass
 class _Marks:
     decided: dict[str, str] = field(default_factory=dict)
@@ -131,6 +135,7 @@ class RegisterRules:
         self.present = {c.name for c in self.columns}
         self._marks = _Marks()
         self._keys: list[pl.DataFrame] = []
+        self._built: tuple[tuple[tuple[str, str], ...], list[Check]] | None = None
 
     # -- preparing a batch ------------------------------------------------------------------
 
@@ -142,56 +147,61 @@ class RegisterRules:
         """Canonical, cleaned columns plus parsed values; fully empty rows dropped.
 
         One lazy query: polars shares common subexpressions and runs columns in parallel.
+        Work that most files never need (Excel's leading apostrophe, thousands separators,
+        yes/no words in other cases) sits behind a test of the batch, or of each value, and
+        polars skips the branch that nothing takes.
         """
-        looks = self._look(raw)
-        cleaned = [
-            values.clean(
-                self._raw(c), apostrophe=c.kind != Kind.TEXT and looks[f"{c.name}:'"]
-            ).alias(c.name)
-            for c in self.columns
-        ]
-        query = raw.lazy().select(pl.col(ROW), *cleaned)
-        if self.columns:
-            query = query.filter(
-                pl.any_horizontal(pl.col(c.name).is_not_null() for c in self.columns)
-            )
+        cleaned = [self._cleaned(c).alias(c.name) for c in self.columns]
+        facts = self._facts()
+        query = raw.lazy().select(pl.col(ROW), *cleaned, *facts)
         derived: list[pl.Expr] = []
         for c in self.columns:
             col = pl.col(c.name)
             if c.kind == Kind.DECIMAL:
-                text = values.decimal_text(col) if looks[f"{c.name}:group"] else col
-                derived.append(text.alias(t(c.name)))
-                derived.append(values.decimal_value(text).alias(n(c.name)))
+                derived.append(values.decimal_text(col).alias(t(c.name)))
             elif c.kind == Kind.BOOL:
-                exact = looks[f"{c.name}:exact"]
-                derived.append(values.boolean(col, lowercase=not exact).alias(b(c.name)))
+                exact = pl.col(_exact(c.name)).first()
+                derived.append(values.boolean(col, lowercase=~exact).alias(b(c.name)))
             elif c.kind == Kind.DATE:
                 derived.append(values.date(col).alias(d(c.name)))
-        frame = query.with_columns(derived).collect() if derived else query.collect()
+        numbers = [
+            values.decimal_value(pl.col(t(c.name))).alias(n(c.name))
+            for c in self.columns
+            if c.kind == Kind.DECIMAL
+        ]
+        # Derived before the empty rows go: every expression is per row (the batch facts
+        # were taken from the raw rows, as always), so the order does not change a value.
+        query = query.with_columns(derived).with_columns(numbers)
+        if facts:
+            query = query.drop(*(f.meta.output_name() for f in facts))
+        if self.columns:
+            query = query.filter(
+                pl.any_horizontal(pl.col(c.name).is_not_null() for c in self.columns)
+            )
+        frame = query.collect()
         self._decide_marks(frame)
         return frame
+
+    def _cleaned(self, column: Column) -> pl.Expr:
+        raw = self._raw(column)
+        if column.kind == Kind.TEXT:
+            return values.clean(raw, apostrophe=False)
+        # Excel's text marker is dropped in a batch where some value starts with it.
+        return values.clean(raw, apostrophe=raw.str.starts_with("'").any())
 
     def _raw(self, column: Column) -> pl.Expr:
         return pl.col(f"f{self.header.positions[column.name]}")
 
-    def _look(self, raw: pl.DataFrame) -> dict[str, bool]:
-        """Cheap per-batch facts that let ``prepare`` skip work most files never need:
-        Excel's leading apostrophe, thousands separators, yes/no words in other cases."""
-        facts: list[pl.Expr] = []
-        for c in self.columns:
-            col = self._raw(c)
-            facts.append(col.str.starts_with("'").any().alias(f"{c.name}:'"))
-            if c.kind == Kind.DECIMAL:
-                group = col.str.contains(values.GROUP_CHARS).any()
-                facts.append(group.alias(f"{c.name}:group"))
-            elif c.kind == Kind.BOOL:
-                exact = (col.is_null() | col.is_in(values.BOOLEAN_WORDS)).all()
-                facts.append(exact.alias(f"{c.name}:exact"))
-        if not facts or raw.height == 0:
-            return {str(e.meta.output_name()): True for e in facts}
-        return {
-            k: bool(v) for k, v in raw.lazy().select(facts).collect().row(0, named=True).items()
-        }
+    def _facts(self) -> list[pl.Expr]:
+        """Facts of the raw batch that later steps need once the raw columns are gone:
+        whether a yes/no column holds only the accepted words (then no case folding)."""
+        return [
+            (self._raw(c).is_null() | self._raw(c).is_in(values.BOOLEAN_WORDS))
+            .all()
+            .alias(_exact(c.name))
+            for c in self.columns
+            if c.kind == Kind.BOOL
+        ]
 
     def _decide_marks(self, frame: pl.DataFrame) -> None:
         """Fix each decimal column's mark from the first batch that shows one.
@@ -298,7 +308,10 @@ class RegisterRules:
                 Check(
                     "decimal_ambiguous",
                     c.name,
-                    col.str.contains(values.THOUSANDS_LIKE) & col.str.contains(other, literal=True),
+                    # The pattern only where the other mark is (in few batches of a file).
+                    pl.when(col.str.contains(other, literal=True)).then(
+                        col.str.contains(values.THOUSANDS_LIKE)
+                    ),
                     {"mark": pl.lit(mark), "other": pl.lit(other)},
                 )
             )
@@ -319,7 +332,15 @@ class RegisterRules:
     def check_batch(self, frame: pl.DataFrame) -> list[pl.DataFrame]:
         """Issues of one prepared batch (and remembers what end-of-file rules need)."""
         self.remember(frame)
-        return run_checks(frame, self.checks())
+        return run_checks(frame, self._current_checks())
+
+    def _current_checks(self) -> list[Check]:
+        """``checks()``, built again only when a decimal mark was decided: the checks depend
+        on nothing else that changes while a file is read."""
+        marks = tuple(sorted(self._marks.decided.items()))
+        if self._built is None or self._built[0] != marks:
+            self._built = (marks, self.checks())
+        return self._built[1]
 
     def remember(self, frame: pl.DataFrame) -> None:
         """Keep the keys for uniqueness: (row, number) of the register's key column."""
@@ -355,9 +376,21 @@ class RegisterRules:
 def duplicates(keys: pl.DataFrame, key: str, code: str, by: Iterable[str] = ()) -> pl.DataFrame:
     """Every repeat of a key after its first row, pointing at that first row.
 
-    Sort-based: a hash-based ``is_duplicated`` over a million keys costs ~100 MB more.
+    Only the 64-bit hashes of all keys are sorted, to find the hashes that occur more than
+    once (equal keys have equal hashes); the rows with those, a few, are then compared by
+    their keys. Sorting the whole key frame instead held two copies of it at the end of a
+    5M-row file (about 250 MB); a hash-based ``is_duplicated`` costs ~100 MB more too.
     """
     group = [*by, key]
+    digest = pl.struct(group).hash() if len(group) > 1 else pl.col(key).hash()
+    hashes = keys.select(digest).to_series().sort()
+    repeated = hashes.filter(hashes == hashes.shift(1)).unique()
+    del hashes
+    candidates = keys.filter(digest.is_in(repeated.implode()))
+    return _duplicates_among(candidates, group, key, code)
+
+
+def _duplicates_among(keys: pl.DataFrame, group: list[str], key: str, code: str) -> pl.DataFrame:
     # Sorting by a 64-bit hash first is several times faster than by the strings; equal keys
     # have equal hashes, and the strings break the (rare) ties of different keys.
     digest = pl.struct(group).hash() if len(group) > 1 else pl.col(key).hash()
@@ -383,7 +416,8 @@ def run_checks(frame: pl.DataFrame, checks: list[Check]) -> list[pl.DataFrame]:
     """Issue frames of ``checks`` on ``frame``.
 
     Every mask is computed once, in one lazy query; issue rows are then built only from the
-    few rows that have any issue.
+    few rows that have any issue. (A single query adding the masks to the batch and filtering
+    it holds a second batch-wide frame: 12 MB more at the peak for the same time.)
     """
     if not checks or frame.height == 0:
         return []
@@ -392,13 +426,12 @@ def run_checks(frame: pl.DataFrame, checks: list[Check]) -> list[pl.DataFrame]:
         .select([c.mask.fill_null(False).alias(f"m{i}") for i, c in enumerate(checks)])
         .collect()
     )
-    hits = masks.sum().row(0)
-    if not any(hits):
-        return []
     any_hit = masks.select(pl.any_horizontal(pl.all())).to_series()
+    if not any_hit.any():
+        return []
     rows, row_masks = frame.filter(any_hit), masks.filter(any_hit)
     out: list[pl.DataFrame] = []
-    for i, (count, check) in enumerate(zip(hits, checks, strict=True)):
+    for i, (count, check) in enumerate(zip(row_masks.sum().row(0), checks, strict=True)):
         if count:
             issues = _issues(rows.filter(row_masks.get_column(f"m{i}")), check)
             out.append(check.refine(issues) if check.refine else issues)

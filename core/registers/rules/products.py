@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 import polars as pl
-from stdnum import ean
 
 from core.registers import values
 from core.registers.header import HeaderMap
@@ -31,6 +30,8 @@ _SCIENTIFIC = re.compile(r"^[+-]?[0-9]+(?:[.,][0-9]+)?[eE]\+?[0-9]+$")
 
 def _confirm_checksums(issues: pl.DataFrame) -> pl.DataFrame:
     """python-stdnum has the last word on every barcode reported, and names the digit."""
+    from stdnum import ean  # only files with a bad barcode need it (~25 ms to import)
+
     confirmed = issues.filter(
         pl.col("value").map_batches(
             lambda s: pl.Series([not ean.is_valid(v) for v in s.to_list()], dtype=pl.Boolean),
@@ -45,6 +46,8 @@ def excel_damage(issues: pl.DataFrame) -> pl.DataFrame:
     """Issues on values Excel damaged get codes that say so: a long number shown (and saved)
     in scientific notation (`6,41235E+12`), or a barcode that lost its leading zero (an
     EAN-8 or UPC-A saved as a number: 7 or 11 digits that are valid with the zero back)."""
+    from stdnum import ean  # as in _confirm_checksums
+
     codes: list[str] = []
     params: list[str | None] = []
     for old_code, value, old_params in issues.select("code", "value", "params").iter_rows():
@@ -162,9 +165,10 @@ class ProductRules(RegisterRules):
             for c in ("batch_tracking", "serial_numbers")
             if c in self.present
         ]
+        # Selected before filtered: the filter then copies three columns, not the batch.
         self._keys.append(
-            frame.filter(pl.col("number").is_not_null()).select(
-                pl.col(ROW).cast(pl.Int32), pl.col("number"), *flags
+            frame.select(pl.col(ROW).cast(pl.Int32), pl.col("number"), *flags).filter(
+                pl.col("number").is_not_null()
             )
         )
 
@@ -173,13 +177,17 @@ class ProductRules(RegisterRules):
 
     def _lost_zeros(self) -> pl.DataFrame:
         """Numbers shorter than the file's zero-padded ones: Excel ate their leading zeros."""
-        keys = self.keys().filter(pl.col("number").str.contains(r"^[0-9]+$"))
-        padded = keys.filter(pl.col("number").str.starts_with("0"))
+        keys = self.keys()
+        number = pl.col("number")
+        digits = number.str.contains(r"^[0-9]+$")
+        # Filtered straight from all the keys, never through a copy of the numeric ones: at
+        # the end of a 5M-row file that copy was 100 MB.
+        padded = keys.filter(number.str.starts_with("0") & digits)
         if padded.height < _PADDED_EVIDENCE:
             return issue_frame([], "number", "product_number_leading_zeros", [], [])
         width = int(padded.get_column("number").str.len_chars().mode().max())  # type: ignore[arg-type]
         short = keys.filter(
-            ~pl.col("number").str.starts_with("0") & (pl.col("number").str.len_chars() < width)
+            digits & ~number.str.starts_with("0") & (number.str.len_chars() < width)
         ).sort(ROW)
         return short.select(
             row=pl.col(ROW).cast(pl.Int64),

@@ -112,3 +112,48 @@ def test_polars_and_csv_module_read_the_same_rows(rows: list[list[str]]) -> None
         fast.frame.select(pl.all().fill_null("")).rows()
         == expected.select(pl.all().fill_null("")).rows()
     )
+
+
+def _decimal_text_unguarded(expr: pl.Expr) -> pl.Expr:
+    """The obvious reading of a grouped decimal: every pattern tried on every value."""
+    return (
+        pl.when(expr.str.contains(values.GROUPED))
+        .then(expr.str.replace_all("[ \u00a0\u202f\u2009]", ""))
+        .when(expr.str.contains(values.DOT_GROUPED))
+        .then(expr.str.replace_all(".", "", literal=True))
+        .when(expr.str.contains(values.COMMA_GROUPED))
+        .then(expr.str.replace_all(",", "", literal=True))
+        .otherwise(expr)
+    )
+
+
+_separator = st.sampled_from([" ", "\u00a0", "\u202f", "\u2009", ".", ",", "  "])
+# Grouped-looking numbers (`-1 234,5`, `1.234.567`, `12,345.6`) and near misses, plus noise.
+_grouped = st.builds(
+    lambda sign, head, groups, sep, tail: sign + head + "".join(sep + g for g in groups) + tail,
+    st.sampled_from(["", "+", "-"]),
+    st.from_regex(r"\A[0-9]{1,3}\Z", fullmatch=True),
+    # Mostly whole groups of three, sometimes one digit short or over.
+    st.lists(st.from_regex(r"\A[0-9]{3}\Z|\A[0-9]{2,4}\Z", fullmatch=True), max_size=3),
+    _separator,
+    st.one_of(st.just(""), st.from_regex(r"\A[.,][0-9]{1,3}\Z", fullmatch=True)),
+)
+_decimal = st.one_of(
+    _grouped,
+    st.text(alphabet=st.sampled_from(list("0123456789.,+- \u00a0\u202f\u2009x")), max_size=14),
+)
+
+
+@SETTINGS
+@given(st.lists(st.one_of(st.none(), _decimal), min_size=1, max_size=40))
+def test_guarded_decimal_text_agrees_with_every_pattern_on_every_value(
+    cells: list[str | None],
+) -> None:
+    # A batch of values (the guards skip branches per batch), every one also on its own.
+    frame = pl.DataFrame({"v": cells}, schema={"v": pl.String})
+    fast = frame.select(values.decimal_text(pl.col("v"))).to_series().to_list()
+    slow = frame.select(_decimal_text_unguarded(pl.col("v"))).to_series().to_list()
+    assert fast == slow
+    for cell, expected in zip(cells, slow, strict=True):
+        alone = pl.DataFrame({"v": [cell]}, schema={"v": pl.String})
+        assert alone.select(values.decimal_text(pl.col("v"))).item() == expected
