@@ -209,8 +209,6 @@ def test_a_clean_file_with_excel_sep_line_gets_a_normalized_copy_without_it() ->
 def test_a_control_byte_blocks_later_is_refused_with_its_line(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import core.registers.source as source
-
     monkeypatch.setattr(source, "BLOCK", 64)  # the byte is many blocks into the file
     lines = [PRODUCTS_HEADER] + [f"{i};Name {i};1;1;1" for i in range(1, 600)]
     lines[500] = "500;Na\x00me;1;1;1"  # past the first 4k, which are looked at whole
@@ -223,8 +221,6 @@ def test_a_control_byte_blocks_later_is_refused_with_its_line(
 def test_utf8_letters_cut_by_block_boundaries_are_still_utf8(
     monkeypatch: pytest.MonkeyPatch, block: int
 ) -> None:
-    import core.registers.source as source
-
     monkeypatch.setattr(source, "BLOCK", block)  # every cut through `ä`, `€` and `𝄞`
     data = (PRODUCTS_HEADER + "\n1;Sähkö € 𝄞;1;1;1\n2;Jäähdytin;1;1;1\n").encode()
     assert sniff_dialect(FileInput("p.csv", data=data)).encoding == "utf-8"
