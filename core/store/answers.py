@@ -84,7 +84,10 @@ class AnswersRepository:
         an advisory lock, released with the dead worker's connection)."""
         if self.holds_locks:
             self.session.execute(
-                text("SELECT pg_advisory_xact_lock(hashtextextended(:answer, 0))"),
+                # Per schema, as the rows it guards (see RegistersRepository.hold).
+                text(
+                    "SELECT pg_advisory_xact_lock(hashtextextended(current_schema() || :answer, 0))"
+                ),
                 {"answer": f"{request_key[:200]}/{fingerprint}"},
             )
 

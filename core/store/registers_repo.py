@@ -158,7 +158,9 @@ class RegistersRepository:
         if self.session.get_bind().dialect.name != "postgresql":
             return True
         taken = self.session.scalar(
-            text("SELECT pg_try_advisory_lock(hashtextextended(:key, 0))"),
+            # Advisory locks are per database, the rows per schema: the schema is in the key,
+            # so deployments (or parallel test runs) sharing one database never block each other.
+            text("SELECT pg_try_advisory_lock(hashtextextended(current_schema() || :key, 0))"),
             {"key": f"file:{team_id}:{file_id}"},
         )
         return bool(taken)
@@ -166,7 +168,7 @@ class RegistersRepository:
     def release(self, team_id: str, file_id: str) -> None:
         if self.session.get_bind().dialect.name == "postgresql":
             self.session.execute(
-                text("SELECT pg_advisory_unlock(hashtextextended(:key, 0))"),
+                text("SELECT pg_advisory_unlock(hashtextextended(current_schema() || :key, 0))"),
                 {"key": f"file:{team_id}:{file_id}"},
             )
 
