@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 
 from slack_sdk import WebClient
 
-from core.store.registers_repo import RegistersRepository
+from core.registers.repository import RegistersRepository
 from handlers.deps import Deps
 from handlers.file_answers import resume_check
 from handlers.imports import Importer

@@ -40,8 +40,8 @@ from core.onboarding.snapshot import Channel, OnboardingSnapshot
 from core.registers import FileInput, FileResult, Register, Valuation, validate_files
 from core.registers.header import register_in_text
 from core.registers.intake import Refusal
+from core.registers.repository import RegistersRepository
 from core.sources.rackbeat import RackbeatRecords
-from core.store.registers_repo import RegistersRepository
 from core.upstream import Source
 from handlers.blocks.imports import (
     ACTION_CANCEL,

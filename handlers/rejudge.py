@@ -27,7 +27,7 @@ from core.registers import (
     intake,
     validate_files,
 )
-from core.store.registers_repo import Checked, RegistersRepository
+from core.registers.repository import Checked, RegistersRepository
 from handlers.blocks.account import account_note
 from handlers.blocks.issues import error_report
 from handlers.blocks.registers import mrkdwn_text, result_message, simple_message

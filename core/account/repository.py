@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from core.account.model import ALL_LISTS, AccountSnapshot
 from core.store.account_models import AccountSnapshotRow
-from core.store.models import ValidationResult
+from core.store.registers_models import ValidationResult
 
 _MAX_REASON = 255
 

@@ -47,7 +47,7 @@ from core.registers.engine import validate_files
 from core.registers.header import register_in_text
 from core.registers.known import KnownRegisters
 from core.registers.model import FileInput, FileResult, Issue, Register, Valuation
-from core.store.registers_repo import Claim, RegistersRepository
+from core.registers.repository import Claim, RegistersRepository
 from core.store.uow import UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
