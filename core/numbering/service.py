@@ -35,6 +35,7 @@ from core.onboarding.permissions import Actor, Capability, require
 from core.onboarding.repository import OnboardingRepository
 from core.onboarding.snapshot import Channel
 from core.onboarding.texts import Language, language_of, text
+from core.store.errors import StoreUnavailable
 from core.store.models import AuditEvent, Onboarding
 from core.store.uow import UnitOfWorkFactory
 from core.upstream import Series, Source, SourceRejected, SourceUnavailable
@@ -349,7 +350,7 @@ class NumberingService:
             with self._uow() as uow:
                 uow.session.add(event)
                 uow.commit()
-        except SQLAlchemyError:
+        except (SQLAlchemyError, StoreUnavailable):
             log.exception("could not record a denied numbering change")
 
 

@@ -70,6 +70,7 @@ from core.onboarding.texts import (
     mention,
     text,
 )
+from core.store.errors import StoreUnavailable
 from core.store.models import Member, Onboarding
 from core.store.models import StepState as StepRow
 from core.store.uow import UnitOfWorkFactory
@@ -592,7 +593,7 @@ class OnboardingService:
             with self._uow() as uow:
                 uow.session.add(event)
                 uow.commit()
-        except SQLAlchemyError:
+        except (SQLAlchemyError, StoreUnavailable):
             # The refusal itself must still reach the user; losing its audit row is logged.
             log.exception("could not record a refused attempt on %s", where)
 
