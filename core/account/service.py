@@ -107,7 +107,7 @@ class AccountService:
     def view(self, onboarding_id: int) -> AccountView:
         connected = Source.RACKBEAT in self._stored.sealed(onboarding_id)
         with self._uow() as uow:
-            row = AccountRepository(uow.session).row(onboarding_id)
+            row = uow.accounts.row(onboarding_id)
             if row is None:
                 return AccountView(connected)
             failure = (
@@ -140,7 +140,7 @@ class AccountService:
 
     def snapshot(self, onboarding_id: int) -> AccountSnapshot | None:
         with self._uow() as uow:
-            row = AccountRepository(uow.session).row(onboarding_id)
+            row = uow.accounts.row(onboarding_id)
             return AccountRepository.snapshot(row) if row is not None else None
 
     # -- reading Rackbeat -----------------------------------------------------------------
@@ -201,7 +201,7 @@ class AccountService:
             except AccountReadFailed as error:
                 return self._failed(onboarding_id, error.list_name, error.code, error.reason)
             with self._uow() as uow:
-                AccountRepository(uow.session).save(onboarding_id, snapshot)
+                uow.accounts.save(onboarding_id, snapshot)
                 if actor is not None:
                     uow.session.add(
                         _audit(uow.session, onboarding_id, actor, self._clock(), snapshot)
@@ -226,9 +226,7 @@ class AccountService:
             reason,
         )
         with self._uow() as uow:
-            AccountRepository(uow.session).record_failure(
-                onboarding_id, list_name, code, reason, now
-            )
+            uow.accounts.record_failure(onboarding_id, list_name, code, reason, now)
             uow.commit()
         return ReadFailure(list_name, code, reason, now)
 
@@ -246,7 +244,7 @@ class AccountService:
             view = self.view(onboarding_id)
             return replace(view, orders_failure=error.reason)
         with self._uow() as uow:
-            AccountRepository(uow.session).save_orders(onboarding_id, orders, self._clock())
+            uow.accounts.save_orders(onboarding_id, orders, self._clock())
             uow.commit()
         return self.view(onboarding_id)
 

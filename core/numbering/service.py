@@ -94,7 +94,7 @@ class NumberingService:
     def view(self, where: Channel) -> NumberingView:
         with self._uow() as uow:
             row = _onboarding(uow.session, where)
-            return build_view(NumberingRepository(uow.session), row, self.clock(), self.interval)
+            return build_view(uow.numbering, row, self.clock(), self.interval)
 
     def levels(self, session: Session, onboarding_id: int) -> dict[str, str]:
         """The step guard's question: the level of each series, ``unknown`` when too old or
@@ -318,7 +318,7 @@ class NumberingService:
             except PermissionDenied as error:
                 denied = (row.id, error)
             else:
-                result = work(NumberingRepository(uow.session), row, self.clock())
+                result = work(uow.numbering, row, self.clock())
                 uow.commit()
                 return result
         assert denied is not None
