@@ -16,13 +16,11 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import TypeVar
 
-from sqlalchemy.orm import Session
-
 from core.account.model import AccountSnapshot
 from core.account.orders import open_orders
 from core.account.ports import SealedCredentials
 from core.account.reader import AccountReadFailed, ReadStats, read_account
-from core.account.repository import AccountRepository, unknown_references
+from core.account.repository import AccountRepository
 from core.credentials import NetvisorCredentials, RackbeatCredentials, SecretBox
 from core.errors import ConfigurationError
 from core.registers.account import AccountFacts
@@ -130,12 +128,12 @@ class AccountService:
     def unknown_references(self, onboarding_id: int) -> list[str]:
         """References in the latest uploaded files that the account does not have."""
         with self._uow() as uow:
-            return unknown_references(uow.session, onboarding_id)
+            return uow.accounts.unknown_references(onboarding_id)
 
     def valuation(self, onboarding_id: int) -> str | None:
         """The valuation method recorded in the onboarding (Rackbeat's API does not show it)."""
         with self._uow() as uow:
-            row = uow.session.get(Onboarding, onboarding_id)
+            row = uow.onboardings.by_id(onboarding_id)
             return row.valuation_method if row is not None else None
 
     def snapshot(self, onboarding_id: int) -> AccountSnapshot | None:
@@ -203,9 +201,9 @@ class AccountService:
             with self._uow() as uow:
                 uow.accounts.save(onboarding_id, snapshot)
                 if actor is not None:
-                    uow.session.add(
-                        _audit(uow.session, onboarding_id, actor, self._clock(), snapshot)
-                    )
+                    onboarding = uow.onboardings.by_id(onboarding_id)
+                    assert onboarding is not None
+                    uow.onboardings.add_audit(_audit(onboarding, actor, self._clock(), snapshot))
                 uow.commit()
             log.info(
                 "account of onboarding %s read: %d requests, %d products",
@@ -279,13 +277,9 @@ class AccountService:
             raise AccountReadFailed("self", "secret_key", error.reason, rejected=True) from error
 
 
-def _audit(
-    session: Session, onboarding_id: int, actor: str, at: datetime, snapshot: AccountSnapshot
-) -> AuditEvent:
-    row = session.get(Onboarding, onboarding_id)
-    assert row is not None
+def _audit(row: Onboarding, actor: str, at: datetime, snapshot: AccountSnapshot) -> AuditEvent:
     return AuditEvent(
-        onboarding_id=onboarding_id,
+        onboarding_id=row.id,
         team_id=row.team_id,
         channel_id=row.channel_id,
         actor=actor,
