@@ -41,7 +41,6 @@ from slack_sdk.webhook import WebhookResponse
 
 from bot.jobqueue import request_key
 from bot.slack_retries import RetryingRespond, RetryingWebClient
-from core.store.answers import AnswersRepository
 from handlers.deps import Deps
 from handlers.marked_messages import find_marked, mark
 
@@ -80,7 +79,7 @@ class Journal:
         """
         print_ = fingerprint(what)
         with self.deps.uow() as uow:
-            repo = AnswersRepository(uow.session)
+            repo = uow.answers
             # Reserve first: the usual case (never given) costs one statement before sending.
             if repo.reserve(key, print_, expected or {}, self.deps.clock()):
                 response = send()
@@ -108,7 +107,7 @@ class Journal:
         none."""
         print_ = fingerprint(what)
         with self.deps.uow() as uow:
-            repo = AnswersRepository(uow.session)
+            repo = uow.answers
             repo.hold(key, print_)
             record, method = repo.find(key, print_), what["method"]
             if record is not None and not record.get("pending"):
@@ -131,7 +130,7 @@ class Journal:
                     return
                 # PostgreSQL: its own transaction, so this one keeps its hold.
                 with self.deps.uow() as side:
-                    AnswersRepository(side.session).put(key, print_, pending, self.deps.clock())
+                    side.answers.put(key, print_, pending, self.deps.clock())
                     side.commit()
 
             response = send(note)

@@ -18,8 +18,6 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
-from sqlalchemy import select
-
 from bot.config import Settings
 from bot.scheduler import WorkspaceNotifier
 from bot.upstreams import attach_upstreams
@@ -28,8 +26,6 @@ from core.numbering.checker import DEFAULT_CONCURRENCY, CheckReport, Delivery, N
 from core.numbering.model import Level
 from core.numbering.view import NumberingView
 from core.store.database import create_database_engine, migrate
-from core.store.models import Onboarding
-from core.store.numbering_models import NumberingLease
 from core.store.uow import unit_of_work_factory
 from core.upstream import Series
 from handlers.deps import Deps, RuntimeConfig
@@ -86,12 +82,7 @@ def main(
     service = attach_upstreams(deps, settings)
     try:
         with uow() as unit:
-            query = select(Onboarding.id, Onboarding.channel_id, Onboarding.company_name).join(
-                NumberingLease, NumberingLease.onboarding_id == Onboarding.id
-            )
-            if options.channel:
-                query = query.where(Onboarding.channel_id == options.channel)
-            targets = list(unit.session.execute(query.order_by(Onboarding.id)).tuples())
+            targets = unit.numbering.watched(options.channel)
         if not targets:
             print("no onboarding has numbering set up" + _in(options.channel), file=out)
             # Asked for one channel that has nothing to check: the check did not run.

@@ -20,7 +20,7 @@ from slack_sdk.oauth.state_store import OAuthStateStore
 
 from core.credentials import SecretBox
 from core.errors import ConfigurationError
-from core.store.installations_repo import InstallationsRepository, StoredInstallation
+from core.store.installations_repo import StoredInstallation
 from core.store.uow import UnitOfWorkFactory
 
 log = logging.getLogger("bot.oauth")
@@ -80,7 +80,7 @@ class SealedInstallationStore(InstallationStore):
             installed_at=self.clock(),
         )
         with self.uow() as unit:
-            InstallationsRepository(unit.session).save(stored)
+            unit.installations.save(stored)
             unit.commit()
         log.info("installed in workspace %s (%s)", installation.team_id, installation.team_name)
 
@@ -106,7 +106,7 @@ class SealedInstallationStore(InstallationStore):
         if team_id is None:
             return None
         with self.uow() as unit:
-            stored = InstallationsRepository(unit.session).find(team_id)
+            stored = unit.installations.find(team_id)
         if stored is None:
             return None
         try:
@@ -122,7 +122,7 @@ class SealedInstallationStore(InstallationStore):
     def installed(self, team_id: str) -> bool:
         """Whether the workspace has an installation (one indexed read, nothing decrypted)."""
         with self.uow() as unit:
-            return InstallationsRepository(unit.session).installed(team_id)
+            return unit.installations.installed(team_id)
 
     def find_bot(
         self,
@@ -193,7 +193,7 @@ class SealedInstallationStore(InstallationStore):
         if team_id is None:
             return
         with self.uow() as unit:
-            existed = InstallationsRepository(unit.session).delete(team_id, self.clock())
+            existed = unit.installations.delete(team_id, self.clock())
             unit.commit()
         if existed:
             log.info("uninstalled from workspace %s: its tokens are deleted", team_id)
@@ -202,7 +202,7 @@ class SealedInstallationStore(InstallationStore):
         """Re-encrypt tokens sealed under a previous key with SECRET_KEY; how many."""
         resealed = 0
         with self.uow() as unit:
-            repository = InstallationsRepository(unit.session)
+            repository = unit.installations
             for team_id, sealed in repository.sealed_tokens():
                 if self.box.is_current(sealed):
                     continue
@@ -237,13 +237,13 @@ class DatabaseStateStore(OAuthStateStore):
     def issue(self, *args: object, **kwargs: object) -> str:
         state = secrets.token_urlsafe(32)
         with self.uow() as unit:
-            InstallationsRepository(unit.session).add_state(state, self.clock() + self.lifetime)
+            unit.installations.add_state(state, self.clock() + self.lifetime)
             unit.commit()
         return state
 
     def consume(self, state: str) -> bool:
         with self.uow() as unit:
-            valid = InstallationsRepository(unit.session).consume_state(state[:64], self.clock())
+            valid = unit.installations.consume_state(state[:64], self.clock())
             unit.commit()
         return valid
 

@@ -28,7 +28,6 @@ from typing import TYPE_CHECKING
 
 from slack_sdk import WebClient
 
-from core.store.registers_repo import RegistersRepository
 from handlers.deps import Deps
 from handlers.file_answers import resume_check
 from handlers.imports import Importer
@@ -55,7 +54,7 @@ def resume_unfinished(deps: Deps, client: ClientFor) -> int:
     is left alone."""
     try:
         with deps.uow() as uow:
-            unfinished = RegistersRepository(uow.session).unfinished_claims()
+            unfinished = uow.registers.unfinished_claims()
     except Exception:
         log.warning("could not look for unfinished file checks", exc_info=True)
         return 0

@@ -43,7 +43,7 @@ from bot.lifecycle import freeze_startup_objects, stop_jobs
 from bot.recovery import start_import_resumer
 from bot.scheduler import build_numbering_round, start_numbering_scheduler
 from bot.wiring import Runtime, build_runtime
-from core.store.answers import AnswersRepository
+from core.store.errors import StoreUnavailable
 
 if TYPE_CHECKING:
     from bot.config import Settings
@@ -171,7 +171,7 @@ def _note_early_stops() -> threading.Event:
 def _forgetter(runtime: Runtime) -> Callable[[], None]:
     def forget_old_answers() -> None:
         with runtime.deps.uow() as uow:
-            AnswersRepository(uow.session).forget_before(runtime.deps.clock() - KEEP_FINISHED)
+            uow.answers.forget_before(runtime.deps.clock() - KEEP_FINISHED)
             uow.commit()
 
     return forget_old_answers
@@ -208,7 +208,7 @@ async def keep_the_queue_moving(queue: procrastinate.App, forget: Callable[[], N
                     nb_hours=int(KEEP_FINISHED.total_seconds() // 3600), include_failed=True
                 )
                 await asyncio.to_thread(forget)
-        except (procrastinate_errors.ConnectorException, SQLAlchemyError):
+        except (procrastinate_errors.ConnectorException, SQLAlchemyError, StoreUnavailable):
             log.warning("could not look after the job queue (database away?)", exc_info=True)
         await asyncio.sleep(LOOK_EVERY)
 

@@ -20,7 +20,6 @@ from core.onboarding.service import OnboardingService
 from core.onboarding.snapshot import Channel
 from core.onboarding.texts import format_when, mention
 from core.registers.model import Register
-from core.store.registers_repo import RegistersRepository
 from handlers.blocks.account import ACTION_REFRESH, account_message
 from handlers.commands import CommandContext, CommandRouter
 from handlers.deps import Deps
@@ -45,9 +44,7 @@ class AccountCommands:
         view = self.service.view(onboarding_id)
         valuation = self.service.valuation(onboarding_id)
         with self.deps.uow() as uow:
-            registers: list[Register] = list(
-                RegistersRepository(uow.session).known(onboarding_id).snapshots
-            )
+            registers: list[Register] = list(uow.registers.known(onboarding_id).snapshots)
         snapshot = self.service.snapshot(onboarding_id) if view.has_snapshot else None
         return account_message(
             view,

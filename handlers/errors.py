@@ -18,6 +18,7 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy.exc import OperationalError
 
 from core.errors import DomainError, InvalidArgument
+from core.store.errors import StoreUnavailable
 from handlers.messages import CATALOG, Language, t
 
 
@@ -60,6 +61,8 @@ def form_too_late(error: Exception) -> bool:
 def user_message(error: Exception, language: Language) -> str:
     if isinstance(error, DomainError):
         return t("error.refused", language, reason=refusal_text(error, language))
+    if isinstance(error, StoreUnavailable):
+        return t("error.database", language)
     if isinstance(error, OperationalError):
         return t("error.database", language)
     if form_too_late(error):

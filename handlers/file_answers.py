@@ -9,12 +9,12 @@ import logging
 from typing import Any
 
 from slack_sdk import WebClient
-from sqlalchemy.exc import OperationalError
 
 from core.onboarding.snapshot import OnboardingSnapshot
 from core.onboarding.steps import StepId
 from core.registers import FileResult, write_normalized
 from core.registers.intake import FileIntake, InFlight, Output, Refusal, Share, Verdict
+from core.store.errors import StoreUnavailable
 from handlers.background import RetryLater
 from handlers.blocks.account import account_note
 from handlers.blocks.issues import describe_issue, error_report
@@ -39,7 +39,7 @@ def intake_for(deps: Deps) -> FileIntake:
 
     def stop_for_later(error: Exception) -> Exception | None:
         # A job worker has a later (the job runs again); in-process work does not.
-        passing = transient(error) or isinstance(error, OperationalError)
+        passing = transient(error) or isinstance(error, StoreUnavailable)
         return RetryLater(describe(error)) if passing and deps.retries_later else None
 
     return FileIntake(

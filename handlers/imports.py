@@ -30,18 +30,16 @@ from core.errors import DomainError, UpstreamError
 from core.imports.model import Counts, Mode, Status
 from core.imports.payloads import IMPORTABLE
 from core.imports.planner import plan
-from core.imports.repository import ImportsRepository, ImportView
+from core.imports.repository import ImportView
 from core.imports.result import diff_csv, result_csv
 from core.imports.runner import RunnerDeps, Unconnected, run_import
 from core.imports.source import read_rows
-from core.numbering.repository import NumberingRepository
 from core.onboarding.service import OnboardingService
 from core.onboarding.snapshot import Channel, OnboardingSnapshot
 from core.registers import FileInput, FileResult, Register, Valuation, validate_files
 from core.registers.header import register_in_text
 from core.registers.intake import Refusal
 from core.sources.rackbeat import RackbeatRecords
-from core.store.registers_repo import RegistersRepository
 from core.upstream import Source
 from handlers.blocks.imports import (
     ACTION_CANCEL,
@@ -106,7 +104,7 @@ def offer_blocks(
 
 def _connected(deps: Deps, onboarding_id: int) -> bool:
     with deps.uow() as uow:
-        return Source.RACKBEAT in NumberingRepository(uow.session).credentials(onboarding_id)
+        return Source.RACKBEAT in uow.numbering.credentials(onboarding_id)
 
 
 class SlackNotifier:
@@ -142,7 +140,7 @@ class SlackNotifier:
                 channel=view.channel_id, thread_ts=view.thread_ts, text=text, blocks=blocks
             )
         with self.deps.uow() as uow:
-            repo = ImportsRepository(uow.session)
+            repo = uow.imports
             current = repo.get(view.id)
             if current is None or current.result_uploaded:
                 return
@@ -157,7 +155,7 @@ class SlackNotifier:
             initial_comment=t("imports.result.comment", lang, name=mrkdwn_text(view.file_name)),
         )
         with self.deps.uow() as uow:
-            ImportsRepository(uow.session).mark_result_uploaded(view.id)
+            uow.imports.mark_result_uploaded(view.id)
             uow.commit()
 
 
@@ -170,9 +168,7 @@ class Importer:
     def account(self, onboarding_id: int, stop: threading.Event | None = None) -> RackbeatRecords:
         numbering = self.deps.numbering
         with self.deps.uow() as uow:
-            stored = (
-                NumberingRepository(uow.session).credentials(onboarding_id).get(Source.RACKBEAT)
-            )
+            stored = uow.numbering.credentials(onboarding_id).get(Source.RACKBEAT)
             sealed = stored.sealed if stored is not None else None
         upstreams = self.deps.upstreams
         if sealed is None or numbering is None or numbering.box is None or upstreams is None:
@@ -202,7 +198,7 @@ class Importer:
         # The import changed the account: read it again, or the next file check would judge
         # against the account as it was before (records just created "not in Rackbeat").
         with self.deps.uow() as uow:
-            view = ImportsRepository(uow.session).get(import_id)
+            view = uow.imports.get(import_id)
         if view is None:
             return
         try:
@@ -215,7 +211,7 @@ class Importer:
         ``client`` may be a function of the team id (one token per workspace, OAuth mode);
         an import of a workspace it has no client for (uninstalled) waits."""
         with self.deps.uow() as uow:
-            repository = ImportsRepository(uow.session)
+            repository = uow.imports
             views = [repository.get(import_id) for import_id in repository.stale(self.deps.clock())]
         resumed = 0
         for view in views:
@@ -251,7 +247,7 @@ class Importer:
         assert snapshot is not None
         lang = snapshot.language
         with self.deps.uow() as uow:
-            shared = ImportsRepository(uow.session).shared_file(where.team_id, file_id)
+            shared = uow.imports.shared_file(where.team_id, file_id)
         if shared is None:
             raise ImportRefused("imports.refused.stale")
         name, share_text = shared
@@ -288,7 +284,7 @@ class Importer:
         except Refusal as refusal:
             raise ImportRefused(refusal.key, **refusal.params) from refusal
         with self.deps.uow() as uow:
-            known = RegistersRepository(uow.session).known(onboarding_id)
+            known = uow.registers.known(onboarding_id)
         # Judged as the file check judged it (the header beats the message text; names the
         # account resolves are numbers), or a file called ready could be refused here.
         checks = self.deps.account.for_checks(onboarding_id) if self.deps.account else None
@@ -314,7 +310,7 @@ class Importer:
         import_id = None
         if preview.ok and preview.records:
             with self.deps.uow() as uow:
-                import_id = ImportsRepository(uow.session).create_preview(
+                import_id = uow.imports.create_preview(
                     onboarding_id=onboarding_id,
                     team_id=where.team_id,
                     channel_id=where.channel_id,
@@ -327,7 +323,7 @@ class Importer:
                     records=preview.records,
                     now=self.deps.clock(),
                 )
-                ImportsRepository(uow.session).set_preview_ts(import_id, reply_ts)
+                uow.imports.set_preview_ts(import_id, reply_ts)
                 uow.commit()
         text, blocks = preview_message(preview, import_id, name, lang)
         client.chat_update(channel=where.channel_id, ts=reply_ts, text=text, blocks=blocks)
@@ -348,7 +344,7 @@ class Importer:
         self._require(client, where, user_id, "imports.start")
         now = self.deps.clock()
         with self.deps.uow() as uow:
-            repo = ImportsRepository(uow.session)
+            repo = uow.imports
             view = repo.get(import_id)
             if not _here(view, where):
                 raise ImportRefused("imports.refused.stale")
@@ -369,7 +365,7 @@ class Importer:
         if not _connected(self.deps, view.onboarding_id):
             raise ImportRefused("imports.refused.not_connected")
         with self.deps.uow() as uow:
-            repo = ImportsRepository(uow.session)
+            repo = uow.imports
             if not repo.confirm(import_id, mode, user_id, now):
                 raise ImportRefused("imports.refused.running")  # a second click
             counts = repo.counts(import_id)
@@ -406,13 +402,13 @@ class Importer:
             channel=view.channel_id, thread_ts=view.thread_ts, text=text, blocks=blocks
         )
         with self.deps.uow() as uow:
-            ImportsRepository(uow.session).set_progress_ts(view.id, str(reply["ts"]))
+            uow.imports.set_progress_ts(view.id, str(reply["ts"]))
             uow.commit()
 
     def cancel(self, client: WebClient, where: Channel, user_id: str, import_id: int) -> None:
         self._require(client, where, user_id, "imports.cancel")
         with self.deps.uow() as uow:
-            repo = ImportsRepository(uow.session)
+            repo = uow.imports
             view = repo.get(import_id)
             if not _here(view, where) or not repo.request_cancel(import_id):
                 raise ImportRefused("imports.refused.not_running")
@@ -429,7 +425,7 @@ class Importer:
     ) -> None:
         self._require(client, where, user_id, "imports.retry")
         with self.deps.uow() as uow:
-            repo = ImportsRepository(uow.session)
+            repo = uow.imports
             view = repo.get(import_id)
             if not _here(view, where):
                 raise ImportRefused("imports.refused.stale")

@@ -27,7 +27,7 @@ from core.registers import (
     intake,
     validate_files,
 )
-from core.store.registers_repo import Checked, RegistersRepository
+from core.registers.repository import Checked
 from handlers.blocks.account import account_note
 from handlers.blocks.issues import error_report
 from handlers.blocks.registers import mrkdwn_text, result_message, simple_message
@@ -57,7 +57,7 @@ def rejudge_inventory(
 ) -> int:
     """Check again the inventory judged on older products; how many were re-judged."""
     with deps.uow() as uow:
-        earlier = RegistersRepository(uow.session).judged_before(
+        earlier = uow.registers.judged_before(
             onboarding.id, Register.INVENTORY.value, Register.PRODUCTS.value, products_processed_id
         )
     for checked in earlier:
@@ -138,7 +138,7 @@ def _store(
 ) -> None:
     now = deps.clock()
     with deps.uow() as uow:
-        repo = RegistersRepository(uow.session)
+        repo = uow.registers
         repo.save_result(
             checked.processed_id, onboarding.id, onboarding.channel.team_id, channel_id, result, now
         )

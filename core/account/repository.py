@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from core.account.model import ALL_LISTS, AccountSnapshot
 from core.store.account_models import AccountSnapshotRow
-from core.store.models import ValidationResult
+from core.store.registers_models import ValidationResult
 
 _MAX_REASON = 255
 
@@ -69,22 +69,21 @@ class AccountRepository:
     def orders(row: AccountSnapshotRow) -> list[tuple[str, str]]:
         return [(str(n), str(s)) for n, s in json.loads(row.open_orders or "[]")]
 
-
-def unknown_references(session: Session, onboarding_id: int, limit: int = 10) -> list[str]:
-    """``group 7 (products.csv)``: what the latest file of each register points at and the
-    account lacks (from the stored results, whose issues are capped; enough to name them)."""
-    rows = session.scalars(
-        select(ValidationResult)
-        .where(ValidationResult.onboarding_id == onboarding_id)
-        .order_by(ValidationResult.created_at.desc(), ValidationResult.id.desc())
-    )
-    latest: dict[str, ValidationResult] = {}
-    for row in rows:
-        if row.register is not None:
-            latest.setdefault(row.register, row)
-    found: dict[str, None] = {}
-    for row in latest.values():
-        for issue in row.summary.get("issues", []):
-            if issue.get("code") == "unknown_reference" and len(found) < limit:
-                found[f"{issue.get('column')} {issue.get('value')} ({row.file_name})"] = None
-    return list(found)
+    def unknown_references(self, onboarding_id: int, limit: int = 10) -> list[str]:
+        """``group 7 (products.csv)``: what the latest file of each register points at and the
+        account lacks (from the stored results, whose issues are capped; enough to name them)."""
+        rows = self.session.scalars(
+            select(ValidationResult)
+            .where(ValidationResult.onboarding_id == onboarding_id)
+            .order_by(ValidationResult.created_at.desc(), ValidationResult.id.desc())
+        )
+        latest: dict[str, ValidationResult] = {}
+        for row in rows:
+            if row.register is not None:
+                latest.setdefault(row.register, row)
+        found: dict[str, None] = {}
+        for row in latest.values():
+            for issue in row.summary.get("issues", []):
+                if issue.get("code") == "unknown_reference" and len(found) < limit:
+                    found[f"{issue.get('column')} {issue.get('value')} ({row.file_name})"] = None
+        return list(found)

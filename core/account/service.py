@@ -16,13 +16,11 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import TypeVar
 
-from sqlalchemy.orm import Session
-
 from core.account.model import AccountSnapshot
 from core.account.orders import open_orders
 from core.account.ports import SealedCredentials
 from core.account.reader import AccountReadFailed, ReadStats, read_account
-from core.account.repository import AccountRepository, unknown_references
+from core.account.repository import AccountRepository
 from core.credentials import NetvisorCredentials, RackbeatCredentials, SecretBox
 from core.errors import ConfigurationError
 from core.registers.account import AccountFacts
@@ -107,7 +105,7 @@ class AccountService:
     def view(self, onboarding_id: int) -> AccountView:
         connected = Source.RACKBEAT in self._stored.sealed(onboarding_id)
         with self._uow() as uow:
-            row = AccountRepository(uow.session).row(onboarding_id)
+            row = uow.accounts.row(onboarding_id)
             if row is None:
                 return AccountView(connected)
             failure = (
@@ -130,17 +128,17 @@ class AccountService:
     def unknown_references(self, onboarding_id: int) -> list[str]:
         """References in the latest uploaded files that the account does not have."""
         with self._uow() as uow:
-            return unknown_references(uow.session, onboarding_id)
+            return uow.accounts.unknown_references(onboarding_id)
 
     def valuation(self, onboarding_id: int) -> str | None:
         """The valuation method recorded in the onboarding (Rackbeat's API does not show it)."""
         with self._uow() as uow:
-            row = uow.session.get(Onboarding, onboarding_id)
+            row = uow.onboardings.by_id(onboarding_id)
             return row.valuation_method if row is not None else None
 
     def snapshot(self, onboarding_id: int) -> AccountSnapshot | None:
         with self._uow() as uow:
-            row = AccountRepository(uow.session).row(onboarding_id)
+            row = uow.accounts.row(onboarding_id)
             return AccountRepository.snapshot(row) if row is not None else None
 
     # -- reading Rackbeat -----------------------------------------------------------------
@@ -201,11 +199,11 @@ class AccountService:
             except AccountReadFailed as error:
                 return self._failed(onboarding_id, error.list_name, error.code, error.reason)
             with self._uow() as uow:
-                AccountRepository(uow.session).save(onboarding_id, snapshot)
+                uow.accounts.save(onboarding_id, snapshot)
                 if actor is not None:
-                    uow.session.add(
-                        _audit(uow.session, onboarding_id, actor, self._clock(), snapshot)
-                    )
+                    onboarding = uow.onboardings.by_id(onboarding_id)
+                    assert onboarding is not None
+                    uow.onboardings.add_audit(_audit(onboarding, actor, self._clock(), snapshot))
                 uow.commit()
             log.info(
                 "account of onboarding %s read: %d requests, %d products",
@@ -226,9 +224,7 @@ class AccountService:
             reason,
         )
         with self._uow() as uow:
-            AccountRepository(uow.session).record_failure(
-                onboarding_id, list_name, code, reason, now
-            )
+            uow.accounts.record_failure(onboarding_id, list_name, code, reason, now)
             uow.commit()
         return ReadFailure(list_name, code, reason, now)
 
@@ -246,7 +242,7 @@ class AccountService:
             view = self.view(onboarding_id)
             return replace(view, orders_failure=error.reason)
         with self._uow() as uow:
-            AccountRepository(uow.session).save_orders(onboarding_id, orders, self._clock())
+            uow.accounts.save_orders(onboarding_id, orders, self._clock())
             uow.commit()
         return self.view(onboarding_id)
 
@@ -281,13 +277,9 @@ class AccountService:
             raise AccountReadFailed("self", "secret_key", error.reason, rejected=True) from error
 
 
-def _audit(
-    session: Session, onboarding_id: int, actor: str, at: datetime, snapshot: AccountSnapshot
-) -> AuditEvent:
-    row = session.get(Onboarding, onboarding_id)
-    assert row is not None
+def _audit(row: Onboarding, actor: str, at: datetime, snapshot: AccountSnapshot) -> AuditEvent:
     return AuditEvent(
-        onboarding_id=onboarding_id,
+        onboarding_id=row.id,
         team_id=row.team_id,
         channel_id=row.channel_id,
         actor=actor,

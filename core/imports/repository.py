@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 
 from core.imports.model import RUNNABLE, Action, Counts, Mode, State, Status
 from core.store.imports_models import ImportRecord, ImportRun
-from core.store.models import AuditEvent, ProcessedFile
+from core.store.models import AuditEvent
+from core.store.registers_models import ProcessedFile
 
 # How long a claim stays with its runner without a renewal (the runner renews every quarter).
 IMPORT_LEASE = timedelta(minutes=1)

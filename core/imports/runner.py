@@ -28,7 +28,7 @@ from typing import Protocol, TypeVar
 from core.errors import UpstreamRejected, UpstreamUnavailable
 from core.imports.model import Action, Counts, State, Status
 from core.imports.ports import RecordRejected, RecordWriter
-from core.imports.repository import IMPORT_LEASE, ImportsRepository, ImportView, JournalRecord
+from core.imports.repository import IMPORT_LEASE, ImportView, JournalRecord
 from core.registers.model import Register
 from core.store.uow import UnitOfWorkFactory
 
@@ -111,7 +111,7 @@ def run_import(import_id: int, deps: RunnerDeps) -> Status | None:
     """Run (or resume) import ``import_id``; its status at the end, or None if it was not
     this caller's to run (finished, or running elsewhere)."""
     with deps.uow() as uow:
-        attempt = ImportsRepository(uow.session).claim(import_id, deps.clock(), deps.lease)
+        attempt = uow.imports.claim(import_id, deps.clock(), deps.lease)
         uow.commit()
     if attempt is None:
         return None
@@ -145,14 +145,14 @@ def run_import(import_id: int, deps: RunnerDeps) -> Status | None:
 
 def _get(deps: RunnerDeps, import_id: int) -> ImportView:
     with deps.uow() as uow:
-        view = ImportsRepository(uow.session).get(import_id)
+        view = uow.imports.get(import_id)
     assert view is not None
     return view
 
 
 def _counts(deps: RunnerDeps, import_id: int) -> Counts:
     with deps.uow() as uow:
-        return ImportsRepository(uow.session).counts(import_id)
+        return uow.imports.counts(import_id)
 
 
 def _finish(
@@ -161,7 +161,7 @@ def _finish(
     counts = _counts(deps, view.id)
     deps.notifier.finished(view, counts, status, code)
     with deps.uow() as uow:
-        repo = ImportsRepository(uow.session)
+        repo = uow.imports
         if repo.finish(view.id, attempt, status, deps.clock(), code):
             note = (
                 f"created {counts.created}, updated {counts.updated}, "
@@ -185,7 +185,7 @@ def _heartbeat(run: _Run) -> None:
         due = time.monotonic() - last_renewal >= renew_every
         try:
             with deps.uow() as uow:
-                repo = ImportsRepository(uow.session)
+                repo = uow.imports
                 if due and not repo.renew(run.view.id, run.attempt, deps.clock(), deps.lease):
                     run.lost.set()
                     run.stop.set()
@@ -212,14 +212,14 @@ def _heartbeat(run: _Run) -> None:
 
 def _mark(run: _Run, record: JournalRecord, state: State, **values: str | None) -> None:
     with run.deps.uow() as uow:
-        ImportsRepository(uow.session).mark(record.id, state, run.deps.clock(), **values)
+        uow.imports.mark(record.id, state, run.deps.clock(), **values)
         uow.commit()
 
 
 def _reconcile(run: _Run) -> None:
     """Records "sent" by a runner that died: look each up before anything is sent again."""
     with run.deps.uow() as uow:
-        sent = ImportsRepository(uow.session).records_in(run.view.id, State.SENT)
+        sent = uow.imports.records_in(run.view.id, State.SENT)
     for record in sent:
         if run.stop.is_set():
             return
@@ -246,7 +246,7 @@ def _send_all(run: _Run) -> None:
     try:
         while not run.stop.is_set():
             with run.deps.uow() as uow:
-                batch = ImportsRepository(uow.session).records_in(
+                batch = uow.imports.records_in(
                     run.view.id, State.PENDING, after_seq=after_seq, limit=_BATCH
                 )
             if not batch:

@@ -159,7 +159,7 @@ class NumberingChecker:
         """
         report = RoundReport()
         with self.uow() as uow:
-            NumberingRepository(uow.session).prune_history(self.clock())
+            uow.numbering.prune_history(self.clock())
             uow.commit()
         batch_size = max(concurrency * 4, 16)
         remaining = None if only is None else list(only)
@@ -167,7 +167,7 @@ class NumberingChecker:
             reading: _Batch | None = None
             while True:
                 with self.uow() as uow:
-                    claimed = NumberingRepository(uow.session).claim_due(
+                    claimed = uow.numbering.claim_due(
                         self.holder,
                         self.clock(),
                         self.lease_ttl,
@@ -189,9 +189,7 @@ class NumberingChecker:
     def check_now(self, onboarding_id: int, notifier: Notifier) -> CheckReport:
         """Check one onboarding at once (a user asked); ``CheckInProgress`` if it is running."""
         with self.uow() as uow:
-            claimed = NumberingRepository(uow.session).claim(
-                onboarding_id, self.holder, self.clock(), self.lease_ttl
-            )
+            claimed = uow.numbering.claim(onboarding_id, self.holder, self.clock(), self.lease_ttl)
             uow.commit()
         if not claimed:
             raise CheckInProgress("A numbering check of this channel is running right now.")
@@ -250,7 +248,7 @@ class NumberingChecker:
 
     def _release(self, ids: list[int]) -> None:
         with self.uow() as uow:
-            NumberingRepository(uow.session).release(ids, self.holder, self.clock())
+            uow.numbering.release(ids, self.holder, self.clock())
             uow.commit()
 
     def _reads(self, item: _Claimed) -> list[Callable[[], None]]:
@@ -277,7 +275,7 @@ class NumberingChecker:
 
     def _load(self, items: list[_Claimed]) -> None:
         with self.uow() as uow:
-            repo = NumberingRepository(uow.session)
+            repo = uow.numbering
             repo.preload([item.onboarding_id for item in items])
             sealed: dict[int, dict[Source, str]] = {}
             for item in items:
@@ -314,7 +312,7 @@ class NumberingChecker:
         now = self.clock()
         ids = [item.onboarding_id for item in items]
         with self.uow() as uow:
-            repo = NumberingRepository(uow.session)
+            repo = uow.numbering
             repo.preload(ids, history_since=now - RatePolicy().window)
             retries: dict[int, list[NumberingAlert]] = {}
             for alert in repo.undelivered(ids, now - self.lease_ttl):
@@ -437,7 +435,7 @@ class NumberingChecker:
 
     def _mark(self, alert_id: int, status: str, ts: str | None, error: str | None) -> None:
         with self.uow() as uow:
-            alert = NumberingRepository(uow.session).alert(alert_id)
+            alert = uow.numbering.alert(alert_id)
             if alert is not None:
                 alert.status, alert.message_ts, alert.last_error = status, ts, error
                 alert.attempts += 1

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 from core.credentials import SecretBox
 from core.errors import ConfigurationError
-from core.numbering.repository import NumberingRepository
 from core.store.uow import UnitOfWorkFactory
 from core.upstream import Source
 
@@ -24,7 +23,7 @@ class StoredCredentials:
 
     def sealed(self, onboarding_id: int) -> dict[Source, str]:
         with self._uow() as uow:
-            stored = NumberingRepository(uow.session).credentials(onboarding_id)
+            stored = uow.numbering.credentials(onboarding_id)
             return {source: row.sealed for source, row in stored.items()}
 
 
@@ -44,7 +43,7 @@ def reseal_stored(uow: UnitOfWorkFactory, box: SecretBox) -> Resealed:
     may still come back, and the numbering check names the cause meanwhile."""
     resealed = current = unreadable = 0
     with uow() as unit:
-        for row in NumberingRepository(unit.session).every_credential(lock=True):
+        for row in unit.numbering.every_credential(lock=True):
             if box.is_current(row.sealed):
                 current += 1
                 continue

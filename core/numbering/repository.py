@@ -291,6 +291,16 @@ class NumberingRepository:
 
     # --- leases -----------------------------------------------------------------------------
 
+    def watched(self, channel_id: str | None = None) -> list[tuple[int, str, str]]:
+        """(onboarding id, channel, company) of every onboarding in the scheduled checks (it
+        has a lease), or only the one in ``channel_id``; in onboarding order."""
+        query = select(Onboarding.id, Onboarding.channel_id, Onboarding.company_name).join(
+            NumberingLease, NumberingLease.onboarding_id == Onboarding.id
+        )
+        if channel_id:
+            query = query.where(Onboarding.channel_id == channel_id)
+        return list(self.session.execute(query.order_by(Onboarding.id)).tuples())
+
     def ensure_lease(self, onboarding_id: int, now: datetime) -> None:
         """Make the onboarding part of the scheduled checks (due at once)."""
         if self.session.get(NumberingLease, onboarding_id) is None:

@@ -35,6 +35,7 @@ from core.onboarding.permissions import Actor, Capability, require
 from core.onboarding.repository import OnboardingRepository
 from core.onboarding.snapshot import Channel
 from core.onboarding.texts import Language, language_of, text
+from core.store.errors import StoreUnavailable
 from core.store.models import AuditEvent, Onboarding
 from core.store.uow import UnitOfWorkFactory
 from core.upstream import Series, Source, SourceRejected, SourceUnavailable
@@ -93,7 +94,7 @@ class NumberingService:
     def view(self, where: Channel) -> NumberingView:
         with self._uow() as uow:
             row = _onboarding(uow.session, where)
-            return build_view(NumberingRepository(uow.session), row, self.clock(), self.interval)
+            return build_view(uow.numbering, row, self.clock(), self.interval)
 
     def levels(self, session: Session, onboarding_id: int) -> dict[str, str]:
         """The step guard's question: the level of each series, ``unknown`` when too old or
@@ -317,7 +318,7 @@ class NumberingService:
             except PermissionDenied as error:
                 denied = (row.id, error)
             else:
-                result = work(NumberingRepository(uow.session), row, self.clock())
+                result = work(uow.numbering, row, self.clock())
                 uow.commit()
                 return result
         assert denied is not None
@@ -349,7 +350,7 @@ class NumberingService:
             with self._uow() as uow:
                 uow.session.add(event)
                 uow.commit()
-        except SQLAlchemyError:
+        except (SQLAlchemyError, StoreUnavailable):
             log.exception("could not record a denied numbering change")
 
 

@@ -70,6 +70,9 @@ class OnboardingRepository:
         )
         return self.session.scalars(query).all()
 
+    def by_id(self, onboarding_id: int) -> Onboarding | None:
+        return self.session.get(Onboarding, onboarding_id)
+
     def ensure_workspace(self, team_id: str, now: datetime) -> None:
         if self.session.get(Workspace, team_id) is None:
             self.session.add(Workspace(team_id=team_id, created_at=now))

@@ -39,7 +39,6 @@ from core.onboarding.machine import (
 )
 from core.onboarding.numbering_gate import NumberingStatusProvider
 from core.onboarding.permissions import Actor, Capability, Role, require, role_of
-from core.onboarding.repository import OnboardingRepository
 from core.onboarding.rows import (
     MEMBER_ROLE,
     OWNER_ROLE,
@@ -70,6 +69,7 @@ from core.onboarding.texts import (
     mention,
     text,
 )
+from core.store.errors import StoreUnavailable
 from core.store.models import Member, Onboarding
 from core.store.models import StepState as StepRow
 from core.store.uow import UnitOfWorkFactory
@@ -153,13 +153,13 @@ class OnboardingService:
         """The channel's onboarding language, else the language the channel chose before
         starting one, else ``None`` (cheap)."""
         with self._uow() as uow:
-            repo = OnboardingRepository(uow.session)
+            repo = uow.onboardings
             stored = repo.language_for(where) or repo.channel_language(where)
             return None if stored is None else language_of(stored)
 
     def find(self, where: Channel) -> OnboardingSnapshot | None:
         with self._uow() as uow:
-            row = OnboardingRepository(uow.session).for_channel(where)
+            row = uow.onboardings.for_channel(where)
             return None if row is None else snapshot_of(uow.session, row, self._numbering)
 
     def snapshot(self, where: Channel, actor: Actor | None = None) -> OnboardingSnapshot:
@@ -186,7 +186,7 @@ class OnboardingService:
     ) -> HistoryPage:
         """Audit rows, newest first, ``page_size`` a page (page 1 is the latest)."""
         with self._uow() as uow:
-            repo = OnboardingRepository(uow.session)
+            repo = uow.onboardings
             row = repo.for_channel(where)
             if row is None:
                 chosen = repo.channel_language(where)
@@ -210,7 +210,7 @@ class OnboardingService:
     def for_user(self, team_id: str, user_id: str) -> tuple[OnboardingSnapshot, ...]:
         """The onboardings of a team that the user owns or is a member of (App Home)."""
         with self._uow() as uow:
-            rows = OnboardingRepository(uow.session).for_user(team_id, user_id)
+            rows = uow.onboardings.for_user(team_id, user_id)
             return tuple(snapshot_of(uow.session, row, self._numbering) for row in rows)
 
     # --- starting --------------------------------------------------------------------------
@@ -248,7 +248,7 @@ class OnboardingService:
         self, where: Channel, actor: Actor, name: str, language: Language, attempt: _Attempt
     ) -> ChangeResult:
         with self._uow() as uow:
-            repo = OnboardingRepository(uow.session)
+            repo = uow.onboardings
             existing = repo.for_channel(where, lock=True)
             if existing is not None:
                 attempt.onboarding_id = existing.id
@@ -413,7 +413,7 @@ class OnboardingService:
         anyone may start). True if stored, False if it was already so, None when the channel
         has an onboarding (then ``set_language`` applies, with its permissions and audit)."""
         with self._uow() as uow:
-            repo = OnboardingRepository(uow.session)
+            repo = uow.onboardings
             if repo.language_for(where) is not None:
                 return None
             changed = repo.remember_language(where, language.value, actor.user_id, self._clock())
@@ -496,7 +496,7 @@ class OnboardingService:
         for attempt_no in range(1, self._max_attempts + 1):
             try:
                 with self._uow() as uow:
-                    row = OnboardingRepository(uow.session).for_channel(where, lock=True)
+                    row = uow.onboardings.for_channel(where, lock=True)
                     if row is None:
                         raise NotFound(text("onb.not_found", Language.EN))
                     if row.checklist_ts != ts:
@@ -540,7 +540,7 @@ class OnboardingService:
         apply: _Apply,
     ) -> ChangeResult:
         with self._uow() as uow:
-            repo = OnboardingRepository(uow.session)
+            repo = uow.onboardings
             row = repo.for_channel(where, lock=True)
             if row is None:
                 chosen = repo.channel_language(where)
@@ -592,7 +592,7 @@ class OnboardingService:
             with self._uow() as uow:
                 uow.session.add(event)
                 uow.commit()
-        except SQLAlchemyError:
+        except (SQLAlchemyError, StoreUnavailable):
             # The refusal itself must still reach the user; losing its audit row is logged.
             log.exception("could not record a refused attempt on %s", where)
 

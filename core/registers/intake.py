@@ -47,7 +47,7 @@ from core.registers.engine import validate_files
 from core.registers.header import register_in_text
 from core.registers.known import KnownRegisters
 from core.registers.model import FileInput, FileResult, Issue, Register, Valuation
-from core.store.registers_repo import Claim, RegistersRepository
+from core.registers.repository import Claim, RegistersRepository
 from core.store.uow import UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
@@ -282,7 +282,7 @@ def known_for(uow: UnitOfWorkFactory, onboarding: OnboardingSnapshot) -> KnownRe
     product's tracking is locked by it, so its keys are left out.
     """
     with uow() as unit:
-        known = RegistersRepository(unit.session).known(onboarding.id)
+        known = unit.registers.known(onboarding.id)
     if not onboarding.situation.stock_moved:
         known = known.without(Register.INVENTORY)
     return known
@@ -388,14 +388,14 @@ class FileIntake:
     def _registers(self) -> Iterator[RegistersRepository]:
         """One unit of work and its repository, committed when the block ends normally."""
         with self._uow() as uow:
-            yield RegistersRepository(uow.session)
+            yield uow.registers
             uow.commit()
 
     @contextmanager
     def _held(self, team_id: str, file_id: str) -> Iterator[bool]:
         """The file's lock for this attempt (PostgreSQL; see ``RegistersRepository.hold``)."""
         with self._uow() as holder:
-            repo = RegistersRepository(holder.session)
+            repo = holder.registers
             held = repo.hold(team_id, file_id)
             try:
                 yield held

@@ -6,6 +6,11 @@ request's identity and a fingerprint of where it went and what it said before it
 committed right after Slack took it, so the second run skips it (``bot.answer_journal``); a
 second run arriving meanwhile waits on the row. Rows are kept for a day: re-runs come within
 minutes.
+
+Infrastructure, not an area: the journal belongs to the job queue's delivery of Slack answers
+and knows nothing of onboardings, so its table and repository stay here in ``core/store``
+(areas keep theirs in ``core/<area>/repository.py``); the unit of work hands it out as
+``uow.answers``.
 """
 
 from __future__ import annotations

@@ -3,6 +3,11 @@
 Tokens arrive here already sealed (`bot/oauth_store.py` seals them with `SECRET_KEY`): this
 layer never sees a plain token. A state is consumed by one DELETE, so of two requests that
 bring the same state only one finds it.
+
+Infrastructure, not an area: installations are how the process reaches Slack at all (Bolt's
+installation store, ``bot/oauth_store.py``), whatever the areas do, so this repository stays
+in ``core/store`` beside its tables (areas keep theirs in ``core/<area>/repository.py``); the
+unit of work hands it out as ``uow.installations``.
 """
 
 from __future__ import annotations

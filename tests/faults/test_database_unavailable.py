@@ -12,7 +12,6 @@ from typing import Any, Protocol
 
 import pytest
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
 
 from bot.app import build_client
 from bot.localslack import LocalSlack
@@ -21,6 +20,7 @@ from bot.recovery import resume_unfinished
 from bot.scheduler import NumberingScheduler
 from core.registers import intake
 from core.store import database
+from core.store.errors import StoreUnavailable
 from handlers.messages import t
 from handlers.numbering import SlackNotifier
 from tests.faults.proxy import TcpProxy
@@ -269,7 +269,7 @@ def test_numbering_commands_and_the_scheduled_round_survive_the_outage(
         seq = slack.last_seq
         run(running, "numbering check")
         assert said(slack, seq) == [t("error.database", "en")]
-        with pytest.raises(OperationalError):
+        with pytest.raises(StoreUnavailable):
             scheduler.run_round()  # APScheduler logs it and runs the next tick as usual
     finally:
         outage.restore(running)

@@ -9,9 +9,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from core.registers.repository import Claim, RegistersRepository
 from core.store.database import create_database_engine, migrate
-from core.store.models import ProcessedFile
-from core.store.registers_repo import Claim, RegistersRepository
+from core.store.registers_models import ProcessedFile
 from core.store.uow import UnitOfWorkFactory, unit_of_work_factory
 
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)

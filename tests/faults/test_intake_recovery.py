@@ -26,7 +26,7 @@ from bot.recovery import resume_unfinished
 from bot.wiring import Runtime
 from core.onboarding.steps import StepId, StepState
 from core.registers import intake
-from core.store.models import ProcessedFile, ValidationResult
+from core.store.registers_models import ProcessedFile, ValidationResult
 from handlers import file_answers, file_source
 from handlers.file_answers import SlackAnswers, resume_check
 from handlers.messages import t

@@ -28,9 +28,9 @@ from core.registers.intake import (
     SharedFile,
     Verdict,
 )
+from core.registers.repository import RegistersRepository
 from core.store.database import create_database_engine, migrate
-from core.store.models import ProcessedFile, ValidationResult
-from core.store.registers_repo import RegistersRepository
+from core.store.registers_models import ProcessedFile, ValidationResult
 from core.store.uow import UnitOfWorkFactory, unit_of_work_factory
 
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)

@@ -10,7 +10,8 @@ from sqlalchemy import inspect, select, text
 from sqlalchemy.exc import IntegrityError
 
 from core.store.database import create_database_engine, current_revisions, migrate, ping
-from core.store.models import Onboarding, ProcessedFile, Workspace
+from core.store.models import Onboarding, Workspace
+from core.store.registers_models import ProcessedFile
 from core.store.uow import unit_of_work_factory
 
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from core.registers import FileInput, Register, Snapshot, validate_files
+from core.registers.repository import RegistersRepository
 from core.store.database import create_database_engine, migrate
 from core.store.models import Onboarding, Workspace
-from core.store.registers_repo import RegistersRepository
 from core.store.uow import UnitOfWorkFactory, unit_of_work_factory
 
 NOW = datetime(2024, 5, 1, tzinfo=UTC)

@@ -27,8 +27,7 @@ from sqlalchemy.orm import Session
 
 from core.registers.known import KnownRegisters, Snapshot
 from core.registers.model import FileResult
-from core.store.models import ProcessedFile, ValidationResult
-from core.store.registers_models import KnownRegister
+from core.store.registers_models import KnownRegister, ProcessedFile, ValidationResult
 
 RECEIVED = "received"
 # Longest message text kept to resume a check (only register words are read from it).
