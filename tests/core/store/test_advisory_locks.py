@@ -10,8 +10,8 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import create_engine, text
 
+from core.registers.repository import RegistersRepository
 from core.store.database import create_database_engine, migrate
-from core.store.registers_repo import RegistersRepository
 from core.store.uow import UnitOfWork, unit_of_work_factory
 from tests.conftest import PG_URL
 
