@@ -17,10 +17,10 @@ from slack_bolt import Ack, Respond
 from core.account.service import AccountService
 from core.errors import InvalidArgument
 from core.onboarding.service import OnboardingService
-from core.onboarding.snapshot import Channel
 from core.onboarding.texts import format_when, mention
 from core.registers.model import Register
 from core.store.registers_repo import RegistersRepository
+from core.tenancy import Channel
 from handlers.blocks.account import ACTION_REFRESH, account_message
 from handlers.commands import CommandContext, CommandRouter
 from handlers.deps import Deps

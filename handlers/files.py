@@ -18,10 +18,10 @@ from slack_sdk import WebClient
 
 from core.errors import DomainError
 from core.onboarding.service import OnboardingService
-from core.onboarding.snapshot import Channel
 from core.registers import Register
 from core.registers.header import register_in_text
 from core.registers.intake import Share
+from core.tenancy import Channel
 from handlers.blocks.registers import ACTION_MARK_DONE, after_mark_done
 from handlers.checklist import mark_step_done
 from handlers.commands import CommandRouter

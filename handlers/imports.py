@@ -36,12 +36,13 @@ from core.imports.runner import RunnerDeps, Unconnected, run_import
 from core.imports.source import read_rows
 from core.numbering.repository import NumberingRepository
 from core.onboarding.service import OnboardingService
-from core.onboarding.snapshot import Channel, OnboardingSnapshot
+from core.onboarding.snapshot import OnboardingSnapshot
 from core.registers import FileInput, FileResult, Register, Valuation, validate_files
 from core.registers.header import register_in_text
 from core.registers.intake import Refusal
 from core.sources.rackbeat import RackbeatRecords
 from core.store.registers_repo import RegistersRepository
+from core.tenancy import Channel
 from core.upstream import Source
 from handlers.blocks.imports import (
     ACTION_CANCEL,

@@ -30,8 +30,8 @@ from core.numbering.model import TYPED_MAX, InputField, Strategy, parse_typed_nu
 from core.numbering.service import NumberingRefusal, NumberingService, Setup
 from core.numbering.thresholds import Thresholds
 from core.numbering.view import NumberingView
-from core.onboarding.snapshot import Channel
 from core.onboarding.texts import format_when, language_of, mention
+from core.tenancy import Channel
 from core.upstream import Series, Source
 from handlers.blocks.numbering import (
     ACTION_ACK,

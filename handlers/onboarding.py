@@ -23,9 +23,8 @@ from core.onboarding.parsing import (
     parse_set,
     split_step,
 )
-from core.onboarding.permissions import Actor
 from core.onboarding.service import OnboardingService
-from core.onboarding.snapshot import Channel
+from core.tenancy import Actor, Channel
 from handlers import checklist, home
 from handlers.blocks.checklist import section
 from handlers.blocks.onboarding import (

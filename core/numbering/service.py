@@ -14,11 +14,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from core.credentials import NetvisorCredentials, RackbeatCredentials, SecretBox
 from core.errors import DomainError, NotFound, PermissionDenied
+from core.guarded import check_permission, record_in_own_transaction, run_guarded
 from core.numbering.alerts import acknowledge, snooze
 from core.numbering.checker import CheckReport, Notifier, NumberingChecker
 from core.numbering.model import InputField, Level, Strategy
@@ -31,12 +31,11 @@ from core.numbering.repository import (
 )
 from core.numbering.thresholds import Thresholds
 from core.numbering.view import STALE_INTERVALS, NumberingView, build_view
-from core.onboarding.permissions import Actor, Capability, require
 from core.onboarding.repository import OnboardingRepository
-from core.onboarding.snapshot import Channel
 from core.onboarding.texts import Language, language_of, text
 from core.store.models import AuditEvent, Onboarding
-from core.store.uow import UnitOfWorkFactory
+from core.store.uow import UnitOfWork, UnitOfWorkFactory
+from core.tenancy import Actor, Capability, Channel
 from core.upstream import Series, Source, SourceRejected, SourceUnavailable
 
 log = logging.getLogger(__name__)
@@ -212,6 +211,7 @@ class NumberingService:
         forgotten: list[bool] = []
 
         def apply(repo: NumberingRepository, row: Onboarding, now: datetime) -> list[Audit]:
+            forgotten.clear()  # a stale attempt runs again: only the last one counts
             if not repo.delete_credentials(row.id, source):
                 return []
             forgotten.append(True)
@@ -301,56 +301,35 @@ class NumberingService:
         attempt: Attempt,
         work: Callable[[NumberingRepository, Onboarding, datetime], NumberingView | None],
     ) -> NumberingView | None:
-        """Run ``work`` in one transaction if ``actor`` may change the onboarding; a denied
-        attempt is audited in a transaction of its own, after this one has ended."""
-        denied: tuple[int, PermissionDenied] | None = None
-        with self._uow() as uow:
-            row = _onboarding(uow.session, where, lock=True)
-            try:
-                require(
-                    actor,
-                    Capability.CHANGE,
-                    owner_id=row.owner_id,
-                    member_ids={member.user_id for member in row.members},
-                    language=language_of(row.language),
-                )
-            except PermissionDenied as error:
-                denied = (row.id, error)
-            else:
-                result = work(NumberingRepository(uow.session), row, self.clock())
-                uow.commit()
-                return result
-        assert denied is not None
-        onboarding_id, refusal = denied
-        self._audit_denied(where, onboarding_id, actor, attempt, refusal)
-        raise refusal
+        """Run ``work`` as one guarded change if ``actor`` may change the onboarding (again
+        from a fresh read when a concurrent writer made it stale); a denied attempt is
+        audited in a transaction of its own, after this one has ended."""
+        denied_on: list[int] = []
 
-    def _audit_denied(
-        self,
-        where: Channel,
-        onboarding_id: int,
-        actor: Actor,
-        attempt: Attempt,
-        denied: PermissionDenied,
-    ) -> None:
-        event = AuditEvent(
-            onboarding_id=onboarding_id,
-            team_id=where.team_id,
-            channel_id=where.channel_id,
-            actor=actor.user_id,
-            at=self.clock(),
-            action=attempt.action,
-            subject=attempt.subject,
-            new_value=attempt.new,
-            note=denied.reason,
-            outcome="denied",
+        def change(uow: UnitOfWork) -> NumberingView | None:
+            row = _onboarding(uow.session, where, lock=True)
+            denied_on[:] = [row.id]
+            check_permission(row, actor, Capability.CHANGE)
+            return work(NumberingRepository(uow.session), row, self.clock())
+
+        def record(refusal: DomainError) -> None:
+            event = AuditEvent(
+                onboarding_id=denied_on[0],
+                team_id=where.team_id,
+                channel_id=where.channel_id,
+                actor=actor.user_id,
+                at=self.clock(),
+                action=attempt.action,
+                subject=attempt.subject,
+                new_value=attempt.new,
+                note=refusal.reason,
+                outcome="denied",
+            )
+            record_in_own_transaction(self._uow, event)
+
+        return run_guarded(
+            self._uow, change, record=record, audited=(PermissionDenied,), what=where
         )
-        try:
-            with self._uow() as uow:
-                uow.session.add(event)
-                uow.commit()
-        except SQLAlchemyError:
-            log.exception("could not record a denied numbering change")
 
 
 @dataclass(frozen=True)

@@ -41,7 +41,7 @@ from typing import Protocol
 
 from core.account.service import AccountService, CheckAccount
 from core.onboarding.service import OnboardingService
-from core.onboarding.snapshot import Channel, OnboardingSnapshot
+from core.onboarding.snapshot import OnboardingSnapshot
 from core.onboarding.steps import StepId
 from core.registers.engine import validate_files
 from core.registers.header import register_in_text
@@ -49,6 +49,7 @@ from core.registers.known import KnownRegisters
 from core.registers.model import FileInput, FileResult, Issue, Register, Valuation
 from core.store.registers_repo import Claim, RegistersRepository
 from core.store.uow import UnitOfWorkFactory
+from core.tenancy import Channel
 
 log = logging.getLogger(__name__)
 
