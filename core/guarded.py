@@ -23,7 +23,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm.exc import StaleDataError
 
 from core.errors import DomainError
-from core.onboarding.texts import Language, language_of
+from core.language import Language, language_of
 from core.store.models import AuditEvent, Onboarding
 from core.store.uow import UnitOfWork, UnitOfWorkFactory
 from core.tenancy import Actor, Capability, Role, require

@@ -17,7 +17,8 @@ from enum import StrEnum
 from types import MappingProxyType
 
 from core.errors import PermissionDenied
-from core.onboarding.texts import Language, mention, text
+from core.language import Language
+from core.onboarding.texts import mention, text
 
 
 @dataclass(frozen=True)

@@ -21,12 +21,12 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from core.errors import TransitionRefused
+from core.language import language_of
 from core.onboarding.machine import Action
 from core.onboarding.parsing import valid_steps
 from core.onboarding.service import OnboardingService
 from core.onboarding.snapshot import ChangeResult, OnboardingSnapshot
 from core.onboarding.steps import StepId, StepState
-from core.onboarding.texts import language_of
 from core.tenancy import Actor, Channel
 from handlers.blocks.checklist import (
     ACTION_DONE,

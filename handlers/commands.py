@@ -16,8 +16,9 @@ from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
 from core.errors import InvalidArgument
+from core.language import Language
 from handlers.errors import Refused
-from handlers.messages import Language, t
+from handlers.messages import t
 
 
 class SlashCommand(BaseModel):
@@ -84,7 +85,7 @@ class CommandRouter:
         self._routes: dict[str, CommandHandler] = {}
         self._fallback: CommandHandler | None = None
         # Areas that know a channel's language (the onboarding) replace this.
-        self.language_for: LanguageResolver = lambda _team, _channel: "en"
+        self.language_for: LanguageResolver = lambda _team, _channel: Language.EN
 
     def add(self, name: str, handler: CommandHandler, *aliases: str) -> None:
         for word in (name, *aliases):

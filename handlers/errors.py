@@ -18,7 +18,8 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy.exc import OperationalError
 
 from core.errors import DomainError, InvalidArgument
-from handlers.messages import CATALOG, Language, t
+from core.language import Language
+from handlers.messages import CATALOG, t
 
 
 class Refused(InvalidArgument):
@@ -84,12 +85,12 @@ def make_error_handler(language_for: Any) -> Any:
         else:
             logger.error("unhandled error in a listener", exc_info=error)
         team, channel, user = who_and_where(body)
-        language: Language = "en"
+        language: Language = Language.EN
         if team and channel:
             try:
                 language = language_for(team, channel)
             except Exception:  # the database may be the thing that failed
-                language = "en"
+                language = Language.EN
         _tell_user(user_message(error, language), body, client, respond, channel, user, logger)
 
     return handle_error

@@ -23,6 +23,7 @@ from slack_sdk.errors import SlackApiError
 from core.account.verify import verify_login
 from core.credentials import NetvisorCredentials, RackbeatCredentials
 from core.errors import DomainError
+from core.language import Language, language_of
 from core.numbering.chart import render_chart
 from core.numbering.checker import CheckInProgress, CheckReport, Delivery
 from core.numbering.commands import Verb, parse_numbering, parse_source
@@ -30,7 +31,7 @@ from core.numbering.model import TYPED_MAX, InputField, Strategy, parse_typed_nu
 from core.numbering.service import NumberingRefusal, NumberingService, Setup
 from core.numbering.thresholds import Thresholds
 from core.numbering.view import NumberingView
-from core.onboarding.texts import format_when, language_of, mention
+from core.onboarding.texts import format_when, mention
 from core.tenancy import Channel
 from core.upstream import Series, Source
 from handlers.blocks.numbering import (
@@ -60,7 +61,7 @@ from handlers.commands import CommandContext, CommandRouter
 from handlers.deps import Deps
 from handlers.errors import Refused, refusal_text
 from handlers.marked_messages import find_marked, mark
-from handlers.messages import Language, t
+from handlers.messages import t
 from handlers.messages.formatting import format_date, format_number
 from handlers.registry import Registrar
 
@@ -376,7 +377,7 @@ class NumberingListeners:
         self.onboarding = service_for(deps)
 
     def language(self, where: Channel) -> Language:
-        return "fi" if self.onboarding.language(where) == "fi" else "en"
+        return language_of(self.onboarding.language(where))
 
     def on_button(
         self,

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from core.credentials import NetvisorCredentials, RackbeatCredentials, SecretBox
 from core.errors import DomainError, NotFound, PermissionDenied
 from core.guarded import check_permission, record_in_own_transaction, run_guarded
+from core.language import Language, language_of
 from core.numbering.alerts import acknowledge, snooze
 from core.numbering.checker import CheckReport, Notifier, NumberingChecker
 from core.numbering.model import InputField, Level, Strategy
@@ -32,7 +33,7 @@ from core.numbering.repository import (
 from core.numbering.thresholds import Thresholds
 from core.numbering.view import STALE_INTERVALS, NumberingView, build_view
 from core.onboarding.repository import OnboardingRepository
-from core.onboarding.texts import Language, language_of, text
+from core.onboarding.texts import text
 from core.store.models import AuditEvent, Onboarding
 from core.store.uow import UnitOfWork, UnitOfWorkFactory
 from core.tenancy import Actor, Capability, Channel

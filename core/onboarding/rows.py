@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from core.language import language_of
 from core.onboarding.machine import OnboardingState, Situation, StepRecord
 from core.onboarding.numbering_gate import NumberingStatusProvider, numbering_status_ok
 from core.onboarding.orders_gate import open_orders_of
@@ -21,7 +22,6 @@ from core.onboarding.snapshot import (
     step_views,
 )
 from core.onboarding.steps import STEPS, StepId, StepState, Valuation
-from core.onboarding.texts import language_of
 from core.store.models import AuditEvent, Onboarding
 from core.store.models import StepState as StepRow
 from core.tenancy import Actor, Channel

@@ -28,6 +28,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from core.errors import DomainError, InvalidArgument, NotFound, PermissionDenied, TransitionRefused
 from core.guarded import check_permission, record_in_own_transaction, run_guarded
+from core.language import Language, language_of
 from core.onboarding.machine import (
     TRANSITIONS,
     Action,
@@ -60,14 +61,7 @@ from core.onboarding.snapshot import (
     Outcome,
 )
 from core.onboarding.steps import STEPS, StepId, StepState, Valuation
-from core.onboarding.texts import (
-    Language,
-    format_when,
-    in_every_language,
-    language_of,
-    mention,
-    text,
-)
+from core.onboarding.texts import format_when, in_every_language, mention, text
 from core.store.models import Member, Onboarding
 from core.store.models import StepState as StepRow
 from core.store.uow import UnitOfWork, UnitOfWorkFactory

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from core.language import Language
 from core.onboarding.machine import (
     Action,
     OnboardingState,
@@ -23,7 +24,6 @@ from core.onboarding.machine import (
 )
 from core.onboarding.numbering_gate import NumberingGate
 from core.onboarding.steps import CATALOGUE, OPEN, Step, StepId, StepState, Valuation
-from core.onboarding.texts import Language
 from core.tenancy import Actor, Capability, Channel, Role, may, role_of
 
 

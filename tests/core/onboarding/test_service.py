@@ -10,11 +10,11 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from core.errors import InvalidArgument, NotFound, PermissionDenied, TransitionRefused
+from core.language import Language
 from core.onboarding.machine import OnboardingState, StepRefused
 from core.onboarding.service import AlreadyStarted, OnboardingService
 from core.onboarding.snapshot import AuditAction, Outcome
 from core.onboarding.steps import STEPS, StepId, StepState, Valuation
-from core.onboarding.texts import Language
 from core.store.models import AuditEvent
 from core.tenancy import Actor, Channel, Role
 from tests.core.onboarding.conftest import ADMIN, ANN, BOB, EVE, HERE, Clock, ServiceFactory
