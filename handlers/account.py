@@ -25,7 +25,7 @@ from handlers.blocks.account import ACTION_REFRESH, account_message
 from handlers.commands import CommandContext, CommandRouter
 from handlers.deps import Deps
 from handlers.messages import t
-from handlers.numbering import answering, parse_click
+from handlers.numbering import parse_click
 from handlers.registry import Registrar
 
 log = logging.getLogger(__name__)
@@ -128,5 +128,5 @@ def register(reg: Registrar, router: CommandRouter, deps: Deps) -> None:
     if service is None:
         return
     commands = AccountCommands(deps, service)
-    router.add("account", answering(commands.account), "tili")
+    router.add("account", commands.account, "tili")
     reg.action(ACTION_REFRESH, commands.on_refresh)

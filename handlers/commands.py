@@ -17,8 +17,6 @@ from slack_sdk import WebClient
 
 from core.errors import InvalidArgument
 from core.language import Language
-from handlers.errors import Refused
-from handlers.messages import t
 
 
 class SlashCommand(BaseModel):
@@ -106,7 +104,7 @@ class CommandRouter:
         try:
             command = SlashCommand.model_validate(body)
         except ValidationError as exc:
-            raise Refused("error.command_incomplete") from exc
+            raise InvalidArgument("error.command_incomplete") from exc
         subcommand, args = split_subcommand(command.text)
         language = self.language_for(command.team_id, command.channel_id)
         context = CommandContext(command, subcommand, args, client, respond, language)
@@ -115,7 +113,7 @@ class CommandRouter:
             handler(context)
             return
         if self._fallback is None:
-            raise InvalidArgument(t("command.unknown", language, sub=subcommand))
+            raise InvalidArgument("command.unknown", sub=subcommand)
         self._fallback(context)
 
 

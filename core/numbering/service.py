@@ -3,8 +3,8 @@ acknowledge or snooze alerts, check now. Pure of Slack.
 
 Every change goes through the onboarding's permissions (members and admins change; everyone
 reads) and leaves an audit row (``numbering.*`` actions, secrets never in them); a denied
-attempt is audited too. Refusals specific to numbering are ``NumberingRefusal`` with a message
-key, which the handlers put in the user's language.
+attempt is audited too. Refusals are ``DomainError`` codes, which the handlers put in the
+user's language.
 """
 
 from __future__ import annotations
@@ -17,7 +17,13 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from core.credentials import NetvisorCredentials, RackbeatCredentials, SecretBox
-from core.errors import DomainError, NotFound, PermissionDenied
+from core.errors import (
+    ConfigurationError,
+    DomainError,
+    InvalidArgument,
+    NotFound,
+    PermissionDenied,
+)
 from core.guarded import check_permission, record_in_own_transaction, run_guarded
 from core.language import Language, language_of
 from core.numbering.alerts import acknowledge, snooze
@@ -40,15 +46,6 @@ from core.tenancy import Actor, Capability, Channel
 from core.upstream import Series, Source, SourceRejected, SourceUnavailable
 
 log = logging.getLogger(__name__)
-
-
-class NumberingRefusal(DomainError):
-    """A refusal whose text lives in ``handlers/messages/numbering.py`` under ``key``."""
-
-    def __init__(self, key: str, fallback: str, **params: object) -> None:
-        super().__init__(fallback)
-        self.key = key
-        self.params = params
 
 
 @dataclass(frozen=True)
@@ -186,10 +183,7 @@ class NumberingService:
         """Test the credentials live, then store them encrypted; returns the company name."""
         box = self.box
         if box is None:
-            raise NumberingRefusal(
-                "numbering.connect.no_secret_key",
-                "SECRET_KEY is not set, so credentials cannot be stored.",
-            )
+            raise ConfigurationError("numbering.connect.no_secret_key")
         source = (
             Source.RACKBEAT if isinstance(credentials, RackbeatCredentials) else Source.NETVISOR
         )
@@ -259,13 +253,8 @@ class NumberingService:
             with self.upstreams.netvisor_lock(credentials):
                 return self.upstreams.netvisor(credentials).test_connection()
         except (SourceRejected, SourceUnavailable) as error:
-            raise NumberingRefusal(
-                "numbering.connect.failed",
-                error.reason,
-                reason=error.reason,
-                code=error.code,
-                source=error.source.value,
-            ) from error
+            # The upstream's error is the reason: handlers word it from its source and code.
+            raise InvalidArgument("numbering.connect.failed", reason=error) from error
 
     def require_change(self, where: Channel, actor: Actor, action: str) -> None:
         """Refuse early (before a modal is even shown) someone who may not change settings."""
