@@ -26,6 +26,7 @@ from handlers.blocks.registers import ACTION_MARK_DONE, after_mark_done
 from handlers.checklist import mark_step_done
 from handlers.commands import CommandRouter
 from handlers.deps import Deps
+from handlers.errors import render_error
 from handlers.file_answers import check_share
 from handlers.messages import t
 from handlers.registry import Registrar
@@ -138,7 +139,7 @@ def register(reg: Registrar, router: CommandRouter, deps: Deps) -> None:
             client.chat_postEphemeral(
                 channel=channel_id,
                 user=user_id,
-                text=t("error.refused", lang, reason=refusal.reason),
+                text=t("error.refused", lang, reason=render_error(refusal, lang)),
             )
             return
         if not message.get("ts"):

@@ -118,7 +118,7 @@ class FakeAnswers:
         self._record("progress", (reply_ts, rows))
 
     def refused(self, reply_ts: str, name: str, refusal: Refusal, lang: str) -> None:
-        self._record("refused", (reply_ts, refusal.key, refusal.params))
+        self._record("refused", (reply_ts, refusal.code, refusal.params))
 
     def verdict(self, reply_ts: str, verdict: Verdict, lang: str) -> None:
         self._record("verdict", (reply_ts, verdict))
