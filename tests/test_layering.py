@@ -219,8 +219,6 @@ STILL_WORDED_IN_CORE = frozenset(
         "core/account/model.py",
         "core/credentials.py",
         "core/numbering/checker.py",
-        "core/numbering/service.py",
-        "core/numbering/thresholds.py",
         "core/onboarding/machine.py",
         "core/onboarding/parsing.py",
         "core/onboarding/service.py",

@@ -25,7 +25,6 @@ from core.errors import (
     PermissionDenied,
 )
 from core.guarded import check_permission, record_in_own_transaction, run_guarded
-from core.language import Language, language_of
 from core.numbering.alerts import acknowledge, snooze
 from core.numbering.checker import CheckReport, Notifier, NumberingChecker
 from core.numbering.model import InputField, Level, Strategy
@@ -39,7 +38,6 @@ from core.numbering.repository import (
 from core.numbering.thresholds import Thresholds
 from core.numbering.view import STALE_INTERVALS, NumberingView, build_view
 from core.onboarding.repository import OnboardingRepository
-from core.onboarding.texts import text
 from core.store.models import AuditEvent, Onboarding
 from core.store.uow import UnitOfWork, UnitOfWorkFactory
 from core.tenancy import Actor, Capability, Channel
@@ -352,9 +350,9 @@ def _onboarding(session: Session, where: Channel, *, lock: bool = False) -> Onbo
     repo = OnboardingRepository(session)
     row = repo.for_channel(where, lock=lock)
     if row is None:
-        # Before start, the language the channel chose (`/rackbeat language fi`) still holds.
-        chosen = repo.channel_language(where)
-        raise NotFound(text("onb.not_found", language_of(chosen) if chosen else Language.EN))
+        # Said in the channel's language: the one the channel chose before any onboarding
+        # (`/rackbeat language fi`), else English.
+        raise NotFound("onb.not_found")
     return row
 
 
