@@ -20,7 +20,7 @@ class Thresholds:
     >>> Thresholds(warning_days=5, critical_days=7)
     Traceback (most recent call last):
     ...
-    core.errors.InvalidArgument: Critical at 7 days must not be above warning at 5 days.
+    core.errors.InvalidArgument: numbering.modal.critical_above_warning.days
     """
 
     warning_days: int = 30
