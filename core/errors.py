@@ -1,26 +1,36 @@
-"""The errors the domain raises on purpose.
+"""The errors the domain raises on purpose: one family, ``DomainError(code, **params)``.
 
-A ``DomainError`` is a refusal the user can act on: its ``reason`` is safe to show in Slack or
-on the terminal. Anything else escaping a handler is a bug and is logged with a traceback.
+A ``DomainError`` is a refusal the user can act on. It carries no words: ``code`` is a key
+of the message catalogue (``handlers/messages``, defined in every language) and ``params``
+are the values its words need. The one error hook says it in the user's language
+(``handlers.errors.render_error``); anything else escaping a handler is a bug and is logged
+with a traceback.
+
+The onboarding area still words its refusals in ``core/onboarding/texts.py`` (its step
+titles and rule texts have not moved to the catalogue yet): those are raised with their words
+as the code and, where they are kept for the history, ``translations``.
 """
 
 from __future__ import annotations
 
 
 class DomainError(Exception):
-    """A refusal with a user-safe reason.
+    """A refusal: ``code`` (a catalogue key) and the ``params`` of its words.
 
-    ``translations`` (language code → reason) is filled where the reason was rendered in every
-    language, so a stored refusal can be shown later in the language chosen then.
+    A parameter may be a function of the language (``valid=valid_steps``): lists of steps are
+    named in the reader's language too. ``reason`` is what logs and audit rows keep.
     """
 
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
+    def __init__(self, code: str, /, **params: object) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params = params
+        self.reason = code
         self.translations: dict[str, str] = {}
 
     def in_language(self, language: str) -> str:
-        """The reason in ``language`` if it was rendered in it, else as raised."""
+        """The words of a refusal worded in ``core``, in ``language`` if they were rendered
+        in it, else as raised."""
         return self.translations.get(str(language), self.reason)
 
 

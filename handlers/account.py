@@ -17,14 +17,14 @@ from slack_bolt import Ack, Respond
 from core.account.service import AccountService
 from core.errors import InvalidArgument
 from core.onboarding.service import OnboardingService
-from core.onboarding.snapshot import Channel
 from core.onboarding.texts import format_when, mention
 from core.registers.model import Register
+from core.tenancy import Channel
 from handlers.blocks.account import ACTION_REFRESH, account_message
 from handlers.commands import CommandContext, CommandRouter
 from handlers.deps import Deps
 from handlers.messages import t
-from handlers.numbering import answering, parse_click
+from handlers.numbering import parse_click
 from handlers.registry import Registrar
 
 log = logging.getLogger(__name__)
@@ -125,5 +125,5 @@ def register(reg: Registrar, router: CommandRouter, deps: Deps) -> None:
     if service is None:
         return
     commands = AccountCommands(deps, service)
-    router.add("account", answering(commands.account), "tili")
+    router.add("account", commands.account, "tili")
     reg.action(ACTION_REFRESH, commands.on_refresh)

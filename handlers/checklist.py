@@ -20,14 +20,14 @@ from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from core.errors import TransitionRefused
+from core.errors import InvalidArgument, TransitionRefused
+from core.language import language_of
 from core.onboarding.machine import Action
 from core.onboarding.parsing import valid_steps
-from core.onboarding.permissions import Actor
 from core.onboarding.service import OnboardingService
-from core.onboarding.snapshot import ChangeResult, Channel, OnboardingSnapshot
+from core.onboarding.snapshot import ChangeResult, OnboardingSnapshot
 from core.onboarding.steps import StepId, StepState
-from core.onboarding.texts import language_of
+from core.tenancy import Actor, Channel
 from handlers.blocks.checklist import (
     ACTION_DONE,
     ACTION_GUIDE,
@@ -37,7 +37,6 @@ from handlers.blocks.checklist import (
 )
 from handlers.blocks.onboarding import live_announcement
 from handlers.deps import Deps
-from handlers.errors import Refused
 from handlers.registry import Registrar
 from handlers.slack_failures import SLACK_FAILURES, describe
 
@@ -222,7 +221,7 @@ def _step(step: StepId | str) -> StepId:
     try:
         return StepId(step)
     except ValueError:
-        raise Refused("onb.invalid.step", value=step, hint="", valid=valid_steps) from None
+        raise InvalidArgument("onb.invalid.step", value=step, hint="", valid=valid_steps) from None
 
 
 # --- the buttons -----------------------------------------------------------------------------
@@ -246,12 +245,12 @@ def parse_click(body: dict[str, Any], action: dict[str, Any]) -> Click:
     team_id = (body.get("team") or {}).get("id") or user.get("team_id")
     channel_id = (body.get("channel") or {}).get("id") or container.get("channel_id")
     if not team_id or not channel_id or not user.get("id"):
-        raise Refused("error.checklist_button_elsewhere")
+        raise InvalidArgument("error.checklist_button_elsewhere")
     value = str(action.get("value") or "")
     try:
         step = StepId(value)
     except ValueError:
-        raise Refused("onb.invalid.step", value=value, hint="", valid=valid_steps) from None
+        raise InvalidArgument("onb.invalid.step", value=value, hint="", valid=valid_steps) from None
     return Click(
         team_id=str(team_id),
         channel_id=str(channel_id),

@@ -16,8 +16,7 @@ from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
 from core.errors import InvalidArgument
-from handlers.errors import Refused
-from handlers.messages import Language, t
+from core.language import Language
 
 
 class SlashCommand(BaseModel):
@@ -84,7 +83,7 @@ class CommandRouter:
         self._routes: dict[str, CommandHandler] = {}
         self._fallback: CommandHandler | None = None
         # Areas that know a channel's language (the onboarding) replace this.
-        self.language_for: LanguageResolver = lambda _team, _channel: "en"
+        self.language_for: LanguageResolver = lambda _team, _channel: Language.EN
 
     def add(self, name: str, handler: CommandHandler, *aliases: str) -> None:
         for word in (name, *aliases):
@@ -105,7 +104,7 @@ class CommandRouter:
         try:
             command = SlashCommand.model_validate(body)
         except ValidationError as exc:
-            raise Refused("error.command_incomplete") from exc
+            raise InvalidArgument("error.command_incomplete") from exc
         subcommand, args = split_subcommand(command.text)
         language = self.language_for(command.team_id, command.channel_id)
         context = CommandContext(command, subcommand, args, client, respond, language)
@@ -114,7 +113,7 @@ class CommandRouter:
             handler(context)
             return
         if self._fallback is None:
-            raise InvalidArgument(t("command.unknown", language, sub=subcommand))
+            raise InvalidArgument("command.unknown", sub=subcommand)
         self._fallback(context)
 
 

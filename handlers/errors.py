@@ -1,6 +1,7 @@
 """The one error hook: refusals are answered, bugs are logged and apologised for.
 
-A `DomainError` carries a reason the user can act on and is shown to the user who acted,
+A `DomainError` carries a code the user can act on (and the values its words need):
+``render_error`` says it in the channel's language and it is shown to the user who acted,
 ephemerally. Anything else is a bug: it is logged with its traceback and the user gets a
 short apology, never the stack trace. A database outage gets its own calm message, and so
 does Slack refusing a form because the click is too old (a form must open within 3 seconds
@@ -17,37 +18,33 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.exc import OperationalError
 
-from core.errors import DomainError, InvalidArgument
+from core.errors import DomainError
+from core.language import Language
 from core.store.errors import StoreUnavailable
-from handlers.messages import CATALOG, Language, t
+from core.upstream import SourceRejected, SourceUnavailable
+from handlers.blocks.upstream import failure_text
+from handlers.messages import CATALOG, t
 
 
-class Refused(InvalidArgument):
-    """A refusal raised in ``handlers`` whose words are a catalogue key: the error hook says
-    it in the language of the channel it happened in (``reason`` is the English, for logs).
-
-    A parameter may be a function of the language (``valid=valid_steps``): lists of steps
-    are named in the reader's language too.
-    """
-
-    def __init__(self, key: str, **params: object) -> None:
-        self.key = key
-        self.params = params
-        super().__init__(self.text("en"))
-
-    def text(self, language: str) -> str:
-        filled = {k: v(language) if callable(v) else v for k, v in self.params.items()}
-        return t(self.key, language, **filled)
+def render_error(error: DomainError, language: str) -> str:
+    """A refusal's words in ``language``: its code's words in the catalogue, with every
+    parameter said in that language too (a function of the language is called with it, an
+    upstream failure becomes its sentence); a refusal still worded in ``core`` as raised.
+    An upstream error names its source and its own code: handlers word it."""
+    if isinstance(error, UPSTREAM_FAILURES):
+        return failure_text(error.source, error.code, language)
+    if error.code not in CATALOG:
+        return error.reason
+    return t(error.code, language, **{k: _said(v, language) for k, v in error.params.items()})
 
 
-def refusal_text(error: DomainError, language: str) -> str:
-    """A refusal's reason in ``language``: keyed refusals are worded from the catalogue."""
-    if isinstance(error, Refused):
-        return error.text(language)
-    key, params = getattr(error, "key", None), getattr(error, "params", None)
-    if isinstance(key, str) and key in CATALOG and isinstance(params, dict):
-        return t(key, language, **params)
-    return error.reason
+def _said(value: object, language: str) -> object:
+    if isinstance(value, UPSTREAM_FAILURES):
+        return failure_text(value.source, value.code, language)
+    return value(language) if callable(value) else value
+
+
+UPSTREAM_FAILURES = (SourceRejected, SourceUnavailable)
 
 
 # Slack's answers to a form opened too late after the click (views.open, views.push).
@@ -60,7 +57,7 @@ def form_too_late(error: Exception) -> bool:
 
 def user_message(error: Exception, language: Language) -> str:
     if isinstance(error, DomainError):
-        return t("error.refused", language, reason=refusal_text(error, language))
+        return t("error.refused", language, reason=render_error(error, language))
     if isinstance(error, StoreUnavailable):
         return t("error.database", language)
     if isinstance(error, OperationalError):
@@ -87,12 +84,12 @@ def make_error_handler(language_for: Any) -> Any:
         else:
             logger.error("unhandled error in a listener", exc_info=error)
         team, channel, user = who_and_where(body)
-        language: Language = "en"
+        language: Language = Language.EN
         if team and channel:
             try:
                 language = language_for(team, channel)
             except Exception:  # the database may be the thing that failed
-                language = "en"
+                language = Language.EN
         _tell_user(user_message(error, language), body, client, respond, channel, user, logger)
 
     return handle_error

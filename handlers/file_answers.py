@@ -95,10 +95,10 @@ class SlackAnswers:
 
     def refused(self, reply_ts: str, name: str, refusal: Refusal, lang: str) -> None:
         params: dict[str, object] = {"name": mrkdwn_text(name), **refusal.params}
-        if refusal.key == "registers.refused.other":
+        if refusal.code == "registers.refused.other":
             reason = describe_issue(refusal.issue, lang) if refusal.issue else ""
             params["reason"] = mrkdwn_text(reason)
-        self._edit(reply_ts, *simple_message(t(refusal.key, lang, **params)))
+        self._edit(reply_ts, *simple_message(t(refusal.code, lang, **params)))
 
     def verdict(self, reply_ts: str, verdict: Verdict, lang: str) -> None:
         onboarding, result = verdict.onboarding, verdict.result

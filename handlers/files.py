@@ -18,14 +18,15 @@ from slack_sdk import WebClient
 
 from core.errors import DomainError
 from core.onboarding.service import OnboardingService
-from core.onboarding.snapshot import Channel
 from core.registers import Register
 from core.registers.header import register_in_text
 from core.registers.intake import Share
+from core.tenancy import Channel
 from handlers.blocks.registers import ACTION_MARK_DONE, after_mark_done
 from handlers.checklist import mark_step_done
 from handlers.commands import CommandRouter
 from handlers.deps import Deps
+from handlers.errors import render_error
 from handlers.file_answers import check_share
 from handlers.messages import t
 from handlers.registry import Registrar
@@ -138,7 +139,7 @@ def register(reg: Registrar, router: CommandRouter, deps: Deps) -> None:
             client.chat_postEphemeral(
                 channel=channel_id,
                 user=user_id,
-                text=t("error.refused", lang, reason=refusal.reason),
+                text=t("error.refused", lang, reason=render_error(refusal, lang)),
             )
             return
         if not message.get("ts"):

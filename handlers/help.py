@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from core.language import Language
 from core.onboarding.steps import STEPS
-from core.onboarding.texts import Language as StepLanguage
 from handlers.commands import CommandContext, CommandRouter
 from handlers.deps import Deps
-from handlers.messages import Language, t
+from handlers.messages import t
 from handlers.messages.help_topics import TOPICS
 from handlers.registry import Registrar
 
@@ -56,7 +56,7 @@ def steps_text(language: Language) -> str:
                 "help.steps.line",
                 language,
                 position=entry.position,
-                title=entry.title_in(StepLanguage(language)),
+                title=entry.title_in(Language(language)),
                 id=entry.id.value,
                 optional=optional,
             )

@@ -9,7 +9,7 @@ from typing import Any
 from slack_bolt import Ack
 from slack_sdk import WebClient
 
-from core.onboarding.texts import language_of
+from core.language import language_of
 from handlers.blocks.home import home_view
 from handlers.checklist import actor_for, service_for
 from handlers.deps import Deps

@@ -35,11 +35,12 @@ from core.imports.result import diff_csv, result_csv
 from core.imports.runner import RunnerDeps, Unconnected, run_import
 from core.imports.source import read_rows
 from core.onboarding.service import OnboardingService
-from core.onboarding.snapshot import Channel, OnboardingSnapshot
+from core.onboarding.snapshot import OnboardingSnapshot
 from core.registers import FileInput, FileResult, Register, Valuation, validate_files
 from core.registers.header import register_in_text
 from core.registers.intake import Refusal
 from core.sources.rackbeat import RackbeatRecords
+from core.tenancy import Channel
 from core.upstream import Source
 from handlers.blocks.imports import (
     ACTION_CANCEL,
@@ -58,6 +59,7 @@ from handlers.blocks.registers import mrkdwn_text, simple_message
 from handlers.checklist import actor_for
 from handlers.commands import CommandRouter
 from handlers.deps import Deps
+from handlers.errors import render_error
 from handlers.file_source import fetch_shared_file
 from handlers.messages import t
 from handlers.registry import Registrar
@@ -82,10 +84,8 @@ class _Asked:
     onboarding_id: int
 
 
-class ImportRefused(Exception):
-    def __init__(self, key: str, **params: object) -> None:
-        super().__init__(key)
-        self.key, self.params = key, params
+class ImportRefused(DomainError):
+    """A refusal answered in the import's own thread reply (not by the error hook)."""
 
 
 def offer_blocks(
@@ -262,7 +262,7 @@ class Importer:
             self._compare(client, asked, snapshot, reply_ts)
         except ImportRefused as refusal:
             # The "comparing…" reply says why, in the thread, instead of staying forever.
-            text = t(refusal.key, lang, **refusal.params)
+            text = t(refusal.code, lang, **refusal.params)
             client.chat_update(
                 channel=where.channel_id, ts=reply_ts, text=text, blocks=simple_message(text)[1]
             )
@@ -282,7 +282,7 @@ class Importer:
         try:
             data = fetch_shared_file(self.deps, client, file_id)
         except Refusal as refusal:
-            raise ImportRefused(refusal.key, **refusal.params) from refusal
+            raise ImportRefused(refusal.code, **refusal.params) from refusal
         with self.deps.uow() as uow:
             known = uow.registers.known(onboarding_id)
         # Judged as the file check judged it (the header beats the message text; names the
@@ -490,13 +490,13 @@ def register(reg: Registrar, router: CommandRouter, deps: Deps) -> None:
         try:
             work(where, user_id, thread_ts)
         except ImportRefused as refusal:
-            refuse(client, where, user_id, refusal.key, **refusal.params)
+            refuse(client, where, user_id, refusal.code, **refusal.params)
         except DomainError as refusal:
             lang = OnboardingService(deps.uow).language(where) or "en"
             client.chat_postEphemeral(
                 channel=where.channel_id,
                 user=user_id,
-                text=t("error.refused", lang, reason=refusal.reason),
+                text=t("error.refused", lang, reason=render_error(refusal, lang)),
             )
 
     def on_preview(ack: Ack, body: dict[str, Any], client: WebClient) -> None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,16 +21,17 @@ from slack_sdk.errors import SlackApiError
 
 from core.account.verify import verify_login
 from core.credentials import NetvisorCredentials, RackbeatCredentials
-from core.errors import DomainError
+from core.errors import ConfigurationError, DomainError, InvalidArgument
+from core.language import Language, language_of
 from core.numbering.chart import render_chart
-from core.numbering.checker import CheckInProgress, CheckReport, Delivery
+from core.numbering.checker import CheckReport, Delivery
 from core.numbering.commands import Verb, parse_numbering, parse_source
 from core.numbering.model import TYPED_MAX, InputField, Strategy, parse_typed_number
-from core.numbering.service import NumberingRefusal, NumberingService, Setup
+from core.numbering.service import NumberingService, Setup
 from core.numbering.thresholds import Thresholds
 from core.numbering.view import NumberingView
-from core.onboarding.snapshot import Channel
-from core.onboarding.texts import format_when, language_of, mention
+from core.onboarding.texts import format_when, mention
+from core.tenancy import Channel
 from core.upstream import Series, Source
 from handlers.blocks.numbering import (
     ACTION_ACK,
@@ -58,9 +58,9 @@ from handlers.blocks.upstream import failure_text
 from handlers.checklist import actor_for, after_change, publish_checklist, service_for
 from handlers.commands import CommandContext, CommandRouter
 from handlers.deps import Deps
-from handlers.errors import Refused, refusal_text
+from handlers.errors import render_error
 from handlers.marked_messages import find_marked, mark
-from handlers.messages import Language, t
+from handlers.messages import t
 from handlers.messages.formatting import format_date, format_number
 from handlers.registry import Registrar
 
@@ -68,18 +68,6 @@ log = logging.getLogger(__name__)
 
 BUTTONS = re.compile(f"^({ACTION_SETUP}|{ACTION_CHECK}|{ACTION_ACK}|{ACTION_SNOOZE})$")
 CONNECT_VIEWS = re.compile(f"^{CONNECT_CALLBACK}:(rackbeat|netvisor)$")
-
-
-def localized(refusal: DomainError, language: str) -> str:
-    """A refusal's text in ``language`` (numbering refusals carry a message key)."""
-    if isinstance(refusal, NumberingRefusal):
-        params = dict(refusal.params)
-        if "code" in params and "source" in params:  # an upstream failure: its words, not English
-            params["reason"] = failure_text(str(params["source"]), str(params["code"]), language)
-        return t(refusal.key, language, **params)
-    if isinstance(refusal, CheckInProgress):
-        return t("numbering.check.in_progress", language)
-    return refusal_text(refusal, language)
 
 
 # --- the notifier -------------------------------------------------------------------------
@@ -193,11 +181,11 @@ class NumberingCommands:
     def connect(self, ctx: CommandContext) -> None:
         source = parse_source(ctx.args)
         if self.service.box is None:
-            raise NumberingRefusal("numbering.connect.no_secret_key", "no SECRET_KEY")
+            raise ConfigurationError("numbering.connect.no_secret_key")
         actor = actor_for(ctx.client, ctx.user_id, ctx.team_id)
         self.service.require_change(_where(ctx), actor, f"numbering.connect.{source.value}")
         if not ctx.command.trigger_id:
-            raise Refused("error.no_trigger")
+            raise InvalidArgument("error.no_trigger")
         ctx.client.views_open(
             trigger_id=ctx.command.trigger_id,
             view=connect_modal(source, _where(ctx), ctx.language),
@@ -235,19 +223,6 @@ def check_summary(report: CheckReport, language: str) -> str:
     return "\n".join(lines)
 
 
-def answering(
-    handler: Callable[[CommandContext], None],
-) -> Callable[[CommandContext], None]:
-    def run(ctx: CommandContext) -> None:
-        try:
-            handler(ctx)
-        except DomainError as refusal:
-            log.info("refused: %s", refusal.reason)
-            ctx.reply(t("error.refused", ctx.language, reason=localized(refusal, ctx.language)))
-
-    return run
-
-
 # --- buttons and modals -------------------------------------------------------------------
 
 
@@ -267,7 +242,7 @@ def parse_click(body: dict[str, Any], action: dict[str, Any]) -> Click:
     team_id = (body.get("team") or {}).get("id") or user.get("team_id")
     channel_id = (body.get("channel") or {}).get("id") or container.get("channel_id")
     if not team_id or not channel_id or not user.get("id"):
-        raise Refused("error.button_elsewhere")
+        raise InvalidArgument("error.button_elsewhere")
     return Click(
         Channel(str(team_id), str(channel_id)),
         str(user["id"]),
@@ -281,7 +256,9 @@ def _series_of(value: str) -> Series:
     try:
         return Series(value)
     except ValueError:
-        raise Refused("numbering.bad_series", value=value, valid="`order`, `invoice`") from None
+        raise InvalidArgument(
+            "numbering.bad_series", value=value, valid="`order`, `invoice`"
+        ) from None
 
 
 def parse_setup(values: dict[str, dict[str, Any]], language: str) -> Setup | dict[str, str]:
@@ -323,7 +300,7 @@ def parse_setup(values: dict[str, dict[str, Any]], language: str) -> Setup | dic
     try:
         thresholds = Thresholds(**limits)
     except DomainError as refusal:  # the domain's own guard, should the checks above drift
-        return {"threshold.critical_days": refusal_text(refusal, language)}
+        return {"threshold.critical_days": render_error(refusal, language)}
     return Setup(strategies, numbers, thresholds)
 
 
@@ -376,7 +353,7 @@ class NumberingListeners:
         self.onboarding = service_for(deps)
 
     def language(self, where: Channel) -> Language:
-        return "fi" if self.onboarding.language(where) == "fi" else "en"
+        return language_of(self.onboarding.language(where))
 
     def on_button(
         self,
@@ -389,14 +366,8 @@ class NumberingListeners:
         ack()
         click = parse_click(body, action)
         lang = self.language(click.where)
-        try:
-            self._button(click, str(action.get("action_id")), client, respond, lang)
-        except DomainError as refusal:
-            respond(
-                text=t("error.refused", lang, reason=localized(refusal, lang)),
-                response_type="ephemeral",
-                replace_original=False,
-            )
+        # A refusal reaches the error hook, which answers it in the channel's language.
+        self._button(click, str(action.get("action_id")), client, respond, lang)
 
     def _button(
         self, click: Click, action_id: str, client: WebClient, respond: Respond, lang: str
@@ -449,7 +420,7 @@ class NumberingListeners:
         try:
             saved = self.service.save_setup(where, actor_for(client, user, where.team_id), parsed)
         except DomainError as refusal:
-            text = t("error.refused", lang, reason=localized(refusal, lang))
+            text = t("error.refused", lang, reason=render_error(refusal, lang))
             client.chat_postEphemeral(channel=where.channel_id, user=user, text=text)
             return
         client.chat_postEphemeral(
@@ -484,7 +455,7 @@ class NumberingListeners:
             text = t(
                 "numbering.modal.failed",
                 lang,
-                reason=localized(refusal, lang),
+                reason=render_error(refusal, lang),
                 source_id=source.value,
             )
             if not _show_in_form(client, view["id"], notice_modal(title, text, lang)):
@@ -523,9 +494,9 @@ def register(reg: Registrar, router: CommandRouter, deps: Deps) -> None:
     if service is None:
         return
     commands = NumberingCommands(deps, service)
-    router.add("numbering", answering(commands.numbering), "numerointi", "numerot")
-    router.add("connect", answering(commands.connect), "yhdistä", "yhdista")
-    router.add("disconnect", answering(commands.disconnect), "irrota")
+    router.add("numbering", commands.numbering, "numerointi", "numerot")
+    router.add("connect", commands.connect, "yhdistä", "yhdista")
+    router.add("disconnect", commands.disconnect, "irrota")
     listeners = NumberingListeners(deps, service)
     reg.action(BUTTONS, listeners.on_button)
     reg.view(SETUP_CALLBACK, listeners.on_setup)

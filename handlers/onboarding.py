@@ -14,6 +14,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from core.errors import InvalidArgument
+from core.language import Language, language_of
 from core.onboarding.machine import Action
 from core.onboarding.parsing import (
     MembersVerb,
@@ -23,9 +24,8 @@ from core.onboarding.parsing import (
     parse_set,
     split_step,
 )
-from core.onboarding.permissions import Actor
 from core.onboarding.service import OnboardingService
-from core.onboarding.snapshot import Channel
+from core.tenancy import Actor, Channel
 from handlers import checklist, home
 from handlers.blocks.checklist import section
 from handlers.blocks.onboarding import (
@@ -37,7 +37,7 @@ from handlers.blocks.onboarding import (
 from handlers.checklist import actor_for, after_change, publish_checklist, service_for
 from handlers.commands import CommandContext, CommandRouter
 from handlers.deps import Deps
-from handlers.messages import Language, t
+from handlers.messages import t
 from handlers.registry import Registrar
 from handlers.slack_failures import SLACK_FAILURES, describe
 
@@ -52,7 +52,7 @@ def where(ctx: CommandContext) -> Channel:
 
 
 def ui_language(value: str | None) -> Language:
-    return "fi" if value == "fi" else "en"
+    return language_of(value)
 
 
 def user_exists(client: WebClient, user_id: str) -> bool:

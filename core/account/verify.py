@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from core.errors import DomainError
 from core.onboarding.machine import Action
-from core.onboarding.permissions import Actor
 from core.onboarding.service import OnboardingService
-from core.onboarding.snapshot import ChangeResult, Channel
+from core.onboarding.snapshot import ChangeResult
 from core.onboarding.steps import OPEN, StepId
+from core.tenancy import Actor, Channel
 
 VERIFIER = "rackbeat"
 """``changed_by`` of a step verified from the account (Slack user ids are upper case)."""

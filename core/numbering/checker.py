@@ -192,7 +192,7 @@ class NumberingChecker:
             claimed = uow.numbering.claim(onboarding_id, self.holder, self.clock(), self.lease_ttl)
             uow.commit()
         if not claimed:
-            raise CheckInProgress("A numbering check of this channel is running right now.")
+            raise CheckInProgress("numbering.check.in_progress")
         [item] = self._complete(self._start([onboarding_id], None), notifier, None)
         if item.report is None:
             raise RuntimeError(f"the numbering check of onboarding {onboarding_id} failed")

@@ -1,7 +1,7 @@
 """Parsing ``/rackbeat numbering …``, ``connect …`` and ``disconnect …`` arguments.
 
 Forgiving about case, plurals and Finnish words; a refusal names what would have been valid
-(``NumberingRefusal`` with a message key, put into words by the handlers).
+(``InvalidArgument`` with a message key, put into words by the handlers).
 """
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from core.errors import InvalidArgument
 from core.numbering.model import TYPED_MAX, InputField, Strategy, parse_typed_number
-from core.numbering.service import NumberingRefusal
 from core.upstream import Series, Source
 
 SERIES_WORDS: dict[str, Series] = {
@@ -76,7 +76,7 @@ def parse_numbering(args: str) -> NumberingCommand:
     words = args.split()
     verb = VERB_WORDS.get(words[0].lower() if words else "")
     if verb is None:
-        raise NumberingRefusal("numbering.usage", "Unknown numbering command.")
+        raise InvalidArgument("numbering.usage")
     rest = words[1:]
     if verb in (Verb.STATUS, Verb.CHECK):
         return NumberingCommand(verb)
@@ -87,13 +87,12 @@ def parse_numbering(args: str) -> NumberingCommand:
 
 def _parse_set(words: list[str]) -> NumberingCommand:
     if len(words) < 3:
-        raise NumberingRefusal("numbering.set.usage", "numbering set SERIES FIELD NUMBER")
+        raise InvalidArgument("numbering.set.usage")
     series = _series(words[0])
     field = FIELD_WORDS.get(words[1].lower())
     if field is None:
-        raise NumberingRefusal(
+        raise InvalidArgument(
             "numbering.set.bad_field",
-            "Unknown field.",
             value=words[1],
             valid=", ".join(FIELD_WORDS),
         )
@@ -101,21 +100,20 @@ def _parse_set(words: list[str]) -> NumberingCommand:
     try:
         value = parse_typed_number(text)
     except ValueError:
-        raise NumberingRefusal(
-            "numbering.set.bad_number", "Not a number.", value=text, max=f"{TYPED_MAX:,}"
+        raise InvalidArgument(
+            "numbering.set.bad_number", value=text, max=f"{TYPED_MAX:,}"
         ) from None
     return NumberingCommand(Verb.SET, series=series, field=field, value=value)
 
 
 def _parse_strategy(words: list[str]) -> NumberingCommand:
     if len(words) not in (1, 2):
-        raise NumberingRefusal("numbering.strategy.usage", "numbering strategy [SERIES] STRATEGY")
+        raise InvalidArgument("numbering.strategy.usage")
     series = _series(words[0]) if len(words) == 2 else None
     strategy = STRATEGY_WORDS.get(words[-1].lower())
     if strategy is None:
-        raise NumberingRefusal(
+        raise InvalidArgument(
             "numbering.strategy.bad",
-            "Unknown strategy.",
             value=words[-1],
             valid=", ".join(s.value for s in Strategy),
         )
@@ -125,9 +123,8 @@ def _parse_strategy(words: list[str]) -> NumberingCommand:
 def _series(word: str) -> Series:
     series = SERIES_WORDS.get(word.lower())
     if series is None:
-        raise NumberingRefusal(
+        raise InvalidArgument(
             "numbering.bad_series",
-            "Unknown series.",
             value=word,
             valid=", ".join(s.value for s in Series),
         )
@@ -140,7 +137,5 @@ def parse_source(args: str) -> Source:
     word = words[0].lower() if words else ""
     source = SOURCE_WORDS.get(word)
     if source is None:
-        raise NumberingRefusal(
-            "numbering.bad_source", "Say rackbeat or netvisor.", value=word or "–"
-        )
+        raise InvalidArgument("numbering.bad_source", value=word or "–")
     return source

@@ -3,8 +3,8 @@ acknowledge or snooze alerts, check now. Pure of Slack.
 
 Every change goes through the onboarding's permissions (members and admins change; everyone
 reads) and leaves an audit row (``numbering.*`` actions, secrets never in them); a denied
-attempt is audited too. Refusals specific to numbering are ``NumberingRefusal`` with a message
-key, which the handlers put in the user's language.
+attempt is audited too. Refusals are ``DomainError`` codes, which the handlers put in the
+user's language.
 """
 
 from __future__ import annotations
@@ -14,11 +14,17 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from core.credentials import NetvisorCredentials, RackbeatCredentials, SecretBox
-from core.errors import DomainError, NotFound, PermissionDenied
+from core.errors import (
+    ConfigurationError,
+    DomainError,
+    InvalidArgument,
+    NotFound,
+    PermissionDenied,
+)
+from core.guarded import check_permission, record_in_own_transaction, run_guarded
 from core.numbering.alerts import acknowledge, snooze
 from core.numbering.checker import CheckReport, Notifier, NumberingChecker
 from core.numbering.model import InputField, Level, Strategy
@@ -31,25 +37,13 @@ from core.numbering.repository import (
 )
 from core.numbering.thresholds import Thresholds
 from core.numbering.view import STALE_INTERVALS, NumberingView, build_view
-from core.onboarding.permissions import Actor, Capability, require
 from core.onboarding.repository import OnboardingRepository
-from core.onboarding.snapshot import Channel
-from core.onboarding.texts import Language, language_of, text
-from core.store.errors import StoreUnavailable
 from core.store.models import AuditEvent, Onboarding
-from core.store.uow import UnitOfWorkFactory
+from core.store.uow import UnitOfWork, UnitOfWorkFactory
+from core.tenancy import Actor, Capability, Channel
 from core.upstream import Series, Source, SourceRejected, SourceUnavailable
 
 log = logging.getLogger(__name__)
-
-
-class NumberingRefusal(DomainError):
-    """A refusal whose text lives in ``handlers/messages/numbering.py`` under ``key``."""
-
-    def __init__(self, key: str, fallback: str, **params: object) -> None:
-        super().__init__(fallback)
-        self.key = key
-        self.params = params
 
 
 @dataclass(frozen=True)
@@ -187,10 +181,7 @@ class NumberingService:
         """Test the credentials live, then store them encrypted; returns the company name."""
         box = self.box
         if box is None:
-            raise NumberingRefusal(
-                "numbering.connect.no_secret_key",
-                "SECRET_KEY is not set, so credentials cannot be stored.",
-            )
+            raise ConfigurationError("numbering.connect.no_secret_key")
         source = (
             Source.RACKBEAT if isinstance(credentials, RackbeatCredentials) else Source.NETVISOR
         )
@@ -213,6 +204,7 @@ class NumberingService:
         forgotten: list[bool] = []
 
         def apply(repo: NumberingRepository, row: Onboarding, now: datetime) -> list[Audit]:
+            forgotten.clear()  # a stale attempt runs again: only the last one counts
             if not repo.delete_credentials(row.id, source):
                 return []
             forgotten.append(True)
@@ -259,13 +251,8 @@ class NumberingService:
             with self.upstreams.netvisor_lock(credentials):
                 return self.upstreams.netvisor(credentials).test_connection()
         except (SourceRejected, SourceUnavailable) as error:
-            raise NumberingRefusal(
-                "numbering.connect.failed",
-                error.reason,
-                reason=error.reason,
-                code=error.code,
-                source=error.source.value,
-            ) from error
+            # The upstream's error is the reason: handlers word it from its source and code.
+            raise InvalidArgument("numbering.connect.failed", reason=error) from error
 
     def require_change(self, where: Channel, actor: Actor, action: str) -> None:
         """Refuse early (before a modal is even shown) someone who may not change settings."""
@@ -302,56 +289,35 @@ class NumberingService:
         attempt: Attempt,
         work: Callable[[NumberingRepository, Onboarding, datetime], NumberingView | None],
     ) -> NumberingView | None:
-        """Run ``work`` in one transaction if ``actor`` may change the onboarding; a denied
-        attempt is audited in a transaction of its own, after this one has ended."""
-        denied: tuple[int, PermissionDenied] | None = None
-        with self._uow() as uow:
-            row = _onboarding(uow.session, where, lock=True)
-            try:
-                require(
-                    actor,
-                    Capability.CHANGE,
-                    owner_id=row.owner_id,
-                    member_ids={member.user_id for member in row.members},
-                    language=language_of(row.language),
-                )
-            except PermissionDenied as error:
-                denied = (row.id, error)
-            else:
-                result = work(uow.numbering, row, self.clock())
-                uow.commit()
-                return result
-        assert denied is not None
-        onboarding_id, refusal = denied
-        self._audit_denied(where, onboarding_id, actor, attempt, refusal)
-        raise refusal
+        """Run ``work`` as one guarded change if ``actor`` may change the onboarding (again
+        from a fresh read when a concurrent writer made it stale); a denied attempt is
+        audited in a transaction of its own, after this one has ended."""
+        denied_on: list[int] = []
 
-    def _audit_denied(
-        self,
-        where: Channel,
-        onboarding_id: int,
-        actor: Actor,
-        attempt: Attempt,
-        denied: PermissionDenied,
-    ) -> None:
-        event = AuditEvent(
-            onboarding_id=onboarding_id,
-            team_id=where.team_id,
-            channel_id=where.channel_id,
-            actor=actor.user_id,
-            at=self.clock(),
-            action=attempt.action,
-            subject=attempt.subject,
-            new_value=attempt.new,
-            note=denied.reason,
-            outcome="denied",
+        def change(uow: UnitOfWork) -> NumberingView | None:
+            row = _onboarding(uow.session, where, lock=True)
+            denied_on[:] = [row.id]
+            check_permission(row, actor, Capability.CHANGE)
+            return work(uow.numbering, row, self.clock())
+
+        def record(refusal: DomainError) -> None:
+            event = AuditEvent(
+                onboarding_id=denied_on[0],
+                team_id=where.team_id,
+                channel_id=where.channel_id,
+                actor=actor.user_id,
+                at=self.clock(),
+                action=attempt.action,
+                subject=attempt.subject,
+                new_value=attempt.new,
+                note=refusal.reason,
+                outcome="denied",
+            )
+            record_in_own_transaction(self._uow, event)
+
+        return run_guarded(
+            self._uow, change, record=record, audited=(PermissionDenied,), what=where
         )
-        try:
-            with self._uow() as uow:
-                uow.session.add(event)
-                uow.commit()
-        except (SQLAlchemyError, StoreUnavailable):
-            log.exception("could not record a denied numbering change")
 
 
 @dataclass(frozen=True)
@@ -384,9 +350,9 @@ def _onboarding(session: Session, where: Channel, *, lock: bool = False) -> Onbo
     repo = OnboardingRepository(session)
     row = repo.for_channel(where, lock=lock)
     if row is None:
-        # Before start, the language the channel chose (`/rackbeat language fi`) still holds.
-        chosen = repo.channel_language(where)
-        raise NotFound(text("onb.not_found", language_of(chosen) if chosen else Language.EN))
+        # Said in the channel's language: the one the channel chose before any onboarding
+        # (`/rackbeat language fi`), else English.
+        raise NotFound("onb.not_found")
     return row
 
 

@@ -20,7 +20,7 @@ class Thresholds:
     >>> Thresholds(warning_days=5, critical_days=7)
     Traceback (most recent call last):
     ...
-    core.errors.InvalidArgument: Critical at 7 days must not be above warning at 5 days.
+    core.errors.InvalidArgument: numbering.modal.critical_above_warning.days
     """
 
     warning_days: int = 30
@@ -31,17 +31,15 @@ class Thresholds:
     def __post_init__(self) -> None:
         for name in ("warning_days", "warning_numbers", "critical_days", "critical_numbers"):
             if getattr(self, name) < 0:
-                raise InvalidArgument(f"A threshold cannot be negative ({name}).")
-        if self.critical_days > self.warning_days:
-            raise InvalidArgument(
-                f"Critical at {self.critical_days} days must not be above warning at "
-                f"{self.warning_days} days."
-            )
-        if self.critical_numbers > self.warning_numbers:
-            raise InvalidArgument(
-                f"Critical at {self.critical_numbers} numbers must not be above warning at "
-                f"{self.warning_numbers} numbers."
-            )
+                raise InvalidArgument("numbering.threshold.negative", name=name)
+        for unit in ("days", "numbers"):
+            critical, warning = getattr(self, f"critical_{unit}"), getattr(self, f"warning_{unit}")
+            if critical > warning:
+                raise InvalidArgument(
+                    f"numbering.modal.critical_above_warning.{unit}",
+                    critical=critical,
+                    warning=warning,
+                )
 
 
 def level_for(headroom: int, days_left: float | None, thresholds: Thresholds) -> Level:

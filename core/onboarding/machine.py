@@ -27,6 +27,7 @@ from enum import StrEnum
 from types import MappingProxyType
 
 from core.errors import TransitionRefused
+from core.language import Language, language_of
 from core.onboarding.numbering_gate import UNKNOWN, NumberingGate, Verdict
 from core.onboarding.steps import (
     CATALOGUE,
@@ -37,7 +38,7 @@ from core.onboarding.steps import (
     StepState,
     Valuation,
 )
-from core.onboarding.texts import Language, format_when, in_every_language, mention, text
+from core.onboarding.texts import format_when, in_every_language, mention, text
 
 
 class Action(StrEnum):
@@ -160,7 +161,7 @@ class Refusal:
         params["by"] = _by(record, language)
         if self.about is not None:
             about = situation.record(self.about)
-            params["dep"] = CATALOGUE[self.about].title_in(_lang(language))
+            params["dep"] = CATALOGUE[self.about].title_in(language_of(str(language)))
             params["dep_state"] = state_word(about.state, language)
             params["by"] = _by(about, language)
         if self.code == "numbering_not_ok":
@@ -182,10 +183,6 @@ def numbering_detail(gate: NumberingGate, language: Language | str) -> str:
         f"{text(f'onb.series.{series}', language)}: {text(f'onb.level.{level}', language)}"
         for series, level in gate.levels
     )
-
-
-def _lang(language: Language | str) -> Language:
-    return Language.FI if str(language) == "fi" else Language.EN
 
 
 def _by(record: StepRecord, language: Language | str) -> str:
@@ -221,7 +218,7 @@ class StepRefused(TransitionRefused):
         headline = text(
             f"onb.refused.{self.action.value}",
             language,
-            step=CATALOGUE[self.step].title_in(_lang(language)),
+            step=CATALOGUE[self.step].title_in(language_of(str(language))),
             state=state_word(self.state, language),
         )
         reasons = [refusal.render(self.situation, language) for refusal in self.refusals]
@@ -443,7 +440,7 @@ def decide_valuation(
         return text(
             "onb.valuation.locked",
             lang,
-            dep=CATALOGUE[StepId.INITIAL_BALANCES].title_in(_lang(lang)),
+            dep=CATALOGUE[StepId.INITIAL_BALANCES].title_in(language_of(str(lang))),
             current=text(f"onb.valuation.{recorded.value}", lang),
         )
 

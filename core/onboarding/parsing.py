@@ -22,8 +22,9 @@ from enum import StrEnum
 from types import MappingProxyType
 
 from core.errors import InvalidArgument
+from core.language import Language, language_of
 from core.onboarding.steps import STEPS, StepId, Valuation
-from core.onboarding.texts import Language, text
+from core.onboarding.texts import text
 
 _SEPARATORS = re.compile(r"[\s\-_/.,:;!?'\"`*()\[\]]+")
 _STOP_WORDS = frozenset({"and", "ja", "&", "the"})
@@ -65,7 +66,7 @@ STEP_NAMES: Mapping[str, StepId] = _build_step_names()
 
 def valid_steps(language: Language | str = Language.EN) -> str:
     """``login`` (Log in to Rackbeat), ``settings`` (…), … for error messages."""
-    lang = Language.FI if str(language) == "fi" else Language.EN
+    lang = language_of(str(language))
     return ", ".join(f"`{entry.id.value}` ({entry.title_in(lang)})" for entry in STEPS)
 
 

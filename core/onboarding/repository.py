@@ -8,8 +8,8 @@ from datetime import datetime
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from core.onboarding.snapshot import Channel
 from core.store.models import AuditEvent, ChannelLanguage, Member, Onboarding, Workspace
+from core.tenancy import Channel
 
 
 class OnboardingRepository:

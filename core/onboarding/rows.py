@@ -7,25 +7,24 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from core.language import language_of
 from core.onboarding.machine import OnboardingState, Situation, StepRecord
 from core.onboarding.numbering_gate import NumberingStatusProvider, numbering_status_ok
 from core.onboarding.orders_gate import open_orders_of
-from core.onboarding.permissions import Actor
 from core.onboarding.repository import OnboardingRepository
 from core.onboarding.snapshot import (
     AuditAction,
     AuditEntry,
     Change,
-    Channel,
     MemberView,
     OnboardingSnapshot,
     Outcome,
     step_views,
 )
 from core.onboarding.steps import STEPS, StepId, StepState, Valuation
-from core.onboarding.texts import language_of
 from core.store.models import AuditEvent, Onboarding
 from core.store.models import StepState as StepRow
+from core.tenancy import Actor, Channel
 
 OWNER_ROLE = "owner"
 MEMBER_ROLE = "member"

@@ -16,18 +16,19 @@ admin comes in with the ``Actor``.
 
 from __future__ import annotations
 
-import logging
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from core.errors import DomainError, InvalidArgument, NotFound, PermissionDenied, TransitionRefused
+from core.guarded import check_permission, record_in_own_transaction, run_guarded
+from core.language import Language, language_of
 from core.onboarding.machine import (
     TRANSITIONS,
     Action,
@@ -38,7 +39,6 @@ from core.onboarding.machine import (
     onboarding_state,
 )
 from core.onboarding.numbering_gate import NumberingStatusProvider
-from core.onboarding.permissions import Actor, Capability, Role, require, role_of
 from core.onboarding.rows import (
     MEMBER_ROLE,
     OWNER_ROLE,
@@ -54,27 +54,17 @@ from core.onboarding.snapshot import (
     AuditAction,
     Change,
     ChangeResult,
-    Channel,
     HistoryPage,
     NextStep,
     OnboardingSnapshot,
     Outcome,
 )
 from core.onboarding.steps import STEPS, StepId, StepState, Valuation
-from core.onboarding.texts import (
-    Language,
-    format_when,
-    in_every_language,
-    language_of,
-    mention,
-    text,
-)
-from core.store.errors import StoreUnavailable
+from core.onboarding.texts import format_when, in_every_language, mention, text
 from core.store.models import Member, Onboarding
 from core.store.models import StepState as StepRow
-from core.store.uow import UnitOfWorkFactory
-
-log = logging.getLogger(__name__)
+from core.store.uow import UnitOfWork, UnitOfWorkFactory
+from core.tenancy import Actor, Capability, Channel, Role, role_of
 
 HISTORY_PAGE_SIZE = 20
 MAX_NOTE_CHARS = 2000
@@ -231,56 +221,57 @@ class OnboardingService:
         chosen = language or self.language(where) or _language_hint(actor)
         name = " ".join((company_name or "").split())[:255] or where.channel_id
         attempt = _Attempt(AuditAction.START, None, chosen, new=name)
-        for attempt_no in range(1, self._max_attempts + 1):
-            try:
-                return self._start_once(where, actor, name, chosen, attempt)
-            except (StaleDataError, IntegrityError):
-                # Someone started the same channel (or created the workspace row) a moment
-                # before us: the next attempt sees their onboarding and refuses.
-                if attempt_no == self._max_attempts:
-                    raise
-            except DomainError as refusal:
-                self._record_refusal(where, actor, attempt, refusal)
-                raise
-        raise AssertionError("unreachable")  # pragma: no cover
+        # IntegrityError: someone started the same channel (or created the workspace row) a
+        # moment before us; the next attempt sees their onboarding and refuses.
+        return run_guarded(
+            self._uow,
+            lambda unit: self._start_once(unit, where, actor, name, chosen, attempt),
+            record=lambda refusal: self._record_refusal(where, actor, attempt, refusal),
+            retry_on=(StaleDataError, IntegrityError),
+            max_attempts=self._max_attempts,
+            what=where,
+        )
 
     def _start_once(
-        self, where: Channel, actor: Actor, name: str, language: Language, attempt: _Attempt
+        self,
+        uow: UnitOfWork,
+        where: Channel,
+        actor: Actor,
+        name: str,
+        language: Language,
+        attempt: _Attempt,
     ) -> ChangeResult:
-        with self._uow() as uow:
-            repo = uow.onboardings
-            existing = repo.for_channel(where, lock=True)
-            if existing is not None:
-                attempt.onboarding_id = existing.id
-                attempt.language = language_of(existing.language)
-                raise AlreadyStarted(self._exists_reason(uow.session, existing))
-            now = self._clock()
-            repo.ensure_workspace(where.team_id, now)
-            row = Onboarding(
-                team_id=where.team_id,
-                channel_id=where.channel_id,
-                company_name=name,
-                state=OnboardingState.ACTIVE.value,
-                language=language.value,
-                owner_id=actor.user_id,
-                created_at=now,
-                updated_at=now,
-            )
-            row.steps = [
-                StepRow(step=entry.id.value, position=entry.position, state=StepState.TODO.value)
-                for entry in STEPS
-            ]
-            row.members = [
-                Member(user_id=actor.user_id, role=OWNER_ROLE, added_by=actor.user_id, added_at=now)
-            ]
-            uow.session.add(row)
-            uow.session.flush()
-            change = Change(AuditAction.START, None, None, name)
-            repo.add_audit(audit_event(where, actor, row.id, now, change, Outcome.APPLIED))
-            uow.session.flush()
-            result = ChangeResult(snapshot_of(uow.session, row, self._numbering), (change,))
-            uow.commit()
-            return result
+        repo = uow.onboardings
+        existing = repo.for_channel(where, lock=True)
+        if existing is not None:
+            attempt.onboarding_id = existing.id
+            attempt.language = language_of(existing.language)
+            raise AlreadyStarted(self._exists_reason(uow.session, existing))
+        now = self._clock()
+        repo.ensure_workspace(where.team_id, now)
+        row = Onboarding(
+            team_id=where.team_id,
+            channel_id=where.channel_id,
+            company_name=name,
+            state=OnboardingState.ACTIVE.value,
+            language=language.value,
+            owner_id=actor.user_id,
+            created_at=now,
+            updated_at=now,
+        )
+        row.steps = [
+            StepRow(step=entry.id.value, position=entry.position, state=StepState.TODO.value)
+            for entry in STEPS
+        ]
+        row.members = [
+            Member(user_id=actor.user_id, role=OWNER_ROLE, added_by=actor.user_id, added_at=now)
+        ]
+        uow.session.add(row)
+        uow.session.flush()
+        change = Change(AuditAction.START, None, None, name)
+        repo.add_audit(audit_event(where, actor, row.id, now, change, Outcome.APPLIED))
+        uow.session.flush()
+        return ChangeResult(snapshot_of(uow.session, row, self._numbering), (change,))
 
     def _exists_reason(self, session: Session, row: Onboarding) -> str:
         current = snapshot_of(session, row, self._numbering)
@@ -493,19 +484,22 @@ class OnboardingService:
 
     def remember_checklist(self, where: Channel, ts: str | None) -> None:
         """Store the ts of the channel's checklist message (not a user change: no audit)."""
-        for attempt_no in range(1, self._max_attempts + 1):
-            try:
-                with self._uow() as uow:
-                    row = uow.onboardings.for_channel(where, lock=True)
-                    if row is None:
-                        raise NotFound(text("onb.not_found", Language.EN))
-                    if row.checklist_ts != ts:
-                        row.checklist_ts = ts
-                        uow.commit()
-                    return
-            except StaleDataError:
-                if attempt_no == self._max_attempts:
-                    raise
+
+        def store(uow: UnitOfWork) -> None:
+            row = uow.onboardings.for_channel(where, lock=True)
+            if row is None:
+                raise NotFound(text("onb.not_found", Language.EN))
+            if row.checklist_ts != ts:
+                row.checklist_ts = ts
+
+        run_guarded(
+            self._uow,
+            store,
+            record=lambda refusal: None,
+            audited=(),
+            max_attempts=self._max_attempts,
+            what=where,
+        )
 
     # --- the machinery of a change ------------------------------------------------------
 
@@ -517,64 +511,50 @@ class OnboardingService:
         attempt: _Attempt,
         apply: _Apply,
     ) -> ChangeResult:
-        for attempt_no in range(1, self._max_attempts + 1):
-            try:
-                return self._change_once(where, actor, capability, attempt, apply)
-            except StaleDataError:
-                # Another writer committed between our read and our write: decide again on
-                # what they left.
-                log.info("onboarding %s changed concurrently; deciding again", where)
-                if attempt_no == self._max_attempts:
-                    raise
-            except DomainError as refusal:
-                self._record_refusal(where, actor, attempt, refusal)
-                raise
-        raise AssertionError("unreachable")  # pragma: no cover
+        return run_guarded(
+            self._uow,
+            lambda unit: self._change_once(unit, where, actor, capability, attempt, apply),
+            record=lambda refusal: self._record_refusal(where, actor, attempt, refusal),
+            max_attempts=self._max_attempts,
+            what=where,
+        )
 
     def _change_once(
         self,
+        uow: UnitOfWork,
         where: Channel,
         actor: Actor,
         capability: Capability,
         attempt: _Attempt,
         apply: _Apply,
     ) -> ChangeResult:
-        with self._uow() as uow:
-            repo = uow.onboardings
-            row = repo.for_channel(where, lock=True)
-            if row is None:
-                chosen = repo.channel_language(where)
-                language = language_of(chosen) if chosen else attempt.language
-                raise NotFound(text("onb.not_found", language))
-            attempt.onboarding_id = row.id
-            attempt.language = language_of(row.language)
-            if attempt.read_old is not None:
-                attempt.old = attempt.read_old(row)
-            require(
-                actor,
-                capability,
-                owner_id=row.owner_id,
-                member_ids={member.user_id for member in row.members},
-                language=attempt.language,
-            )
-            work = _Work(uow.session, row, actor, self._clock(), attempt)
-            apply(work)
-            if not work.changes:
-                return ChangeResult(snapshot_of(uow.session, row, self._numbering), ())
-            row.updated_at = work.now
-            # Always write the onboarding row, so its version moves even when only child rows
-            # (steps, members) changed: that is what makes a concurrent writer stale.
-            flag_modified(row, "updated_at")
-            for change in work.changes:
-                repo.add_audit(audit_event(where, actor, row.id, work.now, change, Outcome.APPLIED))
-            uow.session.flush()
-            result = ChangeResult(
-                snapshot_of(uow.session, row, self._numbering),
-                tuple(work.changes),
-                work.announce_live,
-            )
-            uow.commit()
-            return result
+        repo = uow.onboardings
+        row = repo.for_channel(where, lock=True)
+        if row is None:
+            chosen = repo.channel_language(where)
+            language = language_of(chosen) if chosen else attempt.language
+            raise NotFound(text("onb.not_found", language))
+        attempt.onboarding_id = row.id
+        attempt.language = language_of(row.language)
+        if attempt.read_old is not None:
+            attempt.old = attempt.read_old(row)
+        check_permission(row, actor, capability)
+        work = _Work(uow.session, row, actor, self._clock(), attempt)
+        apply(work)
+        if not work.changes:
+            return ChangeResult(snapshot_of(uow.session, row, self._numbering), ())
+        row.updated_at = work.now
+        # Always write the onboarding row, so its version moves even when only child rows
+        # (steps, members) changed: that is what makes a concurrent writer stale.
+        flag_modified(row, "updated_at")
+        for change in work.changes:
+            repo.add_audit(audit_event(where, actor, row.id, work.now, change, Outcome.APPLIED))
+        uow.session.flush()
+        return ChangeResult(
+            snapshot_of(uow.session, row, self._numbering),
+            tuple(work.changes),
+            work.announce_live,
+        )
 
     def _record_refusal(
         self, where: Channel, actor: Actor, attempt: _Attempt, refusal: DomainError
@@ -588,13 +568,7 @@ class OnboardingService:
                 lang: _join_notes(attempt.note, reason) or ""
                 for lang, reason in refusal.translations.items()
             }
-        try:
-            with self._uow() as uow:
-                uow.session.add(event)
-                uow.commit()
-        except (SQLAlchemyError, StoreUnavailable):
-            # The refusal itself must still reach the user; losing its audit row is logged.
-            log.exception("could not record a refused attempt on %s", where)
+        record_in_own_transaction(self._uow, event)
 
 
 def _localized(

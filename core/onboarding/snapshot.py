@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from core.language import Language
 from core.onboarding.machine import (
     Action,
     OnboardingState,
@@ -22,17 +23,8 @@ from core.onboarding.machine import (
     progress,
 )
 from core.onboarding.numbering_gate import NumberingGate
-from core.onboarding.permissions import Actor, Capability, Role, may, role_of
 from core.onboarding.steps import CATALOGUE, OPEN, Step, StepId, StepState, Valuation
-from core.onboarding.texts import Language
-
-
-@dataclass(frozen=True)
-class Channel:
-    """Where an onboarding lives: one channel of one Slack team."""
-
-    team_id: str
-    channel_id: str
+from core.tenancy import Actor, Capability, Channel, Role, may, role_of
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from core.onboarding.texts import Language, LocalText
+from core.language import Language
+from core.onboarding.texts import LocalText
 
 
 class StepId(StrEnum):

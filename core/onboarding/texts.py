@@ -11,22 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from enum import StrEnum
-from typing import Final
 
-
-class Language(StrEnum):
-    EN = "en"
-    FI = "fi"
-
-
-DEFAULT_LANGUAGE: Final = Language.EN
-
-
-def language_of(value: str | None) -> Language:
-    """The language for a stored code or a locale (``fi``, ``fi-FI``); anything else is English."""
-    code = (value or "").strip().lower().replace("_", "-")
-    return Language.FI if code == "fi" or code.startswith("fi-") else Language.EN
+from core.language import Language, language_of
 
 
 @dataclass(frozen=True)

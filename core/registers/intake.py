@@ -40,8 +40,9 @@ from enum import StrEnum
 from typing import Protocol
 
 from core.account.service import AccountService, CheckAccount
+from core.errors import DomainError
 from core.onboarding.service import OnboardingService
-from core.onboarding.snapshot import Channel, OnboardingSnapshot
+from core.onboarding.snapshot import OnboardingSnapshot
 from core.onboarding.steps import StepId
 from core.registers.engine import validate_files
 from core.registers.header import register_in_text
@@ -49,6 +50,7 @@ from core.registers.known import KnownRegisters
 from core.registers.model import FileInput, FileResult, Issue, Register, Valuation
 from core.registers.repository import Claim, RegistersRepository
 from core.store.uow import UnitOfWorkFactory
+from core.tenancy import Channel
 
 log = logging.getLogger(__name__)
 
@@ -94,13 +96,13 @@ STEP_OF: dict[Register, StepId] = {
 }
 
 
-class Refusal(Exception):
-    """A file answered with one message instead of a check: ``key`` in the message
+class Refusal(DomainError):
+    """A file answered with one message instead of a check: ``code`` in the message
     catalogue, ``params`` for it, and ``issue`` when the words come from the file's issue."""
 
-    def __init__(self, key: str, *, issue: Issue | None = None, **params: object) -> None:
-        super().__init__(key)
-        self.key, self.params, self.issue = key, params, issue
+    def __init__(self, code: str, /, *, issue: Issue | None = None, **params: object) -> None:
+        super().__init__(code, **params)
+        self.issue = issue
 
 
 class LostClaim(Exception):
@@ -269,9 +271,9 @@ def fetch(source: FileSource, file_id: str, limit_mb: int) -> bytes:
     try:
         return source.download(info, limit_mb * 1024 * 1024)
     except Refusal as refusal:
-        if refusal.key == "registers.refused.too_large":
+        if refusal.code == "registers.refused.too_large":
             # The size was not told in advance (or was wrong): only the limit is known.
-            raise Refusal(refusal.key, size=f">{limit_mb}", limit=limit_mb) from refusal
+            raise Refusal(refusal.code, size=f">{limit_mb}", limit=limit_mb) from refusal
         raise
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from core.onboarding.machine import numbering_detail
-from core.onboarding.permissions import Actor
 from core.onboarding.snapshot import OnboardingSnapshot
+from core.tenancy import Actor
 from handlers.blocks.checklist import context, section
 from handlers.messages import t
 

@@ -18,8 +18,8 @@ from core.numbering.evaluate import SeriesEvaluation
 from core.numbering.model import InputField, Level, Reading, Strategy
 from core.numbering.notes import Note, NoteCode
 from core.numbering.view import Connection, NumberingView, SeriesView
-from core.onboarding.snapshot import Channel
 from core.onboarding.texts import format_when, mention
+from core.tenancy import Channel
 from core.upstream import Series, Source
 from handlers.blocks.checklist import Block, SlackMessage, button, context, section
 from handlers.blocks.upstream import failure_text

@@ -10,8 +10,8 @@ or defined twice. Code and tests refer to keys, never to copied literals::
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Literal
 
+from core.language import DEFAULT_LANGUAGE, Language, language_of
 from handlers.messages import (
     account,
     common,
@@ -25,9 +25,7 @@ from handlers.messages import (
     upstream,
 )
 
-Language = Literal["en", "fi"]
-LANGUAGES: tuple[Language, ...] = ("en", "fi")
-DEFAULT_LANGUAGE: Language = "en"
+LANGUAGES: tuple[Language, ...] = tuple(Language)
 
 # Areas add their module here.
 _AREAS: tuple[Mapping[str, Mapping[str, str]], ...] = (
@@ -60,11 +58,7 @@ def _merge(areas: tuple[Mapping[str, Mapping[str, str]], ...]) -> dict[str, Mapp
 CATALOG: Mapping[str, Mapping[str, str]] = _merge(_AREAS)
 
 
-def language_or_default(value: str | None) -> Language:
-    return "fi" if value == "fi" else "en"
-
-
 def t(key: str, lang: str | None = DEFAULT_LANGUAGE, /, **params: object) -> str:
     """The text for ``key`` in ``lang`` with ``params`` filled in (str.format syntax)."""
-    text = CATALOG[key][language_or_default(lang)]
+    text = CATALOG[key][language_of(lang)]
     return text.format(**params) if params else text

@@ -19,7 +19,8 @@ from babel import Locale
 from babel.dates import format_date as _babel_date
 from babel.numbers import format_decimal
 
-from handlers.messages import language_or_default, t
+from core.language import language_of
+from handlers.messages import t
 
 # The CLDR locale behind each language of the catalogue.
 _LOCALES = {"en": Locale.parse("en_GB"), "fi": Locale.parse("fi_FI")}
@@ -28,7 +29,7 @@ _DATE_PATTERNS = {"en": "d MMM y", "fi": "d.M.y"}
 
 
 def _locale(language: str) -> Locale:
-    return _LOCALES[language_or_default(language)]
+    return _LOCALES[language_of(language)]
 
 
 def format_number(value: int | float | Decimal, language: str, decimals: int | None = None) -> str:
@@ -47,7 +48,7 @@ def format_number(value: int | float | Decimal, language: str, decimals: int | N
 def format_date(value: date | datetime, language: str) -> str:
     """`6.12.2026` in Finnish, `6 Dec 2026` in English (a datetime shows its own date)."""
     day = value.date() if isinstance(value, datetime) else value
-    lang = language_or_default(language)
+    lang = language_of(language)
     return _babel_date(day, format=_DATE_PATTERNS[lang], locale=_LOCALES[lang])
 
 

@@ -325,6 +325,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Digits only, please.",
         "fi": "Vain numeroita.",
     },
+    "numbering.threshold.negative": {
+        "en": "A threshold cannot be negative ({name}).",
+        "fi": "Raja ei voi olla negatiivinen ({name}).",
+    },
     "numbering.modal.critical_above_warning.days": {
         "en": "Critical at {critical} days must not be above warning at {warning} days.",
         "fi": "Kriittinen raja ({critical} päivää) ei voi olla suurempi kuin varoitusraja "

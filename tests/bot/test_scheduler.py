@@ -19,8 +19,7 @@ from core.numbering import InputField, Strategy
 from core.numbering.checker import Delivery
 from core.numbering.service import Setup
 from core.numbering.view import NumberingView
-from core.onboarding.permissions import Actor
-from core.onboarding.snapshot import Channel
+from core.tenancy import Actor, Channel
 from core.upstream import Series
 from handlers.messages import t
 from handlers.numbering import SlackNotifier

@@ -20,9 +20,9 @@ from bot.localslack import LocalSlack
 from bot.localslack.state import Message
 from core.account.model import AccountSnapshot
 from core.onboarding.service import OnboardingService
-from core.onboarding.snapshot import Channel
 from core.store.models import AuditEvent
 from core.store.registers_models import ValidationResult
+from core.tenancy import Channel
 from handlers.blocks.account import ACTION_REFRESH
 from handlers.messages import t
 from tests.fakes.rackbeat import reply_server_error

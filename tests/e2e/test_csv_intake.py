@@ -16,9 +16,9 @@ from bot.localslack import LocalSlack
 from bot.localslack.methods import message_event
 from bot.localslack.state import Failure, Message
 from core.onboarding.service import OnboardingService
-from core.onboarding.snapshot import Channel
 from core.onboarding.steps import StepId, StepState
 from core.registers.intake import Throttle
+from core.tenancy import Channel
 from handlers.blocks.registers import ACTION_MARK_DONE
 from handlers.files import register_override
 from handlers.messages import t

@@ -10,10 +10,12 @@ import pytest
 from bot.localslack import LocalSlack
 from bot.localslack.methods import message_event
 from bot.localslack.state import Message
+from core.language import Language
 from core.onboarding.service import OnboardingService
-from core.onboarding.snapshot import Channel, OnboardingSnapshot
+from core.onboarding.snapshot import OnboardingSnapshot
 from core.onboarding.steps import STEPS, StepId, StepState, Valuation
-from core.onboarding.texts import Language, text
+from core.onboarding.texts import text
+from core.tenancy import Channel
 from handlers.messages import t
 from tests.harness import BotUnderTest
 

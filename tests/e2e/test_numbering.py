@@ -16,9 +16,9 @@ from bot.localslack.state import Message
 from core.numbering.commands import TYPED_MAX
 from core.numbering.model import Level, Strategy
 from core.onboarding.service import OnboardingService
-from core.onboarding.snapshot import Channel
 from core.onboarding.steps import STEPS, StepId, StepState
 from core.onboarding.texts import format_when
+from core.tenancy import Channel
 from handlers.blocks.numbering import (
     ACTION_ACK,
     ACTION_CHECK,

@@ -34,12 +34,11 @@ from bot.oauth import BOT_SCOPES, page_text
 from bot.scheduler import start_numbering_scheduler
 from core.numbering import InputField, Strategy
 from core.numbering.service import Setup
-from core.onboarding.permissions import Actor
-from core.onboarding.snapshot import Channel
 from core.store.installation_models import OAuthState, SlackInstallation
 from core.store.models import Onboarding
 from core.store.models import Workspace as WorkspaceRow
 from core.store.numbering_models import NumberingLease
+from core.tenancy import Actor, Channel
 from core.upstream import Series
 from handlers.messages import t
 from tests.harness import SIGNING_SECRET, BotUnderTest

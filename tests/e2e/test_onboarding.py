@@ -19,8 +19,8 @@ from bot.localslack import LocalSlack
 from bot.localslack.state import Message
 from core.errors import PermissionDenied
 from core.onboarding.service import OnboardingService
-from core.onboarding.snapshot import Channel
 from core.onboarding.steps import STEPS, StepId, StepState, Valuation
+from core.tenancy import Channel
 from handlers.blocks.checklist import (
     ACTION_DONE,
     ACTION_GUIDE,

@@ -15,10 +15,10 @@ from bot.localslack import LocalSlack
 from bot.localslack.driver import Reply, SlackDriver
 from bot.localslack.methods import message_event
 from core.onboarding.service import OnboardingService
-from core.onboarding.snapshot import Channel
 from core.onboarding.steps import StepId, StepState
 from core.store.database import create_database_engine
 from core.store.uow import unit_of_work_factory
+from core.tenancy import Channel
 from handlers.blocks.checklist import ACTION_DONE, checklist_message
 from tests.serve_process import ServeProcess
 from tests.waiting import until

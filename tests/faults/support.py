@@ -9,7 +9,8 @@ from typing import Any
 from bot.localslack import LocalSlack
 from bot.localslack.state import Message
 from core.onboarding.service import OnboardingService
-from core.onboarding.snapshot import Channel, OnboardingSnapshot
+from core.onboarding.snapshot import OnboardingSnapshot
+from core.tenancy import Channel
 from handlers.blocks.checklist import ACTION_DONE
 from tests.harness import BotUnderTest
 

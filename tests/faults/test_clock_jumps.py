@@ -9,11 +9,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from core.onboarding.machine import Action
-from core.onboarding.permissions import Actor
 from core.onboarding.service import OnboardingService
-from core.onboarding.snapshot import Channel
 from core.onboarding.steps import StepId
 from core.store.uow import UnitOfWorkFactory
+from core.tenancy import Actor, Channel
 
 WHERE = Channel("T1", "C1")
 ANN = Actor("U0ANN")

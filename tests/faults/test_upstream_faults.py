@@ -18,10 +18,9 @@ from bot.upstreams import build_numbering
 from core.numbering.model import InputField, Level, Strategy
 from core.numbering.notes import NoteCode
 from core.numbering.service import NumberingService, Setup
-from core.onboarding.permissions import Actor
-from core.onboarding.snapshot import Channel
 from core.store.database import create_database_engine, migrate
 from core.store.uow import unit_of_work_factory
+from core.tenancy import Actor, Channel
 from core.upstream import Series, Source
 from handlers.blocks.upstream import failure_text
 from handlers.messages import t

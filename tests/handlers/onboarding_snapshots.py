@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from core.language import Language
 from core.onboarding.machine import Situation, StepRecord, onboarding_state
 from core.onboarding.numbering_gate import UNKNOWN, NumberingGate
-from core.onboarding.snapshot import Channel, MemberView, OnboardingSnapshot, step_views
+from core.onboarding.snapshot import MemberView, OnboardingSnapshot, step_views
 from core.onboarding.steps import StepId, StepState, Valuation
-from core.onboarding.texts import Language
+from core.tenancy import Channel
 
 WHEN = datetime(2026, 3, 2, 8, 5, tzinfo=UTC)
 HERE = Channel("T1", "C1")

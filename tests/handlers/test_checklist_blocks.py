@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from core.language import Language
 from core.onboarding.steps import CATALOGUE, STEPS, StepId, StepState, Valuation
-from core.onboarding.texts import Language
 from handlers.blocks.checklist import (
     ACTION_DONE,
     ACTION_GUIDE,

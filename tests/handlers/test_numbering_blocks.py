@@ -24,7 +24,7 @@ from core.numbering.checker import Delivery
 from core.numbering.repository import NumberingConfig
 from core.numbering.service import Setup
 from core.numbering.view import Connection, NumberingView, OnboardingRef, SeriesView
-from core.onboarding.snapshot import Channel
+from core.tenancy import Channel
 from core.upstream import Series, Source
 from handlers.blocks.numbering import (
     ACTION_ACK,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from core.language import Language
 from core.onboarding.numbering_gate import NumberingGate
 from core.onboarding.snapshot import (
     AuditAction,
@@ -15,7 +16,6 @@ from core.onboarding.snapshot import (
     Outcome,
 )
 from core.onboarding.steps import STEPS, StepId, StepState
-from core.onboarding.texts import Language
 from handlers.blocks.home import home_view
 from handlers.blocks.onboarding import (
     change_text,

@@ -5,26 +5,28 @@ from __future__ import annotations
 
 import pytest
 
-from core.numbering.service import NumberingRefusal
-from core.upstream import Source
+from core.errors import InvalidArgument
+from core.upstream import Source, SourceRejected, SourceUnavailable
 from handlers.blocks.upstream import failure_text
-from handlers.numbering import localized
+from handlers.errors import render_error, user_message
 
 
 def test_a_refused_connection_is_explained_in_finnish() -> None:
-    refusal = NumberingRefusal(
-        "numbering.connect.failed",
-        "Rackbeat refused the API token (HTTP 401).",
-        reason="Rackbeat refused the API token (HTTP 401).",
-        code="unauthorized",
-        source="rackbeat",
-    )
-    assert localized(refusal, "fi") == (
+    upstream = SourceRejected(Source.RACKBEAT, "unauthorized", "an English reason for the log")
+    refusal = InvalidArgument("numbering.connect.failed", reason=upstream)
+    assert render_error(refusal, "fi") == (
         "Yhteys ei onnistunut: Rackbeat hylkäsi API-tunnisteen (HTTP 401). Mitään ei tallennettu."
     )
-    assert localized(refusal, "en") == (
+    assert render_error(refusal, "en") == (
         "Could not connect: Rackbeat refused the API token (HTTP 401). Nothing was stored."
     )
+
+
+def test_an_upstream_error_reaching_the_hook_is_worded_in_the_readers_language() -> None:
+    error = SourceUnavailable(Source.NETVISOR, "http_503", "Netvisor answered HTTP 503")
+    said = user_message(error, "fi")
+    assert "Netvisor ei vastaa normaalisti (HTTP 503)." in said
+    assert "answered" not in said
 
 
 @pytest.mark.parametrize(

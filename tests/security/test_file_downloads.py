@@ -97,7 +97,7 @@ def test_a_redirected_download_is_not_followed_with_the_token(
 def test_download_refuses_every_url_whose_host_is_not_listed(slack: LocalSlack, url: str) -> None:
     with pytest.raises(Refusal) as refused:
         download(url.format(port=slack.port), slack.bot_token, ("127.0.0.1",), 1024)
-    assert refused.value.key == "registers.refused.host"
+    assert refused.value.code == "registers.refused.host"
     assert slack.calls == []
 
 

@@ -23,9 +23,9 @@ from pydantic import SecretStr
 from bot.localslack import LocalSlack
 from bot.localslack.state import Message, View
 from core.onboarding.service import OnboardingService
-from core.onboarding.snapshot import Channel
 from core.onboarding.texts import mention, text
 from core.store.numbering_models import NumberingCredentials
+from core.tenancy import Channel
 from handlers.blocks.checklist import ACTION_DONE, ACTION_SKIP, checklist_message
 from handlers.blocks.numbering import ACTION_ACK, ACTION_SETUP, ACTION_SNOOZE
 from handlers.blocks.registers import ACTION_MARK_DONE

@@ -21,10 +21,9 @@ from bot.logs import secrets_of
 from core.credentials import RackbeatCredentials, SecretBox
 from core.numbering.credentials import reseal_stored
 from core.numbering.repository import NumberingRepository
-from core.onboarding.permissions import Actor
 from core.onboarding.service import OnboardingService
-from core.onboarding.snapshot import Channel
 from core.store.numbering_models import NumberingCredentials
+from core.tenancy import Actor, Channel
 from core.upstream import Source
 from tests.fakes.rackbeat import FakeRackbeat
 from tests.harness import BotUnderTest

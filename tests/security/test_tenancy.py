@@ -21,8 +21,9 @@ from pydantic import SecretStr
 from bot.localslack import LocalSlack
 from bot.localslack.state import Message, View
 from core.onboarding.service import OnboardingService
-from core.onboarding.snapshot import Channel, OnboardingSnapshot
+from core.onboarding.snapshot import OnboardingSnapshot
 from core.onboarding.texts import text
+from core.tenancy import Channel
 from handlers.blocks.checklist import ACTION_DONE
 from handlers.blocks.numbering import ACTION_ACK, ACTION_SETUP
 from handlers.blocks.registers import ACTION_MARK_DONE

@@ -15,11 +15,10 @@ from bot.upstreams import build_numbering
 from core.numbering.checker import Delivery
 from core.numbering.service import NumberingService
 from core.numbering.view import NumberingView
-from core.onboarding.permissions import Actor
-from core.onboarding.snapshot import Channel
 from core.store.database import create_database_engine, migrate
 from core.store.models import Member, Onboarding, Workspace
 from core.store.uow import UnitOfWorkFactory, unit_of_work_factory
+from core.tenancy import Actor, Channel
 from tests.fakes.world import FakeUpstreams, fake_upstreams
 
 SECRET_KEY = "numbering-test-secret-key-0123456789"

@@ -15,10 +15,10 @@ from sqlalchemy import func, select
 from bot.upstreams import build_numbering
 from core.numbering import InputField, Strategy
 from core.numbering.service import NumberingService, Setup
-from core.onboarding.snapshot import Channel
 from core.store.database import create_database_engine, migrate
 from core.store.numbering_models import NumberingAlert
 from core.store.uow import UnitOfWorkFactory, unit_of_work_factory
+from core.tenancy import Channel
 from core.upstream import Series
 from tests.core.numbering.conftest import (
     INTERVAL,

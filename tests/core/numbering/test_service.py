@@ -11,17 +11,17 @@ from sqlalchemy import select
 
 from bot.upstreams import build_numbering
 from core.credentials import RackbeatCredentials
-from core.errors import PermissionDenied
+from core.errors import ConfigurationError, InvalidArgument, PermissionDenied
 from core.numbering import InputField, Level, NoteCode, Strategy
 from core.numbering.alerts import NoticeKind
 from core.numbering.checker import CheckInProgress
 from core.numbering.repository import NumberingRepository
-from core.numbering.service import NumberingRefusal, NumberingService, Setup
+from core.numbering.service import NumberingService, Setup
 from core.numbering.thresholds import Thresholds
 from core.store.models import AuditEvent
 from core.store.numbering_models import NumberingAlert, NumberingCredentials
 from core.store.uow import UnitOfWorkFactory
-from core.upstream import Series, Source
+from core.upstream import Series, Source, SourceRejected
 from tests.core.numbering.conftest import (
     INTERVAL,
     OWNER,
@@ -244,10 +244,12 @@ def test_credentials_are_tested_before_they_are_stored_and_never_readable(
 ) -> None:
     world.add_company(3)
     wrong = RackbeatCredentials(api_token=SecretStr("not-a-real-token"))
-    with pytest.raises(NumberingRefusal) as caught:
+    with pytest.raises(InvalidArgument) as caught:
         service.connect(WHERE, OWNER, wrong)
-    assert caught.value.key == "numbering.connect.failed"
-    assert caught.value.params["code"] == "unauthorized"
+    assert caught.value.code == "numbering.connect.failed"
+    upstream = caught.value.params["reason"]
+    assert isinstance(upstream, SourceRejected)
+    assert (upstream.source, upstream.code) == (Source.RACKBEAT, "unauthorized")
     assert service.view(WHERE).connections == {}
     company = world.add_company(4)
     service.connect(WHERE, OWNER, company.rackbeat)
@@ -282,9 +284,9 @@ def test_connect_without_secret_key_is_refused(
         interval=INTERVAL,
     )
     company = world.add_company(6)
-    with pytest.raises(NumberingRefusal) as caught:
+    with pytest.raises(ConfigurationError) as caught:
         service.connect(WHERE, OWNER, company.rackbeat)
-    assert caught.value.key == "numbering.connect.no_secret_key"
+    assert caught.value.code == "numbering.connect.no_secret_key"
     assert world.rackbeat.requests == []
 
 

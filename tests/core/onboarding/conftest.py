@@ -11,11 +11,10 @@ import pytest
 from sqlalchemy import Engine
 
 from core.onboarding.numbering_gate import NumberingStatusProvider
-from core.onboarding.permissions import Actor
 from core.onboarding.service import OnboardingService
-from core.onboarding.snapshot import Channel
 from core.store.database import create_database_engine, migrate
 from core.store.uow import unit_of_work_factory
+from core.tenancy import Actor, Channel
 
 
 @dataclass

@@ -13,12 +13,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from core.errors import DomainError
 from core.onboarding.machine import StepRefused
-from core.onboarding.permissions import Actor
 from core.onboarding.service import OnboardingService
 from core.onboarding.snapshot import Outcome
 from core.onboarding.steps import StepId, StepState
 from core.store.database import create_database_engine, migrate
 from core.store.uow import UnitOfWork
+from core.tenancy import Actor
 from tests.core.onboarding.conftest import ANN, BOB, HERE, Clock
 
 

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from core.language import Language
 from core.onboarding import machine
 from core.onboarding.machine import (
     Action,
@@ -23,7 +24,6 @@ from core.onboarding.machine import (
 )
 from core.onboarding.numbering_gate import NumberingGate
 from core.onboarding.steps import OPTIONAL_STEPS, STEPS, StepId, StepState, Valuation
-from core.onboarding.texts import Language
 
 D, S, T = StepState.DONE, StepState.SKIPPED, StepState.TODO
 OK_GATE = NumberingGate.from_levels({"order": "ok", "invoice": "ok"})

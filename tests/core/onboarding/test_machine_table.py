@@ -20,10 +20,11 @@ from functools import cache
 import pytest
 
 from core.errors import TransitionRefused
+from core.language import Language
 from core.onboarding.machine import Action, Situation, StepRefused, check, decide, decide_valuation
 from core.onboarding.numbering_gate import NumberingGate, Verdict
 from core.onboarding.steps import CATALOGUE, StepId, StepState, Valuation
-from core.onboarding.texts import Language, text
+from core.onboarding.texts import text
 
 T, P, D, S = StepState.TODO, StepState.IN_PROGRESS, StepState.DONE, StepState.SKIPPED
 

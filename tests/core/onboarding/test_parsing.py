@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from core.errors import InvalidArgument
+from core.language import Language
 from core.onboarding.parsing import (
     MembersArgs,
     MembersVerb,
@@ -19,7 +20,6 @@ from core.onboarding.parsing import (
     split_step,
 )
 from core.onboarding.steps import STEPS, StepId, Valuation
-from core.onboarding.texts import Language
 
 
 @pytest.mark.parametrize(

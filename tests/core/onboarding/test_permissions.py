@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from core.errors import PermissionDenied
-from core.onboarding.permissions import Actor, Capability, Role, may, require, role_of
+from core.tenancy import Actor, Capability, Role, may, require, role_of
 
 
 def test_roles() -> None:

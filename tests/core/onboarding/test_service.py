@@ -10,13 +10,13 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from core.errors import InvalidArgument, NotFound, PermissionDenied, TransitionRefused
+from core.language import Language
 from core.onboarding.machine import OnboardingState, StepRefused
-from core.onboarding.permissions import Actor, Role
 from core.onboarding.service import AlreadyStarted, OnboardingService
-from core.onboarding.snapshot import AuditAction, Channel, Outcome
+from core.onboarding.snapshot import AuditAction, Outcome
 from core.onboarding.steps import STEPS, StepId, StepState, Valuation
-from core.onboarding.texts import Language
 from core.store.models import AuditEvent
+from core.tenancy import Actor, Channel, Role
 from tests.core.onboarding.conftest import ADMIN, ANN, BOB, EVE, HERE, Clock, ServiceFactory
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import doctest
 from datetime import UTC, datetime, timedelta, timezone
 
+from core.language import Language, language_of
 from core.onboarding import machine, numbering_gate, parsing
 from core.onboarding.steps import CATALOGUE, STEPS, StepId
-from core.onboarding.texts import MESSAGES, Language, format_when, language_of
+from core.onboarding.texts import MESSAGES, format_when
 
 CONTRACT_IDS = [
     "login",

@@ -13,9 +13,8 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, select
 
-from core.onboarding.permissions import Actor
 from core.onboarding.service import OnboardingService
-from core.onboarding.snapshot import Channel, OnboardingSnapshot
+from core.onboarding.snapshot import OnboardingSnapshot
 from core.onboarding.steps import StepId
 from core.registers import FileResult, Register, intake
 from core.registers.intake import (
@@ -32,6 +31,7 @@ from core.registers.repository import RegistersRepository
 from core.store.database import create_database_engine, migrate
 from core.store.registers_models import ProcessedFile, ValidationResult
 from core.store.uow import UnitOfWorkFactory, unit_of_work_factory
+from core.tenancy import Actor, Channel
 
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 TEAM, CHANNEL, ANN = "T1", "C1", "U_ANN"
@@ -118,7 +118,7 @@ class FakeAnswers:
         self._record("progress", (reply_ts, rows))
 
     def refused(self, reply_ts: str, name: str, refusal: Refusal, lang: str) -> None:
-        self._record("refused", (reply_ts, refusal.key, refusal.params))
+        self._record("refused", (reply_ts, refusal.code, refusal.params))
 
     def verdict(self, reply_ts: str, verdict: Verdict, lang: str) -> None:
         self._record("verdict", (reply_ts, verdict))

@@ -1,11 +1,12 @@
-"""Who may do what with an onboarding.
+"""Tenancy and permissions, shared by every area that changes an onboarding.
 
-Whoever starts an onboarding owns it; the owner adds and removes members; members change the
-steps; Slack workspace admins and owners may always act. Everyone else reads (``status``,
-``next``, ``history``, ``help``) and may drop files for checking. The service checks these
-rules for every change, whatever the entry point (command, button, modal), so the Slack layer
-cannot bypass them. Whether a user is a workspace admin comes from the caller (``users.info``
-in Slack), which keeps ``core`` free of Slack.
+An onboarding lives in one ``Channel`` of one Slack team. Whoever starts it owns it; the
+owner adds and removes members; members change the steps; Slack workspace admins and owners
+may always act. Everyone else reads (``status``, ``next``, ``history``, ``help``) and may drop
+files for checking. Each area's service checks these rules for every change, whatever the
+entry point (command, button, modal), so the Slack layer cannot bypass them. Whether a user
+is a workspace admin comes from the caller (``users.info`` in Slack), which keeps ``core``
+free of Slack.
 """
 
 from __future__ import annotations
@@ -16,7 +17,16 @@ from enum import StrEnum
 from types import MappingProxyType
 
 from core.errors import PermissionDenied
-from core.onboarding.texts import Language, mention, text
+from core.language import Language
+from core.onboarding.texts import mention, text
+
+
+@dataclass(frozen=True)
+class Channel:
+    """Where an onboarding lives: one channel of one Slack team."""
+
+    team_id: str
+    channel_id: str
 
 
 @dataclass(frozen=True)
