@@ -3,17 +3,15 @@ one database (two deployments, or two test workers) must never hold each other's
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import create_engine, text
 
 from core.registers.repository import RegistersRepository
 from core.store.database import create_database_engine, migrate
 from core.store.uow import UnitOfWork, unit_of_work_factory
-from tests.conftest import PG_URL
+from tests.conftest import PG_URL, throwaway_schema
 
 pytestmark = pytest.mark.postgres
 
@@ -21,17 +19,9 @@ pytestmark = pytest.mark.postgres
 @pytest.fixture
 def other_schema_url(pg_url: str) -> Iterator[str]:
     """A second throw-away schema in the same database as ``pg_url``."""
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    separator = "&" if "?" in PG_URL else "?"
-    try:
-        yield f"{PG_URL}{separator}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    assert PG_URL is not None  # pg_url skips without it
+    with throwaway_schema(PG_URL) as url:
+        yield url
 
 
 @contextmanager
