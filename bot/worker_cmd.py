@@ -49,6 +49,8 @@ if TYPE_CHECKING:
     from bot.config import Settings
 
 log = logging.getLogger("bot.worker")
+# How often a worker looks for a stop that came while it was starting.
+STOP_CHECK_SECONDS = 0.2
 
 DEFAULT_CONCURRENCY = 8
 # Heartbeats every HEARTBEAT seconds; a worker silent for STALLED_AFTER is taken for dead
@@ -144,7 +146,7 @@ def run_worker(
         if stop_asked.is_set():
             log.info("%s was asked to stop while starting: it took no job", worker_name)
         else:
-            asyncio.run(_work(queue, concurrency, worker_name, _forgetter(runtime)))
+            asyncio.run(_work(queue, concurrency, worker_name, _forgetter(runtime), stop_asked))
     finally:
         stop_jobs(jobs)
         deferrer.close()
@@ -178,22 +180,44 @@ def _forgetter(runtime: Runtime) -> Callable[[], None]:
 
 
 async def _work(
-    queue: procrastinate.App, concurrency: int, name: str, forget: Callable[[], None]
+    queue: procrastinate.App,
+    concurrency: int,
+    name: str,
+    forget: Callable[[], None],
+    stop_asked: threading.Event,
 ) -> None:
     async with queue.open_async():
         upkeep = asyncio.create_task(keep_the_queue_moving(queue, forget))
-        try:
-            await queue.run_worker_async(
+        worker = asyncio.create_task(
+            queue.run_worker_async(
                 name=name,
                 concurrency=concurrency,
                 update_heartbeat_interval=HEARTBEAT,
                 stalled_worker_timeout=STALLED_AFTER,
                 install_signal_handlers=True,
             )
+        )
+        # A stop asked before procrastinate's own handlers were in place was only noted:
+        # cancelling the worker stops it as gracefully as its handlers would.
+        watch = asyncio.create_task(_cancel_when_asked(stop_asked, worker))
+        try:
+            await worker
+        except asyncio.CancelledError:
+            stopped_here = watch.done() and not watch.cancelled() and watch.result()
+            if not stopped_here:
+                raise  # this worker itself is being cancelled
         finally:
-            upkeep.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await upkeep
+            for task in (watch, upkeep):
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+
+
+async def _cancel_when_asked(stop_asked: threading.Event, worker: asyncio.Task[None]) -> bool:
+    while not stop_asked.is_set():
+        await asyncio.sleep(STOP_CHECK_SECONDS)
+    worker.cancel()
+    return True
 
 
 async def keep_the_queue_moving(queue: procrastinate.App, forget: Callable[[], None]) -> None:
