@@ -13,6 +13,7 @@ from pydantic import SecretStr
 
 from bot.localslack import LocalSlack
 from bot.localslack.state import Message
+from core.credentials import NetvisorCredentials
 from core.numbering.commands import TYPED_MAX
 from core.numbering.model import Level, Strategy
 from core.onboarding.service import OnboardingService
@@ -488,9 +489,11 @@ def test_the_check_button_on_an_alert_checks_now_and_answers_the_clicker(
     assert [c for c in slack.calls_to("response_url") if c.seq > before]
 
 
-def test_connect_netvisor_through_the_modal_stores_it_and_disconnect_forgets_it(
-    bot: BotUnderTest, slack: LocalSlack, world: FakeUpstreams
-) -> None:
+def submit_netvisor_keys(
+    bot: BotUnderTest, slack: LocalSlack, world: FakeUpstreams, customer_key: str | None = None
+) -> NetvisorCredentials:
+    """Start an onboarding, open the Netvisor connect form and submit a company's keys
+    (``customer_key`` instead of the right one, if given); the keys."""
     company = world.add_company(9, netvisor_invoices=(BLOCK + 3,), netvisor_orders=(BLOCK + 1,))
     run(bot, "start Testi Oy")
     run(bot, "connect netvisor")
@@ -499,7 +502,7 @@ def test_connect_netvisor_through_the_modal_stores_it_and_disconnect_forgets_it(
     keys = company.netvisor
     typed = {
         "customer_id": keys.customer_id,
-        "customer_key": keys.customer_key.get_secret_value(),
+        "customer_key": customer_key or keys.customer_key.get_secret_value(),
         "partner_id": keys.partner_id,
         "partner_key": keys.partner_key.get_secret_value(),
         "organisation_id": keys.organisation_id,
@@ -508,6 +511,13 @@ def test_connect_netvisor_through_the_modal_stores_it_and_disconnect_forgets_it(
     values = {f: {"value": {"type": "plain_text_input", "value": v}} for f, v in typed.items()}
     assert bot.driver.submit_view(modal, values, user=ANN).status == 200
     bot.settle()
+    return keys
+
+
+def test_connect_netvisor_through_the_modal_stores_it_and_disconnect_forgets_it(
+    bot: BotUnderTest, slack: LocalSlack, world: FakeUpstreams
+) -> None:
+    keys = submit_netvisor_keys(bot, slack, world)
     # Netvisor names the company by its business id.
     name = keys.organisation_id
     update = slack.calls_to("views.update")[-1]
@@ -536,24 +546,9 @@ def test_a_connect_form_closed_while_the_keys_are_tested_still_gets_its_answer(
 ) -> None:
     """The person closes the form during the test (Slack then answers the form's update with
     ``not_found``): the result is still told, in the channel, and nothing is apologised for."""
-    company = world.add_company(9, netvisor_invoices=(BLOCK + 3,), netvisor_orders=(BLOCK + 1,))
-    run(bot, "start Testi Oy")
-    run(bot, "connect netvisor")
-    modal = slack.open_modal(ANN)
-    assert modal is not None
-    keys = company.netvisor
-    typed = {
-        "customer_id": keys.customer_id,
-        "customer_key": keys.customer_key.get_secret_value() if keys_right else "wrong-key",
-        "partner_id": keys.partner_id,
-        "partner_key": keys.partner_key.get_secret_value(),
-        "organisation_id": keys.organisation_id,
-    }
-    values = {f: {"value": {"type": "plain_text_input", "value": v}} for f, v in typed.items()}
     slack.fail_next("views.update", status=200, error="not_found")
     before = slack.last_seq
-    assert bot.driver.submit_view(modal, values, user=ANN).status == 200
-    bot.settle()
+    keys = submit_netvisor_keys(bot, slack, world, customer_key=None if keys_right else "wrong")
     assert t("error.apology", "en") not in str([c.params for c in slack.calls if c.seq > before])
     if keys_right:
         name = keys.organisation_id
