@@ -132,7 +132,7 @@ class Emulator:
         self.process.wait(timeout=10)
 
 
-def command_body(text: str, user: str, base: str) -> bytes:
+def command_body(text: str, user: str, base: str, trigger: str = "1.bench") -> bytes:
     return urlencode(
         {
             "team_id": TEAM,
@@ -141,18 +141,20 @@ def command_body(text: str, user: str, base: str) -> bytes:
             "command": "/rackbeat",
             "text": text,
             "response_url": f"{base}respond/none",
-            "trigger_id": "1.bench",
+            "trigger_id": trigger,
         }
     ).encode()
 
 
-def click_body(button: dict[str, Any], block_id: str, ts: str, user: str, base: str) -> bytes:
+def click_body(
+    button: dict[str, Any], block_id: str, ts: str, user: str, base: str, trigger: str
+) -> bytes:
     payload = {
         "type": "block_actions",
         "team": {"id": TEAM},
         "user": {"id": user, "team_id": TEAM},
         "api_app_id": "A0LOCAL",
-        "trigger_id": "1.bench",
+        "trigger_id": trigger,
         "channel": {"id": CHANNEL},
         "container": {"type": "message", "message_ts": ts, "channel_id": CHANNEL},
         "response_url": f"{base}respond/none",
@@ -162,7 +164,7 @@ def click_body(button: dict[str, Any], block_id: str, ts: str, user: str, base: 
                 "action_id": button["action_id"],
                 "block_id": block_id,
                 "value": button.get("value"),
-                "action_ts": "1",
+                "action_ts": trigger,
             }
         ],
     }
@@ -200,11 +202,14 @@ def build_requests(emulator: Emulator, count: int, seed: int = 7) -> list[Reques
     requests: list[Request] = []
     for index in range(count):
         roll = rng.random()
+        # Each request its own trigger, as Slack gives it: the job queue keys requests on it,
+        # so a repeated trigger would be stored once and acknowledged as Slack's retry.
+        trigger = f"{seed}.{index}.bench"
         if roll < 0.5:
             requests.append(
                 Request(
                     "command",
-                    command_body("status", OWNER, base),
+                    command_body("status", OWNER, base, trigger),
                     "application/x-www-form-urlencoded",
                 )
             )
@@ -212,7 +217,7 @@ def build_requests(emulator: Emulator, count: int, seed: int = 7) -> list[Reques
             requests.append(
                 Request(
                     "click",
-                    click_body(button, block_id, ts, OWNER, base),
+                    click_body(button, block_id, ts, OWNER, base, trigger),
                     "application/x-www-form-urlencoded",
                 )
             )
@@ -343,6 +348,22 @@ def wait_until_queue_empty(url: str, started: float, timeout: float = 3600) -> f
     return time.perf_counter() - started
 
 
+def request_jobs(url: str) -> dict[str, int]:
+    """On PostgreSQL: the request jobs stored so far, by status."""
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(
+                text(
+                    "SELECT status::text, count(*) FROM procrastinate_jobs "
+                    "WHERE task_name = 'bot.request' GROUP BY status"
+                )
+            ).all()
+    finally:
+        engine.dispose()
+    return {str(status): int(count) for status, count in rows}
+
+
 def load_average() -> str:
     try:
         return " ".join(Path("/proc/loadavg").read_text().split()[:3])
@@ -427,6 +448,9 @@ def main() -> None:
         run_load("warm-up", bare_port, warm, 10)
         run_load("warm-up", bot_port, warm, 10)
         serve_pid = processes[0].pid
+        stored_before = (
+            sum(request_jobs(database_url).values()) if database_url.startswith("postgresql") else 0
+        )
         for round_ in range(options.rounds):
             # Fresh file shares every round (a file is checked once); the same mix for both.
             requests = build_requests(emulator, options.requests, seed=7 + round_)
@@ -440,6 +464,14 @@ def main() -> None:
             acknowledged = time.perf_counter()
             if database_url.startswith("postgresql"):
                 drains.append(wait_until_queue_empty(database_url, acknowledged))
+                stored = sum(request_jobs(database_url).values())
+                # Every request is its own job: fewer would mean requests taken for Slack's
+                # retries of one another, and a bench measuring the wrong path.
+                if stored - stored_before < len(requests):
+                    raise RuntimeError(
+                        f"{len(requests)} requests sent, {stored - stored_before} stored as jobs"
+                    )
+                stored_before = stored
             else:
                 drains.append(wait_until_idle(serve_pid))
     finally:
@@ -485,6 +517,8 @@ def main() -> None:
         f"{', '.join(f'{d:.0f}' for d in drains)} s after each round's last one"
     )
     lines.append(f"load average (1, 5, 15 min) at each round's start: {'; '.join(loads)}")
+    if database_url.startswith("postgresql"):
+        lines.append(f"request jobs by status at the end: {request_jobs(database_url)}")
     table = "\n".join(lines)
     print(table)
     if options.write:

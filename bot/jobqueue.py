@@ -19,14 +19,17 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import procrastinate
+import psycopg
 from procrastinate import exceptions as procrastinate_errors
 from psycopg import Connection
 from psycopg.conninfo import make_conninfo
+from psycopg_pool import ConnectionPool
 from slack_bolt import BoltRequest
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
@@ -40,6 +43,8 @@ REQUEST_KEY_INDEX = "ix_jobs_request_key"
 # Connections a front keeps for storing jobs: one per request being acknowledged at once
 # (waitress serves 16 at a time).
 FRONT_POOL_SIZE = 16
+# How the pool's connections show in pg_stat_activity.
+POOL_APPLICATION_NAME = "rackbeat-bot jobs"
 
 
 def uses_job_queue(database_url: str) -> bool:
@@ -147,13 +152,20 @@ def queue_health(engine: Engine) -> QueueHealth:
 class JobQueue:
     """The deferring side, opened once per process: a small synchronous connection pool.
 
-    Its transactions commit with ``synchronous_commit = off`` unless ``synchronous_commit``:
+    Jobs commit with ``synchronous_commit = off`` unless ``synchronous_commit``:
     the job is in PostgreSQL's write-ahead log when the INSERT returns, so a front or worker
     that dies loses nothing, but the acknowledgement does not wait for the log to reach the
     disk (measured on this machine: 8 ms instead of 35–53 ms a job at p50, three times the
     throughput). What that gives up: a crash of the database server itself may lose the last
     fraction of a second of acknowledged requests (PostgreSQL flushes the log every 200 ms);
     `QUEUE_SYNCHRONOUS_COMMIT=true` makes every acknowledgement wait for the flush instead.
+
+    Storing a job is one round trip to the database: the pool's connections are in autocommit
+    (the job is one statement, so no separate COMMIT), and a connection is not tested before
+    each use (procrastinate's own pool would send a query first, every time). A connection
+    found dead instead (the server restarted, an idle timeout) makes the pool test all its
+    idle ones and the job is stored again on a live one; storing twice is harmless, as the
+    request's unique key turns a second copy into "already stored" (``bot.jobqueue`` above).
     """
 
     def __init__(
@@ -166,26 +178,34 @@ class JobQueue:
         def configure(connection: Connection[Any]) -> None:
             if not synchronous_commit:
                 connection.execute("SET synchronous_commit = off")
-                connection.commit()
 
-        connector = procrastinate.SyncPsycopgConnector(
-            conninfo=conninfo(database_url), min_size=1, max_size=pool_size, configure=configure
+        self._pool = ConnectionPool(
+            conninfo(database_url),
+            min_size=1,
+            max_size=pool_size,
+            open=False,
+            configure=configure,
+            kwargs={"autocommit": True, "application_name": POOL_APPLICATION_NAME},
         )
-        self.app = procrastinate.App(connector=connector)
+        self.app = procrastinate.App(connector=procrastinate.SyncPsycopgConnector())
 
     def open(self) -> JobQueue:
-        self.app.open()
+        self._pool.open(wait=True)
+        self.app.open(self._pool)
         return self
 
     def close(self) -> None:
         self.app.close()
+        self._pool.close()
 
     def defer_request(self, request: BoltRequest) -> None:
         """Store ``request`` as a job; returns once it is committed (then ``ack()`` may go).
         A request already stored (a Slack retry) is logged and not stored again."""
         payload = request_payload(request)
         try:
-            job_id = self.app.configure_task(REQUEST_TASK).defer(**payload)
+            job_id = self._on_a_live_connection(
+                lambda: self.app.configure_task(REQUEST_TASK).defer(**payload)
+            )
         except procrastinate_errors.UniqueViolation as error:
             if error.constraint_name != REQUEST_KEY_INDEX:
                 raise
@@ -193,11 +213,27 @@ class JobQueue:
             return
         log.debug("request %s stored as job %d", payload["key"], job_id)
 
+    def _on_a_live_connection(self, store: Callable[[], int]) -> int:
+        """``store()``, once more after a dead pooled connection (see the class docstring)."""
+        try:
+            return store()
+        except procrastinate_errors.ConnectorException as error:
+            if not isinstance(error.__cause__, psycopg.OperationalError):
+                raise
+            log.warning(
+                "a pooled connection to PostgreSQL had gone (%s); storing on a live one",
+                str(error.__cause__).strip(),
+            )
+            self._pool.check()
+            return store()
+
     def defer_round(self, now: datetime) -> bool:
         """Ask for a numbering round; False if one is already waiting (another process's)."""
         try:
-            self.app.configure_task(ROUND_TASK, queueing_lock=ROUND_LOCK).defer(
-                asked_at=now.isoformat()
+            self._on_a_live_connection(
+                lambda: self.app.configure_task(ROUND_TASK, queueing_lock=ROUND_LOCK).defer(
+                    asked_at=now.isoformat()
+                )
             )
         except procrastinate_errors.AlreadyEnqueued:
             return False

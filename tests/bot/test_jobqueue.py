@@ -7,9 +7,11 @@ import logging
 from datetime import UTC, datetime
 
 import pytest
+from slack_bolt import BoltRequest
+from sqlalchemy import text
 
 from bot.job_runner import JobRunner, UnusableJob
-from bot.jobqueue import JobQueue, request_key
+from bot.jobqueue import POOL_APPLICATION_NAME, JobQueue, request_key
 from core.store.database import create_database_engine, migrate
 
 
@@ -49,3 +51,39 @@ def test_one_numbering_round_waits_however_many_processes_ask(pg_url: str) -> No
     finally:
         first.close()
         second.close()
+
+
+def test_a_request_is_stored_after_the_database_dropped_the_pools_connections(
+    pg_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    engine = create_database_engine(pg_url)
+    migrate(engine)
+    queue = JobQueue(pg_url, pool_size=2).open()
+    try:
+        queue.defer_request(_status_request("T.before"))
+        # What a server restart or an idle timeout does to the pool's idle connections.
+        with engine.connect() as connection:
+            dropped = connection.execute(
+                text(
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                    "WHERE application_name = :name AND pid <> pg_backend_pid()"
+                ),
+                {"name": POOL_APPLICATION_NAME},
+            ).scalar()
+        assert dropped
+        with caplog.at_level(logging.WARNING, logger="bot.jobqueue"):
+            queue.defer_request(_status_request("T.after"))
+        assert any("had gone" in record.getMessage() for record in caplog.records)
+        with engine.connect() as connection:
+            keys = connection.execute(
+                text("SELECT args->>'key' FROM procrastinate_jobs WHERE task_name = 'bot.request'")
+            ).scalars()
+            assert {"trigger:T.before", "trigger:T.after"} <= set(keys)
+    finally:
+        queue.close()
+        engine.dispose()
+
+
+def _status_request(trigger: str) -> BoltRequest:
+    body = f"command=%2Frackbeat&text=status&team_id=T1&channel_id=C1&trigger_id={trigger}"
+    return BoltRequest(body=body, headers={"content-type": ["application/x-www-form-urlencoded"]})
