@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from sqlalchemy import Engine, create_engine, text
 
 from bot.localslack import LocalSlack
@@ -22,6 +23,12 @@ from tests.harness import BotUnderTest
 for _name in list(os.environ):
     if _name.startswith("SLACK_"):
         del os.environ[_name]
+
+# Property tests have no deadline: one example's time says nothing about the property, and on a
+# loaded machine the first call of a fresh generator took 0.6 s against Hypothesis's 0.2 s
+# default (a failure that was only the machine). Speed is measured in bench/.
+settings.register_profile("suite", deadline=None)
+settings.load_profile("suite")
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 NO_POSTGRES = "TEST_DATABASE_URL is not set"

@@ -84,7 +84,16 @@ class RunningBot:
         self.slack.event_sink = None  # echoes of its last posts would meet a closing process
         if self.process.poll() is None:
             self.process.terminate()
-        code = self.process.wait(timeout=timeout)
+        try:
+            code = self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            # Its log says where the stop was stuck; without it a hang is a bare timeout.
+            self.process.kill()
+            self.process.wait()
+            raise AssertionError(
+                f"{self.shape} did not stop within {timeout} s of SIGTERM; its log:\n"
+                + self.stderr()
+            ) from None
         log = self.stderr()
         assert code == 0, log
         assert "Traceback" not in log, log
