@@ -122,6 +122,9 @@ def _envelope(node: dict[str, Any], name: str, depth: int) -> str | None:
             return f"'{key}' is null"
     if node.get("type") == "block_actions" and "actions" in node and not node["actions"]:
         return "'actions' is empty"
+    view = node.get("view")
+    if node.get("type") == "view_submission" and isinstance(view, dict) and "type" not in view:
+        return "'view.type' is missing"  # Bolt reads it to tell a workflow step's form
     for key in _OBJECTS:
         if key in node and not isinstance(node[key], dict | None):
             return f"'{key}' is not an object"

@@ -248,6 +248,8 @@ CASES: dict[str, Send] = {
     ),
     "view_submission with view a string": payload(view_submission("oops")),
     "view_submission without state": payload(view_submission(setup_view(state=_DROP))),
+    # Found by tests/security/test_fuzz_payloads.py: Bolt reads a submitted view's type.
+    "view_submission without the view's type": payload(view_submission(setup_view(type=_DROP))),
     "view_submission with state a string": payload(view_submission(setup_view(state="oops"))),
     "view_submission with values a list": payload(
         view_submission(setup_view(state={"values": ["x"]}))
