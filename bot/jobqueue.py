@@ -19,10 +19,10 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import procrastinate
 import psycopg
@@ -34,7 +34,10 @@ from slack_bolt import BoltRequest
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 
+from bot.group_commit import GroupCommit
+
 log = logging.getLogger("bot.jobqueue")
+R = TypeVar("R")
 
 REQUEST_TASK = "bot.request"
 ROUND_TASK = "bot.numbering_round"
@@ -160,12 +163,15 @@ class JobQueue:
     fraction of a second of acknowledged requests (PostgreSQL flushes the log every 200 ms);
     `QUEUE_SYNCHRONOUS_COMMIT=true` makes every acknowledgement wait for the flush instead.
 
-    Storing a job is one round trip to the database: the pool's connections are in autocommit
-    (the job is one statement, so no separate COMMIT), and a connection is not tested before
-    each use (procrastinate's own pool would send a query first, every time). A connection
-    found dead instead (the server restarted, an idle timeout) makes the pool test all its
-    idle ones and the job is stored again on a live one; storing twice is harmless, as the
-    request's unique key turns a second copy into "already stored" (``bot.jobqueue`` above).
+    Storing requests is one round trip to the database: requests acknowledged at the same
+    moment are stored in one statement (``bot.group_commit``), the pool's connections are in
+    autocommit (no separate COMMIT), and a connection is not tested before each use
+    (procrastinate's own pool would send a query first, every time). A connection found dead
+    instead (the server restarted, an idle timeout) makes the pool test all its idle ones and
+    the jobs are stored again on a live one; storing twice is harmless, as the request's unique
+    key turns a second copy into "already stored" (``bot.jobqueue`` above). The store threads
+    wait for a connection as long as the pool lets them (30 s): a database that does not answer
+    leaves the request unacknowledged, which Slack re-sends (events) or reports (commands).
     """
 
     def __init__(
@@ -188,32 +194,45 @@ class JobQueue:
             kwargs={"autocommit": True, "application_name": POOL_APPLICATION_NAME},
         )
         self.app = procrastinate.App(connector=procrastinate.SyncPsycopgConnector())
+        self._requests: GroupCommit[dict[str, Any]] | None = None
 
     def open(self) -> JobQueue:
         self._pool.open(wait=True)
         self.app.open(self._pool)
+        self._requests = GroupCommit(
+            self._store_requests,
+            alone_on=(procrastinate_errors.UniqueViolation,),
+            name="store-requests",
+        )
         return self
 
     def close(self) -> None:
+        if self._requests is not None:
+            self._requests.close()
         self.app.close()
         self._pool.close()
 
     def defer_request(self, request: BoltRequest) -> None:
         """Store ``request`` as a job; returns once it is committed (then ``ack()`` may go).
         A request already stored (a Slack retry) is logged and not stored again."""
+        if self._requests is None:
+            raise RuntimeError("the job queue is not open")
         payload = request_payload(request)
         try:
-            job_id = self._on_a_live_connection(
-                lambda: self.app.configure_task(REQUEST_TASK).defer(**payload)
-            )
+            self._requests.submit(payload)
         except procrastinate_errors.UniqueViolation as error:
             if error.constraint_name != REQUEST_KEY_INDEX:
                 raise
             log.info("request %s is already a job: Slack's retry not stored again", payload["key"])
             return
-        log.debug("request %s stored as job %d", payload["key"], job_id)
+        log.debug("request %s stored as a job", payload["key"])
 
-    def _on_a_live_connection(self, store: Callable[[], int]) -> int:
+    def _store_requests(self, payloads: Sequence[dict[str, Any]]) -> None:
+        """One statement for the requests acknowledged at the same moment (``bot.group_commit``)."""
+        task = self.app.configure_task(REQUEST_TASK)
+        self._on_a_live_connection(lambda: task.batch_defer(*payloads))
+
+    def _on_a_live_connection(self, store: Callable[[], R]) -> R:
         """``store()``, once more after a dead pooled connection (see the class docstring)."""
         try:
             return store()
