@@ -29,12 +29,12 @@ import psycopg
 from procrastinate import exceptions as procrastinate_errors
 from psycopg import Connection
 from psycopg.conninfo import make_conninfo
-from psycopg_pool import ConnectionPool
+from psycopg_pool import ConnectionPool, PoolTimeout
 from slack_bolt import BoltRequest
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 
-from bot.group_commit import GroupCommit
+from bot.group_commit import STORING_THREADS, GroupCommit
 
 log = logging.getLogger("bot.jobqueue")
 R = TypeVar("R")
@@ -43,9 +43,13 @@ REQUEST_TASK = "bot.request"
 ROUND_TASK = "bot.numbering_round"
 ROUND_LOCK = "numbering-round"
 REQUEST_KEY_INDEX = "ix_jobs_request_key"
-# Connections a front keeps for storing jobs: one per request being acknowledged at once
-# (waitress serves 16 at a time).
-FRONT_POOL_SIZE = 16
+# Connections a front keeps for storing jobs: one per storing thread of the group commit,
+# and one for the numbering round's request.
+FRONT_POOL_SIZE = STORING_THREADS + 1
+# How long storing waits for a connection before the request fails: Slack gives up on an
+# acknowledgement after 3 s, so waiting longer (the pool's default is 30 s) only holds a
+# server thread while the database is away.
+CONNECTION_WAIT_SECONDS = 2.5
 # How the pool's connections show in pg_stat_activity.
 POOL_APPLICATION_NAME = "rackbeat-bot jobs"
 
@@ -169,9 +173,9 @@ class JobQueue:
     (procrastinate's own pool would send a query first, every time). A connection found dead
     instead (the server restarted, an idle timeout) makes the pool test all its idle ones and
     the jobs are stored again on a live one; storing twice is harmless, as the request's unique
-    key turns a second copy into "already stored" (``bot.jobqueue`` above). The store threads
-    wait for a connection as long as the pool lets them (30 s): a database that does not answer
-    leaves the request unacknowledged, which Slack re-sends (events) or reports (commands).
+    key turns a second copy into "already stored" (``bot.jobqueue`` above). Storing waits
+    ``CONNECTION_WAIT_SECONDS`` for a connection: a database that does not answer leaves the
+    request unacknowledged, which Slack re-sends (events) or reports (commands).
     """
 
     def __init__(
@@ -189,6 +193,7 @@ class JobQueue:
             conninfo(database_url),
             min_size=1,
             max_size=pool_size,
+            timeout=CONNECTION_WAIT_SECONDS,
             open=False,
             configure=configure,
             kwargs={"autocommit": True, "application_name": POOL_APPLICATION_NAME},
@@ -237,7 +242,9 @@ class JobQueue:
         try:
             return store()
         except procrastinate_errors.ConnectorException as error:
-            if not isinstance(error.__cause__, psycopg.OperationalError):
+            cause = error.__cause__
+            # A pool that found no connection in time is the database away, not a dead one.
+            if not isinstance(cause, psycopg.OperationalError) or isinstance(cause, PoolTimeout):
                 raise
             log.warning(
                 "a pooled connection to PostgreSQL had gone (%s); storing on a live one",

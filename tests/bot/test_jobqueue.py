@@ -4,14 +4,18 @@ worker can no longer run, and one numbering round waiting however many processes
 from __future__ import annotations
 
 import logging
+import time
+import uuid
 from datetime import UTC, datetime
 
 import pytest
+from procrastinate import exceptions as procrastinate_errors
 from slack_bolt import BoltRequest
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from bot.job_runner import JobRunner, UnusableJob
-from bot.jobqueue import POOL_APPLICATION_NAME, JobQueue, request_key
+from bot.jobqueue import CONNECTION_WAIT_SECONDS, POOL_APPLICATION_NAME, JobQueue, request_key
 from core.store.database import create_database_engine, migrate
 
 
@@ -87,3 +91,35 @@ def test_a_request_is_stored_after_the_database_dropped_the_pools_connections(
 def _status_request(trigger: str) -> BoltRequest:
     body = f"command=%2Frackbeat&text=status&team_id=T1&channel_id=C1&trigger_id={trigger}"
     return BoltRequest(body=body, headers={"content-type": ["application/x-www-form-urlencoded"]})
+
+
+def test_a_request_fails_within_slacks_wait_when_the_database_takes_no_connections(
+    pg_url: str,
+) -> None:
+    engine = create_database_engine(pg_url)
+    migrate(engine)
+    role = f"r_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(pg_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE ROLE "{role}" LOGIN SUPERUSER'))
+    queue = JobQueue(make_url(pg_url).set(username=role).render_as_string(False)).open()
+    try:
+        queue.defer_request(_status_request("T.up"))
+        # The database turns the front away, as when it is down or out of connections.
+        with admin.connect() as connection:
+            connection.execute(text(f'ALTER ROLE "{role}" NOLOGIN'))
+            connection.execute(
+                text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = :r"),
+                {"r": role},
+            )
+        started = time.monotonic()
+        with pytest.raises(procrastinate_errors.ConnectorException):
+            queue.defer_request(_status_request("T.down"))
+        # Given up before Slack stops waiting for the ack, not after the pool's default 30 s.
+        assert time.monotonic() - started < CONNECTION_WAIT_SECONDS * 2
+    finally:
+        queue.close()
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP ROLE "{role}"'))
+        admin.dispose()
+        engine.dispose()
