@@ -30,7 +30,6 @@ from core.numbering.model import TYPED_MAX, InputField, Strategy, parse_typed_nu
 from core.numbering.service import NumberingService, Setup
 from core.numbering.thresholds import Thresholds
 from core.numbering.view import NumberingView
-from core.onboarding.texts import format_when, mention
 from core.tenancy import Channel
 from core.upstream import Series, Source
 from handlers.blocks.numbering import (
@@ -61,7 +60,7 @@ from handlers.deps import Deps
 from handlers.errors import render_error
 from handlers.marked_messages import find_marked, mark
 from handlers.messages import t
-from handlers.messages.formatting import format_date, format_number
+from handlers.messages.formatting import format_date, format_number, format_when, mention
 from handlers.registry import Registrar
 
 log = logging.getLogger(__name__)
