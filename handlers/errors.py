@@ -44,7 +44,14 @@ def form_too_late(error: Exception) -> bool:
     return isinstance(error, SlackApiError) and error.response.get("error") in EXPIRED_TRIGGER
 
 
+class Notice(DomainError):
+    """A refusal said as it is, without the refusal mark: a note about work already under way
+    or gone (an import running, a file changed since), where a "no" would read as an error."""
+
+
 def user_message(error: Exception, language: Language) -> str:
+    if isinstance(error, Notice):
+        return render_error(error, language)
     if isinstance(error, DomainError):
         return t("error.refused", language, reason=render_error(error, language))
     if isinstance(error, StoreUnavailable):
