@@ -165,7 +165,7 @@ def main(argv: Sequence[str], stdout: TextIO | None = None, stderr: TextIO | Non
         try:
             account = load_account(args.account).facts()
         except SnapshotFileInvalid as error:
-            sys.stderr.write(f"{args.account}: not usable as --account: {error.reason}\n")
+            sys.stderr.write(f"{args.account}: not usable as --account: {error.code}\n")
             return EXIT_UNREADABLE
     paths: list[Path] = args.files
     present = list(dict.fromkeys(p for p in paths if p.is_file()))

@@ -44,7 +44,7 @@ def secret_box(
     try:
         return SecretBox(secret_key, previous_keys)
     except ConfigurationError as error:
-        log.error("numbering credentials disabled: %s", error.reason)
+        log.error("numbering credentials disabled: %s", error.code)
         return None
 
 

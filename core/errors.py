@@ -2,36 +2,36 @@
 
 A ``DomainError`` is a refusal the user can act on. It carries no words: ``code`` is a key
 of the message catalogue (``handlers/messages``, defined in every language) and ``params``
-are the values its words need. The one error hook says it in the user's language
-(``handlers.errors.render_error``); anything else escaping a handler is a bug and is logged
-with a traceback.
-
-The onboarding area still words its refusals in ``core/onboarding/texts.py`` (its step
-titles and rule texts have not moved to the catalogue yet): those are raised with their words
-as the code and, where they are kept for the history, ``translations``.
+are the data its words need (step ids, states, user ids, datetimes, numbers). The one error
+hook says it in the reader's language (``handlers.errors.render_error``); anything else
+escaping a handler is a bug and is logged with a traceback. Logs keep the code.
 """
 
 from __future__ import annotations
+
+from typing import Self
+
+from core.language import Language
 
 
 class DomainError(Exception):
     """A refusal: ``code`` (a catalogue key) and the ``params`` of its words.
 
-    A parameter may be a function of the language (``valid=valid_steps``): lists of steps are
-    named in the reader's language too. ``reason`` is what logs and audit rows keep.
+    ``language`` is set when ``core`` knows the reader's language better than the channel
+    does (the asker's Slack locale in a channel that has no onboarding yet); the error hook
+    uses it before the channel's.
     """
 
     def __init__(self, code: str, /, **params: object) -> None:
         super().__init__(code)
         self.code = code
         self.params = params
-        self.reason = code
-        self.translations: dict[str, str] = {}
+        self.language: Language | None = None
 
-    def in_language(self, language: str) -> str:
-        """The words of a refusal worded in ``core``, in ``language`` if they were rendered
-        in it, else as raised."""
-        return self.translations.get(str(language), self.reason)
+    def for_reader(self, language: Language) -> Self:
+        """This refusal, to be said in ``language`` whatever the channel speaks."""
+        self.language = language
+        return self
 
 
 class NotFound(DomainError):
@@ -59,7 +59,15 @@ class NumberingConflict(DomainError):
 
 
 class UpstreamError(DomainError):
-    """Rackbeat or Netvisor did not give a usable answer."""
+    """Rackbeat or Netvisor did not give a usable answer.
+
+    Worded from its source and the upstream's code (``core.upstream``); ``reason`` is an
+    English account for logs and the command line, never shown to a Slack user.
+    """
+
+    def __init__(self, reason: str, /, **params: object) -> None:
+        super().__init__(reason, **params)
+        self.reason = reason
 
 
 class UpstreamUnavailable(UpstreamError):

@@ -17,8 +17,6 @@ from enum import StrEnum
 from types import MappingProxyType
 
 from core.errors import PermissionDenied
-from core.language import Language
-from core.onboarding.texts import mention, text
 
 
 @dataclass(frozen=True)
@@ -86,18 +84,15 @@ def require(
     *,
     owner_id: str,
     member_ids: Collection[str],
-    language: Language | str = Language.EN,
 ) -> Role:
-    """The actor's role, or ``PermissionDenied`` naming who can grant access."""
+    """The actor's role, or ``PermissionDenied`` naming who can grant access (the owner) and
+    who asked."""
     role = role_of(actor, owner_id, member_ids)
     if may(role, capability):
         return role
-    key = (
-        "onb.permission.members"
-        if capability is Capability.MANAGE_MEMBERS
-        else "onb.permission.change"
-    )
-    raise PermissionDenied(text(key, language, owner=mention(owner_id), you=mention(actor.user_id)))
+    if capability is Capability.MANAGE_MEMBERS:
+        raise PermissionDenied("onb.permission.members", owner=owner_id, you=actor.user_id)
+    raise PermissionDenied("onb.permission.change", owner=owner_id, you=actor.user_id)
 
 
 def _validate() -> None:

@@ -17,13 +17,13 @@ from slack_bolt import Ack, Respond
 from core.account.service import AccountService
 from core.errors import InvalidArgument
 from core.onboarding.service import OnboardingService
-from core.onboarding.texts import format_when, mention
 from core.registers.model import Register
 from core.tenancy import Channel
 from handlers.blocks.account import ACTION_REFRESH, account_message
 from handlers.commands import CommandContext, CommandRouter
 from handlers.deps import Deps
 from handlers.messages import t
+from handlers.messages.formatting import format_when, mention
 from handlers.numbering import parse_click
 from handlers.registry import Registrar
 
@@ -73,7 +73,7 @@ class AccountCommands:
         elif verb in ("export", "vie"):
             self.export(ctx, onboarding_id, lang)
         else:
-            raise InvalidArgument(t("account.usage", lang))
+            raise InvalidArgument("account.usage")
 
     def refresh(self, onboarding_id: int, lang: str, user_id: str, reply: Any) -> None:
         if not self.service.view(onboarding_id).connected:

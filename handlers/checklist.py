@@ -23,7 +23,6 @@ from slack_sdk.errors import SlackApiError
 from core.errors import InvalidArgument, TransitionRefused
 from core.language import language_of
 from core.onboarding.machine import Action
-from core.onboarding.parsing import valid_steps
 from core.onboarding.service import OnboardingService
 from core.onboarding.snapshot import ChangeResult, OnboardingSnapshot
 from core.onboarding.steps import StepId, StepState
@@ -221,7 +220,7 @@ def _step(step: StepId | str) -> StepId:
     try:
         return StepId(step)
     except ValueError:
-        raise InvalidArgument("onb.invalid.step", value=step, hint="", valid=valid_steps) from None
+        raise InvalidArgument("onb.invalid.step", value=step) from None
 
 
 # --- the buttons -----------------------------------------------------------------------------
@@ -250,7 +249,7 @@ def parse_click(body: dict[str, Any], action: dict[str, Any]) -> Click:
     try:
         step = StepId(value)
     except ValueError:
-        raise InvalidArgument("onb.invalid.step", value=value, hint="", valid=valid_steps) from None
+        raise InvalidArgument("onb.invalid.step", value=value) from None
     return Click(
         team_id=str(team_id),
         channel_id=str(channel_id),

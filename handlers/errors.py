@@ -1,11 +1,12 @@
 """The one error hook: refusals are answered, bugs are logged and apologised for.
 
-A `DomainError` carries a code the user can act on (and the values its words need):
-``render_error`` says it in the channel's language and it is shown to the user who acted,
-ephemerally. Anything else is a bug: it is logged with its traceback and the user gets a
-short apology, never the stack trace. A database outage gets its own calm message, and so
-does Slack refusing a form because the click is too old (a form must open within 3 seconds
-of the click; a slow moment makes that happen without any bug).
+A `DomainError` carries a code the user can act on (and the data its words need):
+``render_error`` says it in the reader's language (the channel's, or the one the refusal
+names) and it is shown to the user who acted, ephemerally. Anything else is a bug: it is
+logged with its traceback and the user gets a short apology, never the stack trace. A
+database outage gets its own calm message, and so does Slack refusing a form because the
+click is too old (a form must open within 3 seconds of the click; a slow moment makes that
+happen without any bug).
 """
 
 from __future__ import annotations
@@ -21,30 +22,18 @@ from sqlalchemy.exc import OperationalError
 from core.errors import DomainError
 from core.language import Language
 from core.store.errors import StoreUnavailable
-from core.upstream import SourceRejected, SourceUnavailable
+from handlers.blocks.refusals import UPSTREAM_FAILURES, refusal_text
 from handlers.blocks.upstream import failure_text
-from handlers.messages import CATALOG, t
+from handlers.messages import t
 
 
 def render_error(error: DomainError, language: str) -> str:
     """A refusal's words in ``language``: its code's words in the catalogue, with every
-    parameter said in that language too (a function of the language is called with it, an
-    upstream failure becomes its sentence); a refusal still worded in ``core`` as raised.
-    An upstream error names its source and its own code: handlers word it."""
+    parameter said in that language too (``handlers.blocks.refusals``). An upstream error
+    names its source and its own code: handlers word it from those."""
     if isinstance(error, UPSTREAM_FAILURES):
         return failure_text(error.source, error.code, language)
-    if error.code not in CATALOG:
-        return error.reason
-    return t(error.code, language, **{k: _said(v, language) for k, v in error.params.items()})
-
-
-def _said(value: object, language: str) -> object:
-    if isinstance(value, UPSTREAM_FAILURES):
-        return failure_text(value.source, value.code, language)
-    return value(language) if callable(value) else value
-
-
-UPSTREAM_FAILURES = (SourceRejected, SourceUnavailable)
+    return refusal_text(error.code, error.params, language)
 
 
 # Slack's answers to a form opened too late after the click (views.open, views.push).
@@ -55,7 +44,14 @@ def form_too_late(error: Exception) -> bool:
     return isinstance(error, SlackApiError) and error.response.get("error") in EXPIRED_TRIGGER
 
 
+class Notice(DomainError):
+    """A refusal said as it is, without the refusal mark: a note about work already under way
+    or gone (an import running, a file changed since), where a "no" would read as an error."""
+
+
 def user_message(error: Exception, language: Language) -> str:
+    if isinstance(error, Notice):
+        return render_error(error, language)
     if isinstance(error, DomainError):
         return t("error.refused", language, reason=render_error(error, language))
     if isinstance(error, StoreUnavailable):
@@ -78,14 +74,16 @@ def make_error_handler(language_for: Any) -> Any:
         logger: logging.Logger,
     ) -> None:
         if isinstance(error, DomainError):
-            logger.info("refused: %s", error.reason)
+            logger.info("refused: %s", error.code)
         elif form_too_late(error):
             logger.warning("a form could not open: the click was too old (%s)", error)
         else:
             logger.error("unhandled error in a listener", exc_info=error)
         team, channel, user = who_and_where(body)
         language: Language = Language.EN
-        if team and channel:
+        if isinstance(error, DomainError) and error.language is not None:
+            language = error.language  # core knew the reader's language (their Slack locale)
+        elif team and channel:
             try:
                 language = language_for(team, channel)
             except Exception:  # the database may be the thing that failed

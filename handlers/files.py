@@ -16,7 +16,6 @@ from typing import Any
 from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
-from core.errors import DomainError
 from core.onboarding.service import OnboardingService
 from core.registers import Register
 from core.registers.header import register_in_text
@@ -26,9 +25,7 @@ from handlers.blocks.registers import ACTION_MARK_DONE, after_mark_done
 from handlers.checklist import mark_step_done
 from handlers.commands import CommandRouter
 from handlers.deps import Deps
-from handlers.errors import render_error
 from handlers.file_answers import check_share
-from handlers.messages import t
 from handlers.registry import Registrar
 from handlers.slack_failures import SLACK_FAILURES, describe
 
@@ -131,17 +128,11 @@ def register(reg: Registrar, router: CommandRouter, deps: Deps) -> None:
         message = body.get("message")
         message = message if isinstance(message, dict) else {}
         lang = OnboardingService(deps.uow).language(Channel(team_id, channel_id)) or "en"
-        try:
-            mark_step_done(
-                deps, client, team_id=team_id, channel_id=channel_id, user_id=user_id, step=step
-            )
-        except DomainError as refusal:
-            client.chat_postEphemeral(
-                channel=channel_id,
-                user=user_id,
-                text=t("error.refused", lang, reason=render_error(refusal, lang)),
-            )
-            return
+        # A refusal (not a member, a guard) goes to the one error hook, which answers the
+        # clicker; the result message keeps its button.
+        mark_step_done(
+            deps, client, team_id=team_id, channel_id=channel_id, user_id=user_id, step=step
+        )
         if not message.get("ts"):
             return  # no result message to turn into "done" (Slack always sends it)
         try:

@@ -6,6 +6,7 @@ from typing import Any
 
 from core.language import Language
 from core.onboarding.steps import STEPS
+from handlers.blocks.onboarding_words import step_name
 from handlers.commands import CommandContext, CommandRouter
 from handlers.deps import Deps
 from handlers.messages import t
@@ -56,7 +57,7 @@ def steps_text(language: Language) -> str:
                 "help.steps.line",
                 language,
                 position=entry.position,
-                title=entry.title_in(Language(language)),
+                title=step_name(entry.id, language),
                 id=entry.id.value,
                 optional=optional,
             )

@@ -59,7 +59,7 @@ from handlers.blocks.registers import mrkdwn_text, simple_message
 from handlers.checklist import actor_for
 from handlers.commands import CommandRouter
 from handlers.deps import Deps
-from handlers.errors import render_error
+from handlers.errors import Notice, render_error
 from handlers.file_source import fetch_shared_file
 from handlers.messages import t
 from handlers.registry import Registrar
@@ -84,8 +84,9 @@ class _Asked:
     onboarding_id: int
 
 
-class ImportRefused(DomainError):
-    """A refusal answered in the import's own thread reply (not by the error hook)."""
+class ImportRefused(Notice):
+    """A refusal about an import: said plainly by the error hook, or in the import's own
+    thread reply while the file is being compared."""
 
 
 def offer_blocks(
@@ -261,8 +262,9 @@ class Importer:
         try:
             self._compare(client, asked, snapshot, reply_ts)
         except ImportRefused as refusal:
-            # The "comparing…" reply says why, in the thread, instead of staying forever.
-            text = t(refusal.code, lang, **refusal.params)
+            # Caught here, not by the error hook: the "comparing…" reply says why, in the
+            # thread, instead of staying forever.
+            text = render_error(refusal, lang)
             client.chat_update(
                 channel=where.channel_id, ts=reply_ts, text=text, blocks=simple_message(text)[1]
             )
@@ -306,7 +308,8 @@ class Importer:
         except Unconnected as error:
             raise ImportRefused("imports.refused.not_connected") from error
         except UpstreamError as error:
-            raise ImportRefused("imports.refused.unreachable", reason=error.reason) from error
+            # The source and its code, worded in the reader's language (not its English log line).
+            raise ImportRefused("imports.refused.unreachable", reason=error) from error
         import_id = None
         if preview.ok and preview.records:
             with self.deps.uow() as uow:
@@ -476,28 +479,14 @@ def clicked(body: dict[str, Any]) -> tuple[Channel, str, str] | None:
 def register(reg: Registrar, router: CommandRouter, deps: Deps) -> None:
     importer = Importer(deps)
 
-    def refuse(client: WebClient, where: Channel, user_id: str, key: str, **params: object) -> None:
-        lang = OnboardingService(deps.uow).language(where) or "en"
-        client.chat_postEphemeral(
-            channel=where.channel_id, user=user_id, text=t(key, lang, **params)
-        )
-
     def guarded(client: WebClient, body: dict[str, Any], work: Any) -> None:
         found = clicked(body)
         if found is None:
             return
         where, user_id, thread_ts = found
-        try:
-            work(where, user_id, thread_ts)
-        except ImportRefused as refusal:
-            refuse(client, where, user_id, refusal.code, **refusal.params)
-        except DomainError as refusal:
-            lang = OnboardingService(deps.uow).language(where) or "en"
-            client.chat_postEphemeral(
-                channel=where.channel_id,
-                user=user_id,
-                text=t("error.refused", lang, reason=render_error(refusal, lang)),
-            )
+        # A refusal (not a member, the import already running, …) goes to the one error
+        # hook, which answers the clicker: an ``ImportRefused`` plainly, others as refusals.
+        work(where, user_id, thread_ts)
 
     def on_preview(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         ack()

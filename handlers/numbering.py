@@ -30,7 +30,6 @@ from core.numbering.model import TYPED_MAX, InputField, Strategy, parse_typed_nu
 from core.numbering.service import NumberingService, Setup
 from core.numbering.thresholds import Thresholds
 from core.numbering.view import NumberingView
-from core.onboarding.texts import format_when, mention
 from core.tenancy import Channel
 from core.upstream import Series, Source
 from handlers.blocks.numbering import (
@@ -61,7 +60,7 @@ from handlers.deps import Deps
 from handlers.errors import render_error
 from handlers.marked_messages import find_marked, mark
 from handlers.messages import t
-from handlers.messages.formatting import format_date, format_number
+from handlers.messages.formatting import format_date, format_number, format_when, mention
 from handlers.registry import Registrar
 
 log = logging.getLogger(__name__)
@@ -299,7 +298,9 @@ def parse_setup(values: dict[str, dict[str, Any]], language: str) -> Setup | dic
         return errors
     try:
         thresholds = Thresholds(**limits)
-    except DomainError as refusal:  # the domain's own guard, should the checks above drift
+    except DomainError as refusal:
+        # The domain's own guard, should the checks above drift. Caught here, not by the
+        # error hook: a form's refusal is shown at its field (Slack's "errors" answer).
         return {"threshold.critical_days": render_error(refusal, language)}
     return Setup(strategies, numbers, thresholds)
 
@@ -420,6 +421,8 @@ class NumberingListeners:
         try:
             saved = self.service.save_setup(where, actor_for(client, user, where.team_id), parsed)
         except DomainError as refusal:
+            # Caught here, not by the error hook: a form's submission names no channel (it is
+            # in the form's metadata), so the hook would not know where to answer.
             text = t("error.refused", lang, reason=render_error(refusal, lang))
             client.chat_postEphemeral(channel=where.channel_id, user=user, text=text)
             return
@@ -452,6 +455,8 @@ class NumberingListeners:
         try:
             company = self.service.connect(where, actor_for(client, user, where.team_id), parsed)
         except DomainError as refusal:
+            # Caught here, not by the error hook: the answer replaces the "testing…" form
+            # in place (and goes to the channel only when the form is gone).
             text = t(
                 "numbering.modal.failed",
                 lang,

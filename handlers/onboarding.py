@@ -1,6 +1,6 @@
 """`/rackbeat start|status|next|done|skip|reopen|set|members|history|language`.
 
-Each subcommand parses its arguments forgivingly (``core.onboarding.parsing``), calls the
+Each subcommand parses its arguments forgivingly (``handlers.onboarding_parsing``), calls the
 onboarding service, refreshes the channel's checklist after a change and answers the person
 ephemerally. Refusals are ``DomainError``s: the one error hook shows them.
 """
@@ -16,14 +16,6 @@ from slack_sdk.errors import SlackApiError
 from core.errors import InvalidArgument
 from core.language import Language, language_of
 from core.onboarding.machine import Action
-from core.onboarding.parsing import (
-    MembersVerb,
-    parse_language,
-    parse_members,
-    parse_page,
-    parse_set,
-    split_step,
-)
 from core.onboarding.service import OnboardingService
 from core.tenancy import Actor, Channel
 from handlers import checklist, home
@@ -38,6 +30,14 @@ from handlers.checklist import actor_for, after_change, publish_checklist, servi
 from handlers.commands import CommandContext, CommandRouter
 from handlers.deps import Deps
 from handlers.messages import t
+from handlers.onboarding_parsing import (
+    MembersVerb,
+    parse_language,
+    parse_members,
+    parse_page,
+    parse_set,
+    split_step,
+)
 from handlers.registry import Registrar
 from handlers.slack_failures import SLACK_FAILURES, describe
 
@@ -80,7 +80,7 @@ class OnboardingCommands:
 
     def start(self, ctx: CommandContext) -> None:
         if ctx.channel_id.startswith("D"):
-            raise InvalidArgument(t("command.wrong_place", ctx.language))
+            raise InvalidArgument("command.wrong_place")
         channel_name = (ctx.command.channel_name or "").strip()
         name = ctx.args or ("" if channel_name in NAMELESS_CHANNELS else channel_name)
         actor = actor_for(ctx.client, ctx.user_id, ctx.team_id)
@@ -120,14 +120,14 @@ class OnboardingCommands:
         self._step(ctx, Action.REOPEN)
 
     def _step(self, ctx: CommandContext, action: Action) -> None:
-        step, note = split_step(ctx.args, ctx.language)
+        step, note = split_step(ctx.args)
         actor = actor_for(ctx.client, ctx.user_id, ctx.team_id)
         result = self.service.change_step(where(ctx), actor, step, action, note)
         after_change(self.service, ctx.client, result)
         ctx.reply(change_text(result))
 
     def set(self, ctx: CommandContext) -> None:
-        method = parse_set(ctx.args, ctx.language)
+        method = parse_set(ctx.args)
         actor = actor_for(ctx.client, ctx.user_id, ctx.team_id)
         result = self.service.set_valuation(where(ctx), actor, method)
         language = result.snapshot.language.value
@@ -139,7 +139,7 @@ class OnboardingCommands:
         ctx.reply(change_text(result))
 
     def members(self, ctx: CommandContext) -> None:
-        args = parse_members(ctx.args, ctx.language)
+        args = parse_members(ctx.args)
         if args.verb is MembersVerb.LIST:
             message = members_message(self.service.snapshot(where(ctx), Actor(ctx.user_id)))
             ctx.reply(message.text, message.blocks)
@@ -149,7 +149,7 @@ class OnboardingCommands:
             nobody = [user for user in args.users if not user_exists(ctx.client, user)]
             if nobody:
                 users = ", ".join(f"`{user}`" for user in nobody)
-                raise InvalidArgument(t("onboarding.members.unknown", ctx.language, users=users))
+                raise InvalidArgument("onboarding.members.unknown", users=users)
             result = self.service.add_members(where(ctx), actor, args.users)
         else:
             result = self.service.remove_members(where(ctx), actor, args.users)
@@ -161,14 +161,12 @@ class OnboardingCommands:
         ctx.reply("\n".join(p for p in (confirmation, listing.text) if p), blocks)
 
     def history(self, ctx: CommandContext) -> None:
-        page = self.service.history(
-            where(ctx), parse_page(ctx.args, ctx.language), Actor(ctx.user_id)
-        )
+        page = self.service.history(where(ctx), parse_page(ctx.args), Actor(ctx.user_id))
         message = history_message(page, ctx.language)
         ctx.reply(message.text, message.blocks)
 
     def language(self, ctx: CommandContext) -> None:
-        chosen = parse_language(ctx.args, ctx.language)
+        chosen = parse_language(ctx.args)
         remembered = self.service.remember_language(where(ctx), Actor(ctx.user_id), chosen)
         if remembered is not None:  # no onboarding yet: the channel's language until start
             key = "remembered" if remembered else "already_remembered"

@@ -212,22 +212,22 @@ WORDED_BY_SOURCE_AND_CODE = frozenset({"UpstreamError", "UpstreamUnavailable", "
 # A file the engine cannot read carries a short code of its own (``not_text``, ``binary``…)
 # that the intake turns into a catalogue key (core/registers/intake.py ``refusal_for``).
 MAPPED_BY_INTAKE = frozenset({"UnreadableFile"})
-# Modules that still word refusals in `core`: the onboarding area (core/onboarding/texts.py)
-# and the operators' and snapshot files' English. The list may only shrink.
+# Modules that still raise English in `core`: the operators' (configuration, the snapshot
+# files of `validate --account`) and Rackbeat's own words about a record. The list may only
+# shrink.
 STILL_WORDED_IN_CORE = frozenset(
     {
         "core/account/model.py",
         "core/credentials.py",
         "core/numbering/checker.py",
-        "core/onboarding/machine.py",
-        "core/onboarding/parsing.py",
-        "core/onboarding/service.py",
         "core/registers/intake.py",
         "core/registers/sniff.py",
         "core/sources/rackbeat.py",
-        "core/tenancy.py",
     }
 )
+# The onboarding machine names each rule's reason by a short code (``Refusal("not_optional",
+# …)``): its words are the catalogue's ``onb.rule.<code>``.
+RULE_CODES = {"core/onboarding/machine.py": ("Refusal", "onb.rule.")}
 
 
 def _core_trees() -> dict[str, ast.Module]:
@@ -268,13 +268,61 @@ def domain_error_classes(trees: dict[str, ast.Module]) -> tuple[set[str], set[st
     return family, upstream
 
 
+def _literal_code(node: ast.expr | None) -> str | None:
+    """A string's value, an f-string's fixed start followed by ``*``; else ``None``."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.JoinedStr) and isinstance(getattr(node.values[0], "value", None), str):
+        return str(node.values[0].value) + "*"  # type: ignore[attr-defined]
+    return None
+
+
+def self_coded_classes(
+    trees: dict[str, ast.Module], family: set[str]
+) -> tuple[set[str], list[tuple[str, int, str]]]:
+    """Classes of the family whose ``__init__`` passes its own code to ``super().__init__``
+    (``StepRefused``: ``onb.refused.<action>``), and those codes."""
+    classes: set[str] = set()
+    codes: list[tuple[str, int, str]] = []
+    for module, tree in trees.items():
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.ClassDef) or node.name not in family:
+                continue
+            for call in ast.walk(node):
+                is_super_init = (
+                    isinstance(call, ast.Call)
+                    and isinstance(call.func, ast.Attribute)
+                    and call.func.attr == "__init__"
+                    and isinstance(call.func.value, ast.Call)
+                    and _base_name(call.func.value.func) == "super"
+                )
+                code = _literal_code(call.args[0]) if is_super_init and call.args else None  # type: ignore[attr-defined]
+                if code is not None:
+                    classes.add(node.name)
+                    codes.append((module, call.lineno, code))  # type: ignore[attr-defined]
+    return classes, codes
+
+
+def rule_codes(trees: dict[str, ast.Module]) -> list[tuple[str, int, str]]:
+    """The onboarding machine's rule codes as catalogue keys (``onb.rule.not_optional``)."""
+    found = []
+    for module, (name, prefix) in RULE_CODES.items():
+        for node in ast.walk(trees[module]):
+            if isinstance(node, ast.Call) and _base_name(node.func) == name and node.args:
+                code = _literal_code(node.args[0])
+                assert code is not None, f"{module}:{node.lineno}: a rule's code is a literal"
+                found.append((module, node.lineno, prefix + code))
+    return found
+
+
 def refusal_codes(
     trees: dict[str, ast.Module],
 ) -> tuple[list[tuple[str, int, str]], list[tuple[str, int]]]:
     """Every refusal built in ``core``: (module, line, code) where its first argument is a
-    string (an f-string by its fixed start), and (module, line) where it is anything else."""
+    string (an f-string by its fixed start) or where its class passes its own code, and
+    (module, line) where it is anything else."""
     family, upstream = domain_error_classes(trees)
-    codes: list[tuple[str, int, str]] = []
+    self_coded, codes = self_coded_classes(trees, family)
     worded: list[tuple[str, int]] = []
     for module, tree in trees.items():
         # A class of the same name defined here outside the family (the machine's own
@@ -290,15 +338,12 @@ def refusal_codes(
             name = _base_name(node.func) if isinstance(node, ast.Call) else None
             if not isinstance(node, ast.Call) or name not in family - upstream - others:
                 continue
-            if name in MAPPED_BY_INTAKE:
+            if name in MAPPED_BY_INTAKE or name in self_coded:
                 continue
             first = node.args[0] if node.args else None
-            if isinstance(first, ast.Constant) and isinstance(first.value, str):
-                codes.append((module, node.lineno, first.value))
-            elif isinstance(first, ast.JoinedStr) and isinstance(
-                getattr(first.values[0], "value", None), str
-            ):
-                codes.append((module, node.lineno, str(first.values[0].value) + "*"))  # type: ignore[attr-defined]
+            code = _literal_code(first)
+            if code is not None:
+                codes.append((module, node.lineno, code))
             elif first is not None:
                 worded.append((module, node.lineno))
     return codes, worded
@@ -311,8 +356,11 @@ def _in_catalogue(code: str) -> bool:
 
 
 def test_every_refusal_code_raised_in_core_is_in_the_catalogue_in_both_languages() -> None:
-    codes, _ = refusal_codes(_core_trees())
-    assert len(codes) > 20  # the finder finds them (numbering, registers, checker…)
+    trees = _core_trees()
+    codes, _ = refusal_codes(trees)
+    codes += rule_codes(trees)
+    assert len(codes) > 40  # the finder finds them (onboarding, numbering, registers…)
+    assert {"onb.refused.*", "onb.rule.not_optional", "onb.not_found"} <= {c for _, _, c in codes}
     missing = [
         (m, line, code)
         for m, line, code in codes
@@ -342,3 +390,114 @@ def test_the_refusal_finder_sees_prose_and_codes() -> None:
     assert codes == [("core/x.py", 4, "That is not allowed.")]
     assert not _in_catalogue(codes[0][2])
     assert worded == [("core/x.py", 6)]
+
+
+def test_the_finder_reads_a_class_that_passes_its_own_code() -> None:
+    tree = ast.parse(
+        "class Refused(DomainError):\n"
+        "    def __init__(self, action):\n"
+        "        super().__init__(f'onb.refused.{action}', action=action)\n"
+        "def f(action):\n"
+        "    raise Refused(action)\n"
+    )
+    codes, worded = refusal_codes({"core/x.py": tree})
+    assert (codes, worded) == ([("core/x.py", 3, "onb.refused.*")], [])
+
+
+# --- no words in core -----------------------------------------------------------------------
+
+# The words people may type that core reads (register column names, country names, yes/no in
+# Finnish), and the English reference of the register issue codes that `docs/csv-formats.md`
+# and the command line print: input and documentation, not answers.
+VOCABULARY = frozenset(
+    {
+        "core/registers/codes.py",
+        "core/registers/columns.py",
+        "core/registers/countries.py",
+        "core/registers/docgen.py",
+        "core/registers/values.py",
+    }
+)
+FINNISH_LETTERS = frozenset("äöåÄÖÅ")
+# What wording in core looked like: a text type and renderings per language, in a module
+# of texts.
+TEXT_LAYER = frozenset({"LocalText", "in_every_language", "translations", "in_language"})
+TEXT_MODULE = "texts"
+
+
+def _docstrings(tree: ast.Module) -> set[int]:
+    kinds = (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
+    return {
+        id(node.body[0].value)  # type: ignore[attr-defined]
+        for node in ast.walk(tree)
+        if isinstance(node, kinds)
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+    }
+
+
+def finnish_literals(trees: dict[str, ast.Module]) -> dict[str, list[str]]:
+    """Strings with Finnish letters in each module, docstrings aside."""
+    found: dict[str, list[str]] = {}
+    for module, tree in trees.items():
+        docs = _docstrings(tree)
+        hits = [
+            node.value
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and id(node) not in docs
+            and FINNISH_LETTERS & set(node.value)
+        ]
+        if hits:
+            found[module] = hits
+    return found
+
+
+def text_layer_names(trees: dict[str, ast.Module]) -> dict[str, set[str]]:
+    """Names of the old text layer each module defines, uses or imports."""
+    found: dict[str, set[str]] = {}
+    for module, tree in trees.items():
+        names: set[str] = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ClassDef | ast.FunctionDef):
+                names.add(node.name)
+            elif isinstance(node, ast.Name):
+                names.add(node.id)
+            elif isinstance(node, ast.Attribute):
+                names.add(node.attr)
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names.update(alias.name for alias in node.names)
+                if node.module.rsplit(".", 1)[-1] == TEXT_MODULE:
+                    names.add(node.module)
+            elif isinstance(node, ast.Import):
+                names.update(a.name for a in node.names if a.name.endswith("." + TEXT_MODULE))
+        bad = {name for name in names if name in TEXT_LAYER or name.endswith("." + TEXT_MODULE)}
+        if bad:
+            found[module] = bad
+    return found
+
+
+def test_core_says_nothing_in_finnish_outside_its_input_vocabulary() -> None:
+    trees = _core_trees()
+    assert set(finnish_literals(trees)) <= VOCABULARY
+
+
+def test_core_has_no_text_layer() -> None:
+    trees = _core_trees()
+    assert text_layer_names(trees) == {}
+    assert not [module for module in trees if module.endswith("/texts.py")]
+
+
+def test_the_word_finders_see_words() -> None:
+    tree = ast.parse(
+        "from core.onboarding.texts import LocalText\n"
+        "TITLE = LocalText(en='Log in', fi='Kirjautuminen sisään')\n"
+        "def f(e):\n"
+        "    return e.translations\n"
+    )
+    assert finnish_literals({"core/x.py": tree}) == {"core/x.py": ["Kirjautuminen sisään"]}
+    assert text_layer_names({"core/x.py": tree}) == {
+        "core/x.py": {"LocalText", "core.onboarding.texts", "translations"}
+    }

@@ -274,7 +274,7 @@ class AccountService:
         try:
             return self._box.open(sealed, kind)
         except ConfigurationError as error:
-            raise AccountReadFailed("self", "secret_key", error.reason, rejected=True) from error
+            raise AccountReadFailed("self", "secret_key", error.code, rejected=True) from error
 
 
 def _audit(row: Onboarding, actor: str, at: datetime, snapshot: AccountSnapshot) -> AuditEvent:

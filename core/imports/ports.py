@@ -20,6 +20,10 @@ from core.registers.model import Register
 class RecordRejected(DomainError):
     """Rackbeat refused this record; ``reason`` is its own message (kept in the result)."""
 
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
 
 class AccountReader(Protocol):
     def find_existing(self, register: Register, numbers: Collection[str]) -> dict[str, Any]:

@@ -304,7 +304,7 @@ class NumberingChecker:
                 raise ConfigurationError("SECRET_KEY is not set: stored credentials are unusable.")
             return self.box.open(token, kind)
         except ConfigurationError as error:
-            failures[source] = SourceFailure("secret_key", error.reason, rejected=True)
+            failures[source] = SourceFailure("secret_key", error.code, rejected=True)
             return None
 
     def _record(self, items: list[_Claimed]) -> None:

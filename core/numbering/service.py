@@ -21,10 +21,15 @@ from core.errors import (
     ConfigurationError,
     DomainError,
     InvalidArgument,
-    NotFound,
     PermissionDenied,
 )
-from core.guarded import check_permission, record_in_own_transaction, run_guarded
+from core.guarded import (
+    channel_onboarding,
+    check_permission,
+    record_in_own_transaction,
+    run_guarded,
+    with_refusal,
+)
 from core.numbering.alerts import acknowledge, snooze
 from core.numbering.checker import CheckReport, Notifier, NumberingChecker
 from core.numbering.model import InputField, Level, Strategy
@@ -37,7 +42,6 @@ from core.numbering.repository import (
 )
 from core.numbering.thresholds import Thresholds
 from core.numbering.view import STALE_INTERVALS, NumberingView, build_view
-from core.onboarding.repository import OnboardingRepository
 from core.store.models import AuditEvent, Onboarding
 from core.store.uow import UnitOfWork, UnitOfWorkFactory
 from core.tenancy import Actor, Capability, Channel
@@ -87,7 +91,7 @@ class NumberingService:
 
     def view(self, where: Channel) -> NumberingView:
         with self._uow() as uow:
-            row = _onboarding(uow.session, where)
+            row = channel_onboarding(uow, where)
             return build_view(uow.numbering, row, self.clock(), self.interval)
 
     def levels(self, session: Session, onboarding_id: int) -> dict[str, str]:
@@ -239,7 +243,7 @@ class NumberingService:
     def check(self, where: Channel, notifier: Notifier) -> CheckReport:
         """Check the channel's onboarding now (anyone may: it changes no setting)."""
         with self._uow() as uow:
-            onboarding_id = _onboarding(uow.session, where).id
+            onboarding_id = channel_onboarding(uow, where).id
         return self.checker.check_now(onboarding_id, notifier)
 
     # --- machinery ----------------------------------------------------------------------------
@@ -295,7 +299,7 @@ class NumberingService:
         denied_on: list[int] = []
 
         def change(uow: UnitOfWork) -> NumberingView | None:
-            row = _onboarding(uow.session, where, lock=True)
+            row = channel_onboarding(uow, where, lock=True)
             denied_on[:] = [row.id]
             check_permission(row, actor, Capability.CHANGE)
             return work(uow.numbering, row, self.clock())
@@ -310,10 +314,9 @@ class NumberingService:
                 action=attempt.action,
                 subject=attempt.subject,
                 new_value=attempt.new,
-                note=refusal.reason,
                 outcome="denied",
             )
-            record_in_own_transaction(self._uow, event)
+            record_in_own_transaction(self._uow, with_refusal(event, refusal))
 
         return run_guarded(
             self._uow, change, record=record, audited=(PermissionDenied,), what=where
@@ -344,16 +347,6 @@ class Audit:
             note=self.note,
             outcome=outcome,
         )
-
-
-def _onboarding(session: Session, where: Channel, *, lock: bool = False) -> Onboarding:
-    repo = OnboardingRepository(session)
-    row = repo.for_channel(where, lock=lock)
-    if row is None:
-        # Said in the channel's language: the one the channel chose before any onboarding
-        # (`/rackbeat language fi`), else English.
-        raise NotFound("onb.not_found")
-    return row
 
 
 def _text(value: int | None) -> str | None:

@@ -4,7 +4,8 @@ Four actions move a step between four states (``TRANSITIONS``); named guards (``
 attached by ``RULES`` refuse an action the guide forbids. Deciding is a pure function of a
 ``Situation`` (a snapshot of every step's state, the valuation method, the numbering verdict
 and whether stock has ever moved): it returns the new state or raises ``StepRefused`` whose
-reason names the step, its state and what to do instead::
+code and data name the step, its state and every rule that refused (the handlers say what to
+do instead, in the reader's language)::
 
     >>> situation = Situation.initial()
     >>> decide(situation, StepId.LOGIN, Action.DONE)
@@ -12,7 +13,7 @@ reason names the step, its state and what to do instead::
     >>> decide(situation, StepId.SETTINGS, Action.SKIP)
     Traceback (most recent call last):
     ...
-    core.onboarding.machine.StepRefused: *Company settings* can't be skipped (now to do): ...
+    core.onboarding.machine.StepRefused: onb.refused.skip
 
 The onboarding itself is ``live`` when every step is settled (required steps done, optional
 ones done or skipped) and ``active`` otherwise, so reopening any step makes it active again.
@@ -27,7 +28,6 @@ from enum import StrEnum
 from types import MappingProxyType
 
 from core.errors import TransitionRefused
-from core.language import Language, language_of
 from core.onboarding.numbering_gate import UNKNOWN, NumberingGate, Verdict
 from core.onboarding.steps import (
     CATALOGUE,
@@ -38,7 +38,6 @@ from core.onboarding.steps import (
     StepState,
     Valuation,
 )
-from core.onboarding.texts import format_when, in_every_language, mention, text
 
 
 class Action(StrEnum):
@@ -148,83 +147,59 @@ class Situation:
 
 @dataclass(frozen=True)
 class Refusal:
-    """Why one action is refused: ``code`` names the rule; ``about`` the step it looks at."""
+    """Why one action is refused: ``code`` names the rule (its words are the catalogue's
+    ``onb.rule.<code>``); ``about`` the step it looks at."""
 
     code: str
     step: StepId
     about: StepId | None = None
 
-    def render(self, situation: Situation, language: Language | str) -> str:
-        params: dict[str, object] = {"id": self.step.value}
+    def facts(self, situation: Situation) -> dict[str, object]:
+        """What the rule's words need, as data: the step and its state, who settled the step
+        looked at and when, the numbering levels or the open orders where the rule is about
+        them.
+
+        >>> Refusal("not_optional", StepId.SETTINGS).facts(Situation.initial())["state"]
+        <StepState.TODO: 'todo'>
+        """
         record = situation.record(self.step)
-        params["state"] = state_word(record.state, language)
-        params["by"] = _by(record, language)
+        facts: dict[str, object] = {"rule": self.code, "step": self.step, "state": record.state}
+        looked_at = record
         if self.about is not None:
-            about = situation.record(self.about)
-            params["dep"] = CATALOGUE[self.about].title_in(language_of(str(language)))
-            params["dep_state"] = state_word(about.state, language)
-            params["by"] = _by(about, language)
+            looked_at = situation.record(self.about)
+            facts.update(dep=self.about, dep_state=looked_at.state)
+        facts.update(by=looked_at.changed_by, at=looked_at.changed_at)
         if self.code == "numbering_not_ok":
-            params["detail"] = numbering_detail(situation.numbering, language)
+            facts["levels"] = situation.numbering.levels
         if self.code == "orders_open":
-            shown = situation.open_orders[:SHOWN_ORDERS]
-            more = len(situation.open_orders) - len(shown)
-            params["count"] = len(situation.open_orders)
-            params["numbers"] = ", ".join(shown) + (f", … (+{more})" if more else "")
-        return text(f"onb.rule.{self.code}", language, **params)
-
-
-def state_word(state: StepState, language: Language | str) -> str:
-    return text(f"onb.state.{state.value}", language)
-
-
-def numbering_detail(gate: NumberingGate, language: Language | str) -> str:
-    return ", ".join(
-        f"{text(f'onb.series.{series}', language)}: {text(f'onb.level.{level}', language)}"
-        for series, level in gate.levels
-    )
-
-
-def _by(record: StepRecord, language: Language | str) -> str:
-    who = mention(record.changed_by) if record.changed_by else "?"
-    when = format_when(record.changed_at, language) if record.changed_at else "?"
-    return text("onb.by", language, who=who, when=when)
+            facts["count"] = len(situation.open_orders)
+            facts["orders"] = situation.open_orders[:SHOWN_ORDERS]
+        return facts
 
 
 class StepRefused(TransitionRefused):
-    """A step action the rules refuse; ``refusals`` says every reason (one or more)."""
+    """A step action the rules refuse; ``refusals`` says every reason (one or more).
+
+    Its code is ``onb.refused.<action>``; its params are the step, its state and ``reasons``,
+    the facts of every rule that refused (``Refusal.facts``).
+    """
 
     def __init__(
-        self,
-        step: StepId,
-        action: Action,
-        situation: Situation,
-        refusals: tuple[Refusal, ...],
-        language: Language | str = Language.EN,
+        self, step: StepId, action: Action, situation: Situation, refusals: tuple[Refusal, ...]
     ) -> None:
+        super().__init__(
+            f"onb.refused.{action.value}",
+            step=step,
+            state=situation.state(step),
+            reasons=tuple(refusal.facts(situation) for refusal in refusals),
+        )
         self.step = step
         self.action = action
-        self.state = situation.state(step)
-        self.situation = situation
         self.refusals = refusals
-        super().__init__(self.in_language(language))
-        self.translations = in_every_language(self.in_language)
 
     @property
     def codes(self) -> tuple[str, ...]:
         return tuple(refusal.code for refusal in self.refusals)
-
-    def in_language(self, language: Language | str) -> str:
-        headline = text(
-            f"onb.refused.{self.action.value}",
-            language,
-            step=CATALOGUE[self.step].title_in(language_of(str(language))),
-            state=state_word(self.state, language),
-        )
-        reasons = [refusal.render(self.situation, language) for refusal in self.refusals]
-        if len(reasons) == 1:
-            return f"{headline} {reasons[0]}"
-        return headline + "".join(f"\n• {reason}" for reason in reasons)
 
 
 # --- guards ------------------------------------------------------------------------------
@@ -360,16 +335,11 @@ def check(situation: Situation, step_id: StepId, action: Action) -> tuple[Refusa
     )
 
 
-def decide(
-    situation: Situation,
-    step_id: StepId,
-    action: Action,
-    language: Language | str = Language.EN,
-) -> StepState:
+def decide(situation: Situation, step_id: StepId, action: Action) -> StepState:
     """The state ``step_id`` moves to under ``action``, or ``StepRefused`` with every reason."""
     refusals = check(situation, step_id, action)
     if refusals:
-        raise StepRefused(step_id, action, situation, refusals, language)
+        raise StepRefused(step_id, action, situation, refusals)
     return TRANSITIONS[action].target
 
 
@@ -421,9 +391,7 @@ def needs_attention(situation: Situation) -> StepId | None:
 # --- the valuation method ----------------------------------------------------------------
 
 
-def decide_valuation(
-    situation: Situation, method: Valuation, language: Language | str = Language.EN
-) -> Valuation:
+def decide_valuation(situation: Situation, method: Valuation) -> Valuation:
     """``method`` if the valuation may still change; refused once stock has moved.
 
     Rackbeat fixes the method at the first inventory transaction: initial balances marked
@@ -434,19 +402,9 @@ def decide_valuation(
     """
     if situation.valuation is None or method is situation.valuation or not situation.stock_moved:
         return method
-    recorded = situation.valuation
-
-    def reason(lang: Language | str) -> str:
-        return text(
-            "onb.valuation.locked",
-            lang,
-            dep=CATALOGUE[StepId.INITIAL_BALANCES].title_in(language_of(str(lang))),
-            current=text(f"onb.valuation.{recorded.value}", lang),
-        )
-
-    refused = TransitionRefused(reason(language))
-    refused.translations = in_every_language(reason)
-    raise refused
+    raise TransitionRefused(
+        "onb.valuation.locked", dep=StepId.INITIAL_BALANCES, current=situation.valuation
+    )
 
 
 # --- the checks made when the module loads -------------------------------------------------

@@ -140,4 +140,6 @@ def audit_entry(event: AuditEvent) -> AuditEntry:
         note=event.note,
         outcome=Outcome(event.outcome),
         note_translations=event.note_translations,
+        refusal_code=event.refusal_code,
+        refusal_params=event.refusal_params,
     )

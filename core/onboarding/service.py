@@ -27,7 +27,14 @@ from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from core.errors import DomainError, InvalidArgument, NotFound, PermissionDenied, TransitionRefused
-from core.guarded import check_permission, record_in_own_transaction, run_guarded
+from core.guarded import (
+    channel_onboarding,
+    check_permission,
+    missing_onboarding,
+    record_in_own_transaction,
+    run_guarded,
+    with_refusal,
+)
 from core.language import Language, language_of
 from core.onboarding.machine import (
     TRANSITIONS,
@@ -60,7 +67,6 @@ from core.onboarding.snapshot import (
     Outcome,
 )
 from core.onboarding.steps import STEPS, StepId, StepState, Valuation
-from core.onboarding.texts import format_when, in_every_language, mention, text
 from core.store.models import Member, Onboarding
 from core.store.models import StepState as StepRow
 from core.store.uow import UnitOfWork, UnitOfWorkFactory
@@ -84,7 +90,6 @@ class _Attempt:
 
     action: AuditAction
     subject: str | None
-    language: Language
     onboarding_id: int | None = None
     old: str | None = None
     new: str | None = None
@@ -156,7 +161,7 @@ class OnboardingService:
         """The channel's onboarding, or ``NotFound`` telling how to start one."""
         found = self.find(where)
         if found is None:
-            raise NotFound(text("onb.not_found", self.language(where) or _language_hint(actor)))
+            raise missing_onboarding(self.language(where), actor)
         return found
 
     def next(self, where: Channel, actor: Actor | None = None) -> NextStep:
@@ -179,15 +184,11 @@ class OnboardingService:
             repo = uow.onboardings
             row = repo.for_channel(where)
             if row is None:
-                chosen = repo.channel_language(where)
-                language = language_of(chosen) if chosen else _language_hint(actor)
-                raise NotFound(text("onb.not_found", language))
+                raise missing_onboarding(repo.channel_language(where), actor)
             total = repo.count_audit(row.id)
             pages = max(1, math.ceil(total / page_size))
             if page < 1 or page > pages:
-                raise InvalidArgument(
-                    text("onb.history.page_out_of_range", row.language, page=page, pages=pages)
-                )
+                raise InvalidArgument("onb.history.page_out_of_range", page=page, pages=pages)
             events = repo.audit_page(row.id, (page - 1) * page_size, page_size)
             return HistoryPage(
                 entries=tuple(audit_entry(event) for event in events),
@@ -220,7 +221,7 @@ class OnboardingService:
         """
         chosen = language or self.language(where) or _language_hint(actor)
         name = " ".join((company_name or "").split())[:255] or where.channel_id
-        attempt = _Attempt(AuditAction.START, None, chosen, new=name)
+        attempt = _Attempt(AuditAction.START, None, new=name)
         # IntegrityError: someone started the same channel (or created the workspace row) a
         # moment before us; the next attempt sees their onboarding and refuses.
         return run_guarded(
@@ -245,8 +246,7 @@ class OnboardingService:
         existing = repo.for_channel(where, lock=True)
         if existing is not None:
             attempt.onboarding_id = existing.id
-            attempt.language = language_of(existing.language)
-            raise AlreadyStarted(self._exists_reason(uow.session, existing))
+            raise self._already_started(uow.session, existing)
         now = self._clock()
         repo.ensure_workspace(where.team_id, now)
         row = Onboarding(
@@ -273,18 +273,17 @@ class OnboardingService:
         uow.session.flush()
         return ChangeResult(snapshot_of(uow.session, row, self._numbering), (change,))
 
-    def _exists_reason(self, session: Session, row: Onboarding) -> str:
+    def _already_started(self, session: Session, row: Onboarding) -> AlreadyStarted:
         current = snapshot_of(session, row, self._numbering)
         settled, total = current.progress
-        return text(
+        return AlreadyStarted(
             "onb.start.exists",
-            current.language,
             company=current.company_name,
-            state=text(f"onb.onboarding.{current.state.value}", current.language),
+            state=current.state,
             done=settled,
             total=total,
-            owner=mention(current.owner_id),
-            when=format_when(current.created_at, current.language),
+            owner=current.owner_id,
+            when=current.created_at,
         )
 
     # --- steps -----------------------------------------------------------------------------
@@ -331,7 +330,6 @@ class OnboardingService:
         attempt = _Attempt(
             STEP_AUDIT_ACTIONS[action],
             step_id.value,
-            _language_hint(actor),
             new=TRANSITIONS[action].target.value,
             note=clean_note,
             read_old=lambda row: step_state_of(row, step_id),
@@ -342,7 +340,7 @@ class OnboardingService:
                 situation_of(work.session, work.row, self._numbering),
                 reason_given=clean_note is not None,
             )
-            target = decide(before, step_id, action, work.attempt.language)
+            target = decide(before, step_id, action)
             row = step_row(work.row, step_id)
             row.state = target.value
             row.changed_by = work.actor.user_id
@@ -382,14 +380,13 @@ class OnboardingService:
         attempt = _Attempt(
             AuditAction.VALUATION,
             None,
-            _language_hint(actor),
             new=method.value,
             read_old=lambda row: row.valuation_method,
         )
 
         def apply(work: _Work) -> None:
             before = situation_of(work.session, work.row, self._numbering)
-            chosen = decide_valuation(before, method, work.attempt.language)
+            chosen = decide_valuation(before, method)
             if work.row.valuation_method == chosen.value:
                 return
             work.changes.append(
@@ -415,7 +412,6 @@ class OnboardingService:
         attempt = _Attempt(
             AuditAction.LANGUAGE,
             None,
-            _language_hint(actor),
             new=language.value,
             read_old=lambda row: row.language,
         )
@@ -433,7 +429,7 @@ class OnboardingService:
     def add_members(self, where: Channel, actor: Actor, user_ids: Iterable[str]) -> ChangeResult:
         """Add members (owner or workspace admin only); those already in are left as they are."""
         users = tuple(dict.fromkeys(user_ids))
-        attempt = _Attempt(AuditAction.MEMBER_ADD, " ".join(users), _language_hint(actor))
+        attempt = _Attempt(AuditAction.MEMBER_ADD, " ".join(users))
 
         def apply(work: _Work) -> None:
             present = {member.user_id for member in work.row.members}
@@ -455,25 +451,17 @@ class OnboardingService:
     def remove_members(self, where: Channel, actor: Actor, user_ids: Iterable[str]) -> ChangeResult:
         """Remove members (owner or workspace admin only); all or nothing."""
         users = tuple(dict.fromkeys(user_ids))
-        attempt = _Attempt(AuditAction.MEMBER_REMOVE, " ".join(users), _language_hint(actor))
+        attempt = _Attempt(AuditAction.MEMBER_REMOVE, " ".join(users))
 
         def apply(work: _Work) -> None:
-            lang = work.attempt.language
             by_user = {member.user_id: member for member in work.row.members}
             for user_id in users:
                 if user_id == work.row.owner_id:
-                    raise _localized(
-                        TransitionRefused, lang, "onb.members.owner_stays", user=mention(user_id)
-                    )
+                    raise TransitionRefused("onb.members.owner_stays", user=user_id)
                 member = by_user.get(user_id)
                 if member is None:
-                    listed = ", ".join(mention(u) for u in by_user) or "–"
-                    raise _localized(
-                        InvalidArgument,
-                        lang,
-                        "onb.members.not_member",
-                        user=mention(user_id),
-                        members=listed,
+                    raise InvalidArgument(
+                        "onb.members.not_member", user=user_id, members=tuple(by_user)
                     )
                 work.row.members.remove(member)
                 work.changes.append(Change(AuditAction.MEMBER_REMOVE, user_id, member.role, None))
@@ -488,7 +476,7 @@ class OnboardingService:
         def store(uow: UnitOfWork) -> None:
             row = uow.onboardings.for_channel(where, lock=True)
             if row is None:
-                raise NotFound(text("onb.not_found", Language.EN))
+                raise NotFound("onb.not_found")
             if row.checklist_ts != ts:
                 row.checklist_ts = ts
 
@@ -529,13 +517,8 @@ class OnboardingService:
         apply: _Apply,
     ) -> ChangeResult:
         repo = uow.onboardings
-        row = repo.for_channel(where, lock=True)
-        if row is None:
-            chosen = repo.channel_language(where)
-            language = language_of(chosen) if chosen else attempt.language
-            raise NotFound(text("onb.not_found", language))
+        row = channel_onboarding(uow, where, lock=True, asker=actor)
         attempt.onboarding_id = row.id
-        attempt.language = language_of(row.language)
         if attempt.read_old is not None:
             attempt.old = attempt.read_old(row)
         check_permission(row, actor, capability)
@@ -562,23 +545,7 @@ class OnboardingService:
         outcome = Outcome.DENIED if isinstance(refusal, PermissionDenied) else Outcome.REFUSED
         change = Change(attempt.action, attempt.subject, attempt.old, attempt.new, attempt.note)
         event = audit_event(where, actor, attempt.onboarding_id, self._clock(), change, outcome)
-        event.note = _join_notes(attempt.note, refusal.reason)
-        if refusal.translations:
-            event.note_translations = {
-                lang: _join_notes(attempt.note, reason) or ""
-                for lang, reason in refusal.translations.items()
-            }
-        record_in_own_transaction(self._uow, event)
-
-
-def _localized(
-    kind: type[DomainError], language: Language, key: str, **params: object
-) -> DomainError:
-    """A refusal in ``language`` that also carries its reason in every language (for the
-    history, which is read in the language chosen later)."""
-    refusal = kind(text(key, language, **params))
-    refusal.translations = in_every_language(lambda lang: text(key, lang, **params))
-    return refusal
+        record_in_own_transaction(self._uow, with_refusal(event, refusal))
 
 
 def _language_hint(actor: Actor | None) -> Language:
@@ -588,8 +555,3 @@ def _language_hint(actor: Actor | None) -> Language:
 def _clean_note(note: str | None) -> str | None:
     cleaned = (note or "").strip()
     return cleaned[:MAX_NOTE_CHARS] or None
-
-
-def _join_notes(*notes: str | None) -> str | None:
-    joined = " — ".join(note for note in notes if note)
-    return joined or None

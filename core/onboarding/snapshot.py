@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from core.language import Language
 from core.onboarding.machine import (
@@ -188,6 +189,11 @@ class AuditEntry:
     note: str | None
     outcome: Outcome
     note_translations: Mapping[str, str] | None = None
+    """Rows refused before refusals were kept as codes: the note and the refusal's words, in
+    every language."""
+    refusal_code: str | None = None
+    """A refused attempt's refusal: its catalogue code and the data of its words."""
+    refusal_params: Mapping[str, Any] | None = None
 
     def note_in(self, language: str) -> str | None:
         """The note in ``language`` where it was stored in every language, else as written."""

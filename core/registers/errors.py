@@ -16,4 +16,5 @@ class UnreadableFile(CsvUnreadable):
     def __init__(self, code: str, reason: str, row: int | None = None) -> None:
         super().__init__(reason)
         self.code = code
+        self.reason = reason
         self.row = row

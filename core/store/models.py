@@ -8,6 +8,7 @@ Every other area keeps its tables in a module of its own beside this one
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -111,9 +112,14 @@ class AuditEvent(Base):
     subject: Mapped[str | None] = mapped_column(String(64))
     old_value: Mapped[str | None] = mapped_column(Text)
     new_value: Mapped[str | None] = mapped_column(Text)
+    # What the person wrote with the change (a note, a reason).
     note: Mapped[str | None] = mapped_column(Text)
-    # A refusal's note in every language (code → text), so the history shows it in the
-    # language chosen later (migration 0017_i17).
+    # A refused attempt's refusal as data: its catalogue code and the params of its words
+    # (JSON), said in the reader's language whenever the history is read (0018_i14).
+    refusal_code: Mapped[str | None] = mapped_column(Text)
+    refusal_params: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # Rows refused before 0018 kept the refusal's words instead: the note and the reason
+    # joined, and the same in every language (code → text, 0017_i17). Read, never written.
     note_translations: Mapped[dict[str, str] | None] = mapped_column(JSON)
     outcome: Mapped[str] = mapped_column(String(16), default="applied")
 

@@ -8,12 +8,12 @@ from typing import Any
 
 from core.account.model import ALL_LISTS, AccountSnapshot
 from core.account.service import AccountView, CheckAccount, ReadFailure
-from core.onboarding.texts import format_when
 from core.registers.model import FileResult, Register
 from handlers.blocks.numbering import age
 from handlers.blocks.registers import mrkdwn_text
 from handlers.blocks.upstream import failure_text as upstream_text
 from handlers.messages import t
+from handlers.messages.formatting import format_when
 
 ACTION_REFRESH = "account:refresh"
 SHOWN_ORDERS = 20

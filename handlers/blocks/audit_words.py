@@ -12,10 +12,9 @@ import re
 from datetime import datetime
 
 from core.numbering.model import InputField, Level, Strategy
-from core.onboarding.texts import format_when
 from core.upstream import Series, Source
 from handlers.messages import t
-from handlers.messages.formatting import format_number
+from handlers.messages.formatting import format_number, format_when
 
 _NUMBERS = re.compile(r"\d+")
 

@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from core.account.verify import VERIFIER
-from core.onboarding.machine import Refusal, numbering_detail
+from core.onboarding.machine import Refusal
 from core.onboarding.snapshot import OnboardingSnapshot, StepView
 from core.onboarding.steps import CATALOGUE, StepId, StepState
-from core.onboarding.texts import format_when, mention
+from handlers.blocks.onboarding_words import numbering_detail, state_word, step_name, step_title
 from handlers.messages import t
+from handlers.messages.formatting import format_when, mention
 
 Block = dict[str, Any]
 
@@ -63,15 +64,6 @@ def button(label: str, action_id: str, value: str, style: str | None = None) -> 
     if style:
         element["style"] = style
     return element
-
-
-def state_word(state: StepState, language: str) -> str:
-    return t(f"onb.state.{state.value}", language)
-
-
-def step_title(step_id: StepId, language: str) -> str:
-    entry = CATALOGUE[step_id]
-    return f"{entry.position}. {entry.title.get(language)}"
 
 
 def blocker_words(blockers: tuple[Refusal, ...], language: str) -> list[str]:
@@ -166,7 +158,7 @@ def checklist_message(snapshot: OnboardingSnapshot) -> SlackMessage:
                 "onboarding.checklist.next",
                 language,
                 position=next_view.position,
-                title=next_view.step.title.get(language),
+                title=step_name(next_view.id, language),
             )
             if next_view
             else _settled_line(snapshot, language),
@@ -201,8 +193,8 @@ def _settled_line(snapshot: OnboardingSnapshot, language: str) -> str:
         "onboarding.checklist.attention",
         language,
         position=view.position,
-        title=view.step.title.get(language),
-        detail=numbering_detail(snapshot.numbering, language),
+        title=step_name(view.id, language),
+        detail=numbering_detail(snapshot.numbering.levels, language),
     )
 
 
@@ -214,16 +206,16 @@ def guide_text(step_id: StepId, language: str) -> str:
             "onboarding.guide.heading",
             language,
             position=entry.position,
-            title=entry.title.get(language),
+            title=step_name(step_id, language),
         ),
-        entry.guide.get(language),
+        t(f"step.{step_id.value}.guide", language),
     ]
-    if entry.skip_means is not None:
+    if entry.optional:
         parts.append(
             t(
                 "onboarding.guide.optional",
                 language,
-                skip_means=entry.skip_means.get(language),
+                skip_means=t(f"step.{step_id.value}.skip_means", language),
                 id=entry.id.value,
             )
         )

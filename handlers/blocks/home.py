@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.onboarding.machine import numbering_detail
 from core.onboarding.snapshot import OnboardingSnapshot
 from core.tenancy import Actor
 from handlers.blocks.checklist import context, section
+from handlers.blocks.onboarding_words import numbering_detail, step_name
 from handlers.messages import t
 
 
@@ -39,7 +39,7 @@ def home_item(user_id: str, snapshot: OnboardingSnapshot) -> str:
             "onboarding.home.next",
             language,
             position=next_view.position,
-            title=next_view.step.title.get(language),
+            title=step_name(next_view.id, language),
         )
         if next_view
         else _settled_text(snapshot, language)
@@ -66,6 +66,6 @@ def _settled_text(snapshot: OnboardingSnapshot, language: str) -> str:
         "onboarding.home.attention",
         language,
         position=view.position,
-        title=view.step.title.get(language),
-        detail=numbering_detail(snapshot.numbering, language),
+        title=step_name(view.id, language),
+        detail=numbering_detail(snapshot.numbering.levels, language),
     )

@@ -18,13 +18,12 @@ from core.numbering.evaluate import SeriesEvaluation
 from core.numbering.model import InputField, Level, Reading, Strategy
 from core.numbering.notes import Note, NoteCode
 from core.numbering.view import Connection, NumberingView, SeriesView
-from core.onboarding.texts import format_when, mention
 from core.tenancy import Channel
 from core.upstream import Series, Source
 from handlers.blocks.checklist import Block, SlackMessage, button, context, section
 from handlers.blocks.upstream import failure_text
 from handlers.messages import t
-from handlers.messages.formatting import format_date, format_number, tn
+from handlers.messages.formatting import format_date, format_number, format_when, mention, tn
 
 ACTION_SETUP = "numbering:setup"
 ACTION_CHECK = "numbering:check"

@@ -4,7 +4,7 @@ announcement): pure functions of core's snapshots."""
 from __future__ import annotations
 
 from core.account.verify import VERIFIER
-from core.onboarding.machine import Action, numbering_detail
+from core.onboarding.machine import Action
 from core.onboarding.snapshot import (
     AuditAction,
     AuditEntry,
@@ -15,7 +15,6 @@ from core.onboarding.snapshot import (
     Outcome,
 )
 from core.onboarding.steps import StepId, StepState
-from core.onboarding.texts import format_when, mention
 from handlers.blocks.audit_words import numbering_values
 from handlers.blocks.checklist import (
     Block,
@@ -23,11 +22,18 @@ from handlers.blocks.checklist import (
     context,
     guide_text,
     section,
-    state_word,
     step_buttons,
+)
+from handlers.blocks.onboarding_words import (
+    numbering_detail,
+    rule_text,
+    state_word,
+    step_name,
     step_title,
 )
+from handlers.blocks.refusals import refusal_text
 from handlers.messages import CATALOG, t
+from handlers.messages.formatting import format_when, mention
 
 NOTE_CHARS = 600
 STEP_ACTIONS = {
@@ -52,8 +58,8 @@ def next_message(next_step: NextStep) -> SlackMessage:
                 "onboarding.next.attention",
                 language,
                 position=attention.position,
-                title=attention.step.title.get(language),
-                detail=numbering_detail(snapshot.numbering, language),
+                title=step_name(attention.id, language),
+                detail=numbering_detail(snapshot.numbering.levels, language),
             )
         )
         return SlackMessage(text, [section(text)])
@@ -61,14 +67,15 @@ def next_message(next_step: NextStep) -> SlackMessage:
         "onboarding.next.heading",
         language,
         position=view.position,
-        title=view.step.title.get(language),
+        title=step_name(view.id, language),
         state=state_word(view.state, language),
     )
     lines = [heading, guide_text(view.id, language).split("\n", 1)[1]]
     if view.blockers:
         lines.append(t("onboarding.next.before_done", language))
         lines.extend(
-            f"• {refusal.render(snapshot.situation, language)}" for refusal in view.blockers
+            f"• {rule_text(refusal.facts(snapshot.situation), language)}"
+            for refusal in view.blockers
         )
     text = "\n".join(lines)
     return SlackMessage(text, [section(text), step_buttons(view, language)])
@@ -150,7 +157,7 @@ def history_line(entry: AuditEntry, language: str) -> str:
     what = _what(entry, language)
     if entry.outcome is not Outcome.APPLIED:
         what = f"{what} — _{t(f'onboarding.history.{entry.outcome.value}', language)}_"
-    note_text = entry.note_in(language)
+    note_text = _note(entry, language)
     if note_text and entry.outcome is not Outcome.DENIED:
         # One line per entry, with every reason: a refusal with several lists them as bullets
         # after a headline that on its own says nothing ("can't be marked done (now to do):").
@@ -166,6 +173,17 @@ def history_line(entry: AuditEntry, language: str) -> str:
         who="Rackbeat" if entry.actor == VERIFIER else mention(entry.actor),
         what=what,
     )
+
+
+def _note(entry: AuditEntry, language: str) -> str:
+    """What the person wrote and, for a refused attempt, why it was refused, in ``language``
+    (a row from before refusals were kept as codes keeps its words: ``note_in``)."""
+    refusal = (
+        refusal_text(entry.refusal_code, entry.refusal_params or {}, language)
+        if entry.refusal_code
+        else None
+    )
+    return " — ".join(part for part in (entry.note_in(language), refusal) if part)
 
 
 def _what(entry: AuditEntry, language: str) -> str:

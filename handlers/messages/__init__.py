@@ -21,7 +21,9 @@ from handlers.messages import (
     issues,
     numbering,
     onboarding,
+    onboarding_refusals,
     registers,
+    steps,
     upstream,
 )
 
@@ -32,6 +34,8 @@ _AREAS: tuple[Mapping[str, Mapping[str, str]], ...] = (
     common.MESSAGES,
     help_topics.MESSAGES,
     onboarding.MESSAGES,
+    onboarding_refusals.MESSAGES,
+    steps.MESSAGES,
     numbering.MESSAGES,
     registers.MESSAGES,
     issues.MESSAGES,

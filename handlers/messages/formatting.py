@@ -3,6 +3,7 @@
 A Finnish reader writes `12 345` (a no-break space between thousands) and `12,5`: the comma is
 the decimal mark, so `12,345` would read as twelve and a bit. Dates are `6.12.2026` in
 Finnish and `6 Dec 2026` in English (day first and the month in letters: never ambiguous).
+A moment is `30 Nov 2026 12:24 UTC` / `30.11.2026 klo 12.24 UTC` (``format_when``).
 
     >>> format_number(12345, "fi"), format_number(12345, "en")
     ('12\\xa0345', '12,345')
@@ -12,14 +13,14 @@ Finnish and `6 Dec 2026` in English (day first and the month in letters: never a
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from babel import Locale
 from babel.dates import format_date as _babel_date
 from babel.numbers import format_decimal
 
-from core.language import language_of
+from core.language import Language, language_of
 from handlers.messages import t
 
 # The CLDR locale behind each language of the catalogue.
@@ -50,6 +51,19 @@ def format_date(value: date | datetime, language: str) -> str:
     day = value.date() if isinstance(value, datetime) else value
     lang = language_of(language)
     return _babel_date(day, format=_DATE_PATTERNS[lang], locale=_LOCALES[lang])
+
+
+def format_when(moment: datetime, language: str) -> str:
+    """A moment for people, in UTC: ``30 Nov 2026 12:24 UTC`` / ``30.11.2026 klo 12.24 UTC``."""
+    utc = moment.astimezone(UTC)
+    if language_of(language) is Language.FI:
+        return f"{utc.day}.{utc.month}.{utc.year} klo {utc.hour}.{utc.minute:02d} UTC"
+    return utc.strftime("%-d %b %Y %H:%M UTC")
+
+
+def mention(user_id: str) -> str:
+    """A Slack user mention; the terminal workspace renders it as a name too."""
+    return f"<@{user_id}>"
 
 
 def plural(count: int, one: str, other: str) -> str:

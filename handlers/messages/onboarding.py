@@ -1,15 +1,33 @@
-"""The onboarding area's strings: the checklist, command answers, history, App Home.
+"""The onboarding area's strings: the domain's words (states, valuation methods, numbering
+levels), the checklist, command answers, history, App Home.
 
-The domain's own texts (step states, refusal reasons) live beside the rules in
-``core.onboarding.texts`` — ``core`` must raise refusals already in the onboarding's language —
-and are merged in here, so the catalogue still holds every string once.
+The steps' own words are in ``steps``, the refusals' in ``onboarding_refusals``.
 """
 
 from __future__ import annotations
 
-from core.onboarding.texts import MESSAGES as CORE_MESSAGES
-
-_UI: dict[str, dict[str, str]] = {
+MESSAGES: dict[str, dict[str, str]] = {
+    # States and actions, as words.
+    "onb.state.todo": {"en": "to do", "fi": "tekemättä"},
+    "onb.state.in_progress": {"en": "in progress", "fi": "kesken"},
+    "onb.state.done": {"en": "done", "fi": "tehty"},
+    "onb.state.skipped": {"en": "skipped", "fi": "ohitettu"},
+    "onb.onboarding.active": {"en": "active", "fi": "käynnissä"},
+    "onb.onboarding.live": {"en": "live", "fi": "tuotannossa"},
+    "onb.language.en": {"en": "English", "fi": "englanti"},
+    "onb.language.fi": {"en": "Finnish", "fi": "suomi"},
+    "onb.valuation.fifo": {"en": "FIFO", "fi": "FIFO"},
+    "onb.valuation.average": {"en": "average cost", "fi": "keskihinta"},
+    "onb.by": {"en": "{who}, {when}", "fi": "{who}, {when}"},
+    # Numbering levels, as the step's guard names them.
+    "onb.series.order": {"en": "orders", "fi": "tilaukset"},
+    "onb.series.invoice": {"en": "invoices", "fi": "laskut"},
+    "onb.level.ok": {"en": "OK", "fi": "kunnossa"},
+    "onb.level.warning": {"en": "warning", "fi": "varoitus"},
+    "onb.level.critical": {"en": "critical", "fi": "kriittinen"},
+    "onb.level.collision": {"en": "overlap", "fi": "päällekkäisyys"},
+    "onb.level.unknown": {"en": "unknown", "fi": "ei tiedossa"},
+    "onb.valuation.none": {"en": "not recorded", "fi": "ei kirjattu"},
     # --- the checklist message -----------------------------------------------------------
     "onboarding.checklist.title": {
         "en": "Rackbeat onboarding — {company}",
@@ -351,5 +369,3 @@ _UI: dict[str, dict[str, str]] = {
     "onboarding.role.admin": {"en": "a workspace admin", "fi": "työtilan ylläpitäjä"},
     "onboarding.role.reader": {"en": "a reader", "fi": "lukija"},
 }
-
-MESSAGES: dict[str, dict[str, str]] = {**_UI, **CORE_MESSAGES}

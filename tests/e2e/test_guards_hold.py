@@ -10,12 +10,11 @@ import pytest
 from bot.localslack import LocalSlack
 from bot.localslack.methods import message_event
 from bot.localslack.state import Message
-from core.language import Language
 from core.onboarding.service import OnboardingService
 from core.onboarding.snapshot import OnboardingSnapshot
 from core.onboarding.steps import STEPS, StepId, StepState, Valuation
-from core.onboarding.texts import text
 from core.tenancy import Channel
+from handlers.blocks.onboarding_words import step_name
 from handlers.messages import t
 from tests.harness import BotUnderTest
 
@@ -86,7 +85,7 @@ def _all_text(message: Message) -> str:
 
 def locked_words() -> str:
     """A fragment of the batch/serial lock's reason, from the message constants."""
-    return text("onb.rule.batch_serial_locked", "en", dep="X", by="").split("X* ")[1][:40]
+    return t("onb.rule.batch_serial_locked", "en", dep="X", by="").split("X* ")[1][:40]
 
 
 # --- item 1: the batch/serial decision stays final ------------------------------------------
@@ -182,7 +181,7 @@ def test_help_steps_numbers_the_steps_as_the_checklist_and_done_n_marks_that_ste
     lines = [line for line in said.splitlines() if line[:1].isdigit()]
     assert len(lines) == len(STEPS)
     for entry, line in zip(STEPS, lines, strict=True):
-        assert line.startswith(f"{entry.position}. {entry.title_in(Language.EN)} (`{entry.id}`)")
+        assert line.startswith(f"{entry.position}. {step_name(entry.id, 'en')} (`{entry.id}`)")
     fourth = next(line for line in lines if line.startswith("4. "))
     run(bot, "done 4")
     done = [e.id for e in STEPS if snapshot(bot).step(e.id).state is StepState.DONE]
@@ -230,9 +229,9 @@ def test_history_minus_one_is_no_page_and_a_huge_page_says_how_many_there_are(
     bot: BotUnderTest,
 ) -> None:
     run(bot, "start Acme Oy")
-    assert run(bot, "history -1").endswith(text("onb.invalid.page", "en", value="-1"))
+    assert run(bot, "history -1").endswith(t("onb.invalid.page", "en", value="-1"))
     said = run(bot, "history 99999999999")
-    assert said.endswith(text("onb.history.page_out_of_range", "en", page=99999999999, pages=1))
+    assert said.endswith(t("onb.history.page_out_of_range", "en", page=99999999999, pages=1))
 
 
 # --- Low: members are people Slack knows ---------------------------------------------------
@@ -333,7 +332,7 @@ def test_an_empty_argument_is_asked_for_not_echoed_in_empty_backticks(
     run(bot, "start Acme Oy")
     said = run(bot, command)
     assert "``" not in said
-    assert said.endswith(text(key, "en"))
+    assert said.endswith(t(key, "en"))
 
 
 def test_refusal_notes_in_the_history_follow_the_language_switch(bot: BotUnderTest) -> None:

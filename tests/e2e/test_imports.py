@@ -17,6 +17,7 @@ from bot.localslack.methods import message_event
 from bot.localslack.state import Message
 from core.imports.model import Status
 from core.store.imports_models import ImportRun
+from core.upstream import Source
 from handlers.blocks.imports import (
     ACTION_CANCEL,
     ACTION_CREATE,
@@ -26,6 +27,7 @@ from handlers.blocks.imports import (
     ACTION_UPDATE,
 )
 from handlers.blocks.registers import ACTION_MARK_DONE
+from handlers.blocks.upstream import failure_text
 from handlers.messages import t
 from tests.fakes.rackbeat import reply_server_error
 from tests.fakes.rackbeat_records import invalid
@@ -345,13 +347,17 @@ def test_a_token_revoked_mid_import_stops_it_resumable_and_resuming_sends_nothin
     )
 
 
+@pytest.mark.parametrize("language", ["en", "fi"])
 def test_rackbeat_unreachable_during_the_preview_says_so_in_the_thread_and_stores_nothing(
-    bot: BotUnderTest, slack: LocalSlack, world: FakeUpstreams, company: Company
+    bot: BotUnderTest, slack: LocalSlack, world: FakeUpstreams, company: Company, language: str
 ) -> None:
+    bot.driver.command(f"language {language}", user=ANN, channel=CHANNEL)
     shared = share(bot, products_csv(range(1, 4)))
     world.rackbeat.fail_next(reply_server_error(503), times=50)
     shown = preview(bot, slack, shared)
-    assert shown.text.startswith("Rackbeat could not be read for the preview")
+    # Wholly in the reader's language: the source's failure too, not its English log line.
+    why = failure_text(Source.RACKBEAT, "http_503", language)
+    assert shown.text == t("imports.refused.unreachable", language, reason=why)
     with bot.deps.uow() as uow:
         assert uow.session.query(ImportRun).count() == 0
 

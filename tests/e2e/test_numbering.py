@@ -18,7 +18,6 @@ from core.numbering.commands import TYPED_MAX
 from core.numbering.model import Level, Strategy
 from core.onboarding.service import OnboardingService
 from core.onboarding.steps import STEPS, StepId, StepState
-from core.onboarding.texts import format_when
 from core.tenancy import Channel
 from handlers.blocks.numbering import (
     ACTION_ACK,
@@ -30,6 +29,7 @@ from handlers.blocks.numbering import (
     level_word,
 )
 from handlers.messages import t
+from handlers.messages.formatting import format_when
 from tests.fakes.world import FakeUpstreams, fake_upstreams
 from tests.harness import BotUnderTest
 

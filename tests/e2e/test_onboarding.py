@@ -551,3 +551,18 @@ def test_a_finnish_slack_locale_starts_a_finnish_onboarding(
     assert last_answer(slack, "U0AINO") == t("onboarding.started", "fi", company="Acme Oy")
     run(bot, "start Beta Oy", channel="C0BETA")  # ann's locale is en-US
     assert last_answer(slack, ANN) == t("onboarding.started", "en", company="Beta Oy")
+
+
+def test_a_change_before_start_is_refused_in_the_asker_s_slack_locale(
+    bot: BotUnderTest, slack: LocalSlack
+) -> None:
+    # The channel chose no language: the refusal follows the asker's locale (core knows it,
+    # the error hook does not), and the channel's own choice wins once it is made.
+    slack.add_user("U0AINO", "aino", locale="fi-FI")
+    run(bot, "done login", user="U0AINO")
+    assert last_answer(slack, "U0AINO") == ":no_entry: " + t("onb.not_found", "fi")
+    run(bot, "done login")  # ann's locale is en-US
+    assert last_answer(slack, ANN) == ":no_entry: " + t("onb.not_found", "en")
+    run(bot, "language en", user=BOB)
+    run(bot, "done login", user="U0AINO")
+    assert last_answer(slack, "U0AINO") == ":no_entry: " + t("onb.not_found", "en")

@@ -4,11 +4,13 @@ the bot waits it out or retries, and the person still gets the answer."""
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import pytest
 from pydantic import SecretStr
 
 from bot.localslack import LocalSlack
+from handlers.blocks.numbering import ACTION_SETUP
 from handlers.messages import t
 from tests.fakes.world import fake_upstreams
 from tests.faults.support import (
@@ -28,6 +30,7 @@ from tests.faults.support import (
     uploads_in_thread,
 )
 from tests.harness import BotUnderTest
+from tests.security.test_permissions import SETUP_VALUES
 
 # Retry-After: 0 keeps the suite fast; slack-sdk still waits (0–1 s of jitter) and retries.
 # tests/bot/localslack/test_emulator.py shows a Retry-After of 1 being honoured.
@@ -101,7 +104,7 @@ def test_views_publish_the_home_tab_is_shown(
 
 
 @pytest.mark.parametrize("fault", FAULTS)
-def test_chat_post_ephemeral_a_refusal_arrives(
+def test_response_url_a_refused_click_is_answered(
     bot: BotUnderTest, slack: LocalSlack, fault: dict[str, int]
 ) -> None:
     run(bot, "start Acme Oy")
@@ -109,11 +112,39 @@ def test_chat_post_ephemeral_a_refusal_arrives(
     bot.settle()
     [verdict] = answers_in_thread(slack, message)
     [button] = [e for b in verdict.blocks if b["type"] == "actions" for e in b["elements"]]
-    slack.fail_next("chat.postEphemeral", **fault)
+    slack.fail_next("response_url", **fault)
     bot.driver.click(button, user=EVE, channel=CHANNEL, message_ts=verdict.ts)  # not a member
     bot.settle()
-    assert statuses(slack, "chat.postEphemeral") == [fault["status"], 200]
+    assert statuses(slack, "response_url")[-2:] == [fault["status"], 200]  # after start's
     assert slack.ephemerals_for(EVE)[-1].text.startswith(":no_entry:")
+
+
+@pytest.mark.parametrize("fault", FAULTS)
+def test_chat_post_ephemeral_the_saved_setup_is_confirmed(
+    bot: BotUnderTest, slack: LocalSlack, fault: dict[str, int]
+) -> None:
+    # The numbering setup form names no response_url: its answer is an ephemeral message.
+    run(bot, "start Acme Oy")
+    run(bot, "numbering")
+    status = [m for m in bot_posts(slack) if any(setup_button(b) for b in m.blocks)][-1]
+    [(button, block_id)] = [found for b in status.blocks if (found := setup_button(b))]
+    bot.driver.click(button, user=ANN, channel=CHANNEL, message_ts=status.ts, block_id=block_id)
+    bot.settle()
+    modal = slack.open_modal(ANN)
+    assert modal is not None
+    slack.fail_next("chat.postEphemeral", **fault)
+    assert bot.driver.submit_view(modal, SETUP_VALUES, user=ANN).status == 200
+    bot.settle()
+    assert statuses(slack, "chat.postEphemeral") == [fault["status"], 200]
+    assert slack.ephemerals_for(ANN)[-1].text == t("numbering.setup.saved", "en")
+
+
+def setup_button(block: dict[str, Any]) -> tuple[dict[str, Any], str] | None:
+    """The numbering status message's setup button and its block id, if ``block`` has it."""
+    for element in block.get("elements", []):
+        if isinstance(element, dict) and element.get("action_id") == ACTION_SETUP:
+            return element, str(block.get("block_id"))
+    return None
 
 
 @pytest.mark.parametrize("fault", FAULTS)

@@ -12,7 +12,6 @@ import string
 
 import pytest
 
-from core.onboarding.steps import STEPS
 from handlers.messages import CATALOG, t
 
 
@@ -91,27 +90,6 @@ def english_words(text: str) -> list[str]:
         if lowered in ENGLISH:
             found.append(word)
     return found
-
-
-def step_texts() -> dict[str, str]:
-    """The onboarding steps' own Finnish texts (kept beside the steps in ``core``)."""
-    texts = {}
-    for entry in STEPS:
-        texts[f"{entry.id}.title"] = entry.title.fi
-        texts[f"{entry.id}.guide"] = entry.guide.fi
-        if entry.skip_means is not None:
-            texts[f"{entry.id}.skip_means"] = entry.skip_means.fi
-    return texts
-
-
-STEP_TEXTS = step_texts()
-
-
-@pytest.mark.parametrize("name", sorted(STEP_TEXTS))
-def test_step_texts_are_finnish_in_the_sina_form(name: str) -> None:
-    text = STEP_TEXTS[name]
-    assert english_words(text) == [], text
-    assert not TE.search(prose(text)), text
 
 
 @pytest.mark.parametrize("key", sorted(k for k in CATALOG if k not in NOT_FINNISH))

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
 
-from handlers.messages.formatting import format_date, format_number, plural, tn
+from handlers.messages.formatting import (
+    format_date,
+    format_number,
+    format_when,
+    mention,
+    plural,
+    tn,
+)
 
 
 @pytest.mark.parametrize(
@@ -54,3 +61,14 @@ def test_plural_is_one_only_for_exactly_one() -> None:
 def test_catalogue_counts(count: int, fi: str, en: str) -> None:
     assert tn("registers.count.rows", "fi", count) == fi
     assert tn("registers.count.rows", "en", count) == en
+
+
+def test_moments_are_written_in_utc_for_each_language() -> None:
+    moment = datetime(2026, 3, 4, 14, 7, tzinfo=timezone(timedelta(hours=2)))
+    assert format_when(moment, "en") == "4 Mar 2026 12:07 UTC"
+    assert format_when(moment, "fi") == "4.3.2026 klo 12.07 UTC"
+    assert moment.astimezone(UTC).hour == 12
+
+
+def test_a_mention_is_slack_s_link_to_the_user() -> None:
+    assert mention("U_ANN") == "<@U_ANN>"

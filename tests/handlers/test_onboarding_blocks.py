@@ -105,6 +105,41 @@ def test_history_marks_refused_and_denied_attempts() -> None:
     assert "Only this onboarding" not in message.text
 
 
+def test_a_refusal_in_the_history_is_said_in_the_reader_s_language() -> None:
+    # Kept as a code with data: the note the person wrote, then why it was refused.
+    params = {"company": "Acme Oy", "state": "active", "done": 1, "total": 10}
+    params |= {"owner": "U_ANN", "when": AT.isoformat()}
+    refused = entry(
+        1,
+        action="onboarding.start",
+        subject=None,
+        outcome=Outcome.REFUSED,
+        note="second try",
+        refusal_code="onb.start.exists",
+        refusal_params=params,
+    )
+    said = {"en": "2 Mar 2026 08:00 UTC", "fi": "2.3.2026 klo 8.00 UTC"}
+    for language, when in said.items():
+        state = t("onb.onboarding.active", language)
+        words = params | {"owner": "<@U_ANN>", "state": state, "when": when}
+        why = t("onb.start.exists", language, **words)
+        line = history_line(refused, language)
+        assert line.endswith(f"— second try — {' '.join(why.split())}"), line
+
+
+def test_a_refusal_kept_as_words_before_codes_still_shows() -> None:
+    # Rows refused before migration 0018 keep their words, per language where they had them.
+    old = entry(
+        1,
+        outcome=Outcome.REFUSED,
+        note="ok — *Log in* can't be marked done",
+        note_translations={"en": "ok — *Log in* can't…", "fi": "ok — *Kirjautuminen* ei…"},
+    )
+    assert history_line(old, "fi").endswith("— ok — *Kirjautuminen* ei…")
+    older = entry(2, outcome=Outcome.REFUSED, note="*Log in* can't be marked done")
+    assert history_line(older, "fi").endswith("— *Log in* can't be marked done")
+
+
 def test_history_renders_every_kind_of_entry() -> None:
     entries = (
         entry(1, action="onboarding.start", subject=None, old_value=None, new_value="Acme Oy"),

@@ -9,6 +9,8 @@ from core.errors import InvalidArgument
 from core.upstream import Source, SourceRejected, SourceUnavailable
 from handlers.blocks.upstream import failure_text
 from handlers.errors import render_error, user_message
+from handlers.imports import ImportRefused
+from handlers.messages import t
 
 
 def test_a_refused_connection_is_explained_in_finnish() -> None:
@@ -41,3 +43,13 @@ def test_an_upstream_error_reaching_the_hook_is_worded_in_the_readers_language()
 )
 def test_each_kind_of_failure_has_its_finnish_sentence(code: str, finnish: str) -> None:
     assert failure_text(Source.NETVISOR, code, "fi") == finnish
+
+
+def test_rackbeat_unreachable_for_a_preview_is_said_wholly_in_the_reader_s_language() -> None:
+    upstream = SourceUnavailable(Source.RACKBEAT, "timeout", "Rackbeat did not answer in time.")
+    refusal = ImportRefused("imports.refused.unreachable", reason=upstream)
+    for language in ("en", "fi"):
+        why = failure_text(Source.RACKBEAT, "timeout", language)
+        said = user_message(refusal, language)  # plainly: a notice, not a refusal mark
+        assert said == t("imports.refused.unreachable", language, reason=why)
+    assert "did not answer" not in user_message(refusal, "fi")

@@ -23,13 +23,14 @@ from pydantic import SecretStr
 from bot.localslack import LocalSlack
 from bot.localslack.state import Message, View
 from core.onboarding.service import OnboardingService
-from core.onboarding.texts import mention, text
 from core.store.numbering_models import NumberingCredentials
 from core.tenancy import Channel
 from handlers.blocks.checklist import ACTION_DONE, ACTION_SKIP, checklist_message
 from handlers.blocks.numbering import ACTION_ACK, ACTION_SETUP, ACTION_SNOOZE
 from handlers.blocks.registers import ACTION_MARK_DONE
 from handlers.checklist import actor_for
+from handlers.messages import t
+from handlers.messages.formatting import mention
 from tests.fakes.netvisor import FakeNetvisor
 from tests.fakes.rackbeat import FakeRackbeat
 from tests.harness import BotUnderTest
@@ -265,7 +266,7 @@ def test_a_non_member_is_refused_with_the_grant_hint_audited_and_nothing_changes
     act(scene)
 
     calls = calls_since(slack, seq)
-    hint = text(hint_key, "en", owner=mention(ANN), you=mention(EVE))
+    hint = t(hint_key, "en", owner=mention(ANN), you=mention(EVE))
     assert hint in json.dumps([c.params for c in calls]), f"{attempt}: no grant hint"
     audited = audit_rows(bot, audit_id)
     assert audited, f"{attempt}: the refusal was not audited"
@@ -281,7 +282,7 @@ def test_a_non_member_is_refused_with_the_grant_hint_audited_and_nothing_changes
 def test_a_member_may_change_steps_but_not_the_members(scene: Scene) -> None:
     seq = scene.slack.last_seq
     scene.run(f"members add <@{CAT}>", BOB)
-    hint = text(MEMBERS, "en", owner=mention(ANN), you=mention(BOB))
+    hint = t(MEMBERS, "en", owner=mention(ANN), you=mention(BOB))
     assert hint in json.dumps([c.params for c in calls_since(scene.slack, seq)])
     scene.run("skip previous_orders", BOB)
     [applied] = [a for a in audit_rows(scene.bot) if a.subject == "previous_orders"]

@@ -22,11 +22,11 @@ from bot.localslack import LocalSlack
 from bot.localslack.state import Message, View
 from core.onboarding.service import OnboardingService
 from core.onboarding.snapshot import OnboardingSnapshot
-from core.onboarding.texts import text
 from core.tenancy import Channel
 from handlers.blocks.checklist import ACTION_DONE
 from handlers.blocks.numbering import ACTION_ACK, ACTION_SETUP
 from handlers.blocks.registers import ACTION_MARK_DONE
+from handlers.messages import t
 from tests.fakes.rackbeat import FakeRackbeat
 from tests.harness import BotUnderTest
 from tests.security.sec_support import (
@@ -49,7 +49,7 @@ PRODUCTS = b"number;name;group;cost_price;sales_price\n1001;Vasara;1;12,50;19,90
 # What only team A's first onboarding has: its name, a number, its member, its channel.
 A1_MARKS = ("Alpha Oy", "123457", "123,457", BOB, A1)
 A_MARKS = (*A1_MARKS, "Alpha Two", A2, CAROL)
-NOT_FOUND = text("onb.not_found", "en")
+NOT_FOUND = t("onb.not_found", "en")
 
 
 def text_input(value: str) -> dict[str, Any]:
@@ -207,7 +207,7 @@ def test_team_b_choosing_a_language_in_team_a_channel_touches_only_team_b(scene:
     seq = slack.last_seq
     scene.run("language fi", BEN, A1, TEAM_B)
     shown = said(calls_since(slack, seq))
-    assert text("onb.not_found", "fi") not in shown and "suomeksi" in shown
+    assert t("onb.not_found", "fi") not in shown and "suomeksi" in shown
     assert a_marks_in(shown, ("Alpha", "123457", "123,457", BOB)) == []
     service = OnboardingService(bot.deps.uow)
     assert service.language(Channel(TEAM_B, A1)) is not None

@@ -1,5 +1,6 @@
-"""The machine's behaviour beyond the table: live/active, next step, refusal wording, and the
-checks it makes on itself when it loads."""
+"""The machine's behaviour beyond the table: live/active, next step, what a refusal says (as
+data: its words are tested in ``tests/handlers/test_onboarding_words.py``), and the checks it
+makes on itself when it loads."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ from datetime import UTC, datetime
 
 import pytest
 
-from core.language import Language
 from core.onboarding import machine
 from core.onboarding.machine import (
     Action,
@@ -72,8 +72,14 @@ def test_initial_balances_refusal_lists_every_missing_prerequisite() -> None:
         "products_open",
         "batch_serial_open",
     )
-    assert "`/rackbeat set valuation fifo`" in refused.value.reason
-    assert "`/rackbeat skip products`" in refused.value.reason
+    assert refused.value.code == "onb.refused.done"
+    reasons = refused.value.params["reasons"]
+    assert [(r["rule"], r.get("dep")) for r in reasons] == [  # type: ignore[attr-defined]
+        ("settings_not_done", StepId.SETTINGS),
+        ("valuation_missing", None),
+        ("products_open", StepId.PRODUCTS),
+        ("batch_serial_open", StepId.BATCH_SERIAL),
+    ]
 
 
 def test_batch_serial_reopen_refusal_explains_the_irreversible_rule() -> None:
@@ -89,34 +95,37 @@ def test_batch_serial_reopen_refusal_explains_the_irreversible_rule() -> None:
     with pytest.raises(StepRefused) as refused:
         decide(situation, StepId.BATCH_SERIAL, Action.REOPEN)
     assert refused.value.codes == ("batch_serial_locked",)
-    reason = refused.value.reason
-    assert "inventory transactions" in reason  # why
-    assert "still allows" in reason  # what Rackbeat allows instead
-    finnish = refused.value.in_language(Language.FI)
-    assert "Rackbeat sallii yhä" in finnish
+    assert refused.value.params["reasons"][0]["dep"] is StepId.INITIAL_BALANCES  # type: ignore[index]
 
 
-def test_numbering_refusals_say_what_to_run() -> None:
+def test_numbering_refusals_carry_the_levels_they_judged() -> None:
     unknown = Situation.initial()
-    with pytest.raises(StepRefused, match="numbering check"):
+    with pytest.raises(StepRefused) as refused:
         decide(unknown, StepId.NUMBERING, Action.DONE)
+    assert refused.value.codes == ("numbering_unknown",)
     collision = Situation.of_states(
         {}, numbering=NumberingGate.from_levels({"order": "ok", "invoice": "collision"})
     )
-    with pytest.raises(StepRefused, match="invoices: overlap"):
+    with pytest.raises(StepRefused) as refused:
         decide(collision, StepId.NUMBERING, Action.DONE)
+    assert refused.value.codes == ("numbering_not_ok",)
+    levels = refused.value.params["reasons"][0]["levels"]  # type: ignore[index]
+    assert levels == (("order", "ok"), ("invoice", "collision"))
     assert decide(Situation.of_states({}, numbering=OK_GATE), StepId.NUMBERING, Action.DONE) is D
 
 
 def test_done_twice_says_who_did_it_first() -> None:
-    situation = Situation(
-        steps={StepId.LOGIN: StepRecord(D, "U_ANN", datetime(2026, 1, 2, 9, 5, tzinfo=UTC))}
-    )
+    at = datetime(2026, 1, 2, 9, 5, tzinfo=UTC)
+    situation = Situation(steps={StepId.LOGIN: StepRecord(D, "U_ANN", at)})
     with pytest.raises(StepRefused) as refused:
         decide(situation, StepId.LOGIN, Action.DONE)
-    assert "<@U_ANN>" in refused.value.reason
-    assert "2 Jan 2026 09:05 UTC" in refused.value.reason
-    assert "2.1.2026 klo 9.05 UTC" in refused.value.in_language("fi")
+    assert refused.value.params == {
+        "step": StepId.LOGIN,
+        "state": D,
+        "reasons": (
+            {"rule": "already_done", "step": StepId.LOGIN, "state": D, "by": "U_ANN", "at": at},
+        ),
+    }
 
 
 def test_only_the_issue_s_optional_steps_are_optional() -> None:

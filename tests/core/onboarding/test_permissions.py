@@ -6,6 +6,7 @@ import pytest
 
 from core.errors import PermissionDenied
 from core.tenancy import Actor, Capability, Role, may, require, role_of
+from handlers.errors import render_error
 
 
 def test_roles() -> None:
@@ -33,6 +34,9 @@ def test_capabilities(role: Role, change: bool, manage: bool) -> None:
 
 def test_a_refusal_names_who_can_grant_access() -> None:
     with pytest.raises(PermissionDenied) as refused:
-        require(Actor("U_EVE"), Capability.CHANGE, owner_id="U_ANN", member_ids=(), language="fi")
-    assert "<@U_ANN>" in refused.value.reason
-    assert "ylläpitäjä" in refused.value.reason
+        require(Actor("U_EVE"), Capability.CHANGE, owner_id="U_ANN", member_ids=())
+    assert refused.value.code == "onb.permission.change"
+    assert refused.value.params == {"owner": "U_ANN", "you": "U_EVE"}
+    words = render_error(refused.value, "fi")
+    assert "<@U_ANN>" in words and "<@U_EVE>" in words
+    assert "ylläpitäjä" in words

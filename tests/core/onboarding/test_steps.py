@@ -1,14 +1,14 @@
-"""The step catalogue: the contract's ids in the guide's order, texts in both languages."""
+"""The step catalogue: the contract's ids in the guide's order, and their dependencies (their
+words are tested in ``tests/handlers/test_step_words.py``)."""
 
 from __future__ import annotations
 
 import doctest
-from datetime import UTC, datetime, timedelta, timezone
 
+from core import guarded
 from core.language import Language, language_of
-from core.onboarding import machine, numbering_gate, parsing
-from core.onboarding.steps import CATALOGUE, STEPS, StepId
-from core.onboarding.texts import MESSAGES, format_when
+from core.onboarding import machine, numbering_gate
+from core.onboarding.steps import CATALOGUE, OPTIONAL_STEPS, STEPS, StepId
 
 CONTRACT_IDS = [
     "login",
@@ -30,15 +30,6 @@ def test_step_ids_are_the_contract_s_in_the_guide_s_order() -> None:
     assert [step.position for step in STEPS] == list(range(1, 11))
 
 
-def test_every_step_has_a_title_and_guide_text_in_both_languages() -> None:
-    for step in STEPS:
-        for language in Language:
-            assert step.title_in(language).strip()
-            assert len(step.guide_in(language)) > 60
-        assert step.title.en != step.title.fi
-        assert step.guide.en != step.guide.fi
-
-
 def test_dependencies_point_backwards() -> None:
     order = {step.id: step.position for step in STEPS}
     for step in STEPS:
@@ -50,15 +41,18 @@ def test_dependencies_point_backwards() -> None:
     }
 
 
-def test_optional_steps_say_what_skipping_means() -> None:
-    for step in STEPS:
-        assert (step.skip_means is not None) is step.optional
-
-
-def test_every_core_text_has_both_languages() -> None:
-    for key, texts in MESSAGES.items():
-        assert texts["en"].strip() and texts["fi"].strip(), key
-        assert key.startswith("onb.")
+def test_the_optional_steps_are_the_guide_s() -> None:
+    assert (
+        {step.id for step in STEPS if step.optional}
+        == OPTIONAL_STEPS
+        == {
+            StepId.CUSTOMERS,
+            StepId.PRODUCTS,
+            StepId.SUPPLIERS,
+            StepId.BATCH_SERIAL,
+            StepId.PREVIOUS_ORDERS,
+        }
+    )
 
 
 def test_language_codes_and_locales() -> None:
@@ -70,14 +64,7 @@ def test_language_codes_and_locales() -> None:
     assert language_of("sv") is Language.EN
 
 
-def test_times_are_written_for_each_language() -> None:
-    moment = datetime(2026, 3, 4, 14, 7, tzinfo=timezone(timedelta(hours=2)))
-    assert format_when(moment, "en") == "4 Mar 2026 12:07 UTC"
-    assert format_when(moment, "fi") == "4.3.2026 klo 12.07 UTC"
-    assert moment.astimezone(UTC).hour == 12
-
-
 def test_the_docstring_examples_hold() -> None:
-    for module in (machine, numbering_gate, parsing):
+    for module in (machine, numbering_gate, guarded):
         result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
         assert result.failed == 0, module.__name__

@@ -1,57 +1,15 @@
-"""The onboarding domain's own user-facing texts, in English and Finnish.
+"""The onboarding's refusals in words: why a step action, a setting, a permission or an
+argument is refused, and what to do instead.
 
-Refusals raised by ``core`` must already speak the onboarding's language (the one error hook
-shows ``DomainError.reason`` as is), so their templates live here, beside the steps they talk
-about. ``MESSAGES`` has the same shape as ``handlers.messages`` areas (``{key: {"en", "fi"}}``)
-and is merged into that catalogue, so every string is still found in one place.
+``core`` raises each refusal as a code with data (step ids, states, user ids, datetimes);
+``handlers.blocks.onboarding_words`` turns the data into the words these templates take.
+A refused step action is a headline (``onb.refused.<action>``) followed by one reason per
+rule the machine applied (``onb.rule.<code>``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import UTC, datetime
-
-from core.language import Language, language_of
-
-
-@dataclass(frozen=True)
-class LocalText:
-    """One text in both languages."""
-
-    en: str
-    fi: str
-
-    def get(self, language: Language | str) -> str:
-        return self.fi if language_of(str(language)) is Language.FI else self.en
-
-
-def format_when(moment: datetime, language: Language | str) -> str:
-    """A timestamp for people: ``30 Nov 2026 12:24 UTC`` / ``30.11.2026 klo 12.24 UTC``."""
-    utc = moment.astimezone(UTC)
-    if language_of(str(language)) is Language.FI:
-        return f"{utc.day}.{utc.month}.{utc.year} klo {utc.hour}.{utc.minute:02d} UTC"
-    return utc.strftime("%-d %b %Y %H:%M UTC")
-
-
-def mention(user_id: str) -> str:
-    """A Slack user mention; the terminal workspace renders it as a name too."""
-    return f"<@{user_id}>"
-
-
 MESSAGES: dict[str, dict[str, str]] = {
-    # States and actions, as words.
-    "onb.state.todo": {"en": "to do", "fi": "tekemättä"},
-    "onb.state.in_progress": {"en": "in progress", "fi": "kesken"},
-    "onb.state.done": {"en": "done", "fi": "tehty"},
-    "onb.state.skipped": {"en": "skipped", "fi": "ohitettu"},
-    "onb.onboarding.active": {"en": "active", "fi": "käynnissä"},
-    "onb.onboarding.live": {"en": "live", "fi": "tuotannossa"},
-    "onb.language.en": {"en": "English", "fi": "englanti"},
-    "onb.language.fi": {"en": "Finnish", "fi": "suomi"},
-    "onb.valuation.fifo": {"en": "FIFO", "fi": "FIFO"},
-    "onb.valuation.average": {"en": "average cost", "fi": "keskihinta"},
-    "onb.by": {"en": "{who}, {when}", "fi": "{who}, {when}"},
     # Headline of a refused step action: what was attempted, on which step, in which state.
     "onb.refused.done": {
         "en": "*{step}* can't be marked done (now {state}):",
@@ -165,13 +123,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fi": "numerointi ei ole vielä kunnossa ({detail}). `/rackbeat numbering` näyttää, mitä "
         "korjata; vaiheen voi merkitä tehdyksi, kun molemmat sarjat ovat kunnossa.",
     },
-    "onb.series.order": {"en": "orders", "fi": "tilaukset"},
-    "onb.series.invoice": {"en": "invoices", "fi": "laskut"},
-    "onb.level.ok": {"en": "OK", "fi": "kunnossa"},
-    "onb.level.warning": {"en": "warning", "fi": "varoitus"},
-    "onb.level.critical": {"en": "critical", "fi": "kriittinen"},
-    "onb.level.collision": {"en": "overlap", "fi": "päällekkäisyys"},
-    "onb.level.unknown": {"en": "unknown", "fi": "ei tiedossa"},
     # Valuation.
     "onb.valuation.locked": {
         "en": "The valuation method can't be changed any more: *{dep}* have been marked done, "
@@ -179,7 +130,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fi": "Arvostusmenetelmää ei voi enää muuttaa: *{dep}* on jo merkitty tehdyksi, ja "
         "Rackbeat lukitsee menetelmän ensimmäisessä varastotapahtumassa. Se pysyy: {current}.",
     },
-    "onb.valuation.none": {"en": "not recorded", "fi": "ei kirjattu"},
     # Onboarding lifecycle.
     "onb.not_found": {
         "en": "There is no onboarding in this channel yet. Start one with "
@@ -276,24 +226,3 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fi": "Sivua {page} ei ole: viimeinen sivu on {pages}.",
     },
 }
-
-
-def in_every_language(render: Callable[[Language], str]) -> dict[str, str]:
-    """``render`` in each language, keyed by its code (``DomainError.translations``)."""
-    return {language.value: render(language) for language in Language}
-
-
-def text(key: str, language: Language | str, /, **params: object) -> str:
-    """``MESSAGES[key]`` in ``language`` with ``params`` filled in (``str.format``)."""
-    template = MESSAGES[key][language_of(str(language)).value]
-    return template.format(**params) if params else template
-
-
-def _validate() -> None:
-    for key, texts in MESSAGES.items():
-        missing = [lang.value for lang in Language if not texts.get(lang.value)]
-        if missing:
-            raise AssertionError(f"onboarding text {key!r} lacks {missing}")
-
-
-_validate()

@@ -1,9 +1,10 @@
-"""Forgiving parsing of the onboarding commands' arguments.
+"""Forgiving parsing of the onboarding commands' arguments, at the edge.
 
 People type step ids (``batch_serial``), titles (``Batch tracking and serial numbers``), Finnish
 words (``alkusaldot``, ``käyttöoikeudet``), checklist numbers (``6``), in any case, with extra
-spaces, dashes or missing umlauts. A word that matches nothing, or more than one thing, is an
-``InvalidArgument`` that lists the valid values::
+spaces, dashes or missing umlauts. The titles and the other names of a step come from the
+message catalogue (``handlers/messages/steps.py``). A word that matches nothing, or more than
+one thing, is an ``InvalidArgument`` whose words list the valid values::
 
     >>> split_step("Batch and serial  numbers  not needed here")
     (<StepId.BATCH_SERIAL: 'batch_serial'>, 'not needed here')
@@ -22,9 +23,10 @@ from enum import StrEnum
 from types import MappingProxyType
 
 from core.errors import InvalidArgument
-from core.language import Language, language_of
+from core.language import Language
 from core.onboarding.steps import STEPS, StepId, Valuation
-from core.onboarding.texts import text
+from handlers.messages import LANGUAGES, t
+from handlers.messages.steps import ALIASES
 
 _SEPARATORS = re.compile(r"[\s\-_/.,:;!?'\"`*()\[\]]+")
 _STOP_WORDS = frozenset({"and", "ja", "&", "the"})
@@ -47,13 +49,8 @@ def normalise(value: str) -> str:
 def _build_step_names() -> Mapping[str, StepId]:
     names: dict[str, StepId] = {}
     for entry in STEPS:
-        spellings = (
-            entry.id.value,
-            str(entry.position),
-            entry.title.en,
-            entry.title.fi,
-            *entry.aliases,
-        )
+        titles = (t(f"step.{entry.id.value}.title", language) for language in LANGUAGES)
+        spellings = (entry.id.value, str(entry.position), *titles, *ALIASES.get(entry.id, ()))
         for spelling in spellings:
             key = normalise(spelling)
             if names.setdefault(key, entry.id) is not entry.id:
@@ -64,12 +61,6 @@ def _build_step_names() -> Mapping[str, StepId]:
 STEP_NAMES: Mapping[str, StepId] = _build_step_names()
 
 
-def valid_steps(language: Language | str = Language.EN) -> str:
-    """``login`` (Log in to Rackbeat), ``settings`` (…), … for error messages."""
-    lang = language_of(str(language))
-    return ", ".join(f"`{entry.id.value}` ({entry.title_in(lang)})" for entry in STEPS)
-
-
 def _step_by_prefix(word: str) -> StepId | None:
     """The one step that has a name starting with ``word`` (at least three letters)."""
     if len(word) < _MIN_PREFIX:
@@ -78,30 +69,17 @@ def _step_by_prefix(word: str) -> StepId | None:
     return matches.pop() if len(matches) == 1 else None
 
 
-def _refuse_step(value: str, language: Language | str) -> InvalidArgument:
+def _refuse_step(value: str) -> InvalidArgument:
+    """Which step? (nothing typed), or: not a step, with the closest one when a typo is near."""
     if not value.strip():
-        return InvalidArgument(
-            text("onb.invalid.step_missing", language, valid=valid_steps(language))
-        )
+        return InvalidArgument("onb.invalid.step_missing")
     first = normalise(value).split(" ")[0] if normalise(value) else ""
     close = difflib.get_close_matches(first, list(STEP_NAMES), n=1, cutoff=0.75)
-    hint = (
-        text("onb.invalid.did_you_mean", language, suggestion=STEP_NAMES[close[0]].value)
-        if close
-        else ""
-    )
-    return InvalidArgument(
-        text(
-            "onb.invalid.step",
-            language,
-            value=value.strip(),
-            hint=hint,
-            valid=valid_steps(language),
-        )
-    )
+    suggestion = STEP_NAMES[close[0]] if close else None
+    return InvalidArgument("onb.invalid.step", value=value.strip(), suggestion=suggestion)
 
 
-def split_step(value: str, language: Language | str = Language.EN) -> tuple[StepId, str]:
+def split_step(value: str) -> tuple[StepId, str]:
     """The step named at the start of ``value`` and the rest (a note or reason), trimmed.
 
     The longest run of leading words that names a step wins; failing that, a first word
@@ -117,14 +95,14 @@ def split_step(value: str, language: Language | str = Language.EN) -> tuple[Step
         step_id = _step_by_prefix(first) if " " not in first else None
         if step_id is not None:
             return step_id, value[words[0].end() :].strip()
-    raise _refuse_step(value, language)
+    raise _refuse_step(value)
 
 
-def parse_step(value: str, language: Language | str = Language.EN) -> StepId:
+def parse_step(value: str) -> StepId:
     """Exactly one step named by the whole of ``value``."""
-    step_id, rest = split_step(value, language)
+    step_id, rest = split_step(value)
     if rest:
-        raise _refuse_step(value, language)
+        raise _refuse_step(value)
     return step_id
 
 
@@ -158,22 +136,22 @@ _SET_TARGETS = frozenset(
 )
 
 
-def parse_valuation(value: str, language: Language | str = Language.EN) -> Valuation:
+def parse_valuation(value: str) -> Valuation:
     method = _VALUATION_NAMES.get(normalise(value))
     if method is None:
         if not value.strip():  # nothing typed: ask, don't echo empty backticks
-            raise InvalidArgument(text("onb.missing.valuation", language))
-        raise InvalidArgument(text("onb.invalid.valuation", language, value=value.strip()))
+            raise InvalidArgument("onb.missing.valuation")
+        raise InvalidArgument("onb.invalid.valuation", value=value.strip())
     return method
 
 
-def parse_set(value: str, language: Language | str = Language.EN) -> Valuation:
+def parse_set(value: str) -> Valuation:
     """``valuation fifo`` → ``Valuation.FIFO`` (the only thing ``set`` sets)."""
     words = value.split()
     for count in range(min(2, len(words)), 0, -1):
         if normalise(" ".join(words[:count])) in _SET_TARGETS:
-            return parse_valuation(" ".join(words[count:]), language)
-    raise InvalidArgument(text("onb.invalid.set", language))
+            return parse_valuation(" ".join(words[count:]))
+    raise InvalidArgument("onb.invalid.set")
 
 
 _LANGUAGE_NAMES: Mapping[str, Language] = MappingProxyType(
@@ -188,12 +166,12 @@ _LANGUAGE_NAMES: Mapping[str, Language] = MappingProxyType(
 )
 
 
-def parse_language(value: str, language: Language | str = Language.EN) -> Language:
+def parse_language(value: str) -> Language:
     chosen = _LANGUAGE_NAMES.get(normalise(value))
     if chosen is None:
         if not value.strip():
-            raise InvalidArgument(text("onb.missing.language", language))
-        raise InvalidArgument(text("onb.invalid.language", language, value=value.strip()))
+            raise InvalidArgument("onb.missing.language")
+        raise InvalidArgument("onb.invalid.language", value=value.strip())
     return chosen
 
 
@@ -201,11 +179,11 @@ def parse_language(value: str, language: Language | str = Language.EN) -> Langua
 _MENTION = re.compile(r"^<?@?([UW][A-Z0-9]{2,})(?:\|[^>]*)?>?$")
 
 
-def parse_user(value: str, language: Language | str = Language.EN) -> str:
+def parse_user(value: str) -> str:
     """The user id in a mention: ``<@U123|ann>`` → ``U123``."""
     match = _MENTION.match(value.strip())
     if match is None:
-        raise InvalidArgument(text("onb.invalid.user", language, value=value.strip()))
+        raise InvalidArgument("onb.invalid.user", value=value.strip())
     return match.group(1)
 
 
@@ -234,26 +212,26 @@ class MembersArgs:
     users: tuple[str, ...] = ()
 
 
-def parse_members(value: str, language: Language | str = Language.EN) -> MembersArgs:
+def parse_members(value: str) -> MembersArgs:
     """``""`` → list; ``add @a @b`` / ``lisää @a``; ``remove @a`` / ``poista @a``."""
     words = value.split()
     if not words:
         return MembersArgs(MembersVerb.LIST)
     verb = _MEMBERS_VERBS.get(normalise(words[0]))
     if verb is None:
-        raise InvalidArgument(text("onb.invalid.members", language))
-    users = tuple(dict.fromkeys(parse_user(word, language) for word in words[1:]))
+        raise InvalidArgument("onb.invalid.members")
+    users = tuple(dict.fromkeys(parse_user(word) for word in words[1:]))
     if verb is MembersVerb.LIST:
         return MembersArgs(verb)
     if not users:
-        raise InvalidArgument(text("onb.invalid.members", language))
+        raise InvalidArgument("onb.invalid.members")
     return MembersArgs(verb, users)
 
 
 _PAGE_WORDS = frozenset({"page", "sivu", "p"})
 
 
-def parse_page(value: str, language: Language | str = Language.EN) -> int:
+def parse_page(value: str) -> int:
     """``""`` → 1; ``2``, ``page 2``, ``sivu 2`` → 2.
 
     Read from the words as typed (``normalise`` would turn ``-1`` into ``1``). A page number
@@ -267,4 +245,4 @@ def parse_page(value: str, language: Language | str = Language.EN) -> int:
     readable = len(words) == 1 and word.isascii() and word.isdecimal() and len(word) <= 30
     if readable and int(word) >= 1:
         return int(word)
-    raise InvalidArgument(text("onb.invalid.page", language, value=value.strip()))
+    raise InvalidArgument("onb.invalid.page", value=value.strip())
