@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import threading
 import time
 from dataclasses import dataclass
 
@@ -147,7 +148,7 @@ def run_socket(settings: Settings) -> int:
     except KeyboardInterrupt:
         log.info("stopping")
     finally:
-        handler.close()  # type: ignore[no-untyped-call]
+        handler.close()
         stop_jobs(jobs)
         work.close()
         runtime.close()
@@ -158,7 +159,24 @@ class CheckedSocketModeHandler(SocketModeHandler):
     """Bolt's Socket Mode handler, less two ways an envelope went unacknowledged and so came
     back with every retry: a payload Bolt would raise on (bot/envelope.py), and one no
     listener handles (Bolt answers 404 and its handler then sends nothing). Both are
-    acknowledged and dropped with a warning, as `serve` answers them with a 4xx."""
+    acknowledged and dropped with a warning, as `serve` answers them with a 4xx.
+
+    And less a stop that never ends: slack_sdk's ``SocketModeClient.close`` (3.x) marks the
+    session terminated, then closes its socket, then waits for the thread that reads it. That
+    thread comes back every 0.1 s; if it comes back between the mark and the close (seen
+    under load), it clears the mark and then waits for a closed socket forever, and so does
+    the stop (SIGTERM hung past 60 s). The reading thread is told to stop coming back first.
+    """
+
+    def close(self) -> None:
+        client = self.client
+        client.current_session_runner.event.set()
+        closing = threading.Thread(target=client.close, name="socket-close", daemon=True)
+        closing.start()
+        # Should the reader have come back anyway, its mark is set again until it has gone.
+        while closing.is_alive():
+            client.current_session_state.terminated = True
+            closing.join(0.2)
 
     def handle(self, client: SocketModeClient, req: SocketModeRequest) -> None:  # type: ignore[override]
         started = time.time()
