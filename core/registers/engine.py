@@ -207,7 +207,7 @@ def _validate(
         for batch in every_batch:
             if batch.extra:
                 frames.append(_extra_fields(batch.extra))
-            prepared = rules.prepare(batch.frame)
+            prepared = rules.prepare(batch.frame, apostrophes=batch.apostrophes)
             del batch  # the raw batch is not needed any more: keep the peak low
             rows += prepared.height
             if header.missing:

@@ -49,6 +49,9 @@ class Batch:
     frame: pl.DataFrame
     extra: list[tuple[int, str]] = field(default_factory=list)  # (row, surplus fields)
     next_row: int = 0  # the row number after this batch
+    # False when no cell can start with Excel's apostrophe: the block read has no `'` at all
+    # (one byte search, far cheaper than testing every value of every code column).
+    apostrophes: bool = True
 
 
 def sniff_dialect(file: FileInput) -> Dialect:
@@ -203,7 +206,7 @@ def _polars_batch(block: Block, delimiter: str, width: int, first_row: int) -> B
     if frame.height != block.records:
         return None
     frame = frame.with_columns(pl.int_range(first_row, first_row + frame.height).alias(ROW))
-    return Batch(frame, next_row=first_row + frame.height)
+    return Batch(frame, next_row=first_row + frame.height, apostrophes=b"'" in block.data)
 
 
 def _python_batches(

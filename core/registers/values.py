@@ -31,19 +31,26 @@ FALSE_WORDS = ("0", "no", "n", "false", "ei", "e", "nej", "off", "-")
 FORMULA_START = r"^[=+\-@\t\r]"
 
 
-def clean(expr: pl.Expr, *, apostrophe: bool | pl.Expr) -> pl.Expr:
-    """Trimmed text, empty as null; ``apostrophe`` drops Excel's leading `'` (text marker).
+def trim(expr: pl.Expr, *, apostrophe: bool | pl.Expr) -> pl.Expr:
+    """Trimmed text; ``apostrophe`` drops Excel's leading `'` (text marker).
 
     ``apostrophe`` may be a boolean expression of one value (a fact about the whole batch):
-    polars then runs only the branch it chose.
+    polars then runs only the branch it chose. Empty text stays empty: ``empty_as_null``
+    turns it into null, as a second step over the trimmed column.
     """
     out = expr.str.strip_chars()
     if isinstance(apostrophe, pl.Expr):
         out = pl.when(apostrophe).then(out.str.strip_prefix("'")).otherwise(out)
     elif apostrophe:
         out = out.str.strip_prefix("'")
-    # The CSV reader already gives null for empty fields; this catches whitespace-only ones.
-    return out.replace("", None)
+    return out
+
+
+def empty_as_null(expr: pl.Expr) -> pl.Expr:
+    """Null for empty text. The CSV reader already gives null for empty fields; this catches
+    whitespace-only ones once trimmed. (A comparison: ``replace("", None)`` costs several
+    times more, and on the untrimmed expression polars would trim twice.)"""
+    return pl.when(expr != "").then(expr)
 
 
 def decimal_text(expr: pl.Expr) -> pl.Expr:

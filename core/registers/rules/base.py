@@ -115,6 +115,9 @@ def _exact(name: str) -> str:
     return f"{name}__exact"
 
 
+_KEEP = "__keep"  # whether a prepared row has any value (rows without any are dropped)
+
+
 @dataclass
 class _Marks:
     decided: dict[str, str] = field(default_factory=dict)
@@ -143,17 +146,23 @@ class RegisterRules:
     def decimal_marks(self) -> dict[str, str]:
         return dict(self._marks.decided)
 
-    def prepare(self, raw: pl.DataFrame) -> pl.DataFrame:
+    def prepare(self, raw: pl.DataFrame, *, apostrophes: bool = True) -> pl.DataFrame:
         """Canonical, cleaned columns plus parsed values; fully empty rows dropped.
 
         One lazy query: polars shares common subexpressions and runs columns in parallel.
         Work that most files never need (Excel's leading apostrophe, thousands separators,
         yes/no words in other cases) sits behind a test of the batch, or of each value, and
-        polars skips the branch that nothing takes.
+        polars skips the branch that nothing takes. ``apostrophes=False`` says that no cell
+        of ``raw`` has an apostrophe at all (``Batch.apostrophes``): then not even the test
+        runs.
         """
-        cleaned = [self._cleaned(c).alias(c.name) for c in self.columns]
+        trimmed = [self._trimmed(c, apostrophes).alias(c.name) for c in self.columns]
         facts = self._facts()
-        query = raw.lazy().select(pl.col(ROW), *cleaned, *facts)
+        query = (
+            raw.lazy()
+            .select(pl.col(ROW), *trimmed, *facts)
+            .with_columns(values.empty_as_null(pl.col(c.name)) for c in self.columns)
+        )
         derived: list[pl.Expr] = []
         for c in self.columns:
             col = pl.col(c.name)
@@ -175,19 +184,25 @@ class RegisterRules:
         if facts:
             query = query.drop(*(f.meta.output_name() for f in facts))
         if self.columns:
-            query = query.filter(
-                pl.any_horizontal(pl.col(c.name).is_not_null() for c in self.columns)
-            )
+            keep = pl.any_horizontal(pl.col(c.name).is_not_null() for c in self.columns)
+            query = query.with_columns(keep.alias(_KEEP))
         frame = query.collect()
+        if self.columns:
+            # Filtering copies every column even when it keeps every row: only a batch with
+            # an empty row pays for it.
+            keep_rows = frame.get_column(_KEEP)
+            frame = frame.drop(_KEEP)
+            if not keep_rows.all():
+                frame = frame.filter(keep_rows)
         self._decide_marks(frame)
         return frame
 
-    def _cleaned(self, column: Column) -> pl.Expr:
+    def _trimmed(self, column: Column, apostrophes: bool) -> pl.Expr:
         raw = self._raw(column)
-        if column.kind == Kind.TEXT:
-            return values.clean(raw, apostrophe=False)
+        if column.kind == Kind.TEXT or not apostrophes:
+            return values.trim(raw, apostrophe=False)
         # Excel's text marker is dropped in a batch where some value starts with it.
-        return values.clean(raw, apostrophe=raw.str.starts_with("'").any())
+        return values.trim(raw, apostrophe=raw.str.starts_with("'").any())
 
     def _raw(self, column: Column) -> pl.Expr:
         return pl.col(f"f{self.header.positions[column.name]}")
