@@ -111,11 +111,36 @@ def d(name: str) -> str:
     return f"{name}__d"
 
 
-def _exact(name: str) -> str:
-    return f"{name}__exact"
-
-
 _KEEP = "__keep"  # whether a prepared row has any value (rows without any are dropped)
+
+
+@dataclass(frozen=True)
+class RareWork:
+    """Work that few rows need, done on those rows only: ``rows`` (a boolean expression over
+    the prepared batch) picks them, and ``value`` of the ``source`` column recomputes
+    ``target`` there. Exact as long as ``value`` gives what ``target`` already holds on the
+    other rows."""
+
+    rows: pl.Expr
+    source: str
+    target: str
+    value: Callable[[pl.Expr], pl.Expr]
+
+
+def with_rare_work(frame: pl.DataFrame, work: list[RareWork]) -> pl.DataFrame:
+    """``frame`` with every ``RareWork`` done: one pass finds the rows, then each column is
+    recomputed on its rows only (a thousand rows cost nothing next to a batch)."""
+    if not work or frame.height == 0:
+        return frame
+    picked = frame.select(w.rows.arg_true().implode().alias(str(i)) for i, w in enumerate(work))
+    changed: list[pl.Series] = []
+    for i, w in enumerate(work):
+        rows = picked.get_column(str(i))[0]
+        if rows.len():
+            few = frame.select(pl.col(w.source).gather(rows))
+            redone = few.select(w.value(pl.col(w.source))).to_series()
+            changed.append(frame.get_column(w.target).scatter(rows, redone))
+    return frame.with_columns(changed) if changed else frame
 
 
 @dataclass
@@ -149,44 +174,45 @@ class RegisterRules:
     def prepare(self, raw: pl.DataFrame, *, apostrophes: bool = True) -> pl.DataFrame:
         """Canonical, cleaned columns plus parsed values; fully empty rows dropped.
 
-        One lazy query: polars shares common subexpressions and runs columns in parallel.
-        Work that most files never need (Excel's leading apostrophe, thousands separators,
-        yes/no words in other cases) sits behind a test of the batch, or of each value, and
-        polars skips the branch that nothing takes. ``apostrophes=False`` says that no cell
-        of ``raw`` has an apostrophe at all (``Batch.apostrophes``): then not even the test
-        runs.
+        One lazy query does what every row needs: polars shares common subexpressions and
+        runs columns in parallel. What only a few rows need (thousands separators, yes/no
+        words in other cases) is then done on those rows alone (``RareWork``), and Excel's
+        leading apostrophe only in a batch that has one. ``apostrophes=False`` says that no
+        cell of ``raw`` has an apostrophe at all (``Batch.apostrophes``): then not even the
+        test runs.
         """
         trimmed = [self._trimmed(c, apostrophes).alias(c.name) for c in self.columns]
-        facts = self._facts()
         query = (
             raw.lazy()
-            .select(pl.col(ROW), *trimmed, *facts)
+            .select(pl.col(ROW), *trimmed)
             .with_columns(values.empty_as_null(pl.col(c.name)) for c in self.columns)
         )
         derived: list[pl.Expr] = []
+        rare: list[RareWork] = []
         for c in self.columns:
             col = pl.col(c.name)
             if c.kind == Kind.DECIMAL:
-                derived.append(values.decimal_text(col).alias(t(c.name)))
+                # As written unless grouped: `1 234,50` is redone below, on its rows only.
+                derived.append(col.alias(t(c.name)))
+                rare.append(
+                    RareWork(values.maybe_grouped(col), c.name, t(c.name), values.decimal_text)
+                )
             elif c.kind == Kind.BOOL:
-                exact = pl.col(_exact(c.name)).first()
-                derived.append(values.boolean(col, lowercase=~exact).alias(b(c.name)))
+                derived.append(values.boolean(col, lowercase=False).alias(b(c.name)))
+                rare.append(
+                    RareWork(
+                        col.is_not_null() & pl.col(b(c.name)).is_null(),
+                        c.name,
+                        b(c.name),
+                        values.boolean,  # `KYLLÄ`, `Yes`: the words in any case
+                    )
+                )
             elif c.kind == Kind.DATE:
                 derived.append(values.date(col).alias(d(c.name)))
-        numbers = [
-            values.decimal_value(pl.col(t(c.name))).alias(n(c.name))
-            for c in self.columns
-            if c.kind == Kind.DECIMAL
-        ]
-        # Derived before the empty rows go: every expression is per row (the batch facts
-        # were taken from the raw rows, as always), so the order does not change a value.
-        query = query.with_columns(derived).with_columns(numbers)
-        if facts:
-            query = query.drop(*(f.meta.output_name() for f in facts))
         if self.columns:
             keep = pl.any_horizontal(pl.col(c.name).is_not_null() for c in self.columns)
-            query = query.with_columns(keep.alias(_KEEP))
-        frame = query.collect()
+            derived.append(keep.alias(_KEEP))
+        frame = with_rare_work(query.with_columns(derived).collect(), rare)
         if self.columns:
             # Filtering copies every column even when it keeps every row: only a batch with
             # an empty row pays for it.
@@ -194,6 +220,14 @@ class RegisterRules:
             frame = frame.drop(_KEEP)
             if not keep_rows.all():
                 frame = frame.filter(keep_rows)
+        numbers = [
+            values.decimal_value(pl.col(t(c.name))).alias(n(c.name))
+            for c in self.columns
+            if c.kind == Kind.DECIMAL
+        ]
+        if numbers:
+            # Lazy, not eager: only a lazy query shares the number both tests read.
+            frame = frame.lazy().with_columns(numbers).collect()
         self._decide_marks(frame)
         return frame
 
@@ -206,17 +240,6 @@ class RegisterRules:
 
     def _raw(self, column: Column) -> pl.Expr:
         return pl.col(f"f{self.header.positions[column.name]}")
-
-    def _facts(self) -> list[pl.Expr]:
-        """Facts of the raw batch that later steps need once the raw columns are gone:
-        whether a yes/no column holds only the accepted words (then no case folding)."""
-        return [
-            (self._raw(c).is_null() | self._raw(c).is_in(values.BOOLEAN_WORDS))
-            .all()
-            .alias(_exact(c.name))
-            for c in self.columns
-            if c.kind == Kind.BOOL
-        ]
 
     def _decide_marks(self, frame: pl.DataFrame) -> None:
         """Fix each decimal column's mark from the first batch that shows one.
