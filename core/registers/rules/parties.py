@@ -11,6 +11,7 @@ from stdnum.eu import vat as eu_vat
 from stdnum.exceptions import InvalidChecksum, ValidationError
 from stdnum.fi import alv, ytunnus
 
+from core.registers import values
 from core.registers.countries import country_code, currencies
 from core.registers.header import HeaderMap
 from core.registers.model import Register
@@ -104,7 +105,7 @@ class PartyRules(RegisterRules):
             Check(
                 not_numeric,
                 "number",
-                number.is_not_null() & ~number.str.contains(r"^[0-9]+$"),
+                values.not_digits(number),
             ),
             Check(
                 leading_zero,

@@ -79,7 +79,7 @@ class ProductRules(RegisterRules):
             Check(
                 "product_number_not_numeric",
                 "number",
-                number.is_not_null() & ~number.str.contains(r"^[0-9]+$"),
+                values.not_digits(number),
                 refine=excel_damage,
             ),
         ]
@@ -179,7 +179,7 @@ class ProductRules(RegisterRules):
         """Numbers shorter than the file's zero-padded ones: Excel ate their leading zeros."""
         keys = self.keys()
         number = pl.col("number")
-        digits = number.str.contains(r"^[0-9]+$")
+        digits = ~values.not_digits(number)
         # Filtered straight from all the keys, never through a copy of the numeric ones: at
         # the end of a 5M-row file that copy was 100 MB.
         padded = keys.filter(number.str.starts_with("0") & digits)
