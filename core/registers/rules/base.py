@@ -172,6 +172,12 @@ class RegisterRules:
         return dict(self._marks.decided)
 
     def prepare(self, raw: pl.DataFrame, *, apostrophes: bool = True) -> pl.DataFrame:
+        """``prepared_rows`` of ``raw``, then ``note_marks`` of them: one batch after another."""
+        frame = self.prepared_rows(raw, apostrophes=apostrophes)
+        self.note_marks(frame)
+        return frame
+
+    def prepared_rows(self, raw: pl.DataFrame, *, apostrophes: bool = True) -> pl.DataFrame:
         """Canonical, cleaned columns plus parsed values; fully empty rows dropped.
 
         One lazy query does what every row needs: polars shares common subexpressions and
@@ -180,6 +186,9 @@ class RegisterRules:
         leading apostrophe only in a batch that has one. ``apostrophes=False`` says that no
         cell of ``raw`` has an apostrophe at all (``Batch.apostrophes``): then not even the
         test runs.
+
+        Depends on nothing earlier batches decided: the next batch may be prepared while
+        this one is checked. ``note_marks`` is what must follow in the file's order.
         """
         trimmed = [self._trimmed(c, apostrophes).alias(c.name) for c in self.columns]
         query = (
@@ -228,7 +237,6 @@ class RegisterRules:
         if numbers:
             # Lazy, not eager: only a lazy query shares the number both tests read.
             frame = frame.lazy().with_columns(numbers).collect()
-        self._decide_marks(frame)
         return frame
 
     def _trimmed(self, column: Column, apostrophes: bool) -> pl.Expr:
@@ -241,7 +249,7 @@ class RegisterRules:
     def _raw(self, column: Column) -> pl.Expr:
         return pl.col(f"f{self.header.positions[column.name]}")
 
-    def _decide_marks(self, frame: pl.DataFrame) -> None:
+    def note_marks(self, frame: pl.DataFrame) -> None:
         """Fix each decimal column's mark from the first batch that shows one.
 
         Values that cannot be thousands-grouped (`12,50`, `3.5`) vote; `1,234`-like values vote

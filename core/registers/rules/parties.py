@@ -88,8 +88,8 @@ class PartyRules(RegisterRules):
         super().__init__(header, context)
         self._caches: dict[str, dict[str, str | None]] = {c: {} for c in _VERDICTS}
 
-    def prepare(self, raw: pl.DataFrame, *, apostrophes: bool = True) -> pl.DataFrame:
-        frame = super().prepare(raw, apostrophes=apostrophes)
+    def prepared_rows(self, raw: pl.DataFrame, *, apostrophes: bool = True) -> pl.DataFrame:
+        frame = super().prepared_rows(raw, apostrophes=apostrophes)
         verdicts = [
             python_lookup(frame, column, verdict, self._caches[column]).alias(_v(column))
             for column, verdict in _VERDICTS.items()
