@@ -62,17 +62,21 @@ def sniff_dialect(file: FileInput) -> Dialect:
     encoding, bom_len = sniff.bom_of(head)
     if encoding is None:
         encoding = sniff.utf16_without_bom(head)
+    line: int | None = None
     if encoding is None:
-        utf8 = sniff.is_utf8(source.blocks())
+        # No byte-order mark: one read of the whole file says both whether it is UTF-8 and
+        # where a control byte is, if any (it is reported after the start is looked at).
+        utf8, line = sniff.utf8_and_control_line(source.blocks)
         encoding = "utf-8" if utf8 else sniff.legacy_encoding(head)
         if not utf8 and sniff.has_utf8_characters(source.blocks()):
             encoding = sniff.MIXED_PREFIX + encoding
+    else:
+        line = sniff.first_control_line(
+            lambda: _after(source, bom_len), encoding.removeprefix(sniff.MIXED_PREFIX)
+        )
     text_head = sniff.decode_text(head[bom_len:], encoding)
     if sniff.looks_binary(text_head[:4096]):
         raise UnreadableFile("binary", "It is a binary file, not a CSV file.")
-    line = sniff.first_control_line(
-        lambda: _after(source, bom_len), encoding.removeprefix(sniff.MIXED_PREFIX)
-    )
     if line is not None:
         raise UnreadableFile(
             "binary",
