@@ -69,7 +69,7 @@ def read_rows(file: FileInput, result: FileResult) -> tuple[Register, list[Sourc
     ]
     rows: list[SourceRow] = []
     for batch in iter_batches(file, result.dialect, Utf8Stats()):
-        prepared = rules.prepare(batch.frame)
+        prepared = rules.prepare(batch.frame, apostrophes=batch.apostrophes)
         if replaced:
             prepared = prepared.with_columns(replaced)
         frame = prepared.select(exprs)

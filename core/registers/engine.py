@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import date
 
 import polars as pl
@@ -26,7 +27,7 @@ from core.registers.model import (
 )
 from core.registers.reading import Batch, Dialect, iter_batches, sniff_dialect
 from core.registers.references import AccountChecks, known_with_account
-from core.registers.rules import Context, rules_for
+from core.registers.rules import Context, RegisterRules, rules_for
 from core.registers.rules.base import ISSUE_SCHEMA, empty_issues, encode_params, issue_frame
 from core.registers.sniff import MIXED_PREFIX
 from core.registers.source import Utf8Stats
@@ -204,11 +205,10 @@ def _validate(
         frames.append(_overruled(overruled, register))
     rows = 0
     try:
-        for batch in every_batch:
-            if batch.extra:
-                frames.append(_extra_fields(batch.extra))
-            prepared = rules.prepare(batch.frame)
-            del batch  # the raw batch is not needed any more: keep the peak low
+        for extra_fields, prepared in _prepared_ahead(rules, every_batch):
+            if extra_fields:
+                frames.append(_extra_fields(extra_fields))
+            rules.note_marks(prepared)
             rows += prepared.height
             if header.missing:
                 continue  # without the required columns, row rules would only add noise
@@ -257,6 +257,28 @@ def _with_first(first: Batch | None, rest: Iterator[Batch]) -> Iterator[Batch]:
     while held:
         yield held.pop()
     yield from rest
+
+
+def _prepared_ahead(
+    rules: RegisterRules, batches: Iterator[Batch]
+) -> Iterator[tuple[list[tuple[int, str]], pl.DataFrame]]:
+    """Each batch's surplus fields and prepared rows, in the file's order.
+
+    The next batch is read here and prepared in a worker thread while the caller checks
+    this one: polars lets go of the GIL in its queries, so on two cores preparing overlaps
+    reading and checking. One batch ahead at most: memory holds one prepared batch more.
+    """
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="prepare") as pool:
+        ahead: tuple[list[tuple[int, str]], Future[pl.DataFrame]] | None = None
+        for batch in batches:
+            job = pool.submit(rules.prepared_rows, batch.frame, apostrophes=batch.apostrophes)
+            extra = batch.extra
+            del batch  # the worker holds the raw rows until they are prepared, no longer
+            if ahead is not None:
+                yield ahead[0], ahead[1].result()
+            ahead = (extra, job)
+        if ahead is not None:
+            yield ahead[0], ahead[1].result()
 
 
 def _header_issues(header: HeaderMap) -> pl.DataFrame:

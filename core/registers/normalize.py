@@ -81,7 +81,7 @@ def _write(
         if column in rules.present
     ]
     for batch in iter_batches(file, result.dialect, Utf8Stats()):
-        prepared = rules.prepare(batch.frame)
+        prepared = rules.prepare(batch.frame, apostrophes=batch.apostrophes)
         if replaced:
             prepared = prepared.with_columns(replaced)
         prepared.select(exprs).write_csv(

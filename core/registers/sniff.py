@@ -12,9 +12,6 @@ import io
 import re
 from collections.abc import Callable, Iterable
 from itertools import islice
-from typing import Any
-
-from charset_normalizer import from_bytes
 
 from core.registers.errors import UnreadableFile
 
@@ -99,15 +96,41 @@ def first_control_line(blocks: Callable[[], Iterable[bytes]], encoding: str) -> 
     if encoding.startswith(("utf-16", "utf-32")):
         return _first_control_line_wide(blocks(), encoding)
     for index, block in enumerate(blocks()):
-        # Deleting the control bytes and comparing lengths runs at memory speed; a regular
-        # expression over every block costs about ten times more. Files rarely have any.
-        if len(block.translate(None, _CONTROL_SET)) == len(block):
-            continue
-        hit = _CONTROL_BYTES.search(block)
-        assert hit is not None
-        before = sum(b.count(b"\n") for b in islice(blocks(), index))
-        return 1 + before + block.count(b"\n", 0, hit.start())
+        if _has_control_byte(block):
+            return _control_line(blocks, index, block)
     return None
+
+
+def utf8_and_control_line(blocks: Callable[[], Iterable[bytes]]) -> tuple[bool, int | None]:
+    """``is_utf8`` and ``first_control_line`` of a file without a byte-order mark, from one
+    read of it instead of two: both judge the bytes as they are (a control byte is that same
+    byte in UTF-8 and in the one-byte encodings, whichever the file turns out to be in).
+
+    >>> utf8_and_control_line(lambda: [b"a;\\xc3", b"\\xa4\\n1;\\x01\\n"])
+    (True, 2)
+    """
+    utf8 = _Utf8Check()
+    found: tuple[int, bytes] | None = None
+    for index, block in enumerate(blocks()):
+        utf8.feed(block)
+        if found is None and _has_control_byte(block):
+            found = index, block
+    line = _control_line(blocks, *found) if found is not None else None
+    return utf8.valid(), line
+
+
+def _has_control_byte(block: bytes) -> bool:
+    # Deleting the control bytes and comparing lengths runs at memory speed; a regular
+    # expression over every block costs about ten times more. Files rarely have any.
+    return len(block.translate(None, _CONTROL_SET)) != len(block)
+
+
+def _control_line(blocks: Callable[[], Iterable[bytes]], index: int, block: bytes) -> int:
+    """The line of the first control byte in ``block``, the ``index``-th block."""
+    hit = _CONTROL_BYTES.search(block)
+    assert hit is not None
+    before = sum(b.count(b"\n") for b in islice(blocks(), index))
+    return 1 + before + block.count(b"\n", 0, hit.start())
 
 
 def _first_control_line_wide(blocks: Iterable[bytes], encoding: str) -> int | None:
@@ -132,16 +155,33 @@ def is_utf8(blocks: Iterable[bytes]) -> bool:
     >>> is_utf8([b"ok \\xc3", b"\\xa4"]), is_utf8([b"cut \\xc3"]), is_utf8([b"\\xed\\xa0\\x80"])
     (True, False, False)
     """
-    import polars as pl  # loaded with the engine anyway; sniffing alone should not need it
-
-    carry = b""
+    check = _Utf8Check()
     for block in blocks:
-        data = carry + block if carry else block
-        cut = _last_char_start(data)
-        carry = data[cut:]
-        if cut and not _valid_utf8(pl, data[:cut]):
+        if not check.feed(block):
             return False
-    return not carry or _valid_utf8(pl, carry)
+    return check.valid()
+
+
+class _Utf8Check:
+    """UTF-8 validity of a byte stream fed block by block; a character cut by the end of a
+    block is carried to the next one."""
+
+    def __init__(self) -> None:
+        self._carry = b""
+        self._valid = True
+
+    def feed(self, block: bytes) -> bool:
+        """Whether the stream is still valid (once invalid, later blocks are not looked at)."""
+        if not self._valid:
+            return False
+        data = self._carry + block if self._carry else block
+        cut = _last_char_start(data)
+        self._carry = data[cut:]
+        self._valid = not cut or _valid_utf8(data[:cut])
+        return self._valid
+
+    def valid(self) -> bool:
+        return self._valid and (not self._carry or _valid_utf8(self._carry))
 
 
 def _last_char_start(data: bytes) -> int:
@@ -156,7 +196,9 @@ def _last_char_start(data: bytes) -> int:
     return len(data)
 
 
-def _valid_utf8(pl: Any, data: bytes) -> bool:
+def _valid_utf8(data: bytes) -> bool:
+    import polars as pl  # loaded with the engine anyway; sniffing alone should not need it
+
     try:
         pl.Series([data], dtype=pl.Binary).cast(pl.String)
     except pl.exceptions.PolarsError:
@@ -207,6 +249,8 @@ def legacy_encoding(sample: bytes) -> str:
     """
     if any(0x80 <= b <= 0x9F for b in sample):
         return "cp1252"
+    from charset_normalizer import from_bytes  # ~15 ms to import: only files not in UTF-8
+
     best = from_bytes(sample, cp_isolation=["cp1252", "iso8859_15"]).best()
     if best is not None and best.encoding in ("iso8859_15", "latin_9"):
         return "iso-8859-15"

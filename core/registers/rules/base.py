@@ -111,8 +111,36 @@ def d(name: str) -> str:
     return f"{name}__d"
 
 
-def _exact(name: str) -> str:
-    return f"{name}__exact"
+_KEEP = "__keep"  # whether a prepared row has any value (rows without any are dropped)
+
+
+@dataclass(frozen=True)
+class RareWork:
+    """Work that few rows need, done on those rows only: ``rows`` (a boolean expression over
+    the prepared batch) picks them, and ``value`` of the ``source`` column recomputes
+    ``target`` there. Exact as long as ``value`` gives what ``target`` already holds on the
+    other rows."""
+
+    rows: pl.Expr
+    source: str
+    target: str
+    value: Callable[[pl.Expr], pl.Expr]
+
+
+def with_rare_work(frame: pl.DataFrame, work: list[RareWork]) -> pl.DataFrame:
+    """``frame`` with every ``RareWork`` done: one pass finds the rows, then each column is
+    recomputed on its rows only (a thousand rows cost nothing next to a batch)."""
+    if not work or frame.height == 0:
+        return frame
+    picked = frame.select(w.rows.arg_true().implode().alias(str(i)) for i, w in enumerate(work))
+    changed: list[pl.Series] = []
+    for i, w in enumerate(work):
+        rows = picked.get_column(str(i))[0]
+        if rows.len():
+            few = frame.select(pl.col(w.source).gather(rows))
+            redone = few.select(w.value(pl.col(w.source))).to_series()
+            changed.append(frame.get_column(w.target).scatter(rows, redone))
+    return frame.with_columns(changed) if changed else frame
 
 
 @dataclass
@@ -143,67 +171,85 @@ class RegisterRules:
     def decimal_marks(self) -> dict[str, str]:
         return dict(self._marks.decided)
 
-    def prepare(self, raw: pl.DataFrame) -> pl.DataFrame:
+    def prepare(self, raw: pl.DataFrame, *, apostrophes: bool = True) -> pl.DataFrame:
+        """``prepared_rows`` of ``raw``, then ``note_marks`` of them: one batch after another."""
+        frame = self.prepared_rows(raw, apostrophes=apostrophes)
+        self.note_marks(frame)
+        return frame
+
+    def prepared_rows(self, raw: pl.DataFrame, *, apostrophes: bool = True) -> pl.DataFrame:
         """Canonical, cleaned columns plus parsed values; fully empty rows dropped.
 
-        One lazy query: polars shares common subexpressions and runs columns in parallel.
-        Work that most files never need (Excel's leading apostrophe, thousands separators,
-        yes/no words in other cases) sits behind a test of the batch, or of each value, and
-        polars skips the branch that nothing takes.
+        One lazy query does what every row needs: polars shares common subexpressions and
+        runs columns in parallel. What only a few rows need (thousands separators, yes/no
+        words in other cases) is then done on those rows alone (``RareWork``), and Excel's
+        leading apostrophe only in a batch that has one. ``apostrophes=False`` says that no
+        cell of ``raw`` has an apostrophe at all (``Batch.apostrophes``): then not even the
+        test runs.
+
+        Depends on nothing earlier batches decided: the next batch may be prepared while
+        this one is checked. ``note_marks`` is what must follow in the file's order.
         """
-        cleaned = [self._cleaned(c).alias(c.name) for c in self.columns]
-        facts = self._facts()
-        query = raw.lazy().select(pl.col(ROW), *cleaned, *facts)
+        trimmed = [self._trimmed(c, apostrophes).alias(c.name) for c in self.columns]
+        query = (
+            raw.lazy()
+            .select(pl.col(ROW), *trimmed)
+            .with_columns(values.empty_as_null(pl.col(c.name)) for c in self.columns)
+        )
         derived: list[pl.Expr] = []
+        rare: list[RareWork] = []
         for c in self.columns:
             col = pl.col(c.name)
             if c.kind == Kind.DECIMAL:
-                derived.append(values.decimal_text(col).alias(t(c.name)))
+                # As written unless grouped: `1 234,50` is redone below, on its rows only.
+                derived.append(col.alias(t(c.name)))
+                rare.append(
+                    RareWork(values.maybe_grouped(col), c.name, t(c.name), values.decimal_text)
+                )
             elif c.kind == Kind.BOOL:
-                exact = pl.col(_exact(c.name)).first()
-                derived.append(values.boolean(col, lowercase=~exact).alias(b(c.name)))
+                derived.append(values.boolean(col, lowercase=False).alias(b(c.name)))
+                rare.append(
+                    RareWork(
+                        col.is_not_null() & pl.col(b(c.name)).is_null(),
+                        c.name,
+                        b(c.name),
+                        values.boolean,  # `KYLLÄ`, `Yes`: the words in any case
+                    )
+                )
             elif c.kind == Kind.DATE:
                 derived.append(values.date(col).alias(d(c.name)))
+        if self.columns:
+            keep = pl.any_horizontal(pl.col(c.name).is_not_null() for c in self.columns)
+            derived.append(keep.alias(_KEEP))
+        frame = with_rare_work(query.with_columns(derived).collect(), rare)
+        if self.columns:
+            # Filtering copies every column even when it keeps every row: only a batch with
+            # an empty row pays for it.
+            keep_rows = frame.get_column(_KEEP)
+            frame = frame.drop(_KEEP)
+            if not keep_rows.all():
+                frame = frame.filter(keep_rows)
         numbers = [
             values.decimal_value(pl.col(t(c.name))).alias(n(c.name))
             for c in self.columns
             if c.kind == Kind.DECIMAL
         ]
-        # Derived before the empty rows go: every expression is per row (the batch facts
-        # were taken from the raw rows, as always), so the order does not change a value.
-        query = query.with_columns(derived).with_columns(numbers)
-        if facts:
-            query = query.drop(*(f.meta.output_name() for f in facts))
-        if self.columns:
-            query = query.filter(
-                pl.any_horizontal(pl.col(c.name).is_not_null() for c in self.columns)
-            )
-        frame = query.collect()
-        self._decide_marks(frame)
+        if numbers:
+            # Lazy, not eager: only a lazy query shares the number both tests read.
+            frame = frame.lazy().with_columns(numbers).collect()
         return frame
 
-    def _cleaned(self, column: Column) -> pl.Expr:
+    def _trimmed(self, column: Column, apostrophes: bool) -> pl.Expr:
         raw = self._raw(column)
-        if column.kind == Kind.TEXT:
-            return values.clean(raw, apostrophe=False)
+        if column.kind == Kind.TEXT or not apostrophes:
+            return values.trim(raw, apostrophe=False)
         # Excel's text marker is dropped in a batch where some value starts with it.
-        return values.clean(raw, apostrophe=raw.str.starts_with("'").any())
+        return values.trim(raw, apostrophe=raw.str.starts_with("'").any())
 
     def _raw(self, column: Column) -> pl.Expr:
         return pl.col(f"f{self.header.positions[column.name]}")
 
-    def _facts(self) -> list[pl.Expr]:
-        """Facts of the raw batch that later steps need once the raw columns are gone:
-        whether a yes/no column holds only the accepted words (then no case folding)."""
-        return [
-            (self._raw(c).is_null() | self._raw(c).is_in(values.BOOLEAN_WORDS))
-            .all()
-            .alias(_exact(c.name))
-            for c in self.columns
-            if c.kind == Kind.BOOL
-        ]
-
-    def _decide_marks(self, frame: pl.DataFrame) -> None:
+    def note_marks(self, frame: pl.DataFrame) -> None:
         """Fix each decimal column's mark from the first batch that shows one.
 
         Values that cannot be thousands-grouped (`12,50`, `3.5`) vote; `1,234`-like values vote
@@ -264,7 +310,7 @@ class RegisterRules:
                 Check(
                     "reference_not_number",
                     c.name,
-                    col.is_not_null() & ~col.str.contains(r"^[0-9]+$"),
+                    values.not_digits(col),
                 )
             ]
         if c.kind == Kind.BOOL:
@@ -383,7 +429,8 @@ def duplicates(keys: pl.DataFrame, key: str, code: str, by: Iterable[str] = ()) 
     """
     group = [*by, key]
     digest = pl.struct(group).hash() if len(group) > 1 else pl.col(key).hash()
-    hashes = keys.select(digest).to_series().sort()
+    # One thread sorts with a third less CPU than two (15 against 26 ms for 1M hashes).
+    hashes = keys.select(digest).to_series().sort(multithreaded=False)
     repeated = hashes.filter(hashes == hashes.shift(1)).unique()
     del hashes
     candidates = keys.filter(digest.is_in(repeated.implode()))
@@ -416,33 +463,48 @@ def run_checks(frame: pl.DataFrame, checks: list[Check]) -> list[pl.DataFrame]:
     """Issue frames of ``checks`` on ``frame``.
 
     Every mask is computed once, in one lazy query; issue rows are then built only from the
-    few rows that have any issue. (A single query adding the masks to the batch and filtering
-    it holds a second batch-wide frame: 12 MB more at the peak for the same time.)
+    few rows that have any issue, every check's in one more collect. (A single query adding
+    the masks to the batch and filtering it holds a second batch-wide frame: 12 MB more at
+    the peak for the same time.)
     """
     if not checks or frame.height == 0:
         return []
+    names = [f"__m{i}" for i in range(len(checks))]
     masks = (
         frame.lazy()
-        .select([c.mask.fill_null(False).alias(f"m{i}") for i, c in enumerate(checks)])
+        .select(c.mask.fill_null(False).alias(name) for c, name in zip(checks, names, strict=True))
         .collect()
     )
     any_hit = masks.select(pl.any_horizontal(pl.all())).to_series()
     if not any_hit.any():
         return []
-    rows, row_masks = frame.filter(any_hit), masks.filter(any_hit)
-    out: list[pl.DataFrame] = []
-    for i, (count, check) in enumerate(zip(row_masks.sum().row(0), checks, strict=True)):
-        if count:
-            issues = _issues(rows.filter(row_masks.get_column(f"m{i}")), check)
-            out.append(check.refine(issues) if check.refine else issues)
-    return out
+    # rechunk: polars 2.1 panics in pl.format over some multi-chunk filter results.
+    hits = pl.concat([frame.filter(any_hit), masks.filter(any_hit)], how="horizontal").rechunk()
+    counts = hits.select(names).sum().row(0)
+    hit = [(name, check) for name, check, count in zip(names, checks, counts, strict=True) if count]
+    found = pl.collect_all(
+        [_issues(hits.lazy().filter(pl.col(name)), check) for name, check in hit]
+    )
+    return [
+        check.refine(_own_copy(f)) if check.refine else _own_copy(f)
+        for f, (_, check) in zip(found, hit, strict=True)
+    ]
 
 
-def _issues(rows: pl.DataFrame, check: Check) -> pl.DataFrame:
+def _own_copy(issues: pl.DataFrame) -> pl.DataFrame:
+    """The few issue rows in memory of their own.
+
+    A value cut from a batch still points into the batch's string buffers (polars' string
+    views), which would stay alive as long as the issue does: about 17 MB for every million
+    rows, kept until the end of the file. Through Python, a few dozen rows cost nothing.
+    """
+    return pl.DataFrame(issues.rows(), schema=issues.schema, orient="row")
+
+
+def _issues(rows: pl.LazyFrame, check: Check) -> pl.LazyFrame:
     value = check.value if check.value is not None else pl.col(check.column or ROW)
     params = params_expr(**check.params) if check.params else pl.lit(None, pl.String)
-    # rechunk: polars 2.1 panics in pl.format over some multi-chunk filter results.
-    return rows.rechunk().select(
+    return rows.select(
         row=pl.col(ROW).cast(pl.Int64),
         column=pl.lit(check.column, pl.String),
         code=pl.lit(check.code, pl.String),

@@ -11,6 +11,7 @@ from stdnum.eu import vat as eu_vat
 from stdnum.exceptions import InvalidChecksum, ValidationError
 from stdnum.fi import alv, ytunnus
 
+from core.registers import values
 from core.registers.countries import country_code, currencies
 from core.registers.header import HeaderMap
 from core.registers.model import Register
@@ -87,8 +88,8 @@ class PartyRules(RegisterRules):
         super().__init__(header, context)
         self._caches: dict[str, dict[str, str | None]] = {c: {} for c in _VERDICTS}
 
-    def prepare(self, raw: pl.DataFrame) -> pl.DataFrame:
-        frame = super().prepare(raw)
+    def prepared_rows(self, raw: pl.DataFrame, *, apostrophes: bool = True) -> pl.DataFrame:
+        frame = super().prepared_rows(raw, apostrophes=apostrophes)
         verdicts = [
             python_lookup(frame, column, verdict, self._caches[column]).alias(_v(column))
             for column, verdict in _VERDICTS.items()
@@ -104,7 +105,7 @@ class PartyRules(RegisterRules):
             Check(
                 not_numeric,
                 "number",
-                number.is_not_null() & ~number.str.contains(r"^[0-9]+$"),
+                values.not_digits(number),
             ),
             Check(
                 leading_zero,

@@ -147,6 +147,33 @@ def test_accepted_yes_no_values(flag: str) -> None:
     assert one_row(f"1;A;1;1;1;{flag}", ";batch_tracking") == set()
 
 
+def test_words_in_other_cases_and_grouped_prices_among_plain_rows_keep_their_rows() -> None:
+    # Only some rows need case folding or ungrouping (done on those rows alone): each value
+    # must land back on its own row.
+    rows = [
+        ("1", "1 234,50", "kyllä"),
+        ("2", "12,50", "KYLLÄ"),
+        ("3", "1.234,50", "ei"),
+        ("4", "7", "No"),
+        ("5", "1\u00a0000", ""),
+        ("6", "3,25", "X"),
+    ]
+    body = "".join(f"{n};A;1;{price};1;{flag}\n" for n, price, flag in rows)
+    data = f"{PRODUCTS_HEADER};batch_tracking\n{body}".encode()
+    result = run_check(data)
+    out = write_normalized(FileInput("p.csv", data=data), result)
+    assert out is not None
+    written = [line.split(";") for line in out.decode("utf-8-sig").splitlines()[1:]]
+    assert [(r[0], r[3], r[5]) for r in written] == [
+        ("1", "1234,50", "1"),
+        ("2", "12,50", "1"),
+        ("3", "1234,50", "0"),
+        ("4", "7", "0"),
+        ("5", "1000", ""),
+        ("6", "3,25", "1"),
+    ]
+
+
 def test_other_yes_no_values_are_refused() -> None:
     assert one_row("1;A;1;1;1;maybe", ";serial_numbers") == {
         (2, "serial_numbers", "boolean_invalid")
