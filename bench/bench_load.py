@@ -330,21 +330,11 @@ def wait_until_idle(root: int, timeout: float = 1800) -> float:
 def wait_until_queue_empty(url: str, started: float, timeout: float = 3600) -> float:
     """On PostgreSQL: wait until no request job waits or runs; the seconds since ``started``
     (the last acknowledgement), which is when the backlog was worked off."""
-    engine = create_engine(url)
-    try:
-        while time.perf_counter() - started < timeout:
-            with engine.connect() as connection:
-                left = connection.execute(
-                    text(
-                        "SELECT count(*) FROM procrastinate_jobs WHERE task_name = 'bot.request' "
-                        "AND status IN ('todo', 'doing')"
-                    )
-                ).scalar()
-            if not left:
-                break
-            time.sleep(0.5)
-    finally:
-        engine.dispose()
+    while time.perf_counter() - started < timeout:
+        jobs = request_jobs(url)
+        if not jobs.get("todo") and not jobs.get("doing"):
+            break
+        time.sleep(0.5)
     return time.perf_counter() - started
 
 
