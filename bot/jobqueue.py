@@ -27,8 +27,11 @@ from typing import Any, TypeVar
 import procrastinate
 import psycopg
 from procrastinate import exceptions as procrastinate_errors
+from procrastinate import jobs as procrastinate_jobs
 from psycopg import Connection
+from psycopg import errors as pg_errors
 from psycopg.conninfo import make_conninfo
+from psycopg.types.json import Jsonb
 from psycopg_pool import ConnectionPool, PoolTimeout
 from slack_bolt import BoltRequest
 from sqlalchemy import Engine, text
@@ -52,6 +55,20 @@ FRONT_POOL_SIZE = STORING_THREADS + 1
 CONNECTION_WAIT_SECONDS = 2.5
 # How the pool's connections show in pg_stat_activity.
 POOL_APPLICATION_NAME = "rackbeat-bot jobs"
+# Requests are stored through procrastinate's own defer function (`Task.batch_defer` calls
+# the same), with the jobs' arguments sent as one binary ``jsonb[]``. `batch_defer` sends them
+# as a text array of composites, which psycopg escapes quote by quote through a Python regex
+# callback: measured on the load bench, a third of the front's CPU under a flood, and 2–4
+# times the front's CPU a job (`bench/RESULTS-load.md`). Same rows, same triggers, same
+# function; `tests/bot/test_jobqueue.py` compares them with `batch_defer`'s, so an upgrade of
+# procrastinate that changes the function shows there.
+_DEFER_REQUESTS = """
+SELECT procrastinate_defer_jobs_v1(ARRAY(
+  SELECT ROW(%(queue)s, %(task)s, %(priority)s, NULL, NULL, job.args, NULL)
+         ::procrastinate_job_to_defer_v1
+    FROM unnest(%(args)s::jsonb[]) WITH ORDINALITY AS job(args, position)
+   ORDER BY job.position))
+"""
 
 
 def uses_job_queue(database_url: str) -> bool:
@@ -206,7 +223,7 @@ class JobQueue:
         self.app.open(self._pool)
         self._requests = GroupCommit(
             self._store_requests,
-            alone_on=(procrastinate_errors.UniqueViolation,),
+            alone_on=(pg_errors.UniqueViolation,),
             name="store-requests",
         )
         return self
@@ -219,14 +236,15 @@ class JobQueue:
 
     def defer_request(self, request: BoltRequest) -> None:
         """Store ``request`` as a job; returns once it is committed (then ``ack()`` may go).
-        A request already stored (a Slack retry) is logged and not stored again."""
+        A request already stored (a Slack retry) is logged and not stored again; a database
+        that is away raises ``psycopg.OperationalError``."""
         if self._requests is None:
             raise RuntimeError("the job queue is not open")
         payload = request_payload(request)
         try:
             self._requests.submit(payload)
-        except procrastinate_errors.UniqueViolation as error:
-            if error.constraint_name != REQUEST_KEY_INDEX:
+        except pg_errors.UniqueViolation as error:
+            if error.diag.constraint_name != REQUEST_KEY_INDEX:
                 raise
             log.info("request %s is already a job: Slack's retry not stored again", payload["key"])
             return
@@ -234,21 +252,37 @@ class JobQueue:
 
     def _store_requests(self, payloads: Sequence[dict[str, Any]]) -> None:
         """One statement for the requests acknowledged at the same moment (``bot.group_commit``)."""
-        task = self.app.configure_task(REQUEST_TASK)
-        self._on_a_live_connection(lambda: task.batch_defer(*payloads))
+        params = {
+            # What `configure_task(REQUEST_TASK)` gives: no lock, no schedule, the defaults.
+            "queue": procrastinate_jobs.DEFAULT_QUEUE,
+            "priority": procrastinate_jobs.DEFAULT_PRIORITY,
+            "task": REQUEST_TASK,
+            "args": [Jsonb(payload) for payload in payloads],
+        }
+
+        def store() -> None:
+            with self._pool.connection() as connection:
+                connection.execute(_DEFER_REQUESTS, params, binary=True)
+
+        self._on_a_live_connection(store)
 
     def _on_a_live_connection(self, store: Callable[[], R]) -> R:
         """``store()``, once more after a dead pooled connection (see the class docstring)."""
         try:
             return store()
-        except procrastinate_errors.ConnectorException as error:
-            cause = error.__cause__
+        except (procrastinate_errors.ConnectorException, psycopg.OperationalError) as error:
+            # procrastinate wraps what psycopg raised; the requests' own statement does not.
+            cause = (
+                error.__cause__
+                if isinstance(error, procrastinate_errors.ConnectorException)
+                else error
+            )
             # A pool that found no connection in time is the database away, not a dead one.
             if not isinstance(cause, psycopg.OperationalError) or isinstance(cause, PoolTimeout):
                 raise
             log.warning(
                 "a pooled connection to PostgreSQL had gone (%s); storing on a live one",
-                str(error.__cause__).strip(),
+                str(cause).strip(),
             )
             self._pool.check()
             return store()

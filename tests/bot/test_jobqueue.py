@@ -8,14 +8,21 @@ import time
 import uuid
 from datetime import UTC, datetime
 
+import psycopg
 import pytest
-from procrastinate import exceptions as procrastinate_errors
 from slack_bolt import BoltRequest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from bot.job_runner import JobRunner, UnusableJob
-from bot.jobqueue import CONNECTION_WAIT_SECONDS, POOL_APPLICATION_NAME, JobQueue, request_key
+from bot.jobqueue import (
+    CONNECTION_WAIT_SECONDS,
+    POOL_APPLICATION_NAME,
+    REQUEST_TASK,
+    JobQueue,
+    request_key,
+    request_payload,
+)
 from core.store.database import create_database_engine, migrate
 
 
@@ -113,7 +120,7 @@ def test_a_request_fails_within_slacks_wait_when_the_database_takes_no_connectio
                 {"r": role},
             )
         started = time.monotonic()
-        with pytest.raises(procrastinate_errors.ConnectorException):
+        with pytest.raises(psycopg.OperationalError):
             queue.defer_request(_status_request("T.down"))
         # Given up before Slack stops waiting for the ack, not after the pool's default 30 s.
         assert time.monotonic() - started < CONNECTION_WAIT_SECONDS * 2
@@ -123,3 +130,42 @@ def test_a_request_fails_within_slacks_wait_when_the_database_takes_no_connectio
             connection.execute(text(f'DROP ROLE "{role}"'))
         admin.dispose()
         engine.dispose()
+
+
+def test_a_request_is_stored_as_procrastinates_own_batch_defer_stores_it(pg_url: str) -> None:
+    """The front stores requests with its own call of procrastinate's defer function (see
+    ``bot.jobqueue``); the job, its event and its notification must be what `batch_defer`
+    makes, or a procrastinate upgrade has changed the function under us."""
+    engine = create_database_engine(pg_url)
+    migrate(engine)
+    queue = JobQueue(pg_url).open()
+    columns = (
+        "queue_name, task_name, priority, lock, queueing_lock, args, scheduled_at, "
+        "status::text, attempts, (SELECT array_agg(type::text) FROM procrastinate_events e "
+        "WHERE e.job_id = j.id) AS events"
+    )
+    try:
+        with engine.connect() as listener:
+            listener.execute(text("LISTEN procrastinate_any_queue_v1"))
+            listener.commit()
+            queue.defer_request(_status_request("T.ours"))
+            queue.app.configure_task(REQUEST_TASK).batch_defer(
+                request_payload(_status_request("T.theirs"))
+            )
+            raw = listener.connection.dbapi_connection
+            assert isinstance(raw, psycopg.Connection)
+            notified = [n.channel for n in raw.notifies(timeout=5, stop_after=2)]
+        with engine.connect() as connection:
+            rows = connection.execute(
+                text(f"SELECT {columns} FROM procrastinate_jobs j ORDER BY id")
+            ).all()
+    finally:
+        queue.close()
+        engine.dispose()
+    ours, theirs = (row._asdict() for row in rows)
+    for job, trigger in ((ours, "T.ours"), (theirs, "T.theirs")):
+        assert job["args"].pop("key") == f"trigger:{trigger}"
+        assert job["args"]["body"].pop("trigger_id") == trigger
+    assert ours == theirs
+    assert ours["events"] == ["deferred"] and ours["status"] == "todo"
+    assert notified == ["procrastinate_any_queue_v1"] * 2
