@@ -26,8 +26,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import create_engine, text  # noqa: E402
-
+from bench.bench_load import fresh_schema  # noqa: E402
 from bot.jobqueue import REQUEST_TASK, JobQueue  # noqa: E402
 from core.store.database import create_database_engine, migrate  # noqa: E402
 
@@ -78,16 +77,6 @@ def measure(
         (time.thread_time() - cpu) * 1000 / jobs,
         (time.perf_counter() - wall) * 1000 / jobs,
     )
-
-
-def fresh_schema(url: str) -> str:
-    schema = f"bench_store_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    admin.dispose()
-    separator = "&" if "?" in url else "?"
-    return f"{url}{separator}options=-csearch_path%3D{schema}"
 
 
 def main() -> None:
