@@ -3,10 +3,16 @@
 
     .venv/bin/python bench/bench_load.py [--clients 50] [--requests 3000] [--rounds 3]
                                          [--database-url URL] [--workers 1]
+                                         [--separate-workers N]
 
 On PostgreSQL `serve` stores every request as a job before acknowledging it, and the time
 behind the acknowledgements is measured until the queue holds no request job (waiting or
 running); `--rounds 1 --requests 9000` measures how long a 9,000-request backlog takes.
+
+`--separate-workers N` (PostgreSQL) measures the scale-out shape: `serve` with
+`WORKER_PROCESSES=0` acknowledges alone, and N `python -m bot worker` processes are started
+only once a round's last request is acknowledged, as if they ran on other machines: the
+acknowledgements then share the cores with nobody's work but the database's.
 
 Every process is real: the Slack emulator (`python -m bot.localslack`), the bot
 (`python -m bot serve`), the peer (`bench/bare_bolt_app.py`), and this load generator,
@@ -297,6 +303,26 @@ def start(args: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
     )
 
 
+class SeparateWorkers:
+    """`python -m bot worker` processes, started and stopped between the floods."""
+
+    def __init__(self, count: int, env: dict[str, str]) -> None:
+        self.count, self.env = count, env
+        self.running: list[subprocess.Popen[bytes]] = []
+
+    def start(self) -> None:
+        self.running = [
+            start([sys.executable, "-m", "bot", "worker"], self.env) for _ in range(self.count)
+        ]
+
+    def stop(self) -> None:
+        for process in self.running:
+            process.terminate()
+        for process in self.running:
+            process.wait(timeout=120)
+        self.running = []
+
+
 def cpu_seconds(root: int) -> float:
     """CPU time used so far by process ``root`` and its children (Linux /proc)."""
     ticks = os.sysconf("SC_CLK_TCK")
@@ -381,8 +407,19 @@ def main() -> None:
     parser.add_argument(
         "--workers", type=int, default=1, help="WORKER_PROCESSES for serve (0: thread pool)"
     )
+    parser.add_argument(
+        "--separate-workers",
+        type=int,
+        default=0,
+        help="PostgreSQL: serve with WORKER_PROCESSES=0, and this many `bot worker` processes "
+        "started after each round's last acknowledgement",
+    )
     parser.add_argument("--write", type=Path, default=None, help="write the table to this file")
     options = parser.parse_args()
+    if options.separate_workers:
+        if not (options.database_url or "").startswith("postgresql"):
+            parser.error("--separate-workers needs --database-url postgresql…")
+        options.workers = 0
     emulator = Emulator()
     workdir = Path(tempfile.mkdtemp(prefix="bench-load-"))
     database_url = options.database_url or f"sqlite:///{workdir / 'bench.db'}"
@@ -399,6 +436,7 @@ def main() -> None:
         "LOG_LEVEL": "WARNING",
         "WORKER_PROCESSES": str(options.workers),
     }
+    separate = SeparateWorkers(options.separate_workers, env)
     processes = [
         start([sys.executable, "-m", "bot", "serve"], env),
         start(
@@ -420,6 +458,7 @@ def main() -> None:
     try:
         wait_port(bot_port)
         wait_port(bare_port)
+        separate.start()  # the set-up's checklist and the warm-up need their work done
         setup = http.client.HTTPConnection("127.0.0.1", bot_port, timeout=30)
         body = command_body("start Bench Oy", OWNER, emulator.base)
         setup.request(
@@ -438,6 +477,9 @@ def main() -> None:
         run_load("warm-up", bare_port, warm, 10)
         run_load("warm-up", bot_port, warm, 10)
         serve_pid = processes[0].pid
+        if separate.count:
+            wait_until_queue_empty(database_url, time.perf_counter())
+            separate.stop()
         stored_before = (
             sum(request_jobs(database_url).values()) if database_url.startswith("postgresql") else 0
         )
@@ -453,7 +495,9 @@ def main() -> None:
             # queue, until no request job waits or runs; else until serve's processes idle.
             acknowledged = time.perf_counter()
             if database_url.startswith("postgresql"):
+                separate.start()
                 drains.append(wait_until_queue_empty(database_url, acknowledged))
+                separate.stop()
                 stored = sum(request_jobs(database_url).values())
                 # Every request is its own job: fewer would mean requests taken for Slack's
                 # retries of one another, and a bench measuring the wrong path.
@@ -465,6 +509,7 @@ def main() -> None:
             else:
                 drains.append(wait_until_idle(serve_pid))
     finally:
+        separate.stop()
         for process in processes:
             process.terminate()
         for process in processes:
@@ -478,7 +523,13 @@ def main() -> None:
         f"30% checklist button clicks, 20% `file_share` events), {options.clients} concurrent "
         f"clients, waitress, {os.cpu_count()} cores, "
         f"database {database_url.split(':')[0].split('+')[0]}, "
-        f"WORKER_PROCESSES={options.workers}\n\n"
+        f"WORKER_PROCESSES={options.workers}"
+        + (
+            f", {options.separate_workers} `bot worker` started after each flood"
+            if options.separate_workers
+            else ""
+        )
+        + "\n\n"
         "| round | target | requests | req/s | p50 ms | p95 ms | p99 ms | max ms | errors "
         "| > 3 s |\n"
         "|---|---|---|---|---|---|---|---|---|---|"
