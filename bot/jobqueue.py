@@ -38,6 +38,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 
 from bot.group_commit import STORING_THREADS, GroupCommit
+from core.store.errors import StoreUnavailable
 
 log = logging.getLogger("bot.jobqueue")
 R = TypeVar("R")
@@ -237,12 +238,14 @@ class JobQueue:
     def defer_request(self, request: BoltRequest) -> None:
         """Store ``request`` as a job; returns once it is committed (then ``ack()`` may go).
         A request already stored (a Slack retry) is logged and not stored again; a database
-        that is away raises ``psycopg.OperationalError``."""
+        that is away raises ``StoreUnavailable`` (the error hook's calm "database" answer)."""
         if self._requests is None:
             raise RuntimeError("the job queue is not open")
         payload = request_payload(request)
         try:
             self._requests.submit(payload)
+        except psycopg.OperationalError as error:
+            raise StoreUnavailable(f"the request was not stored: {error}") from error
         except pg_errors.UniqueViolation as error:
             if error.diag.constraint_name != REQUEST_KEY_INDEX:
                 raise

@@ -24,6 +24,7 @@ from bot.jobqueue import (
     request_payload,
 )
 from core.store.database import create_database_engine, migrate
+from core.store.errors import StoreUnavailable
 
 
 def test_a_request_is_known_by_its_event_id_trigger_or_content() -> None:
@@ -120,7 +121,7 @@ def test_a_request_fails_within_slacks_wait_when_the_database_takes_no_connectio
                 {"r": role},
             )
         started = time.monotonic()
-        with pytest.raises(psycopg.OperationalError):
+        with pytest.raises(StoreUnavailable):
             queue.defer_request(_status_request("T.down"))
         # Given up before Slack stops waiting for the ack, not after the pool's default 30 s.
         assert time.monotonic() - started < CONNECTION_WAIT_SECONDS * 2

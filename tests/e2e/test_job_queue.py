@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 
 from bot.jobqueue import REQUEST_TASK, JobQueue
 from bot.localslack import LocalSlack
@@ -22,6 +23,7 @@ from bot.localslack.state import Message
 from core.store.database import create_database_engine
 from handlers.blocks.checklist import ACTION_GUIDE
 from handlers.messages import t
+from tests.faults.proxy import TcpProxy
 from tests.faults.support import ANN, CHANNEL, PRODUCTS, answers_in_thread, uploads_in_thread
 from tests.serve_process import ServeProcess, WorkerProcess
 
@@ -375,3 +377,41 @@ def test_healthz_reports_the_queue_and_is_503_while_nobody_works_it(
     wait_until(lambda: answers_per_response_url(slack)[url_key(fields["response_url"])] == 1)
     wait_until(lambda: serve.health()[0] == 200, timeout=30)
     assert serve.health()[1]["queue"]["waiting"] == 0
+
+
+def test_a_request_the_front_cannot_store_gets_the_database_message_then_works_again(
+    slack: LocalSlack, pg_url: str, tmp_path: Path, started: Started
+) -> None:
+    """PostgreSQL goes away under a front: a command it cannot store as a job is answered
+    with the calm database message (not the apology for a bug), and once the database is
+    back the same front stores the next one, which a worker answers."""
+    parsed = make_url(pg_url)
+    proxy = TcpProxy((parsed.host or "127.0.0.1", parsed.port or 5432)).start()
+    try:
+        via_proxy = parsed.set(host="127.0.0.1", port=proxy.port)
+        serve = started.serve(
+            slack, via_proxy.render_as_string(hide_password=False), tmp_path, WORKER_PROCESSES="0"
+        )
+        proxy.cut()
+        lost = serve.driver.command_fields("status", user=ANN, channel=CHANNEL)
+        serve.driver.send_form(lost)
+
+        def answered(fields: dict[str, str]) -> list[str]:
+            return [
+                str(call.params.get("text"))
+                for call in slack.calls_to("response_url")
+                if call.response.get("url_key") == url_key(fields["response_url"])
+            ]
+
+        wait_until(lambda: bool(answered(lost)), timeout=30, what="the refusal")
+        assert answered(lost) == [t("error.database", "en")]
+        stored = f"SELECT count(*) FROM procrastinate_jobs WHERE task_name = '{REQUEST_TASK}'"
+        assert query(pg_url, stored) == [(0,)]
+        proxy.restore()
+        kept = serve.driver.command_fields("help", user=ANN, channel=CHANNEL)
+        assert serve.driver.send_form(kept).status == 200
+        started.worker(slack, pg_url, tmp_path)
+        wait_until(lambda: bool(answered(kept)), what="the answer once the database is back")
+        assert answered(kept) != [t("error.database", "en")]
+    finally:
+        proxy.close()
