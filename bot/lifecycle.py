@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 import logging
 import signal
+import time
 from typing import Any, NoReturn
 
 from bot.jobqueue import JobQueue
@@ -37,6 +38,19 @@ def install_sigterm() -> None:
     """Treat SIGTERM (what process managers send) like Ctrl-C: stop cleanly, once."""
     signal.signal(signal.SIGTERM, _terminate)
     signal.signal(signal.SIGINT, _terminate)
+
+
+def sleep_until_stopped() -> NoReturn:
+    """Hold the main thread until SIGTERM or Ctrl-C (the ``KeyboardInterrupt`` of
+    ``install_sigterm``), waking every second.
+
+    Linux hands a process's signal to any one of its threads. CPython runs the Python
+    handler in the main thread, but only once that thread runs again: asleep in an untimed
+    wait it may never do (Bolt's Socket Mode ``start()`` ends in ``Event().wait()``), and
+    `socket` then ignored SIGTERM until it was killed. A timed sleep notices within a second.
+    """
+    while True:
+        time.sleep(1.0)
 
 
 def start_background_jobs(runtime: Runtime, queue: JobQueue | None) -> list[object]:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.adapter.socket_mode.internals import run_bolt_app, send_response
+from slack_bolt.util.utils import get_boot_message
 from slack_sdk.socket_mode.builtin import SocketModeClient
 from slack_sdk.socket_mode.request import SocketModeRequest
 from slack_sdk.socket_mode.response import SocketModeResponse
@@ -21,6 +22,7 @@ from bot.jobqueue import JobQueue, uses_job_queue
 from bot.lifecycle import (
     freeze_startup_objects,
     install_sigterm,
+    sleep_until_stopped,
     start_background_jobs,
     stop_jobs,
 )
@@ -144,7 +146,10 @@ def run_socket(settings: Settings) -> int:
     install_sigterm()
     freeze_startup_objects()
     try:
-        handler.start()  # type: ignore[no-untyped-call]
+        # Not `handler.start()`: it sleeps in an untimed wait (``sleep_until_stopped``).
+        handler.connect()  # type: ignore[no-untyped-call]
+        log.info(get_boot_message())
+        sleep_until_stopped()
     except KeyboardInterrupt:
         log.info("stopping")
     finally:

@@ -6,7 +6,12 @@ verdict, numbering with an alert, App Home and a modal."""
 
 from __future__ import annotations
 
+import ctypes
 import json
+import platform
+import signal
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -236,3 +241,45 @@ def test_slack_never_waits_more_than_3_s_even_while_the_work_is_stuck(
     took = time.monotonic() - began
     assert shared.status == 200
     assert took < SLACK_ACK_LIMIT, f"the file share was acknowledged after {took:.1f} s"
+
+
+FUTEX = {"x86_64": 202, "aarch64": 98}  # the futex system call's number
+
+
+def _asleep_threads_taking(pid: int, signum: int) -> list[int]:
+    """The threads of ``pid`` other than its main one that do not block ``signum`` and sleep
+    on a lock without a timeout (an idle pool thread), so that nothing but the signal could
+    wake the main thread: a thread in a timed wait or a poll may wake it anyway."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        tid = int(task.name)
+        status = (task / "status").read_text()
+        mask = next(line for line in status.splitlines() if line.startswith("SigBlk:"))
+        # `nr uaddr op val timeout …`: a futex wait whose timeout pointer is null.
+        call = (task / "syscall").read_text().split()
+        untimed_lock = call[:1] == [str(FUTEX[platform.machine()])] and call[4] == "0x0"
+        if tid != pid and untimed_lock and not int(mask[7:], 16) & (1 << (signum - 1)):
+            found.append(tid)
+    return found
+
+
+@pytest.mark.skipif(
+    sys.platform != "linux" or platform.machine() not in FUTEX,
+    reason="threads, their system calls and tgkill as Linux shows them",
+)
+def test_a_sigterm_the_kernel_hands_to_another_thread_still_stops_the_process(
+    bot: RunningBot,
+) -> None:
+    """Linux may deliver a process's SIGTERM to any of its threads. CPython then runs the
+    handler in the main thread, but only when that thread next runs Python: one asleep in an
+    untimed wait never does, and the process ignores `docker stop` until it is killed (seen
+    under load: "socket did not stop within 60 s of SIGTERM", its main thread asleep in
+    Bolt's ``Event().wait()``). Here the signal is sent to one such thread on purpose."""
+    [*_, other] = _asleep_threads_taking(bot.process.pid, signal.SIGTERM)
+    libc = ctypes.CDLL(None, use_errno=True)
+    assert libc.tgkill(bot.process.pid, other, signal.SIGTERM) == 0, ctypes.get_errno()
+    try:
+        bot.process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        raise AssertionError(f"{bot.shape} ignored the SIGTERM:\n{bot.stderr()}") from None
+    # The fixture's finish() then checks the exit code (0) and that the log has no traceback.
