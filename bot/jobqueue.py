@@ -57,17 +57,19 @@ CONNECTION_WAIT_SECONDS = 2.5
 # How the pool's connections show in pg_stat_activity.
 POOL_APPLICATION_NAME = "rackbeat-bot jobs"
 # Requests are stored through procrastinate's own defer function (`Task.batch_defer` calls
-# the same), with the jobs' arguments sent as one binary ``jsonb[]``. `batch_defer` sends them
-# as a text array of composites, which psycopg escapes quote by quote through a Python regex
-# callback: measured on the load bench, a third of the front's CPU under a flood, and 2–4
-# times the front's CPU a job (`bench/RESULTS-load.md`). Same rows, same triggers, same
+# the same), with the jobs' arguments sent as one binary ``jsonb[]`` (the ``%(args)b``
+# placeholder: with ``%s`` psycopg picks its text array dumper, which escapes every quote of
+# every payload through a Python regex callback, 8 % of the front's GIL under a flood).
+# `batch_defer` sends them as a text array of composites, escaped the same way: measured on
+# the load bench, a third of the front's CPU under a flood, and 2–4 times the front's CPU a
+# job (`bench/RESULTS-load.md`). Same rows, same triggers, same
 # function; `tests/bot/test_jobqueue.py` compares them with `batch_defer`'s, so an upgrade of
 # procrastinate that changes the function shows there.
 _DEFER_REQUESTS = """
 SELECT procrastinate_defer_jobs_v1(ARRAY(
   SELECT ROW(%(queue)s, %(task)s, %(priority)s, NULL, NULL, job.args, NULL)
          ::procrastinate_job_to_defer_v1
-    FROM unnest(%(args)s::jsonb[]) WITH ORDINALITY AS job(args, position)
+    FROM unnest(%(args)b::jsonb[]) WITH ORDINALITY AS job(args, position)
    ORDER BY job.position))
 """
 
@@ -265,7 +267,7 @@ class JobQueue:
 
         def store() -> None:
             with self._pool.connection() as connection:
-                connection.execute(_DEFER_REQUESTS, params, binary=True)
+                connection.execute(_DEFER_REQUESTS, params)
 
         self._on_a_live_connection(store)
 
