@@ -94,11 +94,19 @@ def build_app(
         oauth_settings=oauth_settings(settings, deps.uow) if oauth else None,
         before_authorize=refuse_unknown_workspaces(settings, deps.uow) if oauth else None,
     )
+    # A front's lane (handlers.front_lane) is the first global middleware: registered with
+    # the handlers, before the ones below, which only the requests it lets through need.
+    registrar = register_handlers(
+        app,
+        deps,
+        hand_off,
+        inline=inline,
+        on_store_error=lambda request: slack_retries.equip(request.context),
+    )
     slack_retries.install(app)
     if inline:
         # A job may run twice (its worker died): what it said once is not said again.
         answer_journal.install(app, deps)
-    registrar = register_handlers(app, deps, hand_off, inline=inline)
     app.registrar = registrar  # type: ignore[attr-defined]
     return app
 

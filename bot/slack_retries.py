@@ -177,13 +177,18 @@ def install(app: App) -> None:
 
     @app.middleware
     def retrying_slack_calls(context: BoltContext, next_: Callable[[], None]) -> None:
-        client = RetryingWebClient.like(context.client)
-        context["client"] = client
-        context["respond"] = RetryingRespond(
-            response_url=context.response_url,
-            timeout=client.timeout,
-            retry_handlers=client.retry_handlers or [],
-            proxy=client.proxy,
-            ssl=client.ssl,
-        )
+        equip(context)
         next_()
+
+
+def equip(context: BoltContext) -> None:
+    """Give the request of ``context`` the retrying client and ``respond``."""
+    client = RetryingWebClient.like(context.client)
+    context["client"] = client
+    context["respond"] = RetryingRespond(
+        response_url=context.response_url,
+        timeout=client.timeout,
+        retry_handlers=client.retry_handlers or [],
+        proxy=client.proxy,
+        ssl=client.ssl,
+    )

@@ -51,6 +51,7 @@ def register_handlers(
     hand_off: Callable[[BoltRequest], None] | None = None,
     *,
     inline: bool = False,
+    on_store_error: Callable[[BoltRequest], None] = lambda _request: None,
 ) -> Registrar:
     from handlers.commands import CommandRouter
     from handlers.errors import make_error_handler
@@ -60,7 +61,9 @@ def register_handlers(
     # Late-bound: an area replaces `router.language_for` while it registers.
     on_error = make_error_handler(lambda team, channel: router.language_for(team, channel))  # noqa: PLW0108
     app.error(on_error)
-    reg = Registrar(app, deps.executor, on_error, hand_off, inline=inline)
+    reg = Registrar(
+        app, deps.executor, on_error, hand_off, inline=inline, on_store_error=on_store_error
+    )
     # Read at call time: a test may have replaced AREAS.
     areas: tuple[AreaRegister, ...] = globals().get("AREAS") or __getattr__("AREAS")
     for register in areas:

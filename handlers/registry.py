@@ -31,6 +31,8 @@ from typing import Any
 
 from slack_bolt import App, BoltRequest, Respond
 from slack_bolt.kwargs_injection.args import Args
+from slack_bolt.listener_matcher import builtins as bolt_matchers
+from slack_bolt.listener_matcher.builtins import BuiltinListenerMatcher
 from slack_sdk import WebClient
 from slack_sdk.models.attachments import Attachment
 from slack_sdk.models.blocks import Block
@@ -39,6 +41,7 @@ from slack_sdk.webhook import WebhookResponse
 from core.errors import DomainError
 from handlers.background import RetryLater
 from handlers.errors import who_and_where
+from handlers.front_lane import FrontLane
 
 Listener = Callable[..., Any]
 ErrorHook = Callable[..., None]
@@ -50,6 +53,10 @@ def _already_acknowledged(*_args: Any, **_kwargs: Any) -> None:
     """Stands in for `ack` in deferred listeners: Slack has had its answer."""
 
 
+def _acknowledge(ack: Any) -> None:
+    ack()
+
+
 class Registrar:
     def __init__(
         self,
@@ -59,6 +66,7 @@ class Registrar:
         hand_off: Callable[[BoltRequest], None] | None = None,
         *,
         inline: bool = False,
+        on_store_error: Callable[[BoltRequest], None] = lambda _request: None,
     ) -> None:
         self.app = app
         self.background = background
@@ -72,25 +80,47 @@ class Registrar:
         self.events: set[str] = set()
         self.action_ids: list[str] = []
         self.view_callbacks: list[str] = []
+        # A front's deferred requests skip Bolt's listener loop (``handlers.front_lane``).
+        self.lane: FrontLane | None = None
+        if hand_off is not None:
+            self.lane = FrontLane(hand_off, on_store_error)
+            app.middleware(self.lane)
 
     def command(self, name: str, listener: Listener) -> None:
         self.commands.add(name)
+        self._in_lane(bolt_matchers.command(name), deferred=True)
         self.app.command(name)(self.deferred(listener))
 
     def event(self, event: str | dict[str, Any], listener: Listener) -> None:
         self.events.add(event if isinstance(event, str) else str(event["type"]))
+        self._in_lane(bolt_matchers.event(event), deferred=True)
         self.app.event(event)(self.deferred(listener))
+
+    def ignored_event(self, event: str) -> None:
+        """An event that comes with a subscription another listener needs (every `message`
+        comes with `message.channels`, for file shares): acknowledged, never stored or run."""
+        self.events.add(event)
+        self._in_lane(bolt_matchers.event(event), deferred=False)
+        self.app.event(event)(_acknowledge)
 
     def action(self, action_id: str | Any, listener: Listener) -> None:
         self.action_ids.append(str(action_id))
+        self._in_lane(bolt_matchers.action(action_id), deferred=True)
         self.app.action(action_id)(self.deferred(listener))
 
     def view(self, callback_id: str | Any, listener: Listener) -> None:
         self.view_callbacks.append(str(callback_id))
+        self._in_lane(bolt_matchers.view(callback_id), deferred=False)
         self.app.view(callback_id)(self.acknowledged(listener))
 
     def view_closed(self, callback_id: str, listener: Listener) -> None:
+        self._in_lane(bolt_matchers.view_closed(callback_id), deferred=True)
         self.app.view_closed(callback_id)(self.deferred(listener))
+
+    def _in_lane(self, matcher: object, *, deferred: bool) -> None:
+        if self.lane is not None:
+            assert isinstance(matcher, BuiltinListenerMatcher)  # the synchronous kind
+            self.lane.add(matcher, deferred=deferred)
 
     def deferred(self, listener: Listener) -> Listener:
         """Wrap ``listener``: acknowledge at once, run it on the background executor."""
