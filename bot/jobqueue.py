@@ -62,9 +62,9 @@ POOL_APPLICATION_NAME = "rackbeat-bot jobs"
 # every payload through a Python regex callback, 8 % of the front's GIL under a flood).
 # `batch_defer` sends them as a text array of composites, escaped the same way: measured on
 # the load bench, a third of the front's CPU under a flood, and 2–4 times the front's CPU a
-# job (`bench/RESULTS-load.md`). Same rows, same triggers, same
-# function; `tests/bot/test_jobqueue.py` compares them with `batch_defer`'s, so an upgrade of
-# procrastinate that changes the function shows there.
+# job (`bench/RESULTS-load.md`). Same rows, same triggers, same function:
+# `tests/bot/test_jobqueue.py` compares them with `batch_defer`'s, so an upgrade of
+# procrastinate that changes the function shows there, and fails if the text dumper is used.
 _DEFER_REQUESTS = """
 SELECT procrastinate_defer_jobs_v1(ARRAY(
   SELECT ROW(%(queue)s, %(task)s, %(priority)s, NULL, NULL, job.args, NULL)

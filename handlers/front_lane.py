@@ -36,7 +36,7 @@ class FrontLane(Middleware):
     def __init__(
         self,
         hand_off: Callable[[BoltRequest], None],
-        on_store_error: Callable[[BoltRequest], None] = lambda _request: None,
+        on_store_error: Callable[[BoltRequest], None],
     ) -> None:
         self._hand_off = hand_off
         self._on_store_error = on_store_error

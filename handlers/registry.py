@@ -118,6 +118,8 @@ class Registrar:
         self.app.view_closed(callback_id)(self.deferred(listener))
 
     def _in_lane(self, matcher: object, *, deferred: bool) -> None:
+        # Bolt keeps its own copy of every listener too: the lane answers first for the
+        # deferred ones, and Bolt's loop stays what runs everything else, as without a lane.
         if self.lane is not None:
             assert isinstance(matcher, BuiltinListenerMatcher)  # the synchronous kind
             self.lane.add(matcher, deferred=deferred)

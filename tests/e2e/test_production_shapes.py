@@ -275,7 +275,9 @@ def test_a_sigterm_the_kernel_hands_to_another_thread_still_stops_the_process(
     untimed wait never does, and the process ignores `docker stop` until it is killed (seen
     under load: "socket did not stop within 60 s of SIGTERM", its main thread asleep in
     Bolt's ``Event().wait()``). Here the signal is sent to one such thread on purpose."""
-    [*_, other] = _asleep_threads_taking(bot.process.pid, signal.SIGTERM)
+    asleep = _asleep_threads_taking(bot.process.pid, signal.SIGTERM)
+    assert asleep, "no thread besides the main one sleeps on a lock: nothing to send it to"
+    other = asleep[-1]
     libc = ctypes.CDLL(None, use_errno=True)
     assert libc.tgkill(bot.process.pid, other, signal.SIGTERM) == 0, ctypes.get_errno()
     try:
