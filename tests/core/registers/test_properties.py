@@ -86,6 +86,26 @@ def test_vectorised_ean_check_agrees_with_stdnum(code: str) -> None:
     assert fast == ean.is_valid(code)
 
 
+_codes = st.one_of(
+    st.from_regex(r"\A(?:[0-9]{8}|[0-9]{12,14})\Z", fullmatch=True),
+    st.none(),
+    st.sampled_from(["", "abc", "-12345670", "1e12"]),
+)
+
+
+@SETTINGS
+@given(st.lists(_codes, min_size=1, max_size=40))
+def test_vectorised_ean_check_agrees_with_stdnum_row_by_row_in_one_column(
+    codes: list[str | None],
+) -> None:
+    # A column, not one value: each row must read its own chunks of the table.
+    fast = pl.DataFrame({"code": codes}, schema={"code": pl.String}).select(
+        values.ean_check_valid(pl.col("code"))
+    )
+    expected = [ean.is_valid(c) if c and c.isdigit() else None for c in codes]
+    assert fast.to_series().to_list() == expected
+
+
 # A lone CR inside quotes is read differently by every parser (Excel included): left out.
 _cell = st.lists(st.sampled_from(["a", "b", "1", ";", '"', "\n", " ", "\r\n"]), max_size=5).map(
     "".join
