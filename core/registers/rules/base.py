@@ -111,25 +111,22 @@ def d(name: str) -> str:
     return f"{name}__d"
 
 
-_KEEP = "__keep"  # whether a prepared row has any value (rows without any are dropped)
-
-
 @dataclass(frozen=True)
 class RareWork:
     """Work that few rows need, done on those rows only: ``rows`` (a boolean expression over
-    the prepared batch) picks them, and ``value`` of the ``source`` column recomputes
-    ``target`` there. Exact as long as ``value`` gives what ``target`` already holds on the
-    other rows."""
+    the prepared batch) picks them, and ``outputs`` are recomputed there, in turn, each a
+    column name and how to compute it from the one before (the first from ``source``). Exact
+    as long as every output already holds, on the other rows, what its computation would
+    give."""
 
     rows: pl.Expr
     source: str
-    target: str
-    value: Callable[[pl.Expr], pl.Expr]
+    outputs: tuple[tuple[str, Callable[[pl.Expr], pl.Expr]], ...]
 
 
 def with_rare_work(frame: pl.DataFrame, work: list[RareWork]) -> pl.DataFrame:
-    """``frame`` with every ``RareWork`` done: one pass finds the rows, then each column is
-    recomputed on its rows only (a thousand rows cost nothing next to a batch)."""
+    """``frame`` with every ``RareWork`` done: one pass finds the rows, then the outputs are
+    recomputed on those rows only (a thousand rows cost nothing next to a batch)."""
     if not work or frame.height == 0:
         return frame
     picked = frame.select(w.rows.arg_true().implode().alias(str(i)) for i, w in enumerate(work))
@@ -137,10 +134,22 @@ def with_rare_work(frame: pl.DataFrame, work: list[RareWork]) -> pl.DataFrame:
     for i, w in enumerate(work):
         rows = picked.get_column(str(i))[0]
         if rows.len():
-            few = frame.select(pl.col(w.source).gather(rows))
-            redone = few.select(w.value(pl.col(w.source))).to_series()
-            changed.append(frame.get_column(w.target).scatter(rows, redone))
+            redone = frame.lazy().select(pl.col(w.source).gather(rows))
+            before = w.source
+            for name, value in w.outputs:
+                redone = redone.with_columns(value(pl.col(before)).alias(name))
+                before = name
+            done = redone.collect()
+            changed.extend(
+                frame.get_column(name).scatter(rows, done.get_column(name)) for name, _ in w.outputs
+            )
     return frame.with_columns(changed) if changed else frame
+
+
+# Columns read as written unless a value is not already clean: every decimal written plainly
+# (`12,50`) and every boolean that is one of the words as listed (`kyllä`) is its own cleaned
+# value, so trimming and parsing run only on the others (``RareWork``).
+_AS_WRITTEN = (Kind.DECIMAL, Kind.BOOL)
 
 
 @dataclass
@@ -181,63 +190,93 @@ class RegisterRules:
         """Canonical, cleaned columns plus parsed values; fully empty rows dropped.
 
         One lazy query does what every row needs: polars shares common subexpressions and
-        runs columns in parallel. What only a few rows need (thousands separators, yes/no
-        words in other cases) is then done on those rows alone (``RareWork``), and Excel's
-        leading apostrophe only in a batch that has one. ``apostrophes=False`` says that no
-        cell of ``raw`` has an apostrophe at all (``Batch.apostrophes``): then not even the
-        test runs.
+        runs columns in parallel. Decimals and yes/no values are taken as written where they
+        are already clean (most are); what only the others need (blanks, thousands
+        separators, words in other cases) is then done on those rows alone (``RareWork``),
+        and Excel's leading apostrophe only in a batch that has one. ``apostrophes=False``
+        says that no cell of ``raw`` has an apostrophe at all (``Batch.apostrophes``): then
+        not even the test runs.
 
         Depends on nothing earlier batches decided: the next batch may be prepared while
         this one is checked. ``note_marks`` is what must follow in the file's order.
         """
-        trimmed = [self._trimmed(c, apostrophes).alias(c.name) for c in self.columns]
+        cleaned = [
+            self._raw(c).alias(c.name)
+            if c.kind in _AS_WRITTEN
+            else self._trimmed(c, apostrophes).alias(c.name)
+            for c in self.columns
+        ]
         query = (
             raw.lazy()
-            .select(pl.col(ROW), *trimmed)
-            .with_columns(values.empty_as_null(pl.col(c.name)) for c in self.columns)
+            .select(pl.col(ROW), *cleaned)
+            .with_columns(
+                values.empty_as_null(pl.col(c.name))
+                for c in self.columns
+                if c.kind not in _AS_WRITTEN
+            )
         )
         derived: list[pl.Expr] = []
         rare: list[RareWork] = []
         for c in self.columns:
             col = pl.col(c.name)
             if c.kind == Kind.DECIMAL:
-                # As written unless grouped: `1 234,50` is redone below, on its rows only.
                 derived.append(col.alias(t(c.name)))
-                rare.append(
-                    RareWork(values.maybe_grouped(col), c.name, t(c.name), values.decimal_text)
-                )
+                derived.append(values.plain_decimal_value(col).alias(n(c.name)))
+                rare.append(self._decimal_work(c.name, apostrophes))
             elif c.kind == Kind.BOOL:
                 derived.append(values.boolean(col, lowercase=False).alias(b(c.name)))
-                rare.append(
-                    RareWork(
-                        col.is_not_null() & pl.col(b(c.name)).is_null(),
-                        c.name,
-                        b(c.name),
-                        values.boolean,  # `KYLLÄ`, `Yes`: the words in any case
-                    )
-                )
+                rare.append(self._boolean_work(c.name, apostrophes))
             elif c.kind == Kind.DATE:
                 derived.append(values.date(col).alias(d(c.name)))
-        if self.columns:
-            keep = pl.any_horizontal(pl.col(c.name).is_not_null() for c in self.columns)
-            derived.append(keep.alias(_KEEP))
         frame = with_rare_work(query.with_columns(derived).collect(), rare)
         if self.columns:
-            # Filtering copies every column even when it keeps every row: only a batch with
-            # an empty row pays for it.
-            keep_rows = frame.get_column(_KEEP)
-            frame = frame.drop(_KEEP)
+            # After the rare work: a value of blanks becomes null there. Filtering copies
+            # every column even when it keeps every row: only a batch with an empty row pays.
+            keep = pl.any_horizontal(pl.col(c.name).is_not_null() for c in self.columns)
+            keep_rows = frame.select(keep).to_series()
             if not keep_rows.all():
                 frame = frame.filter(keep_rows)
-        numbers = [
-            values.decimal_value(pl.col(t(c.name))).alias(n(c.name))
-            for c in self.columns
-            if c.kind == Kind.DECIMAL
-        ]
-        if numbers:
-            # Lazy, not eager: only a lazy query shares the number both tests read.
-            frame = frame.lazy().with_columns(numbers).collect()
         return frame
+
+    def _decimal_work(self, name: str, apostrophes: bool) -> RareWork:
+        """A decimal not written plainly (`1 234,50`, ` 12,5`, `abc`): cleaned, then its text
+        and value as the rules define them. A plain one (``values.PLAIN``) needs none of it:
+        no blanks, no apostrophe, no thousands, and its value is a plain parse."""
+        cleaned = self._cleaned_on_few_rows(apostrophes)
+        col = pl.col(name)
+        return RareWork(
+            col.is_not_null() & ~values.decimal_valid(col),
+            name,
+            (
+                (name, cleaned),
+                (t(name), values.decimal_text),
+                (n(name), values.decimal_value),
+            ),
+        )
+
+    def _boolean_work(self, name: str, apostrophes: bool) -> RareWork:
+        """A yes/no value that is not one of the words as listed (`KYLLÄ`, ` 1`, `maybe`)."""
+        cleaned = self._cleaned_on_few_rows(apostrophes)
+        col = pl.col(name)
+        return RareWork(
+            # The words as listed already have their value: the rows without one are the rest.
+            col.is_not_null() & pl.col(b(name)).is_null(),
+            name,
+            ((name, cleaned), (b(name), values.boolean)),
+        )
+
+    @staticmethod
+    def _cleaned_on_few_rows(apostrophes: bool) -> Callable[[pl.Expr], pl.Expr]:
+        """What ``_trimmed`` and ``empty_as_null`` make of a value, computed on the rows that
+        need it. Whether the batch drops Excel's apostrophe is decided on those rows alone:
+        the others are plain, and no plain value starts with one, so the answer is the same.
+        """
+
+        def cleaned(expr: pl.Expr) -> pl.Expr:
+            marker = expr.str.starts_with("'").any() if apostrophes else False
+            return values.empty_as_null(values.trim(expr, apostrophe=marker))
+
+        return cleaned
 
     def _trimmed(self, column: Column, apostrophes: bool) -> pl.Expr:
         raw = self._raw(column)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+import re
 
 import polars as pl
 from hypothesis import HealthCheck, given, settings
@@ -13,9 +14,12 @@ from hypothesis import strategies as st
 from stdnum import ean
 
 from core.registers import FileInput, UnreadableFile, validate_file, values, write_normalized
+from core.registers.header import map_header
+from core.registers.known import KnownRegisters
 from core.registers.model import Register
-from core.registers.reading import Batch, _polars_batch, _python_batches
+from core.registers.reading import ROW, Batch, _polars_batch, _python_batches
 from core.registers.records import record_blocks
+from core.registers.rules import Context, rules_for
 from tests.core.registers.conftest import PRODUCTS_HEADER, TODAY
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -177,3 +181,78 @@ def test_guarded_decimal_text_agrees_with_every_pattern_on_every_value(
     for cell, expected in zip(cells, slow, strict=True):
         alone = pl.DataFrame({"v": [cell]}, schema={"v": pl.String})
         assert alone.select(values.decimal_text(pl.col("v"))).item() == expected
+
+
+_digitish = st.one_of(
+    st.text(alphabet=st.sampled_from(list("0123456789+- .a\u0661\uff11")), max_size=24),
+    # Around the 19 digits that always fit in 64 bits, and the 20 that sometimes do.
+    st.from_regex(r"\A\+?[0-9]{17,22}\Z", fullmatch=True),
+)
+
+
+@SETTINGS
+@given(st.lists(st.one_of(st.none(), _digitish), min_size=1, max_size=40))
+def test_parsed_digit_tests_agree_with_the_regular_expressions(
+    cells: list[str | None],
+) -> None:
+    frame = pl.DataFrame({"v": cells}, schema={"v": pl.String})
+    not_digits = frame.select(values.not_digits(pl.col("v"))).to_series().to_list()
+    shape = frame.select(values.ean_shape_valid(pl.col("v"))).to_series().to_list()
+    assert not_digits == [None if c is None else re.search("[^0-9]", c) is not None for c in cells]
+    assert shape == [
+        None if c is None else re.fullmatch("[0-9]{8}|[0-9]{12,14}", c) is not None for c in cells
+    ]
+
+
+_written = st.one_of(
+    st.none(),
+    _decimal,
+    st.sampled_from(["12,50", "3.5", " 7 ", "'12", "'", "", "  ", "1 234,50", "1e5", "kpl"]),
+    st.sampled_from([*values.BOOLEAN_WORDS, "KYLLÄ", "Yes", " ei", "'1", "maybe", "\u00a0x"]),
+)
+
+
+@SETTINGS
+@given(
+    st.lists(st.tuples(_written, _written), min_size=1, max_size=30),
+    st.booleans(),
+)
+def test_values_taken_as_written_are_what_cleaning_every_value_gives(
+    cells: list[tuple[str | None, str | None]], apostrophes: bool
+) -> None:
+    # The obvious preparation (trim, then parse every value) is the reference for the one
+    # that takes plain decimals and listed words as written and cleans only the rest.
+    raw = pl.DataFrame(
+        {
+            "f0": ["1"] * len(cells),
+            "f1": ["A"] * len(cells),
+            "f2": ["1"] * len(cells),
+            "f3": [price for price, _ in cells],
+            "f4": ["1"] * len(cells),
+            "f5": [flag for _, flag in cells],
+            ROW: list(range(2, len(cells) + 2)),
+        },
+        schema={**{f"f{i}": pl.String for i in range(6)}, ROW: pl.Int64},
+    )
+    header = map_header(Register.PRODUCTS, (*PRODUCTS_HEADER.split(";"), "batch_tracking"))
+    rules = rules_for(header, Context(KnownRegisters(), None, TODAY))
+    prepared = rules.prepared_rows(raw, apostrophes=apostrophes)
+
+    def cleaned(name: str) -> pl.Expr:
+        col = pl.col(name)
+        marker = col.str.starts_with("'").any() if apostrophes else False
+        return values.empty_as_null(values.trim(col, apostrophe=marker))
+
+    expected = (
+        raw.lazy()
+        .select(pl.col(ROW), cost_price=cleaned("f3"), batch_tracking=cleaned("f5"))
+        .with_columns(cost_price__t=values.decimal_text(pl.col("cost_price")))
+        .with_columns(
+            cost_price__n=values.decimal_value(pl.col("cost_price__t")),
+            batch_tracking__b=values.boolean(pl.col("batch_tracking")),
+        )
+        .collect()
+    )
+    columns = list(expected.columns)
+    # Rows with no value at all are dropped; here every row has its number.
+    assert prepared.select(columns).to_dicts() == expected.select(columns).to_dicts()
