@@ -28,7 +28,15 @@ from core.registers.model import (
 from core.registers.reading import Batch, Dialect, iter_batches, sniff_dialect
 from core.registers.references import AccountChecks, known_with_account
 from core.registers.rules import Context, RegisterRules, rules_for
-from core.registers.rules.base import ISSUE_SCHEMA, empty_issues, encode_params, issue_frame
+from core.registers.rules.base import (
+    ISSUE_SCHEMA,
+    Ahead,
+    Check,
+    empty_issues,
+    encode_params,
+    issue_frame,
+    run_checks,
+)
 from core.registers.sniff import MIXED_PREFIX
 from core.registers.source import Utf8Stats
 
@@ -205,14 +213,15 @@ def _validate(
         frames.append(_overruled(overruled, register))
     rows = 0
     try:
-        for extra_fields, prepared in _prepared_ahead(rules, every_batch):
+        checked = not header.missing
+        for extra_fields, prepared, ahead in _prepared_ahead(rules, every_batch, checked=checked):
             if extra_fields:
                 frames.append(_extra_fields(extra_fields))
             rules.note_marks(prepared)
             rows += prepared.height
-            if header.missing:
+            if not checked:
                 continue  # without the required columns, row rules would only add noise
-            found = rules.check_batch(prepared)
+            found = rules.check_batch(prepared, ahead)
             frames.extend(found if extra is None else extra.check_batch(prepared, found))
             if progress is not None:
                 progress(rows)
@@ -260,25 +269,40 @@ def _with_first(first: Batch | None, rest: Iterator[Batch]) -> Iterator[Batch]:
 
 
 def _prepared_ahead(
-    rules: RegisterRules, batches: Iterator[Batch]
-) -> Iterator[tuple[list[tuple[int, str]], pl.DataFrame]]:
-    """Each batch's surplus fields and prepared rows, in the file's order.
+    rules: RegisterRules, batches: Iterator[Batch], *, checked: bool
+) -> Iterator[tuple[list[tuple[int, str]], pl.DataFrame, Ahead | None]]:
+    """Each batch's surplus fields, prepared rows and, for every other batch, its checks run
+    ahead (``RegisterRules.check_batch``'s ``ahead``), in the file's order.
 
     The next batch is read here and prepared in a worker thread while the caller checks
     this one: polars lets go of the GIL in its queries, so on two cores preparing overlaps
-    reading and checking. One batch ahead at most: memory holds one prepared batch more.
+    reading and checking. The worker also runs the checks of every other batch, with the
+    checks current when the batch is handed over (the caller runs them again in the rare
+    batch where a decimal mark was decided in between). One batch ahead at most: memory
+    holds one prepared batch more.
     """
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="prepare") as pool:
-        ahead: tuple[list[tuple[int, str]], Future[pl.DataFrame]] | None = None
-        for batch in batches:
-            job = pool.submit(rules.prepared_rows, batch.frame, apostrophes=batch.apostrophes)
+        ahead: tuple[list[tuple[int, str]], Future[_Prepared]] | None = None
+        for index, batch in enumerate(batches):
+            # Every other batch: the worker's preparing and the caller's reading take about
+            # the same time, so the checks are split between them.
+            checks = rules.current_checks() if checked and index % 2 else None
+            job = pool.submit(_prepare, rules, batch, checks)
             extra = batch.extra
             del batch  # the worker holds the raw rows until they are prepared, no longer
             if ahead is not None:
-                yield ahead[0], ahead[1].result()
+                yield ahead[0], *ahead[1].result()
             ahead = (extra, job)
         if ahead is not None:
-            yield ahead[0], ahead[1].result()
+            yield ahead[0], *ahead[1].result()
+
+
+_Prepared = tuple[pl.DataFrame, Ahead | None]
+
+
+def _prepare(rules: RegisterRules, batch: Batch, checks: list[Check] | None) -> _Prepared:
+    prepared = rules.prepared_rows(batch.frame, apostrophes=batch.apostrophes)
+    return prepared, ((checks, run_checks(prepared, checks)) if checks is not None else None)
 
 
 def _header_issues(header: HeaderMap) -> pl.DataFrame:

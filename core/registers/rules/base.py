@@ -82,6 +82,10 @@ class Check:
     refine: Callable[[pl.DataFrame], pl.DataFrame] | None = None
 
 
+# The checks run on a batch in another thread, and the issues they found there.
+Ahead = tuple[list["Check"], list[pl.DataFrame]]
+
+
 @dataclass
 class Context:
     """What a file is checked against: the registers known so far, valuation, today."""
@@ -414,12 +418,20 @@ class RegisterRules:
         """Every check of this register; subclasses extend."""
         return self.kind_checks()
 
-    def check_batch(self, frame: pl.DataFrame) -> list[pl.DataFrame]:
-        """Issues of one prepared batch (and remembers what end-of-file rules need)."""
-        self.remember(frame)
-        return run_checks(frame, self._current_checks())
+    def check_batch(self, frame: pl.DataFrame, ahead: Ahead | None = None) -> list[pl.DataFrame]:
+        """Issues of one prepared batch (and remembers what end-of-file rules need).
 
-    def _current_checks(self) -> list[Check]:
+        ``ahead``: the checks another thread ran on this batch (``current_checks()`` when the
+        batch was handed to it) and what they found. Used only if those are still the
+        checks: a decimal mark decided in between changes them, and then they run here.
+        """
+        self.remember(frame)
+        checks = self.current_checks()
+        if ahead is not None and ahead[0] is checks:
+            return ahead[1]
+        return run_checks(frame, checks)
+
+    def current_checks(self) -> list[Check]:
         """``checks()``, built again only when a decimal mark was decided: the checks depend
         on nothing else that changes while a file is read."""
         marks = tuple(sorted(self._marks.decided.items()))

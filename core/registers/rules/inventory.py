@@ -9,6 +9,7 @@ from core.registers.known import Snapshot
 from core.registers.model import Register, Valuation
 from core.registers.reading import ROW
 from core.registers.rules.base import (
+    Ahead,
     Check,
     Context,
     RegisterRules,
@@ -103,8 +104,8 @@ class InventoryRules(RegisterRules):
             ]
         return []
 
-    def check_batch(self, frame: pl.DataFrame) -> list[pl.DataFrame]:
-        out = super().check_batch(frame)
+    def check_batch(self, frame: pl.DataFrame, ahead: Ahead | None = None) -> list[pl.DataFrame]:
+        out = super().check_batch(frame, ahead)
         out.extend(self._tracking(frame))
         if not self._file_level_done:
             self._file_level_done = True

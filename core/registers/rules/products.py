@@ -12,6 +12,7 @@ from core.registers.known import Snapshot
 from core.registers.model import Register
 from core.registers.reading import ROW
 from core.registers.rules.base import (
+    Ahead,
     Check,
     Context,
     RegisterRules,
@@ -117,8 +118,8 @@ class ProductRules(RegisterRules):
             )
         ]
 
-    def check_batch(self, frame: pl.DataFrame) -> list[pl.DataFrame]:
-        out = super().check_batch(frame)
+    def check_batch(self, frame: pl.DataFrame, ahead: Ahead | None = None) -> list[pl.DataFrame]:
+        out = super().check_batch(frame, ahead)
         out.extend(self._tracking_changes(frame))
         if (
             not self._supplier_warned

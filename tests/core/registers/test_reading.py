@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import codecs
+import threading
+from typing import Any
 
+import polars as pl
 import pytest
 
+import core.registers.engine as engine
+import core.registers.rules.base as rules_base
 import core.registers.source as source
 from core.registers import FileInput, UnreadableFile, validate_file, write_normalized
 from core.registers.reading import sniff_dialect
@@ -226,3 +231,36 @@ def test_utf8_letters_cut_by_block_boundaries_are_still_utf8(
     assert sniff_dialect(FileInput("p.csv", data=data)).encoding == "utf-8"
     broken = data.replace("Jää".encode(), b"J\xe4\xe4")  # one Windows-1252 line late on
     assert sniff_dialect(FileInput("p.csv", data=broken)).encoding == "utf-8+cp1252"
+
+
+def test_checks_run_ahead_in_the_worker_find_what_one_batch_checked_in_order_finds(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Many batches, issues of many kinds in each, the decimal mark decided by the first rows
+    # (so later batches are checked ahead), and duplicates across batches.
+    monkeypatch.setattr(source, "BLOCK", 512)
+    lines = [PRODUCTS_HEADER + ";barcode;batch_tracking"]
+    for i in range(400):
+        price = ["12,50", "1.234", "-3", "1 234,50", "abc", "7"][i % 6]
+        barcode = ["73513537", "73513538", "", "123"][i % 4]
+        number = str(i % 150) if i % 9 else f"0{i}"
+        lines.append(f"{number};=cmd{i};{'x' if i % 11 == 0 else 1};{price};1;{barcode};KYLLÄ")
+    data = ("\n".join(lines) + "\n").encode()
+    threads: set[str] = set()
+    real = engine.run_checks
+
+    def spied(*args: Any, **kwargs: Any) -> list[pl.DataFrame]:
+        threads.add(threading.current_thread().name)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "run_checks", spied)  # in the worker
+    monkeypatch.setattr(rules_base, "run_checks", spied)  # in the caller
+    ahead = validate_file(FileInput("p.csv", data=data))
+    assert any(name.startswith("prepare") for name in threads)  # the worker did check
+    threads.clear()
+    monkeypatch.setattr(source, "BLOCK", 1024 * 1024)  # one batch: nothing runs ahead
+    in_order = validate_file(FileInput("p.csv", data=data))
+    assert threads == {"MainThread"}
+    assert ahead.counts == in_order.counts and len(ahead.counts) >= 8
+    assert ahead.all_issues is not None and in_order.all_issues is not None
+    assert ahead.all_issues.rows() == in_order.all_issues.rows()
