@@ -25,7 +25,8 @@ from core.registers.model import (
     Valuation,
     decode_params,
 )
-from core.registers.reading import Batch, Dialect, iter_batches, sniff_dialect
+from core.registers.presumed import Sniffer, never_backwards, presuming
+from core.registers.reading import Batch, Dialect, iter_batches
 from core.registers.references import AccountChecks, known_with_account
 from core.registers.rules import Context, RegisterRules, rules_for
 from core.registers.rules.base import (
@@ -78,13 +79,34 @@ def validate_files(
     """
     override = Register(register_override) if register_override else None
     hint = Register(register_hint) if register_hint else None
-    today = today or date.today()
+    day = today or date.today()
+    reported = never_backwards(progress)
+
+    def run(sniffer: Sniffer) -> ValidationRun:
+        return _validate_files(
+            files, sniffer, known, valuation, override, hint, day, reported, account
+        )
+
+    return presuming(run)
+
+
+def _validate_files(
+    files: Sequence[FileInput],
+    sniffer: Sniffer,
+    known: KnownRegisters | None,
+    valuation: Valuation | None,
+    override: Register | None,
+    hint: Register | None,
+    today: date,
+    progress: Progress | None,
+    account: AccountFacts | None,
+) -> ValidationRun:
     state = known or KnownRegisters()
     results: dict[int, FileResult] = {}
     readable: list[tuple[int, FileInput, Dialect, Register, Register | None]] = []
     for index, file in enumerate(files):
         try:
-            dialect = sniff_dialect(file)
+            dialect = sniffer(file)
             if override is not None:
                 register, overruled = override, None
             else:
@@ -131,23 +153,29 @@ def validate_file(
     account: AccountFacts | None = None,
 ) -> FileResult:
     """Check one file; raises ``UnreadableFile`` (a ``CsvUnreadable``) if it is not a CSV."""
-    dialect = sniff_dialect(file)
-    register = (
-        Register(register_override)
-        if register_override
-        else detect_register(dialect.header, file.name)
-    )
-    result, _ = _validate(
-        file,
-        dialect,
-        register,
-        known or KnownRegisters(),
-        valuation,
-        today or date.today(),
-        progress,
-        account=account,
-    )
-    return result
+    day = today or date.today()
+    reported = never_backwards(progress)
+
+    def run(sniffer: Sniffer) -> FileResult:
+        dialect = sniffer(file)
+        register = (
+            Register(register_override)
+            if register_override
+            else detect_register(dialect.header, file.name)
+        )
+        result, _ = _validate(
+            file,
+            dialect,
+            register,
+            known or KnownRegisters(),
+            valuation,
+            day,
+            reported,
+            account=account,
+        )
+        return result
+
+    return presuming(run)
 
 
 def choose_register(

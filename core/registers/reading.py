@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import chain
 from typing import Literal
 
@@ -55,8 +56,30 @@ class Batch:
     apostrophes: bool = True
 
 
+@dataclass(frozen=True)
+class Sniffed:
+    """A dialect, and what it presumes about the rest of the file."""
+
+    dialect: Dialect
+    confirm: Callable[[], bool] | None = None
+    """Set when the dialect presumes, from the first 64 KB, that the whole file is UTF-8
+    without control bytes: the scan of the whole file that says whether it is. None when
+    nothing is presumed."""
+
+
 def sniff_dialect(file: FileInput) -> Dialect:
     """Encoding, delimiter and header of ``file``; raises ``UnreadableFile`` for non-CSV."""
+    return _sniff(file, presume=False).dialect
+
+
+def presume_dialect(file: FileInput) -> Sniffed:
+    """``sniff_dialect`` without reading a file whose start is plain UTF-8 to its end first:
+    the dialect is the one that reading would give if the rest is plain UTF-8 too, and
+    ``confirm`` is that reading, to run alongside (``core.registers.presumed``)."""
+    return _sniff(file, presume=True)
+
+
+def _sniff(file: FileInput, *, presume: bool) -> Sniffed:
     source = ByteSource(file)
     head = source.head(HEAD)
     sniff.refuse_non_csv(head)
@@ -64,7 +87,11 @@ def sniff_dialect(file: FileInput) -> Dialect:
     if encoding is None:
         encoding = sniff.utf16_without_bom(head)
     line: int | None = None
-    if encoding is None:
+    confirm: Callable[[], bool] | None = None
+    if encoding is None and presume and len(head) == HEAD and sniff.plain_utf8(head):
+        encoding = "utf-8"
+        confirm = partial(_plain_utf8_throughout, source)
+    elif encoding is None:
         # No byte-order mark: one read of the whole file says both whether it is UTF-8 and
         # where a control byte is, if any (it is reported after the start is looked at).
         utf8, line = sniff.utf8_and_control_line(source.blocks)
@@ -112,7 +139,11 @@ def sniff_dialect(file: FileInput) -> Dialect:
                 f"The first row is longer than {HEADER_MAX // 2**20} MB: it is not the header "
                 "row of a register CSV.",
             )
-    return Dialect(encoding, bom_len, delimiter, header, header_row, cr_only)
+    return Sniffed(Dialect(encoding, bom_len, delimiter, header, header_row, cr_only), confirm)
+
+
+def _plain_utf8_throughout(source: ByteSource) -> bool:
+    return sniff.utf8_and_control_line(source.blocks) == (True, None)
 
 
 def _plain(encoding: str) -> str:

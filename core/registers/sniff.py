@@ -119,6 +119,12 @@ def utf8_and_control_line(blocks: Callable[[], Iterable[bytes]]) -> tuple[bool, 
     return utf8.valid(), line
 
 
+def plain_utf8(head: bytes) -> bool:
+    """Whether ``head`` (the start of a file) is UTF-8 without control bytes; a character cut
+    by its end does not count against it."""
+    return _Utf8Check().feed(head) and not _has_control_byte(head)
+
+
 def _has_control_byte(block: bytes) -> bool:
     # One memchr search per control byte (29 of them) costs 1.4 ms for 4 MB, deleting them
     # all with ``translate`` and comparing lengths 2.3 ms, a regular expression about ten
