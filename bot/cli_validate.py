@@ -200,18 +200,34 @@ def main(argv: Sequence[str], stdout: TextIO | None = None, stderr: TextIO | Non
         )
         return EXIT_UNREADABLE
     full = ValidationRun(results)
-    if args.json:
-        document = {
-            "valid": full.valid,
-            "files": [f.to_json(describer("en", f.headers, plain=True)) for f in full.files],
-        }
-        json.dump(document, out, ensure_ascii=False)
-        out.write("\n")
-    else:
-        _print_human(full, out)
+    try:
+        if args.json:
+            document = {
+                "valid": full.valid,
+                "files": [f.to_json(describer("en", f.headers, plain=True)) for f in full.files],
+            }
+            json.dump(document, out, ensure_ascii=False)
+            out.write("\n")
+        else:
+            _print_human(full, out)
+        out.flush()
+    except BrokenPipeError:
+        # The reader went away (`| head`): the rest of the answer has nowhere to go, and the
+        # exit status still says what was found. Later writes to the pipe would fail again.
+        _silence(out)
     if full.unreadable:
         return EXIT_UNREADABLE
     return EXIT_VALID if full.valid else EXIT_ERRORS
+
+
+def _silence(out: TextIO) -> None:
+    """Point ``out``'s descriptor at the null device, so that flushing it at exit is quiet."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, out.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # not a real file (tests pass a StringIO)
+        pass
 
 
 def _not_a_file(path: Path) -> UnreadableFile:

@@ -115,6 +115,51 @@ def test_python_m_bot_validate_runs_as_a_process(files: dict[str, Path]) -> None
     assert json.loads(proc.stdout)["files"][0]["error_count"] == 1
 
 
+def test_the_process_ends_at_once_with_every_output_written_whole(tmp_path: Path) -> None:
+    # `python -m bot validate` skips the interpreter's teardown: what it writes must be whole.
+    lines = ["number;name;group;cost_price;sales_price"]
+    lines += [f"{i};Name {i};{'x' if i % 3 else 1};1;1" for i in range(20_000)]
+    big = tmp_path / "big.csv"
+    big.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report = tmp_path / "report.csv"
+    proc = subprocess.run(
+        [sys.executable, "-m", "bot", "validate", str(big), "--report", str(report), "--json"],
+        cwd=ROOT,
+        capture_output=True,
+        check=False,
+    )
+    assert proc.returncode == 1, proc.stderr
+    assert json.loads(proc.stdout)["files"][0]["error_count"] == 13_333
+    in_process = tmp_path / "in-process.csv"
+    assert run([str(big), "--report", str(in_process)])[0] == 1
+    assert report.read_bytes() == in_process.read_bytes()
+    assert report.read_bytes().count(b"\n") > 13_333
+
+
+def test_a_reader_that_stops_early_gets_no_traceback_and_the_status_stays(
+    tmp_path: Path,
+) -> None:
+    # `python -m bot validate big.csv --json | head -c 10`: the pipe closes while the answer
+    # (170 KB, more than a pipe holds) is written.
+    lines = ["number;name;group;cost_price;sales_price"]
+    lines += [f"{i};Name {i};x;1;1" for i in range(3000)]  # 3,000 groups named, not numbered
+    big = tmp_path / "big.csv"
+    big.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with subprocess.Popen(
+        [sys.executable, "-m", "bot", "validate", str(big), str(big), "--json"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    ) as proc:
+        assert proc.stdout is not None and proc.stderr is not None
+        first = proc.stdout.read(10)
+        proc.stdout.close()
+        errors = proc.stderr.read()
+        code = proc.wait(timeout=60)
+    assert first == b'{"valid": '
+    assert errors == b"" and code == 1
+
+
 def test_a_file_mixing_utf8_and_windows_1252_is_never_a_silently_garbled_import_file(
     tmp_path: Path,
 ) -> None:
