@@ -234,7 +234,8 @@ def _polars_batch(block: Block, delimiter: str, width: int, first_row: int) -> B
         frame = _read_block(block.data, delimiter, names, "utf8-lossy")
     if frame is None or frame.height != block.records:
         return None
-    frame = frame.with_columns(pl.int_range(first_row, first_row + frame.height).alias(ROW))
+    rows = pl.int_range(first_row, first_row + frame.height, eager=True).alias(ROW)
+    frame = frame.hstack([rows])  # no query: a column added as it is
     return Batch(frame, next_row=first_row + frame.height, apostrophes=b"'" in block.data)
 
 

@@ -147,7 +147,12 @@ def with_rare_work(frame: pl.DataFrame, work: list[RareWork]) -> pl.DataFrame:
             changed.extend(
                 frame.get_column(name).scatter(rows, done.get_column(name)) for name, _ in w.outputs
             )
-    return frame.with_columns(changed) if changed else frame
+    if not changed:
+        return frame
+    out = frame.clone()  # shares the columns: replacing some leaves ``frame`` as it was
+    for column in changed:
+        out.replace_column(out.get_column_index(column.name), column)
+    return out
 
 
 # Columns read as written unless a value is not already clean: every decimal written plainly
@@ -233,9 +238,11 @@ class RegisterRules:
             elif c.kind == Kind.DATE:
                 derived.append(values.date(col).alias(d(c.name)))
         frame = with_rare_work(query.with_columns(derived).collect(), rare)
-        if self.columns:
-            # After the rare work: a value of blanks becomes null there. Filtering copies
-            # every column even when it keeps every row: only a batch with an empty row pays.
+        # After the rare work: a value of blanks becomes null there. A row is empty only if
+        # every column has a null somewhere (a count polars keeps), and filtering copies
+        # every column even when it keeps every row: only a batch with an empty row pays.
+        columns = [frame.get_column(c.name) for c in self.columns]
+        if columns and all(column.null_count() for column in columns):
             keep = pl.any_horizontal(pl.col(c.name).is_not_null() for c in self.columns)
             keep_rows = frame.select(keep).to_series()
             if not keep_rows.all():
@@ -510,6 +517,9 @@ def _duplicates_among(keys: pl.DataFrame, group: list[str], key: str, code: str)
     )
 
 
+_ANY = "__any"  # whether a row has any issue
+
+
 def run_checks(frame: pl.DataFrame, checks: list[Check]) -> list[pl.DataFrame]:
     """The issues ``checks`` find on ``frame``: one frame, each check's rows in turn.
 
@@ -524,13 +534,15 @@ def run_checks(frame: pl.DataFrame, checks: list[Check]) -> list[pl.DataFrame]:
     masks = (
         frame.lazy()
         .select(c.mask.fill_null(False).alias(name) for c, name in zip(checks, names, strict=True))
+        .with_columns(pl.any_horizontal(names).alias(_ANY))
         .collect()
     )
-    any_hit = masks.select(pl.any_horizontal(pl.all())).to_series()
+    any_hit = masks.get_column(_ANY)
     if not any_hit.any():
         return []
+    # Side by side costs nothing (no copy); one filter then copies the few rows of both.
     # rechunk: polars 2.1 panics in pl.format over some multi-chunk filter results.
-    hits = pl.concat([frame.filter(any_hit), masks.filter(any_hit)], how="horizontal").rechunk()
+    hits = pl.concat([frame, masks], how="horizontal").filter(any_hit).rechunk()
     counts = hits.select(names).sum().row(0)
     hit = [(name, check) for name, check, count in zip(names, checks, counts, strict=True) if count]
     found = pl.collect_all(
