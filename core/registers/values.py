@@ -79,16 +79,6 @@ def decimal_text(expr: pl.Expr) -> pl.Expr:
     )
 
 
-def maybe_grouped(expr: pl.Expr) -> pl.Expr:
-    """True where ``decimal_text`` may change the value: a separator character, or two marks.
-    Elsewhere the value is its own decimal text."""
-    return expr.str.contains(_MAYBE_GROUPED)
-
-
-# One pattern is cheaper than the literal tests (a separator; dots and commas counted).
-_MAYBE_GROUPED = f"{_GROUP}|[.,][^.,]*[.,]"
-
-
 def _two_marks(expr: pl.Expr) -> pl.Expr:
     """At least two decimal marks, as every dot- or comma-grouped value has."""
     dots = expr.str.count_matches(".", literal=True)
