@@ -84,7 +84,15 @@ def validate_files(
 
     def run(sniffer: Sniffer) -> ValidationRun:
         return _validate_files(
-            files, sniffer, known, valuation, override, hint, day, reported, account
+            files,
+            sniffer,
+            known=known,
+            valuation=valuation,
+            override=override,
+            hint=hint,
+            today=day,
+            progress=reported,
+            account=account,
         )
 
     return presuming(run)
@@ -93,6 +101,7 @@ def validate_files(
 def _validate_files(
     files: Sequence[FileInput],
     sniffer: Sniffer,
+    *,
     known: KnownRegisters | None,
     valuation: Valuation | None,
     override: Register | None,

@@ -83,7 +83,7 @@ class Check:
 
 
 # The checks run on a batch in another thread, and the issues they found there.
-Ahead = tuple[list["Check"], list[pl.DataFrame]]
+Ahead = tuple[list[Check], list[pl.DataFrame]]
 
 
 @dataclass

@@ -28,7 +28,17 @@ def _products(rows: int, tail: bytes = b"") -> bytes:
 
 def _unpresumed(file: FileInput) -> Any:
     """The reference: sniffing reads the whole file first, as it always has."""
-    run = _validate_files([file], sniff_dialect, None, None, None, None, TODAY, None, None)
+    run = _validate_files(
+        [file],
+        sniff_dialect,
+        known=None,
+        valuation=None,
+        override=None,
+        hint=None,
+        today=TODAY,
+        progress=None,
+        account=None,
+    )
     return run.files[0]
 
 
