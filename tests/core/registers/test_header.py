@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from core.registers.columns import SCHEMAS
 from core.registers.header import (
@@ -262,3 +264,49 @@ def test_the_register_named_in_a_message_or_file_name(text: str, register: str |
 def test_a_file_name_that_names_two_registers_still_breaks_a_tie() -> None:
     header = "number;name;group;vat_zone;payment_terms\n500;A;1;1;14\n"
     assert run_check(header, "customers_with_stock.csv").register == "customers"
+
+
+def _full_osa(a: str, b: str) -> int:
+    """The whole optimal-string-alignment table, the obvious way: what the banded one must
+    agree with up to its limit."""
+    table = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]
+    for i in range(len(a) + 1):
+        table[i][0] = i
+    for j in range(len(b) + 1):
+        table[0][j] = j
+    for i in range(1, len(a) + 1):
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            table[i][j] = min(table[i - 1][j] + 1, table[i][j - 1] + 1, table[i - 1][j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                table[i][j] = min(table[i][j], table[i - 2][j - 2] + 1)
+    return table[len(a)][len(b)]
+
+
+@st.composite
+def _near_pairs(draw: st.DrawFn) -> tuple[str, str]:
+    """A word and the word after a few random edits (swaps of neighbours among them): pairs
+    near enough for the limit to matter, which independent strings seldom are."""
+    a = draw(st.text(alphabet="abcd", max_size=9))
+    b = list(a)
+    for _ in range(draw(st.integers(min_value=0, max_value=4))):
+        edit = draw(st.sampled_from(["insert", "delete", "change", "swap"]))
+        at = draw(st.integers(min_value=0, max_value=len(b)))
+        if edit == "insert":
+            b.insert(at, draw(st.sampled_from("abcd")))
+        elif edit == "delete" and at < len(b):
+            del b[at]
+        elif edit == "change" and at < len(b):
+            b[at] = draw(st.sampled_from("abcd"))
+        elif edit == "swap" and at + 1 < len(b):
+            b[at], b[at + 1] = b[at + 1], b[at]
+    return a, "".join(b)
+
+
+@given(_near_pairs(), st.integers(min_value=0, max_value=3))
+@settings(max_examples=600, deadline=None)
+def test_banded_edit_distance_agrees_with_the_full_table_up_to_its_limit(
+    pair: tuple[str, str], limit: int
+) -> None:
+    a, b = pair
+    assert edit_distance(a, b, limit) == min(_full_osa(a, b), limit + 1)
