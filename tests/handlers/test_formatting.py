@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
+from babel.numbers import format_decimal
 
 from handlers.messages.formatting import (
     format_date,
@@ -33,6 +34,13 @@ def test_numbers_in_finnish_and_english(
 ) -> None:
     assert format_number(value, "fi", decimals) == fi
     assert format_number(value, "en", decimals) == en
+
+
+@pytest.mark.parametrize("language", ["fi", "en"])
+def test_small_integers_are_written_as_cldr_writes_them(language: str) -> None:
+    locale = {"fi": "fi_FI", "en": "en_GB"}[language]
+    for value in (*range(1000), -1, 1000, 1001):
+        assert format_number(value, language) == format_decimal(value, locale=locale)
 
 
 def test_an_unknown_language_reads_as_english() -> None:
