@@ -86,18 +86,32 @@ def _two_marks(expr: pl.Expr) -> pl.Expr:
     return (dots + commas) >= 2
 
 
+# Every number of this many digits fits in 64 bits: up to it, an unsigned parse tells digits.
+DIGITS_PARSED = 19
+
+
 def not_digits(expr: pl.Expr) -> pl.Expr:
     """True for a value with anything but ASCII digits (null for null).
 
-    Up to 19 characters (every number of 19 digits fits in 64 bits), parsing as an unsigned
-    integer answers it: the parse takes ASCII digits and an optional leading `+` only, and
-    costs a fraction of a search with a regular expression. Longer values, in a batch that
-    has any, get the search for a non-digit (polars skips a branch no row takes).
+    Up to 19 characters, ``short_not_digits`` answers it; longer values get the search for a
+    non-digit. Over a column, polars runs that search on every value as soon as one value
+    is longer: where a batch's rows are checked, ``RegisterRules`` runs it on those rows
+    alone (``digit_checked``).
     """
     length = expr.str.len_bytes()
+    return (
+        pl.when(length <= DIGITS_PARSED)
+        .then(short_not_digits(expr))
+        .otherwise(expr.str.contains("[^0-9]"))
+    )
+
+
+def short_not_digits(expr: pl.Expr) -> pl.Expr:
+    """``not_digits`` of a value up to 19 characters (true for a longer one, unless looked at
+    again): the unsigned parse takes ASCII digits and an optional leading `+` only, and costs
+    a fraction of a search with a regular expression."""
     parsed = expr.cast(pl.UInt64, strict=False)
-    short = (parsed.is_null() & (length > 0)) | expr.str.starts_with("+")
-    return pl.when(length <= 19).then(short).otherwise(expr.str.contains("[^0-9]"))
+    return (parsed.is_null() & (expr.str.len_bytes() > 0)) | expr.str.starts_with("+")
 
 
 def decimal_valid(text: pl.Expr) -> pl.Expr:

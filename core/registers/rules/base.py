@@ -115,6 +115,11 @@ def d(name: str) -> str:
     return f"{name}__d"
 
 
+def x(name: str) -> str:
+    """Derived column names: true when the value has anything but digits (``not_digits``)."""
+    return f"{name}__x"
+
+
 @dataclass(frozen=True)
 class RareWork:
     """Work that few rows need, done on those rows only: ``rows`` (a boolean expression over
@@ -171,6 +176,8 @@ class RegisterRules:
 
     register: Register
     required_codes: ClassVar[dict[str, str]] = {}
+    # The register's own columns that must be digits alone (references always must).
+    digits_only: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, header: HeaderMap, context: Context) -> None:
         self.header = header
@@ -237,6 +244,13 @@ class RegisterRules:
                 rare.append(self._boolean_work(c.name, apostrophes))
             elif c.kind == Kind.DATE:
                 derived.append(values.date(col).alias(d(c.name)))
+        for name in self.digit_checked():
+            col = pl.col(name)
+            derived.append(values.short_not_digits(col).alias(x(name)))
+            # A value too long for the parse is searched, alone: one such value in a batch
+            # had polars search every value of the column.
+            long = col.str.len_bytes() > values.DIGITS_PARSED
+            rare.append(RareWork(long, name, ((x(name), values.not_digits),)))
         frame = with_rare_work(query.with_columns(derived).collect(), rare)
         # After the rare work: a value of blanks becomes null there. A row is empty only if
         # every column has a null somewhere (a count polars keeps), and filtering copies
@@ -248,6 +262,10 @@ class RegisterRules:
             if not keep_rows.all():
                 frame = frame.filter(keep_rows)
         return frame
+
+    def digit_checked(self) -> list[str]:
+        """The columns whose checks ask whether a value is digits alone (``x(name)``)."""
+        return [c.name for c in self.columns if c.kind == Kind.REF or c.name in self.digits_only]
 
     def _decimal_work(self, name: str, apostrophes: bool) -> RareWork:
         """A decimal not written plainly (`1 234,50`, ` 12,5`, `abc`): cleaned, then its text
@@ -360,7 +378,7 @@ class RegisterRules:
                 Check(
                     "reference_not_number",
                     c.name,
-                    values.not_digits(col),
+                    pl.col(x(c.name)),
                 )
             ]
         if c.kind == Kind.BOOL:

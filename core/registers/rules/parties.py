@@ -11,11 +11,10 @@ from stdnum.eu import vat as eu_vat
 from stdnum.exceptions import InvalidChecksum, ValidationError
 from stdnum.fi import alv, ytunnus
 
-from core.registers import values
 from core.registers.countries import country_code, currencies
 from core.registers.header import HeaderMap
 from core.registers.model import Register
-from core.registers.rules.base import Check, Context, RegisterRules, python_lookup
+from core.registers.rules.base import Check, Context, RegisterRules, python_lookup, x
 
 _EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s.]+$"
 
@@ -83,6 +82,7 @@ class PartyRules(RegisterRules):
 
     number_codes: tuple[str, str] = ("", "")
     required_codes: ClassVar[dict[str, str]] = {"payment_terms": "payment_terms_missing"}
+    digits_only = ("number",)
 
     def __init__(self, header: HeaderMap, context: Context) -> None:
         super().__init__(header, context)
@@ -105,12 +105,13 @@ class PartyRules(RegisterRules):
             Check(
                 not_numeric,
                 "number",
-                values.not_digits(number),
+                pl.col(x("number")),
             ),
             Check(
                 leading_zero,
                 "number",
-                number.str.contains(r"^0[0-9]*$"),
+                # Digits alone that start with 0 (no search: the digits are known).
+                number.str.starts_with("0") & ~pl.col(x("number")),
             ),
         ]
         if "vat_zone" in self.present:

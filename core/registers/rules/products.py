@@ -21,6 +21,7 @@ from core.registers.rules.base import (
     issue_frame,
     params_expr,
     run_checks,
+    x,
 )
 
 # A file "has" zero-padded numbers when at least this many numeric ones start with 0.
@@ -68,19 +69,19 @@ def excel_damage(issues: pl.DataFrame) -> pl.DataFrame:
 
 class ProductRules(RegisterRules):
     register = Register.PRODUCTS
+    digits_only = ("number",)
 
     def __init__(self, header: HeaderMap, context: Context) -> None:
         super().__init__(header, context)
         self._supplier_warned = False
 
     def checks(self) -> list[Check]:
-        number = pl.col("number")
         checks = [
             *self.kind_checks(),
             Check(
                 "product_number_not_numeric",
                 "number",
-                values.not_digits(number),
+                pl.col(x("number")),
                 refine=excel_damage,
             ),
         ]

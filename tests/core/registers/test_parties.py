@@ -219,3 +219,19 @@ def test_a_business_id_with_or_without_the_hyphen() -> None:
     assert customer(";business_id", "100;A;1;1;14;07375463") == {
         (2, "business_id", "business_id_checksum")
     }
+
+
+@pytest.mark.parametrize(
+    ("number", "codes"),
+    [
+        ("0100", {"customer_number_leading_zero"}),
+        ("0", {"customer_number_leading_zero"}),
+        ("0A1", {"customer_number_not_numeric"}),
+        ("+0100", {"customer_number_not_numeric"}),
+        ("100", set()),
+    ],
+)
+def test_a_leading_zero_is_reported_on_numbers_of_digits_alone(
+    number: str, codes: set[str]
+) -> None:
+    assert {code for _, _, code in customer("", f"{number};A;1;1;14")} == codes

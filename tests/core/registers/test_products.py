@@ -182,3 +182,23 @@ def test_other_yes_no_values_are_refused() -> None:
 
 def test_text_that_starts_like_a_formula_is_a_warning() -> None:
     assert one_row("1;=HYPERLINK(1);1;1;1") == {(2, "name", "formula_like_text")}
+
+
+def test_values_too_long_for_the_digit_parse_are_searched_in_a_batch_of_short_ones() -> None:
+    # Past 19 characters the unsigned parse overflows: those rows alone are searched for a
+    # non-digit, and the short ones beside them keep the parse's answer.
+    digits, lettered = "1" * 22, "1" * 21 + "X"
+    rows = [
+        "100;A;7;1;1",
+        f"{digits};B;{'2' * 20};1;1",
+        f"{lettered};C;{'3' * 19}X;1;1",
+        "+101;D;+4;1;1",
+        "102 ;E; 5 ;1;1",
+    ]
+    result = run_check(PRODUCTS_HEADER + "\n" + "\n".join(rows) + "\n")
+    assert found(result) == {
+        (4, "number", "product_number_not_numeric"),
+        (4, "group", "reference_not_number"),
+        (5, "number", "product_number_not_numeric"),
+        (5, "group", "reference_not_number"),
+    }
