@@ -237,6 +237,24 @@ def ean_check_valid(expr: pl.Expr) -> pl.Expr:
     return (total + number % 10) % 10 == 0
 
 
+def formula_like(expr: pl.Expr) -> pl.Expr:
+    """True for text a spreadsheet would take for a formula (``FORMULA_START``), else null
+    or false.
+
+    Every character the pattern looks for sorts before `A`: the comparison, on the prefix
+    polars keeps inline in each value, rules out nearly every value, and the pattern is
+    searched only in a batch where some value sorts before `A` (a polars ``then`` runs
+    when a row takes it). A search of every value was a tenth of a products batch's checks.
+    """
+    return pl.when(expr < "A").then(expr.str.contains(FORMULA_START))
+
+
+def has_byte(expr: pl.Expr, char: str) -> pl.Expr:
+    """``expr.str.contains(char, literal=True)`` for one ASCII character, through the bytes:
+    a third cheaper (an ASCII byte never occurs inside another UTF-8 character)."""
+    return expr.cast(pl.Binary).bin.contains(char.encode("ascii"))
+
+
 def escape_formula(expr: pl.Expr) -> pl.Expr:
     """Prefix `'` to text a spreadsheet would run as a formula (CSV injection)."""
-    return pl.when(expr.str.contains(FORMULA_START)).then(pl.lit("'") + expr).otherwise(expr)
+    return pl.when(formula_like(expr)).then(pl.lit("'") + expr).otherwise(expr)

@@ -370,7 +370,7 @@ class RegisterRules:
                 Check(
                     "formula_like_text",
                     c.name,
-                    col.str.contains(values.FORMULA_START),
+                    values.formula_like(col),
                 )
             ]
         if c.kind == Kind.REF:
@@ -423,7 +423,7 @@ class RegisterRules:
                     "decimal_ambiguous",
                     c.name,
                     # The pattern only where the other mark is (in few batches of a file).
-                    pl.when(col.str.contains(other, literal=True)).then(
+                    pl.when(values.has_byte(col, other)).then(
                         col.str.contains(values.THOUSANDS_LIKE)
                     ),
                     {"mark": pl.lit(mark), "other": pl.lit(other)},

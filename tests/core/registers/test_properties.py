@@ -256,3 +256,21 @@ def test_values_taken_as_written_are_what_cleaning_every_value_gives(
     columns = list(expected.columns)
     # Rows with no value at all are dropped; here every row has its number.
     assert prepared.select(columns).to_dicts() == expected.select(columns).to_dicts()
+
+
+_texty = st.text(alphabet=st.sampled_from(list("=+-@\t\r Aa0.,'\"(Ä€z")), max_size=6)
+
+
+@SETTINGS
+@given(st.lists(st.one_of(st.none(), _texty), min_size=1, max_size=40))
+def test_formula_and_byte_tests_agree_with_the_searches_they_replace(
+    cells: list[str | None],
+) -> None:
+    frame = pl.DataFrame({"v": cells}, schema={"v": pl.String})
+    v = pl.col("v")
+    formula = frame.select(values.formula_like(v).fill_null(False)).to_series().to_list()
+    dots = frame.select(values.has_byte(v, ".")).to_series().to_list()
+    assert formula == [
+        c is not None and re.match(values.FORMULA_START, c) is not None for c in cells
+    ]
+    assert dots == [None if c is None else "." in c for c in cells]
