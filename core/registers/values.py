@@ -189,12 +189,11 @@ def date(expr: pl.Expr) -> pl.Expr:
 def ean_shape_valid(expr: pl.Expr) -> pl.Expr:
     """8, 12, 13 or 14 digits (EAN-8, UPC-A, EAN-13, GTIN-14).
 
-    Digits only is the unsigned parse without a `+` (``not_digits``); the parse is the one
-    ``ean_check_valid`` reads too, so polars computes it once for both."""
+    Digits only is ``short_not_digits`` (every length here is below 19); its unsigned parse
+    is the one ``ean_check_valid`` reads too, so polars computes it once for both."""
     length = expr.str.len_bytes()
-    digits = expr.cast(pl.UInt64, strict=False).is_not_null() & ~expr.str.starts_with("+")
     return pl.when(expr.is_not_null()).then(
-        ((length == 8) | ((length >= 12) & (length <= 14))) & digits
+        ((length == 8) | ((length >= 12) & (length <= 14))) & ~short_not_digits(expr)
     )
 
 
