@@ -27,6 +27,7 @@ from slack_bolt.request.internals import build_context
 
 from bot.app import registrar_of
 from bot.jobqueue import REQUEST_TASK, ROUND_LOCK, ROUND_TASK
+from core.numbering.checker import rerunnable
 from handlers.background import RetryLater
 
 log = logging.getLogger("bot.jobs")
@@ -56,6 +57,12 @@ class StoredRequest(BaseModel):
         rebuilt.body = self.body
         rebuilt.context = build_context(BoltContext(), self.body)
         return rebuilt
+
+
+def job_holder(job_id: int) -> str:
+    """The numbering checks a job runs are held by the job, not its worker: the job run
+    again after its worker died takes them back (``core.numbering.checker.rerunnable``)."""
+    return f"job:{job_id}"
 
 
 class UnusableJob(Exception):
@@ -89,7 +96,8 @@ class JobRunner:
             raise UnusableJob(f"job {job_id}: {reason}") from None
         registrar = registrar_of(self.app)
         registrar.last_attempt(attempts + 1 >= MAX_ATTEMPTS)
-        response = self.app.dispatch(stored.bolt_request())
+        with rerunnable(job_holder(job_id)):  # listeners run inline, in this thread
+            response = self.app.dispatch(stored.bolt_request())
         failure = registrar.take_failure()
         if isinstance(failure, RetryLater):
             raise failure
@@ -101,9 +109,10 @@ class JobRunner:
                 "job %d (%s): no listener takes it (%d)", job_id, stored.key, response.status
             )
 
-    def run_round(self) -> None:
+    def run_round(self, job_id: int) -> None:
         if self.numbering_round is not None:
-            self.numbering_round()
+            with rerunnable(job_holder(job_id)):
+                self.numbering_round()
 
 
 class RetryPassingFailures(procrastinate.BaseRetryStrategy):
@@ -127,6 +136,8 @@ def register_tasks(queue: procrastinate.App, runner: JobRunner) -> None:
         assert job_id is not None
         runner.run_request(job_id, payload, context.job.attempts)
 
-    @queue.task(name=ROUND_TASK, queueing_lock=ROUND_LOCK)
-    def numbering_round(asked_at: str = "") -> None:
-        runner.run_round()
+    @queue.task(name=ROUND_TASK, queueing_lock=ROUND_LOCK, pass_context=True)
+    def numbering_round(context: JobContext, /, asked_at: str = "") -> None:
+        job_id = context.job.id
+        assert job_id is not None
+        runner.run_round(job_id)

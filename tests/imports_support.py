@@ -23,8 +23,10 @@ def products_csv(numbers: range | list[int], group: str = "1", price: str = "19,
     return (HEADER + "\n".join(lines) + "\n").encode()
 
 
-def connect(driver: SlackDriver, slack: LocalSlack, token: str, user: str = ANN) -> None:
-    assert driver.command("connect rackbeat", user=user, channel=CHANNEL).status == 200
+def connect(
+    driver: SlackDriver, slack: LocalSlack, token: str, user: str = ANN, channel: str = CHANNEL
+) -> None:
+    assert driver.command("connect rackbeat", user=user, channel=channel).status == 200
     slack.wait_for("views.open", timeout=20)
     modal = slack.open_modal(user)
     assert modal is not None

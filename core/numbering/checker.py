@@ -1,13 +1,14 @@
 """The numbering check: claim, read the upstreams, record, evaluate, alert, release.
 
-Checks run in batches (see ``NumberingChecker``); a user's "check now" is a batch of one.
-A check is claimed through a lease row (``NumberingRepository.claim_due`` / ``claim``), so two
+Checks run in batches (see ``NumberingChecker``); a user's "check now" is a batch of one. A
+check is claimed through a lease row (``NumberingRepository.claim_due`` / ``claim``), so two
 processes on one PostgreSQL never run the same onboarding's check at once; a crashed holder's
-lease expires after ``lease_ttl``. Upstreams are read outside any transaction. Alerts are
-inserted with their unique key *before* they are posted (status ``pending``), then marked
-``sent`` with the message ts; a failed post is retried by the next check, and so is a pending
-one older than the lease (its process died between the insert and the post, or between the
-post and its record: the notifier then finds the first post instead of posting again).
+lease expires after ``lease_ttl``, unless it ran as rerunnable work (``rerunnable``: a queue
+job), whose next run takes the lease back at once. Upstreams are read outside any transaction.
+Alerts are inserted with their unique key *before* they are posted (status ``pending``), then
+marked ``sent`` with the message ts; a failed post is retried by the next check, and so is a
+pending one older than the lease (its process died between the insert and the post, or between
+the post and its record: the notifier then finds the first post instead of posting again).
 
 Nothing here knows Slack: a ``Notifier`` posts.
 """
@@ -18,8 +19,10 @@ import logging
 import os
 import socket
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Protocol, TypeVar
@@ -94,6 +97,24 @@ def process_holder() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
+# The work this thread is doing, when it runs again after its process died (a queue job).
+_RERUNNABLE_WORK: ContextVar[str | None] = ContextVar("numbering_rerunnable_work", default=None)
+
+
+@contextmanager
+def rerunnable(work: str) -> Iterator[None]:
+    """Checks started inside hold their leases as ``work`` (unique, never run twice at once),
+    not as this process: when the process dies mid-check, ``work`` running again takes its
+    leases back at once. Without it they would be held until the lease ran out (15 minutes),
+    and every check asked for meanwhile, the rerun's own included, would answer "running
+    right now" while nothing ran."""
+    token = _RERUNNABLE_WORK.set(work)
+    try:
+        yield
+    finally:
+        _RERUNNABLE_WORK.reset(token)
+
+
 @dataclass
 class _Claimed:
     """One claimed onboarding on its way through a batch."""
@@ -163,12 +184,14 @@ class NumberingChecker:
             uow.commit()
         batch_size = max(concurrency * 4, 16)
         remaining = None if only is None else list(only)
+        # Rerunnable work running again finishes first what its dead run had claimed.
+        taken_back = self._take_back() if self._holder_reruns() else []
         with ThreadPoolExecutor(concurrency, thread_name_prefix="numbering") as pool:
             reading: _Batch | None = None
             while True:
                 with self.uow() as uow:
-                    claimed = uow.numbering.claim_due(
-                        self.holder,
+                    claimed = taken_back or uow.numbering.claim_due(
+                        self._holder(),
                         self.clock(),
                         self.lease_ttl,
                         self.interval,
@@ -176,6 +199,7 @@ class NumberingChecker:
                         only=remaining,
                     )
                     uow.commit()
+                taken_back = []
                 if remaining is not None:
                     remaining = [i for i in remaining if i not in set(claimed)]
                 started = self._start(claimed, pool) if claimed else None
@@ -189,7 +213,13 @@ class NumberingChecker:
     def check_now(self, onboarding_id: int, notifier: Notifier) -> CheckReport:
         """Check one onboarding at once (a user asked); ``CheckInProgress`` if it is running."""
         with self.uow() as uow:
-            claimed = uow.numbering.claim(onboarding_id, self.holder, self.clock(), self.lease_ttl)
+            claimed = uow.numbering.claim(
+                onboarding_id,
+                self._holder(),
+                self.clock(),
+                self.lease_ttl,
+                holder_reruns=self._holder_reruns(),
+            )
             uow.commit()
         if not claimed:
             raise CheckInProgress("numbering.check.in_progress")
@@ -197,6 +227,22 @@ class NumberingChecker:
         if item.report is None:
             raise RuntimeError(f"the numbering check of onboarding {onboarding_id} failed")
         return item.report
+
+    def _holder(self) -> str:
+        """Who claims and releases checks in this thread (see ``rerunnable``)."""
+        return _RERUNNABLE_WORK.get() or self.holder
+
+    @staticmethod
+    def _holder_reruns() -> bool:
+        return _RERUNNABLE_WORK.get() is not None
+
+    def _take_back(self) -> list[int]:
+        with self.uow() as uow:
+            taken = uow.numbering.take_back(self._holder(), self.clock(), self.lease_ttl)
+            uow.commit()
+        if taken:
+            log.info("numbering checks taken back from a run that died: %s", taken)
+        return taken
 
     @staticmethod
     def _tally(report: RoundReport, items: list[_Claimed], keep: bool) -> None:
@@ -248,7 +294,7 @@ class NumberingChecker:
 
     def _release(self, ids: list[int]) -> None:
         with self.uow() as uow:
-            uow.numbering.release(ids, self.holder, self.clock())
+            uow.numbering.release(ids, self._holder(), self.clock())
             uow.commit()
 
     def _reads(self, item: _Claimed) -> list[Callable[[], None]]:
@@ -328,7 +374,7 @@ class NumberingChecker:
                     except Exception:
                         log.exception("numbering check of %s failed", item.onboarding_id)
                         item.report, item.deliveries = None, []
-            repo.release(ids, self.holder, now)
+            repo.release(ids, self._holder(), now)
             uow.commit()
 
     def _record_one(

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, Select, and_, delete, or_, select, update
+from sqlalchemy import ColumnElement, Select, and_, delete, false, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -359,12 +359,43 @@ class NumberingRepository:
             claimed.append(lease.onboarding_id)
         return claimed
 
-    def claim(self, onboarding_id: int, holder: str, now: datetime, ttl: timedelta) -> bool:
-        """Claim one onboarding's check now (a user asked); ``False`` if someone holds it."""
+    def take_back(self, holder: str, now: datetime, ttl: timedelta) -> list[int]:
+        """The checks ``holder`` holds, claimed again: its run died holding them, and this is
+        its next run (see ``claim``)."""
+        query = (
+            select(NumberingLease)
+            .where(NumberingLease.holder == holder)
+            .order_by(NumberingLease.onboarding_id)
+            .with_for_update(skip_locked=True)
+        )
+        taken = []
+        for lease in self.session.scalars(query):
+            lease.expires_at, lease.last_started_at = now + ttl, now
+            taken.append(lease.onboarding_id)
+        return taken
+
+    def claim(
+        self,
+        onboarding_id: int,
+        holder: str,
+        now: datetime,
+        ttl: timedelta,
+        *,
+        holder_reruns: bool = False,
+    ) -> bool:
+        """Claim one onboarding's check now (a user asked); ``False`` if someone holds it.
+
+        ``holder_reruns``: ``holder`` names one piece of work that runs again when its process
+        died (a queue job), never twice at once: a lease it holds is its own, left by the
+        run that died, and is taken back rather than waited out.
+        """
         self.ensure_lease(onboarding_id, now)
         result = self.session.execute(
             update(NumberingLease)
-            .where(NumberingLease.onboarding_id == onboarding_id, _free(now))
+            .where(
+                NumberingLease.onboarding_id == onboarding_id,
+                _free(now, holder if holder_reruns else None),
+            )
             .values(holder=holder, expires_at=now + ttl, last_started_at=now)
             .execution_options(synchronize_session=False)
         )
@@ -417,15 +448,20 @@ def _history_query(ids: Sequence[int], since: datetime) -> Select[tuple[Numberin
     )
 
 
-def _free(now: datetime) -> ColumnElement[bool]:
+def _free(now: datetime, rerun_of: str | None = None) -> ColumnElement[bool]:
     """Nobody holds the check: released, expired, or claimed "later" than now by more than
     ``CLOCK_SKEW`` (the clock was set back since; its holder's lease would look valid for as
-    long as the clock went back)."""
+    long as the clock went back). Or it is held by ``rerun_of``, running again."""
     return or_(
         NumberingLease.expires_at.is_(None),
         NumberingLease.expires_at < now,
         NumberingLease.last_started_at > now + CLOCK_SKEW,
+        _held_by(rerun_of),
     )
+
+
+def _held_by(holder: str | None) -> ColumnElement[bool]:
+    return NumberingLease.holder == holder if holder is not None else false()
 
 
 def _worth_a_point(

@@ -23,8 +23,10 @@ from bot.localslack.state import Message
 from core.store.database import create_database_engine
 from handlers.blocks.checklist import ACTION_GUIDE
 from handlers.messages import t
+from tests.fakes.world import fake_upstreams
 from tests.faults.proxy import TcpProxy
 from tests.faults.support import ANN, CHANNEL, PRODUCTS, answers_in_thread, uploads_in_thread
+from tests.imports_support import SECRET_KEY, connect
 from tests.serve_process import ServeProcess, WorkerProcess
 
 pytestmark = pytest.mark.timeout(400)
@@ -73,6 +75,15 @@ def query(url: str, sql: str) -> list[Any]:
     try:
         with engine.connect() as connection:
             return list(connection.execute(text(sql)))
+    finally:
+        engine.dispose()
+
+
+def execute(url: str, sql: str) -> None:
+    engine = create_database_engine(url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(text(sql))
     finally:
         engine.dispose()
 
@@ -147,9 +158,11 @@ def critical_alerts(slack: LocalSlack) -> list[Message]:
 
 def assert_one_alert(slack: LocalSlack, url: str) -> None:
     """40 checks before and after the kill record one alert and post it at most once. A
-    check killed between recording the alert and marking it sent leaves it pending (posted
-    or not): the next check after the numbering lease (15 minutes) delivers it
-    (tests/faults/test_numbering_interrupted.py); here it is never posted twice."""
+    check killed before recording is finished by its job's next run, which takes its lease
+    back (test_a_check_killed_mid_read_…). One killed between recording the alert and
+    marking it sent leaves it pending (posted or not): the next check after the numbering
+    lease (15 minutes) delivers it (tests/faults/test_numbering_interrupted.py); here it is
+    never posted twice."""
     rows = query(url, "SELECT status, message_ts FROM numbering_alerts WHERE level = 'critical'")
     assert len(rows) == 1, rows
     [(status, ts)] = rows
@@ -315,6 +328,46 @@ def test_sigkill_after_the_last_ack_loses_nothing_and_repeats_nothing(
     assert_each_answered_once(slack, pg_url, sent, expected)
     assert_one_alert(slack, pg_url)
     assert "Traceback" not in started.logs()
+
+
+def test_a_check_killed_mid_read_is_finished_by_its_job_not_held_for_the_lease(
+    slack: LocalSlack, pg_url: str, tmp_path: Path, started: Started
+) -> None:
+    """The worker dies while a `numbering check` reads Rackbeat. Its lease names the job, not
+    the dead process: the job's next run takes it back and gives the check's result, instead
+    of "running right now" while the lease (15 minutes) runs out with nothing running."""
+    with fake_upstreams() as world:
+        company = world.add_company(7, rackbeat_order=5_000, rackbeat_invoice=70_000)
+        env = {
+            "SECRET_KEY": SECRET_KEY,
+            "RACKBEAT_API_URL": world.rackbeat.url,
+            "NETVISOR_API_URL": world.netvisor.url,
+        }
+        first = started.serve(slack, pg_url, tmp_path, **env)
+        start_onboarding(slack, first)
+        connect(first.driver, slack, company.token, channel=CHANNEL)
+        slack.wait_for(
+            "chat.postMessage",
+            lambda c: "connected Rackbeat" in str(c.params.get("text")),
+            timeout=60,
+        )
+        # Not due for an hour, as if a scheduled round had just checked it: only the hand
+        # check below claims it.
+        execute(pg_url, "UPDATE numbering_leases SET due_at = now() + interval '1 hour'")
+        with world.rackbeat.number_reads_held() as reading:
+            fields = first.driver.command_fields("numbering check", user=ANN, channel=CHANNEL)
+            assert first.driver.send_form(fields).status == 200
+            assert reading.wait(60), "the check never read Rackbeat"
+            first.kill_group()
+        [(holder,)] = query(pg_url, "SELECT holder FROM numbering_leases")
+        assert str(holder).startswith("job:")  # left behind by the dead run
+        started.worker(slack, pg_url, tmp_path, **env)
+        key = url_key(fields["response_url"])
+        wait_until(lambda: answers_per_response_url(slack)[key] == 1, 120, "the check's answer")
+        [answer] = [c for c in slack.calls_to("response_url") if c.response["url_key"] == key]
+        assert str(answer.params.get("text")).startswith("Checked: orders"), answer.params
+        assert query(pg_url, "SELECT holder FROM numbering_leases") == [(None,)]
+        assert "Traceback" not in started.logs()
 
 
 def test_two_workers_and_a_front_without_workers_share_the_work_once(

@@ -2,13 +2,16 @@
 
 Lists answer 206 with the envelope domain.md describes; ``order_by=number`` with
 ``order_direction=DESC`` is honoured (anything else is a 422, so a client that forgets it is
-caught). Failures are scripted with ``fail_next`` (see the ``reply_*`` helpers).
+caught). Failures are scripted with ``fail_next`` (see the ``reply_*`` helpers);
+``number_reads_held`` keeps the number lists' readers waiting (a check caught mid-read).
 """
 
 from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 from urllib.parse import parse_qs, urlsplit
@@ -19,6 +22,8 @@ from tests.fakes.server import FakeHandler, FakeUpstream, Reply
 
 LISTS = {"customer-invoices": "customer_invoices", "orders": "orders"}
 SERIES_PATH = {"invoice": "customer-invoices", "order": "orders"}
+# A held read is let go after this long at the latest, so a test that forgets cannot hang.
+HOLD_LIMIT = 120.0
 
 
 @dataclass
@@ -67,6 +72,8 @@ class FakeRackbeat(RecordsRoutes, FakeUpstream):
         self._data_lock = threading.Lock()
         self.init_records()
         self._list_failures: dict[str, list[Reply]] = {}
+        self._numbers_let_go: threading.Event | None = None
+        self._numbers_arrived = threading.Event()
 
     def add_account(
         self,
@@ -92,11 +99,27 @@ class FakeRackbeat(RecordsRoutes, FakeUpstream):
         with self._data_lock:
             self._accounts[token].numbers[SERIES_PATH[series]].append(number)
 
+    @contextmanager
+    def number_reads_held(self) -> Iterator[threading.Event]:
+        """Reads of the order and invoice numbers wait until the block ends; yields an event
+        set when the first one arrives."""
+        arrived, let_go = threading.Event(), threading.Event()
+        self._numbers_let_go, self._numbers_arrived = let_go, arrived
+        try:
+            yield arrived
+        finally:
+            self._numbers_let_go = None
+            let_go.set()
+
     def respond(self, handler: FakeHandler) -> Reply:
         url = urlsplit(handler.path)
         if not url.path.startswith(self.base_path):
             return json_reply(404, {"message": "Not Found"})
         resource = url.path[len(self.base_path) :]
+        let_go = self._numbers_let_go
+        if let_go is not None and resource in LISTS:
+            self._numbers_arrived.set()
+            let_go.wait(HOLD_LIMIT)
         auth = handler.headers.get("Authorization", "")
         with self._data_lock:
             account = self._accounts.get(auth.removeprefix("Bearer ")) if auth else None

@@ -18,9 +18,10 @@ from pydantic import SecretStr
 from slack_sdk import WebClient
 from sqlalchemy import select
 
+from bot.job_runner import JobRunner, job_holder
 from bot.localslack import LocalSlack
 from bot.upstreams import build_numbering
-from core.numbering.checker import Delivery
+from core.numbering.checker import CheckInProgress, Delivery, rerunnable
 from core.numbering.model import InputField, Level, Strategy
 from core.numbering.repository import NumberingRepository
 from core.numbering.service import NumberingService, Setup
@@ -139,6 +140,51 @@ def test_a_check_whose_process_died_after_claiming_it_is_done_once_the_lease_exp
     assert sorted(notifier.keys) == WARNINGS
     clock.advance(minutes=1)
     assert service.checker.check_due(notifier).checked == 0  # not due: one interval on
+    assert sorted(notifier.keys) == WARNINGS
+
+
+def dead_job_claimed(uow: UnitOfWorkFactory, service: NumberingService, holder: str) -> None:
+    """What a queue job did before its worker died: claimed the check as itself."""
+    checker, which = service.checker, onboarding_id(service)
+    with uow() as unit:
+        repo = NumberingRepository(unit.session)
+        repo.ensure_lease(which, checker.clock())
+        claimed = repo.claim_due(holder, checker.clock(), checker.lease_ttl, INTERVAL, 10)
+        unit.commit()
+    assert claimed == [which]
+
+
+def test_a_check_by_hand_whose_job_runs_again_takes_back_the_lease_its_dead_run_held(
+    service: NumberingService, uow: UnitOfWorkFactory, clock: Clock
+) -> None:
+    dead_job_claimed(uow, service, "job:7")
+    notifier = RecordingNotifier()
+    clock.advance(minutes=1)
+    with pytest.raises(CheckInProgress):
+        service.check(WHERE, notifier)  # this process is not the job
+    with rerunnable("job:8"), pytest.raises(CheckInProgress):
+        service.check(WHERE, notifier)  # another job is not either
+    with rerunnable("job:7"):
+        assert service.check(WHERE, notifier).view.level is Level.WARNING
+    assert sorted(notifier.keys) == WARNINGS
+    service.check(WHERE, notifier)  # released: anyone may check again
+    assert sorted(notifier.keys) == WARNINGS
+
+
+def test_a_round_whose_job_runs_again_takes_back_the_checks_its_dead_run_held(
+    service: NumberingService, uow: UnitOfWorkFactory, clock: Clock
+) -> None:
+    dead_job_claimed(uow, service, job_holder(11))
+    notifier = RecordingNotifier()
+    checked: list[int] = []
+    runner = JobRunner(
+        app=None,  # type: ignore[arg-type]  # a round dispatches no request
+        numbering_round=lambda: checked.append(service.checker.check_due(notifier).checked),
+    )
+    clock.advance(minutes=1)
+    runner.run_round(12)  # the next round's job: the check is held
+    runner.run_round(11)  # the dead round's job, run again
+    assert checked == [0, 1]
     assert sorted(notifier.keys) == WARNINGS
 
 
