@@ -103,11 +103,12 @@ _RERUNNABLE_WORK: ContextVar[str | None] = ContextVar("numbering_rerunnable_work
 
 @contextmanager
 def rerunnable(work: str) -> Iterator[None]:
-    """Checks started inside hold their leases as ``work`` (unique, never run twice at once),
-    not as this process: when the process dies mid-check, ``work`` running again takes its
-    leases back at once. Without it they would be held until the lease ran out (15 minutes),
-    and every check asked for meanwhile, the rerun's own included, would answer "running
-    right now" while nothing ran."""
+    """Checks started inside hold their leases as ``work`` (unique, run again only once its
+    last run is taken for dead: the queue's missed heartbeat), not as this process: when the
+    process dies mid-check, ``work`` running again takes its leases back at once. Without it
+    they would be held until the lease ran out (15 minutes), and every check asked for
+    meanwhile, the rerun's own included, would answer "running right now" while nothing
+    ran."""
     token = _RERUNNABLE_WORK.set(work)
     try:
         yield

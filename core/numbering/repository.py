@@ -385,9 +385,9 @@ class NumberingRepository:
     ) -> bool:
         """Claim one onboarding's check now (a user asked); ``False`` if someone holds it.
 
-        ``holder_reruns``: ``holder`` names one piece of work that runs again when its process
-        died (a queue job), never twice at once: a lease it holds is its own, left by the
-        run that died, and is taken back rather than waited out.
+        ``holder_reruns``: ``holder`` names one piece of work that runs again only when its
+        process was taken for dead (a queue job): a lease it holds is its own, left by the run
+        that died, and is taken back rather than waited out.
         """
         self.ensure_lease(onboarding_id, now)
         result = self.session.execute(
